@@ -1,0 +1,99 @@
+'use strict';
+
+(function () {
+  var THEME_KEY = 'helpdesk.toolbarTheme';
+
+  function storageGet(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  // Keep the toolbar theme consistent with the app page.
+  function applyTheme() {
+    document.body.classList.toggle('toolbar-light', storageGet(THEME_KEY) === 'light');
+  }
+
+  // Only same-origin absolute paths are accepted ("/x"), never "//host" or "/\host".
+  function nextTarget() {
+    var next = new URLSearchParams(window.location.search).get('next');
+    if (typeof next === 'string' && next.charAt(0) === '/' &&
+        next.charAt(1) !== '/' && next.charAt(1) !== '\\') {
+      return next;
+    }
+    return '/';
+  }
+
+  function showError(message) {
+    var el = document.getElementById('login-error');
+    el.textContent = message;
+    el.hidden = !message;
+  }
+
+  function init() {
+    applyTheme();
+    window.addEventListener('storage', function (ev) {
+      if (ev.key === THEME_KEY) applyTheme();
+    });
+
+    var form = document.getElementById('login-form');
+    var userInput = document.getElementById('login-user');
+    var passwordInput = document.getElementById('login-password');
+    var submit = document.getElementById('login-submit');
+    var busy = false;
+
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      if (busy) return;
+
+      var user = userInput.value.trim();
+      var password = passwordInput.value;
+      if (!user || !password) {
+        showError('Enter your username and password.');
+        (user ? passwordInput : userInput).focus();
+        return;
+      }
+
+      busy = true;
+      submit.disabled = true;
+      form.setAttribute('aria-busy', 'true');
+      showError('');
+
+      fetch('/api/v1/auth/login', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+        body: JSON.stringify({ user: user, password: password })
+      }).then(function (res) {
+        return res.text().then(function (text) {
+          var data = null;
+          if (text) {
+            try { data = JSON.parse(text); } catch (e) { data = null; }
+          }
+          if (res.ok) {
+            window.location.assign(nextTarget());
+            return;
+          }
+          var err = data && data.error ? data.error : {};
+          var message = err.message ||
+            (res.status === 401 ? 'Incorrect username or password.' : 'Login failed (HTTP ' + res.status + ').');
+          throw new Error(message);
+        });
+      }).catch(function (e) {
+        var message = e && e.message && !(e instanceof TypeError)
+          ? e.message
+          : 'Cannot reach the server. Check your connection and try again.';
+        showError(message);
+        busy = false;
+        submit.disabled = false;
+        form.removeAttribute('aria-busy');
+        passwordInput.select();
+        passwordInput.focus();
+      });
+    });
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();
