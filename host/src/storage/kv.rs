@@ -94,11 +94,11 @@ pub fn scan(
         (true, false) => conn.prepare_cached("SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3")?,
         (true, true) => conn.prepare_cached("SELECT key, value FROM kv WHERE key < ?4 AND key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3")?,
     };
-    let rows = match cursor {
-        Some(cursor) => statement.query_map(params![start, end, fetch, cursor], |row| Ok((row.get(0)?, row.get(1)?)))?,
-        None => statement.query_map(params![start, end, fetch], |row| Ok((row.get(0)?, row.get(1)?)))?,
+    let read = |row: &rusqlite::Row<'_>| Ok((row.get(0)?, row.get(1)?));
+    let mut entries: Vec<(String, Vec<u8>)> = match cursor {
+        Some(cursor) => statement.query_map(params![start, end, fetch, cursor], read)?.collect::<Result<_, _>>()?,
+        None => statement.query_map(params![start, end, fetch], read)?.collect::<Result<_, _>>()?,
     };
-    let mut entries: Vec<(String, Vec<u8>)> = rows.collect::<Result<_, _>>()?;
     let cursor = if entries.len() > limit as usize {
         entries.truncate(limit as usize);
         entries.last().map(|(key, _)| key.clone())

@@ -1,0 +1,51 @@
+//! Builds the plugin component (and the sandbox probe the tests load) for `wasm32-wasip2`,
+//! so that a plain `cargo run -p helpdesk-host` or `cargo test` needs nothing else.
+//!
+//! The nested cargo uses its own target directory: sharing the outer build's would
+//! deadlock on cargo's build-directory lock.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-wasip2";
+const PROFILE: &str = "plugin";
+
+fn main() {
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let workspace = manifest_dir.parent().expect("the host crate sits in the workspace").to_path_buf();
+    for watched in ["plugin/src", "plugin/Cargo.toml", "probe/src", "probe/Cargo.toml", "wit", "Cargo.lock", "Cargo.toml"] {
+        println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
+    }
+
+    let target_dir = workspace.join("target").join("plugin-build");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(&workspace)
+        .args(["build", "--package", "helpdesk-chat-plugin", "--package", "helpdesk-sandbox-probe"])
+        .args(["--target", WASM_TARGET, "--profile", PROFILE])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        // The outer build's flags are for the host's target, not for wasm.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET")
+        .stdout(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::inherit())
+        .status()
+        .expect("running cargo to build the plugin component");
+    if !status.success() {
+        panic!(
+            "building the plugin component failed ({status}); is the {WASM_TARGET} target installed? \
+             `rustup toolchain install` in the workspace installs what rust-toolchain.toml lists"
+        );
+    }
+    let out = target_dir.join(WASM_TARGET).join(PROFILE);
+    export_path("HELPDESK_PLUGIN_WASM", &out.join("helpdesk_chat_plugin.wasm"));
+    export_path("HELPDESK_PROBE_WASM", &out.join("helpdesk_sandbox_probe.wasm"));
+}
+
+fn export_path(name: &str, path: &Path) {
+    assert!(path.exists(), "the build did not produce {}", path.display());
+    println!("cargo:rustc-env={name}={}", path.display());
+}

@@ -1,0 +1,176 @@
+//! The directory: who I am, the projects, and (for site admins) changing users, projects
+//! and roles. Identity is the host's own business, so these rules live here.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::ApiContext;
+use super::error::{ApiError, ApiJson, ApiPath};
+use super::session::CurrentUser;
+use super::validate;
+use crate::auth;
+use crate::directory::{self, Project, Role, User};
+
+/// The directory routes.
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/projects", get(projects))
+        .route("/directory/users", get(list_users).post(create_user))
+        .route("/directory/projects", post(create_project))
+        .route("/directory/projects/{key}/roles/{user}", put(set_roles))
+}
+
+/// A project with the viewer's roles in it.
+#[derive(Serialize)]
+pub struct ProjectWithRoles {
+    pub key: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+}
+
+/// `GET /me`.
+#[derive(Serialize)]
+pub struct Me {
+    pub user: User,
+    pub projects: Vec<ProjectWithRoles>,
+}
+
+async fn me(State(ctx): State<ApiContext>, CurrentUser(user): CurrentUser) -> Result<Json<Me>, ApiError> {
+    let id = user.id.clone();
+    let (projects, roles) = ctx
+        .db
+        .run(move |conn| Ok((directory::list_projects(conn)?, directory::roles_of(conn, &id)?)))
+        .await?;
+    let projects = projects
+        .into_iter()
+        .map(|p| {
+            let roles = roles.iter().filter(|(project, _)| *project == p.key).map(|(_, role)| *role).collect();
+            ProjectWithRoles { key: p.key, name: p.name, roles }
+        })
+        .collect();
+    Ok(Json(Me { user, projects }))
+}
+
+async fn projects(State(ctx): State<ApiContext>, CurrentUser(_): CurrentUser) -> Result<Json<Vec<Project>>, ApiError> {
+    Ok(Json(ctx.db.run(directory::list_projects).await?))
+}
+
+async fn list_users(State(ctx): State<ApiContext>, CurrentUser(user): CurrentUser) -> Result<Json<Vec<User>>, ApiError> {
+    if !user.member {
+        return Err(ApiError::AccessDenied("only members of the site see its users".into()));
+    }
+    Ok(Json(ctx.db.run(directory::list_users).await?))
+}
+
+fn require_site_admin(user: &User) -> Result<(), ApiError> {
+    if user.site_admin { Ok(()) } else { Err(ApiError::AccessDenied("only site admins change the directory".into())) }
+}
+
+/// `POST /directory/users` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub id: String,
+    pub display_name: String,
+    pub email: String,
+    pub time_zone: Option<String>,
+    pub locale: Option<String>,
+    #[serde(default)]
+    pub site_admin: bool,
+    #[serde(default = "yes")]
+    pub member: bool,
+    pub password: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The shortest password accepted.
+const MIN_PASSWORD_CHARS: usize = 8;
+
+async fn create_user(
+    State(ctx): State<ApiContext>,
+    CurrentUser(admin): CurrentUser,
+    ApiJson(body): ApiJson<NewUser>,
+) -> Result<(StatusCode, Json<User>), ApiError> {
+    require_site_admin(&admin)?;
+    validate::user_id(&body.id).map_err(ApiError::Invalid)?;
+    validate::display_name(&body.display_name).map_err(ApiError::Invalid)?;
+    if !validate::is_email(&body.email) {
+        return Err(ApiError::Invalid(format!("email: {:?} is not an e-mail address", body.email)));
+    }
+    if body.password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::Invalid(format!("password: at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    let password = body.password.clone();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let user = User {
+        id: body.id,
+        display_name: body.display_name.trim().to_string(),
+        email: body.email,
+        time_zone: body.time_zone.unwrap_or_else(|| "UTC".into()),
+        locale: body.locale.unwrap_or_else(|| "en".into()),
+        site_admin: body.site_admin,
+        member: body.member,
+    };
+    let stored = user.clone();
+    let inserted = ctx.db.run(move |conn| directory::insert_user(conn, &stored, Some(&hash))).await?;
+    if !inserted {
+        return Err(ApiError::Conflict(format!("a user with id {} exists", user.id)));
+    }
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+async fn create_project(
+    State(ctx): State<ApiContext>,
+    CurrentUser(admin): CurrentUser,
+    ApiJson(project): ApiJson<Project>,
+) -> Result<(StatusCode, Json<Project>), ApiError> {
+    require_site_admin(&admin)?;
+    validate::project_key(&project.key).map_err(ApiError::Invalid)?;
+    validate::display_name(&project.name).map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
+    let stored = project.clone();
+    if !ctx.db.run(move |conn| directory::insert_project(conn, &stored)).await? {
+        return Err(ApiError::Conflict(format!("a project with key {} exists", project.key)));
+    }
+    Ok((StatusCode::CREATED, Json(project)))
+}
+
+/// `PUT /directory/projects/{key}/roles/{user}` body: exactly the roles to hold.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolesBody {
+    pub roles: Vec<Role>,
+}
+
+async fn set_roles(
+    State(ctx): State<ApiContext>,
+    CurrentUser(admin): CurrentUser,
+    ApiPath((key, user)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<RolesBody>,
+) -> Result<Json<RolesBody>, ApiError> {
+    require_site_admin(&admin)?;
+    let roles = body.roles;
+    let saved = roles.clone();
+    ctx.db
+        .transact(move |scope| {
+            let conn = scope.conn()?;
+            if directory::get_project(conn, &key)?.is_none() {
+                return Err(ApiError::NotFound(format!("project {key} does not exist")));
+            }
+            if directory::get_user(conn, &user)?.is_none() {
+                return Err(ApiError::NotFound(format!("user {user} does not exist")));
+            }
+            directory::set_roles(conn, &key, &user, &saved)?;
+            Ok(())
+        })
+        .await?;
+    Ok(Json(RolesBody { roles }))
+}

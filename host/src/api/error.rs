@@ -1,0 +1,149 @@
+//! The API's error: a stable code, a message and the request id, as JSON.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::runtime::CallError;
+use crate::runtime::bindings::helpdesk::chat::types::Error as WitError;
+use crate::storage::StorageFailure;
+
+tokio::task_local! {
+    /// The id of the request being served, for error bodies and logs.
+    pub static REQUEST_ID: String;
+}
+
+/// The current request's id (empty outside a request).
+pub fn current_request_id() -> String {
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_default()
+}
+
+/// Everything an API handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("log in first")]
+    Unauthenticated,
+    #[error("{0}")]
+    BadCredentials(String),
+    #[error("{0}")]
+    AccessDenied(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    LimitExceeded(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("the request took too long and was stopped; nothing was changed")]
+    PluginTimeout,
+    #[error("the request failed inside the plugin; nothing was changed")]
+    PluginFault,
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// The HTTP status and the stable code clients match on.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ApiError::BadCredentials(_) => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            ApiError::AccessDenied(_) => (StatusCode::FORBIDDEN, "access_denied"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::LimitExceeded(_) => (StatusCode::UNPROCESSABLE_ENTITY, "limit_exceeded"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::PluginTimeout => (StatusCode::SERVICE_UNAVAILABLE, "plugin_timeout"),
+            ApiError::PluginFault => (StatusCode::INTERNAL_SERVER_ERROR, "plugin_fault"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let request_id = current_request_id();
+        if let ApiError::Internal(err) = &self {
+            tracing::error!(request_id, error = format!("{err:#}"), "internal error");
+        }
+        let body = json!({ "error": { "code": code, "message": self.to_string(), "request_id": request_id } });
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<WitError> for ApiError {
+    fn from(err: WitError) -> Self {
+        match err {
+            WitError::NotFound(m) => ApiError::NotFound(m),
+            WitError::AccessDenied(m) => ApiError::AccessDenied(m),
+            WitError::Invalid(m) => ApiError::Invalid(m),
+            WitError::Conflict(m) => ApiError::Conflict(m),
+            WitError::LimitExceeded(m) => ApiError::LimitExceeded(m),
+            WitError::Unavailable(m) => ApiError::Unavailable(m),
+        }
+    }
+}
+
+impl From<CallError> for ApiError {
+    fn from(err: CallError) -> Self {
+        match err {
+            CallError::Plugin(e) => e.into(),
+            CallError::Timeout => ApiError::PluginTimeout,
+            CallError::Fault(_) => ApiError::PluginFault,
+            CallError::Storage(failure) => failure.into(),
+        }
+    }
+}
+
+impl From<StorageFailure> for ApiError {
+    fn from(failure: StorageFailure) -> Self {
+        tracing::error!(request_id = current_request_id(), %failure, "storage failure");
+        ApiError::Unavailable("storage is unavailable; nothing was changed, try again".into())
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(err: rusqlite::Error) -> Self {
+        ApiError::from(StorageFailure::from(err))
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        ApiError::Invalid(format!("body: {}", rejection.body_text()))
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::Invalid(format!("path: {}", rejection.body_text()))
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::Invalid(format!("query: {}", rejection.body_text()))
+    }
+}
+
+/// `Json` whose rejections are [`ApiError`]s.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// `Query` whose rejections are [`ApiError`]s.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `Path` whose rejections are [`ApiError`]s.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);

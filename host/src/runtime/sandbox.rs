@@ -1,0 +1,178 @@
+//! The engine and the limits every plugin call runs under.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use blake2::{Blake2s256, Digest};
+use rusqlite::Connection;
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimitsBuilder};
+
+use super::capabilities;
+use super::host_state::HostState;
+use crate::clock::HostClock;
+
+/// How often the engine's epoch advances; call deadlines are counted in these ticks.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Limits for one plugin call.
+#[derive(Debug, Clone)]
+pub struct SandboxLimits {
+    /// The longest a call may run before it is stopped.
+    pub call_timeout: Duration,
+    /// The most linear memory one call's instance may have.
+    pub memory_bytes: usize,
+    /// How many calls may have a live instance at once (the pooling allocator's size).
+    pub concurrent_instances: u32,
+}
+
+impl Default for SandboxLimits {
+    fn default() -> Self {
+        SandboxLimits { call_timeout: Duration::from_secs(2), memory_bytes: 64 << 20, concurrent_instances: 16 }
+    }
+}
+
+/// One engine, its epoch ticker and a linker with every capability the host offers.
+pub struct Sandbox {
+    engine: Engine,
+    linker: Linker<HostState>,
+    limits: SandboxLimits,
+    clock: HostClock,
+    _ticker: EpochTicker,
+}
+
+impl Sandbox {
+    /// Builds the engine (pooling allocator, epoch interruption) and the linker.
+    pub fn new(limits: SandboxLimits, clock: HostClock) -> anyhow::Result<Sandbox> {
+        let mut pooling = PoolingAllocationConfig::new();
+        pooling
+            .total_component_instances(limits.concurrent_instances)
+            .total_core_instances(limits.concurrent_instances * 4)
+            .total_memories(limits.concurrent_instances * 4)
+            .total_tables(limits.concurrent_instances * 4)
+            .max_memory_size(limits.memory_bytes);
+        let mut config = Config::new();
+        config
+            .epoch_interruption(true)
+            // Calls are synchronous; turning the component-model concurrency machinery off
+            // makes calls and stores several times cheaper.
+            .concurrency_support(false)
+            .allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
+        let engine = Engine::new(&config)?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        super::bindings::ChatPlugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
+            &mut linker,
+            |state| state,
+        )?;
+        let ticker = EpochTicker::start(engine.clone());
+        Ok(Sandbox { engine, linker, limits, clock, _ticker: ticker })
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The linker with every capability the host offers.
+    pub fn linker(&self) -> &Linker<HostState> {
+        &self.linker
+    }
+
+    /// The limits calls run under.
+    pub fn limits(&self) -> &SandboxLimits {
+        &self.limits
+    }
+
+    /// Compiles `wasm` (or loads the compiled form cached in `cache_dir`) and checks that
+    /// it imports nothing beyond `grants`.
+    pub fn load_component(&self, wasm: &[u8], cache_dir: Option<&Path>, grants: &[&str]) -> anyhow::Result<Component> {
+        let component = match cache_dir {
+            Some(dir) => self.load_cached(wasm, dir)?,
+            None => Component::new(&self.engine, wasm).map_err(anyhow::Error::from).context("compiling the component")?,
+        };
+        capabilities::check_imports(&self.engine, &component, grants)?;
+        Ok(component)
+    }
+
+    fn load_cached(&self, wasm: &[u8], dir: &Path) -> anyhow::Result<Component> {
+        let path = self.cache_path(wasm, dir);
+        if path.exists() {
+            // SAFETY: the file is one this host wrote with `precompile_component` for an
+            // engine with the same compatibility hash (both are in its name); a corrupt
+            // file fails to deserialize and is replaced below.
+            match unsafe { Component::deserialize_file(&self.engine, &path) } {
+                Ok(component) => return Ok(component),
+                Err(err) => tracing::warn!(%err, path = %path.display(), "ignoring an unusable compiled component"),
+            }
+        }
+        let compiled =
+            self.engine.precompile_component(wasm).map_err(anyhow::Error::from).context("compiling the component")?;
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        // Write then rename, so a concurrent reader never sees half a file.
+        let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&temporary, &compiled).with_context(|| format!("writing {}", temporary.display()))?;
+        std::fs::rename(&temporary, &path).with_context(|| format!("writing {}", path.display()))?;
+        // SAFETY: as above; the bytes were produced by this engine just now.
+        Ok(unsafe { Component::deserialize(&self.engine, &compiled) }?)
+    }
+
+    fn cache_path(&self, wasm: &[u8], dir: &Path) -> PathBuf {
+        let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
+        self.engine.precompile_compatibility_hash().hash(&mut engine_hash);
+        let mut digest = Blake2s256::new();
+        digest.update(wasm);
+        digest.update(engine_hash.finish().to_le_bytes());
+        let name: String = digest.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+        dir.join(format!("component-{name}.cwasm"))
+    }
+
+    /// A fresh store for one call, holding `conn`, with the deadline and memory limit set
+    /// before anything runs in it.
+    pub fn new_store(&self, conn: Connection, request_id: String) -> Store<HostState> {
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(self.limits.memory_bytes)
+            .instances(8)
+            .trap_on_grow_failure(true)
+            .build();
+        let state = HostState::new(conn, self.clock.clone(), request_id, limits);
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limits);
+        let ticks = (self.limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
+        store.set_epoch_deadline(ticks);
+        store.epoch_deadline_trap();
+        store
+    }
+}
+
+/// Advances the engine's epoch on one thread for the whole engine.
+struct EpochTicker {
+    stop: Arc<AtomicBool>,
+}
+
+impl EpochTicker {
+    fn start(engine: Engine) -> EpochTicker {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::Builder::new()
+            .name("epoch-ticker".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::Relaxed) {
+                    std::thread::sleep(EPOCH_TICK);
+                    engine.increment_epoch();
+                }
+            })
+            .ok();
+        EpochTicker { stop }
+    }
+}
+
+impl Drop for EpochTicker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,132 @@
+//! The host's storage: one SQLite database, written by one worker thread that groups
+//! concurrent calls into one durable commit.
+//!
+//! Every unit of work (a plugin export call, or a host query) is a *job*. The worker takes
+//! all jobs waiting, opens one transaction, runs each job inside its own savepoint —
+//! released when the job succeeds, rolled back when it fails — then commits once and only
+//! then answers the callers and publishes their events. So a job is all or nothing, and
+//! many jobs share one fsync.
+
+pub mod batch_worker;
+pub mod kv;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use crate::push::{PushEvent, PushHub};
+
+/// A job's view of the database while it runs inside its savepoint.
+pub struct JobScope<'w> {
+    conn: &'w mut Option<Connection>,
+    events: Vec<PushEvent>,
+}
+
+impl<'w> JobScope<'w> {
+    /// The connection, inside the job's savepoint.
+    pub fn conn(&self) -> Result<&Connection, StorageFailure> {
+        self.conn.as_ref().ok_or(StorageFailure::ConnectionLost)
+    }
+
+    /// Lends the connection out (to a plugin store) until [`JobScope::return_conn`].
+    pub fn lend_conn(&mut self) -> Result<Connection, StorageFailure> {
+        self.conn.take().ok_or(StorageFailure::ConnectionLost)
+    }
+
+    /// Gives a lent connection back.
+    pub fn return_conn(&mut self, conn: Connection) {
+        *self.conn = Some(conn);
+    }
+
+    /// Queues events the job published; they go out only if the job's savepoint is
+    /// released and the batch commits.
+    pub fn publish_after_commit(&mut self, events: impl IntoIterator<Item = PushEvent>) {
+        self.events.extend(events);
+    }
+}
+
+/// Why the database could not run or commit a job.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StorageFailure {
+    #[error("the database failed: {0}")]
+    Database(String),
+    #[error("the database worker has stopped")]
+    WorkerStopped,
+    #[error("the database connection was lost during a job")]
+    ConnectionLost,
+}
+
+impl From<rusqlite::Error> for StorageFailure {
+    fn from(err: rusqlite::Error) -> Self {
+        StorageFailure::Database(err.to_string())
+    }
+}
+
+/// What a finished job tells the worker: whether to keep its writes, and how to answer
+/// its caller once the batch's fate is known.
+pub struct JobCompletion {
+    pub keep: bool,
+    pub answer: Box<dyn FnOnce(Result<(), StorageFailure>) + Send>,
+}
+
+/// A unit of work for the worker.
+pub type Job = Box<dyn FnOnce(&mut JobScope<'_>) -> JobCompletion + Send>;
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Database {
+    jobs: std::sync::mpsc::Sender<Job>,
+    path: PathBuf,
+}
+
+impl Database {
+    /// Opens the database at `path` and starts its worker thread.
+    pub fn open(path: &Path, hub: PushHub) -> anyhow::Result<Database> {
+        let conn = schema::open(path)?;
+        let jobs = batch_worker::spawn(conn, path.to_path_buf(), hub)?;
+        Ok(Database { jobs, path: path.to_path_buf() })
+    }
+
+    /// Where the database lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `work` as one all-or-nothing job: its writes are committed when it returns
+    /// `Ok` and the batch commits, and rolled back otherwise. Answers only after the commit.
+    pub async fn transact<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StorageFailure> + Send + 'static,
+        F: FnOnce(&mut JobScope<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel::<Result<T, E>>();
+        let job: Job = Box::new(move |scope| {
+            let result = work(scope);
+            JobCompletion {
+                keep: result.is_ok(),
+                answer: Box::new(move |committed| {
+                    let outcome = match (committed, result) {
+                        (Ok(()), result) => result,
+                        (Err(_), Err(job_error)) => Err(job_error),
+                        (Err(failure), Ok(_)) => Err(E::from(failure)),
+                    };
+                    let _ = reply.send(outcome);
+                }),
+            }
+        });
+        self.jobs.send(job).map_err(|_| E::from(StorageFailure::WorkerStopped))?;
+        answer.await.map_err(|_| E::from(StorageFailure::WorkerStopped))?
+    }
+
+    /// Runs a read or write of the host's own tables as one job.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, StorageFailure>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    {
+        self.transact(move |scope| Ok(work(scope.conn()?)?)).await
+    }
+}
