@@ -186,7 +186,7 @@ mod tests {
 
     #[test]
     fn pl_3_a_site_file_with_a_dangling_reference_is_refused() {
-        let err = SiteFile::parse("[[projects]]\nkey = \"X\"\nname = \"X\"\nagents = [\"ghost\"]\n").unwrap_err();
+        let err = SiteFile::parse("[[projects]]\nkey = \"XY\"\nname = \"X\"\nagents = [\"ghost\"]\n").unwrap_err();
         assert!(err.to_string().contains("ghost"), "{err}");
     }
 }
