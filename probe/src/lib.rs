@@ -2,47 +2,51 @@
 //! grows memory without end and traps after writing, so the tests can prove that the host
 //! stops it, rolls its writes back and keeps serving.
 
-mod bindings {
-    wit_bindgen::generate!({
-        world: "sandbox-probe",
-        path: "../wit",
-    });
-}
-
-use bindings::exports::helpdesk::chat::probe::Guest;
-use bindings::helpdesk::chat::storage;
-
-struct Probe;
-
-bindings::export!(Probe with_types_in bindings);
-
-impl Guest for Probe {
-    fn loop_forever() {
-        let mut n: u64 = 0;
-        loop {
-            n = std::hint::black_box(n.wrapping_add(1));
+// The probe links against the host's imports, which exist only inside a component.
+#[cfg(target_arch = "wasm32")]
+mod probe {
+    mod bindings {
+        wit_bindgen::generate!({
+            world: "sandbox-probe",
+            path: "../wit",
+        });
+    }
+    
+    use bindings::exports::helpdesk::chat::probe::Guest;
+    use bindings::helpdesk::chat::storage;
+    
+    struct Probe;
+    
+    bindings::export!(Probe with_types_in bindings);
+    
+    impl Guest for Probe {
+        fn loop_forever() {
+            let mut n: u64 = 0;
+            loop {
+                n = std::hint::black_box(n.wrapping_add(1));
+            }
         }
-    }
-
-    fn grow_memory() -> u64 {
-        let mut hoard: Vec<Vec<u8>> = Vec::new();
-        loop {
-            hoard.push(vec![1u8; 1 << 20]);
-            std::hint::black_box(&hoard);
+    
+        fn grow_memory() -> u64 {
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            loop {
+                hoard.push(vec![1u8; 1 << 20]);
+                std::hint::black_box(&hoard);
+            }
         }
-    }
-
-    fn write_then_trap(key: String) {
-        storage::set(&key, b"written before a trap").expect("storage write");
-        panic!("the probe traps on purpose after writing {key}");
-    }
-
-    fn write_then_fail(key: String) -> Result<(), String> {
-        storage::set(&key, b"written before an error").map_err(|e| format!("{e:?}"))?;
-        Err(format!("the probe fails on purpose after writing {key}"))
-    }
-
-    fn write(key: String) {
-        storage::set(&key, b"kept").expect("storage write");
+    
+        fn write_then_trap(key: String) {
+            storage::set(&key, b"written before a trap").expect("storage write");
+            panic!("the probe traps on purpose after writing {key}");
+        }
+    
+        fn write_then_fail(key: String) -> Result<(), String> {
+            storage::set(&key, b"written before an error").map_err(|e| format!("{e:?}"))?;
+            Err(format!("the probe fails on purpose after writing {key}"))
+        }
+    
+        fn write(key: String) {
+            storage::set(&key, b"kept").expect("storage write");
+        }
     }
 }

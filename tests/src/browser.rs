@@ -1,0 +1,87 @@
+//! Headless Chromium through chromedriver (Debian's `chromium` and `chromium-driver`).
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::json;
+
+/// A running chromedriver; killed when dropped.
+pub struct Driver {
+    child: Child,
+    url: String,
+    chromium: PathBuf,
+    profiles: tempfile::TempDir,
+}
+
+fn find(variable: &str, default: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(variable).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(default));
+    path.exists().then_some(path)
+}
+
+/// Starts chromedriver, or returns `None` (after a notice) when Chromium is not installed.
+/// Under CI (`CI=true`) a missing browser is a failure, never a skip.
+pub fn start_driver() -> Option<Driver> {
+    let chromium = find("CHROMIUM", "/usr/bin/chromium");
+    let chromedriver = find("CHROMEDRIVER", "/usr/bin/chromedriver");
+    let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
+        let message = "headless Chromium is not installed: `apt-get install chromium chromium-driver` \
+                       (or set CHROMIUM and CHROMEDRIVER)";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{message}; CI must run the browser tests");
+        }
+        eprintln!("SKIPPED browser test: {message}");
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting chromedriver");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(Driver { child, url, chromium, profiles: tempfile::tempdir().unwrap() })
+}
+
+impl Driver {
+    /// A new browser with its own profile (its own cookies): one person at one desk.
+    pub async fn new_browser(&self, name: &str) -> Client {
+        let profile = self.profiles.path().join(name);
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": self.chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--window-size=1280,800",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("a JSON object literal"),
+        };
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("starting a Chromium session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,58 @@
+//! An API client that keeps its session cookie.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// One logged-in (or anonymous) user of the API.
+pub struct ApiClient {
+    pub base_url: String,
+    pub client: reqwest::Client,
+}
+
+impl ApiClient {
+    /// An anonymous client.
+    pub fn anonymous(base_url: &str) -> ApiClient {
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        ApiClient { base_url: base_url.to_string(), client }
+    }
+
+    /// A client logged in as `user` with the demo password.
+    pub async fn login(base_url: &str, user: &str) -> ApiClient {
+        let api = ApiClient::anonymous(base_url);
+        let (status, body) = api.post("/api/v1/auth/login", json!({ "user": user, "password": "demo" })).await;
+        assert_eq!(status, StatusCode::OK, "login as {user}: {body}");
+        api
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// GET a JSON answer.
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POST JSON, get a JSON answer.
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let response = self.client.post(self.url(path)).json(&body).send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// PUT JSON, get a JSON answer.
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let response = self.client.put(self.url(path)).json(&body).send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Moves the host's test clock forward.
+    pub async fn advance_clock_minutes(&self, minutes: i64) -> Value {
+        let (status, body) = self.post("/api/v1/test/clock", json!({ "advance_ms": minutes * 60_000 })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+}
