@@ -11,17 +11,38 @@ const WASM_TARGET: &str = "wasm32-wasip2";
 const PROFILE: &str = "plugin";
 
 fn main() {
-    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let workspace = manifest_dir.parent().expect("the host crate sits in the workspace").to_path_buf();
-    for watched in ["plugin/src", "plugin/Cargo.toml", "probe/src", "probe/Cargo.toml", "wit", "Cargo.lock", "Cargo.toml"] {
-        println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
+    let manifest_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let workspace = manifest_dir
+        .parent()
+        .expect("the host crate sits in the workspace")
+        .to_path_buf();
+    for watched in [
+        "plugin/src",
+        "plugin/Cargo.toml",
+        "probe/src",
+        "probe/Cargo.toml",
+        "wit",
+        "Cargo.lock",
+        "Cargo.toml",
+    ] {
+        println!(
+            "cargo:rerun-if-changed={}",
+            workspace.join(watched).display()
+        );
     }
 
     let target_dir = workspace.join("target").join("plugin-build");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(&workspace)
-        .args(["build", "--package", "helpdesk-chat-plugin", "--package", "helpdesk-sandbox-probe"])
+        .args([
+            "build",
+            "--package",
+            "helpdesk-chat-plugin",
+            "--package",
+            "helpdesk-sandbox-probe",
+        ])
         .args(["--target", WASM_TARGET, "--profile", PROFILE])
         .arg("--target-dir")
         .arg(&target_dir)
@@ -41,11 +62,21 @@ fn main() {
         );
     }
     let out = target_dir.join(WASM_TARGET).join(PROFILE);
-    export_path("HELPDESK_PLUGIN_WASM", &out.join("helpdesk_chat_plugin.wasm"));
-    export_path("HELPDESK_PROBE_WASM", &out.join("helpdesk_sandbox_probe.wasm"));
+    export_path(
+        "HELPDESK_PLUGIN_WASM",
+        &out.join("helpdesk_chat_plugin.wasm"),
+    );
+    export_path(
+        "HELPDESK_PROBE_WASM",
+        &out.join("helpdesk_sandbox_probe.wasm"),
+    );
 }
 
 fn export_path(name: &str, path: &Path) {
-    assert!(path.exists(), "the build did not produce {}", path.display());
+    assert!(
+        path.exists(),
+        "the build did not produce {}",
+        path.display()
+    );
     println!("cargo:rustc-env={name}={}", path.display());
 }

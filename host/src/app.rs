@@ -50,11 +50,16 @@ impl Host {
     /// Opens storage (loading the site file on first start), loads the plugin and builds
     /// the router.
     pub fn build(settings: &HostSettings) -> anyhow::Result<Host> {
-        std::fs::create_dir_all(&settings.data_dir)
-            .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "creating the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
         let db_path = settings.data_dir.join("helpdesk.db");
         let site_text = match &settings.seed {
-            Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            Some(path) => std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?,
             None => demo::BUILT_IN.to_string(),
         };
         let site = demo::SiteFile::parse(&site_text)?;
@@ -70,11 +75,16 @@ impl Host {
         let db = Database::open(&db_path, hub.clone())?;
         let sandbox = Arc::new(Sandbox::new(settings.limits.clone(), clock.clone())?);
         let wasm = match &settings.plugin {
-            Some(path) => std::fs::read(path).with_context(|| format!("reading the plugin {}", path.display()))?,
+            Some(path) => std::fs::read(path)
+                .with_context(|| format!("reading the plugin {}", path.display()))?,
             None => BUILT_IN_PLUGIN.to_vec(),
         };
-        let cache_dir = settings.cache_dir.clone().unwrap_or_else(|| settings.data_dir.join("cache"));
-        let plugin = ChatPluginRuntime::load(sandbox, &wasm, Some(&cache_dir)).context("loading the plugin component")?;
+        let cache_dir = settings
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| settings.data_dir.join("cache"));
+        let plugin = ChatPluginRuntime::load(sandbox, &wasm, Some(&cache_dir))
+            .context("loading the plugin component")?;
         let ctx = ApiContext {
             db,
             plugin,
@@ -94,7 +104,9 @@ impl Host {
 
     /// Serves until Ctrl-C; prints the URL to open once listening.
     pub async fn serve(self, listen: SocketAddr) -> anyhow::Result<()> {
-        let listener = TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+        let listener = TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
         let address = listener.local_addr()?;
         tokio::spawn(crate::scheduler::run_forever(self.ctx.clone()));
         // Tests read this line to learn the port.

@@ -1,7 +1,7 @@
 //! Identity: password hashing, sessions, and who is asking.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use blake2::{Blake2s256, Digest};
 use rand::RngCore;
@@ -28,7 +28,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 
 /// Checks a password against a stored hash; a malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A new random session token (what the client holds).
@@ -45,7 +49,12 @@ fn token_hash(token: &str) -> String {
 }
 
 /// Stores a new session for `user`.
-pub fn create_session(conn: &Connection, token: &str, user: &str, now_ms: i64) -> rusqlite::Result<()> {
+pub fn create_session(
+    conn: &Connection,
+    token: &str,
+    user: &str,
+    now_ms: i64,
+) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO sessions (token_hash, user_id, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4)",
         params![token_hash(token), user, now_ms, now_ms + SESSION_TTL_MS],
@@ -67,7 +76,10 @@ pub fn session_user(conn: &Connection, token: &str, now_ms: i64) -> rusqlite::Re
 
 /// Ends one session.
 pub fn delete_session(conn: &Connection, token: &str) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", params![token_hash(token)])?;
+    conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        params![token_hash(token)],
+    )?;
     Ok(())
 }
 

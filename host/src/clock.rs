@@ -16,7 +16,10 @@ pub struct HostClock {
 impl HostClock {
     /// Milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
-        let system = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as i64;
+        let system = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as i64;
         system + self.offset_ms.load(Ordering::SeqCst)
     }
 

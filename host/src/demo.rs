@@ -105,7 +105,12 @@ impl SiteFile {
             .projects
             .iter()
             .flat_map(|p| p.agents.iter().chain(&p.admins))
-            .chain(site.groups.iter().chain(&site.companies).flat_map(|g| &g.members))
+            .chain(
+                site.groups
+                    .iter()
+                    .chain(&site.companies)
+                    .flat_map(|g| &g.members),
+            )
             .chain(site.issues.iter().filter_map(|i| i.reporter.as_ref()));
         for user in referenced {
             if !users.contains(user.as_str()) {
@@ -114,7 +119,10 @@ impl SiteFile {
         }
         for issue in &site.issues {
             if !projects.contains(issue.project.as_str()) {
-                bail!("the site file has an issue in project {:?}, which it does not define", issue.project);
+                bail!(
+                    "the site file has an issue in project {:?}, which it does not define",
+                    issue.project
+                );
             }
         }
         Ok(site)
@@ -124,15 +132,23 @@ impl SiteFile {
 /// Loads the site into the database unless it was loaded before. Returns whether it loaded.
 /// Passwords are hashed here, before the transaction, so hashing never holds the database.
 pub fn load_once(conn: &mut Connection, site: &SiteFile) -> anyhow::Result<bool> {
-    let seeded: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |row| row.get(0)).optional()?;
+    let seeded: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |row| {
+            row.get(0)
+        })
+        .optional()?;
     if seeded.is_some() {
         return Ok(false);
     }
     let hashes: Vec<Option<String>> = site
         .users
         .iter()
-        .map(|u| u.password.as_deref().map(crate::auth::hash_password).transpose())
+        .map(|u| {
+            u.password
+                .as_deref()
+                .map(crate::auth::hash_password)
+                .transpose()
+        })
         .collect::<anyhow::Result<_>>()?;
     let tx = conn.transaction()?;
     for (entry, hash) in site.users.iter().zip(&hashes) {
@@ -148,9 +164,18 @@ pub fn load_once(conn: &mut Connection, site: &SiteFile) -> anyhow::Result<bool>
         directory::insert_user(&tx, &user, hash.as_deref())?;
     }
     for project in &site.projects {
-        directory::insert_project(&tx, &Project { key: project.key.clone(), name: project.name.clone() })?;
+        directory::insert_project(
+            &tx,
+            &Project {
+                key: project.key.clone(),
+                name: project.name.clone(),
+            },
+        )?;
         for agent in &project.agents {
-            tx.execute("INSERT OR IGNORE INTO project_roles VALUES (?1, ?2, ?3)", params![project.key, agent, Role::Agent.as_str()])?;
+            tx.execute(
+                "INSERT OR IGNORE INTO project_roles VALUES (?1, ?2, ?3)",
+                params![project.key, agent, Role::Agent.as_str()],
+            )?;
         }
         for admin in &project.admins {
             tx.execute(
@@ -160,13 +185,30 @@ pub fn load_once(conn: &mut Connection, site: &SiteFile) -> anyhow::Result<bool>
         }
     }
     for group in &site.groups {
-        directory::insert_named_with_members(&tx, NamedKind::Group, &group.id, &group.name, &group.members)?;
+        directory::insert_named_with_members(
+            &tx,
+            NamedKind::Group,
+            &group.id,
+            &group.name,
+            &group.members,
+        )?;
     }
     for company in &site.companies {
-        directory::insert_named_with_members(&tx, NamedKind::Company, &company.id, &company.name, &company.members)?;
+        directory::insert_named_with_members(
+            &tx,
+            NamedKind::Company,
+            &company.id,
+            &company.name,
+            &company.members,
+        )?;
     }
     for issue in &site.issues {
-        crate::issues::create_issue(&tx, &issue.project, &issue.summary, issue.reporter.as_deref())?;
+        crate::issues::create_issue(
+            &tx,
+            &issue.project,
+            &issue.summary,
+            issue.reporter.as_deref(),
+        )?;
     }
     tx.execute("INSERT INTO meta (key, value) VALUES ('seeded', 'yes')", [])?;
     tx.commit()?;
@@ -181,12 +223,20 @@ mod tests {
     fn pl_3_the_built_in_demo_site_parses() {
         let site = SiteFile::parse(BUILT_IN).unwrap();
         assert!(site.users.iter().any(|u| u.site_admin));
-        assert!(site.projects.iter().filter(|p| p.agents.contains(&"alice".to_string())).count() >= 2);
+        assert!(
+            site.projects
+                .iter()
+                .filter(|p| p.agents.contains(&"alice".to_string()))
+                .count()
+                >= 2
+        );
     }
 
     #[test]
     fn pl_3_a_site_file_with_a_dangling_reference_is_refused() {
-        let err = SiteFile::parse("[[projects]]\nkey = \"XY\"\nname = \"X\"\nagents = [\"ghost\"]\n").unwrap_err();
+        let err =
+            SiteFile::parse("[[projects]]\nkey = \"XY\"\nname = \"X\"\nagents = [\"ghost\"]\n")
+                .unwrap_err();
         assert!(err.to_string().contains("ghost"), "{err}");
     }
 }

@@ -74,7 +74,8 @@ pub fn get_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
 
 /// Every user, ordered by id.
 pub fn list_users(conn: &Connection) -> rusqlite::Result<Vec<User>> {
-    let mut statement = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
     statement.query_map([], user_from_row)?.collect()
 }
 
@@ -88,7 +89,11 @@ pub fn password_hash(conn: &Connection, id: &str) -> rusqlite::Result<Option<Str
 }
 
 /// Adds a user; `false` when the id is taken.
-pub fn insert_user(conn: &Connection, user: &User, password_hash: Option<&str>) -> rusqlite::Result<bool> {
+pub fn insert_user(
+    conn: &Connection,
+    user: &User,
+    password_hash: Option<&str>,
+) -> rusqlite::Result<bool> {
     let inserted = conn.execute(
         "INSERT INTO users (id, display_name, email, time_zone, locale, site_admin, member, password_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
@@ -109,14 +114,26 @@ pub fn insert_user(conn: &Connection, user: &User, password_hash: Option<&str>) 
 /// The project with this key.
 pub fn get_project(conn: &Connection, key: &str) -> rusqlite::Result<Option<Project>> {
     conn.prepare_cached("SELECT key, name FROM projects WHERE key = ?1")?
-        .query_row(params![key], |row| Ok(Project { key: row.get(0)?, name: row.get(1)? }))
+        .query_row(params![key], |row| {
+            Ok(Project {
+                key: row.get(0)?,
+                name: row.get(1)?,
+            })
+        })
         .optional()
 }
 
 /// Every project, ordered by key.
 pub fn list_projects(conn: &Connection) -> rusqlite::Result<Vec<Project>> {
     let mut statement = conn.prepare_cached("SELECT key, name FROM projects ORDER BY key")?;
-    statement.query_map([], |row| Ok(Project { key: row.get(0)?, name: row.get(1)? }))?.collect()
+    statement
+        .query_map([], |row| {
+            Ok(Project {
+                key: row.get(0)?,
+                name: row.get(1)?,
+            })
+        })?
+        .collect()
 }
 
 /// Adds a project; `false` when the key is taken.
@@ -128,32 +145,56 @@ pub fn insert_project(conn: &Connection, project: &Project) -> rusqlite::Result<
 }
 
 /// Does `user` hold `role` in `project`?
-pub fn has_role(conn: &Connection, user: &str, project: &str, role: Role) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT 1 FROM project_roles WHERE user_id = ?1 AND project = ?2 AND role = ?3")?
-        .query_row(params![user, project, role.as_str()], |_| Ok(()))
-        .optional()
-        .map(|found| found.is_some())
+pub fn has_role(
+    conn: &Connection,
+    user: &str,
+    project: &str,
+    role: Role,
+) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT 1 FROM project_roles WHERE user_id = ?1 AND project = ?2 AND role = ?3",
+    )?
+    .query_row(params![user, project, role.as_str()], |_| Ok(()))
+    .optional()
+    .map(|found| found.is_some())
 }
 
 /// The users holding `role` in `project`, ordered by id.
-pub fn project_members(conn: &Connection, project: &str, role: Role) -> rusqlite::Result<Vec<String>> {
-    let mut statement =
-        conn.prepare_cached("SELECT user_id FROM project_roles WHERE project = ?1 AND role = ?2 ORDER BY user_id")?;
-    statement.query_map(params![project, role.as_str()], |row| row.get(0))?.collect()
+pub fn project_members(
+    conn: &Connection,
+    project: &str,
+    role: Role,
+) -> rusqlite::Result<Vec<String>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT user_id FROM project_roles WHERE project = ?1 AND role = ?2 ORDER BY user_id",
+    )?;
+    statement
+        .query_map(params![project, role.as_str()], |row| row.get(0))?
+        .collect()
 }
 
 /// The projects where `user` holds `role`, ordered by key.
-pub fn projects_with_role(conn: &Connection, user: &str, role: Role) -> rusqlite::Result<Vec<String>> {
-    let mut statement =
-        conn.prepare_cached("SELECT project FROM project_roles WHERE user_id = ?1 AND role = ?2 ORDER BY project")?;
-    statement.query_map(params![user, role.as_str()], |row| row.get(0))?.collect()
+pub fn projects_with_role(
+    conn: &Connection,
+    user: &str,
+    role: Role,
+) -> rusqlite::Result<Vec<String>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT project FROM project_roles WHERE user_id = ?1 AND role = ?2 ORDER BY project",
+    )?;
+    statement
+        .query_map(params![user, role.as_str()], |row| row.get(0))?
+        .collect()
 }
 
 /// The roles `user` holds in each project, ordered by project key.
 pub fn roles_of(conn: &Connection, user: &str) -> rusqlite::Result<Vec<(String, Role)>> {
-    let mut statement =
-        conn.prepare_cached("SELECT project, role FROM project_roles WHERE user_id = ?1 ORDER BY project, role")?;
-    let rows = statement.query_map(params![user], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+    let mut statement = conn.prepare_cached(
+        "SELECT project, role FROM project_roles WHERE user_id = ?1 ORDER BY project, role",
+    )?;
+    let rows = statement.query_map(params![user], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
     let mut roles = Vec::new();
     for row in rows {
         let (project, role) = row?;
@@ -165,8 +206,16 @@ pub fn roles_of(conn: &Connection, user: &str) -> rusqlite::Result<Vec<(String, 
 }
 
 /// Sets exactly which roles `user` holds in `project`.
-pub fn set_roles(conn: &Connection, project: &str, user: &str, roles: &[Role]) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM project_roles WHERE project = ?1 AND user_id = ?2", params![project, user])?;
+pub fn set_roles(
+    conn: &Connection,
+    project: &str,
+    user: &str,
+    roles: &[Role],
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM project_roles WHERE project = ?1 AND user_id = ?2",
+        params![project, user],
+    )?;
     for role in roles {
         conn.execute(
             "INSERT OR IGNORE INTO project_roles (project, user_id, role) VALUES (?1, ?2, ?3)",
@@ -177,7 +226,11 @@ pub fn set_roles(conn: &Connection, project: &str, user: &str, roles: &[Role]) -
 }
 
 /// A named entity (group or company) by id.
-fn get_named(conn: &Connection, table: &str, id: &str) -> rusqlite::Result<Option<(String, String)>> {
+fn get_named(
+    conn: &Connection,
+    table: &str,
+    id: &str,
+) -> rusqlite::Result<Option<(String, String)>> {
     conn.prepare_cached(&format!("SELECT id, name FROM {table} WHERE id = ?1"))?
         .query_row(params![id], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()
@@ -185,7 +238,9 @@ fn get_named(conn: &Connection, table: &str, id: &str) -> rusqlite::Result<Optio
 
 fn column_list(conn: &Connection, sql: &str, key: &str) -> rusqlite::Result<Vec<String>> {
     let mut statement = conn.prepare_cached(sql)?;
-    statement.query_map(params![key], |row| row.get(0))?.collect()
+    statement
+        .query_map(params![key], |row| row.get(0))?
+        .collect()
 }
 
 /// The group with this id: `(id, name)`.
@@ -200,22 +255,38 @@ pub fn get_company(conn: &Connection, id: &str) -> rusqlite::Result<Option<(Stri
 
 /// The groups of a user, ordered by id.
 pub fn groups_of(conn: &Connection, user: &str) -> rusqlite::Result<Vec<String>> {
-    column_list(conn, "SELECT group_id FROM group_members WHERE user_id = ?1 ORDER BY group_id", user)
+    column_list(
+        conn,
+        "SELECT group_id FROM group_members WHERE user_id = ?1 ORDER BY group_id",
+        user,
+    )
 }
 
 /// The members of a group, ordered by id.
 pub fn group_members(conn: &Connection, group: &str) -> rusqlite::Result<Vec<String>> {
-    column_list(conn, "SELECT user_id FROM group_members WHERE group_id = ?1 ORDER BY user_id", group)
+    column_list(
+        conn,
+        "SELECT user_id FROM group_members WHERE group_id = ?1 ORDER BY user_id",
+        group,
+    )
 }
 
 /// The companies of a user, ordered by id.
 pub fn companies_of(conn: &Connection, user: &str) -> rusqlite::Result<Vec<String>> {
-    column_list(conn, "SELECT company_id FROM company_members WHERE user_id = ?1 ORDER BY company_id", user)
+    column_list(
+        conn,
+        "SELECT company_id FROM company_members WHERE user_id = ?1 ORDER BY company_id",
+        user,
+    )
 }
 
 /// The members of a company, ordered by id.
 pub fn company_members(conn: &Connection, company: &str) -> rusqlite::Result<Vec<String>> {
-    column_list(conn, "SELECT user_id FROM company_members WHERE company_id = ?1 ORDER BY user_id", company)
+    column_list(
+        conn,
+        "SELECT user_id FROM company_members WHERE company_id = ?1 ORDER BY user_id",
+        company,
+    )
 }
 
 /// Adds a group or company with its members (demo loading and the directory API).
@@ -230,9 +301,15 @@ pub fn insert_named_with_members(
         NamedKind::Group => ("groups", "group_members", "group_id"),
         NamedKind::Company => ("companies", "company_members", "company_id"),
     };
-    conn.execute(&format!("INSERT INTO {table} (id, name) VALUES (?1, ?2)"), params![id, name])?;
+    conn.execute(
+        &format!("INSERT INTO {table} (id, name) VALUES (?1, ?2)"),
+        params![id, name],
+    )?;
     for member in members {
-        conn.execute(&format!("INSERT INTO {member_table} ({column}, user_id) VALUES (?1, ?2)"), params![id, member])?;
+        conn.execute(
+            &format!("INSERT INTO {member_table} ({column}, user_id) VALUES (?1, ?2)"),
+            params![id, member],
+        )?;
     }
     Ok(())
 }

@@ -45,30 +45,52 @@ pub enum IssueError {
 /// The issue with this key.
 pub fn get_issue(conn: &Connection, key: &str) -> rusqlite::Result<Option<Issue>> {
     conn.prepare_cached("SELECT key, project, summary FROM issues WHERE key = ?1")?
-        .query_row(params![key], |row| Ok(Issue { key: row.get(0)?, project: row.get(1)?, summary: row.get(2)? }))
+        .query_row(params![key], |row| {
+            Ok(Issue {
+                key: row.get(0)?,
+                project: row.get(1)?,
+                summary: row.get(2)?,
+            })
+        })
         .optional()
 }
 
 /// Creates an issue with the project's next number.
-pub fn create_issue(conn: &Connection, project: &str, summary: &str, reporter: Option<&str>) -> Result<Issue, IssueError> {
+pub fn create_issue(
+    conn: &Connection,
+    project: &str,
+    summary: &str,
+    reporter: Option<&str>,
+) -> Result<Issue, IssueError> {
     let summary = summary.trim();
     if summary.is_empty() {
         return Err(IssueError::Invalid("summary: must not be empty".into()));
     }
     if summary.chars().count() > MAX_SUMMARY_CHARS {
-        return Err(IssueError::Invalid(format!("summary: at most {MAX_SUMMARY_CHARS} characters")));
+        return Err(IssueError::Invalid(format!(
+            "summary: at most {MAX_SUMMARY_CHARS} characters"
+        )));
     }
     if crate::directory::get_project(conn, project)?.is_none() {
-        return Err(IssueError::NotFound(format!("project {project} does not exist")));
+        return Err(IssueError::NotFound(format!(
+            "project {project} does not exist"
+        )));
     }
-    let number: i64 =
-        conn.query_row("SELECT coalesce(max(number), 0) + 1 FROM issues WHERE project = ?1", params![project], |r| r.get(0))?;
+    let number: i64 = conn.query_row(
+        "SELECT coalesce(max(number), 0) + 1 FROM issues WHERE project = ?1",
+        params![project],
+        |r| r.get(0),
+    )?;
     let key = format!("{project}-{number}");
     conn.execute(
         "INSERT INTO issues (key, project, summary, reporter, number) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![key, project, summary, reporter, number],
     )?;
-    Ok(Issue { key, project: project.into(), summary: summary.into() })
+    Ok(Issue {
+        key,
+        project: project.into(),
+        summary: summary.into(),
+    })
 }
 
 /// Appends a history entry and returns its id.
@@ -84,10 +106,14 @@ pub fn append_history(
         return Err(IssueError::Invalid("body: must not be empty".into()));
     }
     if body.len() > MAX_BODY_BYTES {
-        return Err(IssueError::LimitExceeded(format!("body: at most {MAX_BODY_BYTES} bytes")));
+        return Err(IssueError::LimitExceeded(format!(
+            "body: at most {MAX_BODY_BYTES} bytes"
+        )));
     }
     if get_issue(conn, issue)?.is_none() {
-        return Err(IssueError::NotFound(format!("issue {issue} does not exist")));
+        return Err(IssueError::NotFound(format!(
+            "issue {issue} does not exist"
+        )));
     }
     conn.execute(
         "INSERT INTO issue_history (issue_key, author, kind, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -97,16 +123,32 @@ pub fn append_history(
 }
 
 /// Up to `limit` entries after `after`, oldest first.
-pub fn history(conn: &Connection, issue: &str, after: Option<i64>, limit: u32) -> Result<Vec<HistoryEntry>, IssueError> {
+pub fn history(
+    conn: &Connection,
+    issue: &str,
+    after: Option<i64>,
+    limit: u32,
+) -> Result<Vec<HistoryEntry>, IssueError> {
     if get_issue(conn, issue)?.is_none() {
-        return Err(IssueError::NotFound(format!("issue {issue} does not exist")));
+        return Err(IssueError::NotFound(format!(
+            "issue {issue} does not exist"
+        )));
     }
     let mut statement = conn.prepare_cached(
         "SELECT id, author, kind, body, created_ms FROM issue_history
          WHERE issue_key = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
     )?;
-    let rows = statement.query_map(params![issue, after.unwrap_or(0), limit.min(MAX_HISTORY_PAGE)], |row| {
-        Ok(HistoryEntry { id: row.get(0)?, author: row.get(1)?, kind: row.get(2)?, body: row.get(3)?, created_ms: row.get(4)? })
-    })?;
+    let rows = statement.query_map(
+        params![issue, after.unwrap_or(0), limit.min(MAX_HISTORY_PAGE)],
+        |row| {
+            Ok(HistoryEntry {
+                id: row.get(0)?,
+                author: row.get(1)?,
+                kind: row.get(2)?,
+                body: row.get(3)?,
+                created_ms: row.get(4)?,
+            })
+        },
+    )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -52,21 +52,44 @@ impl PushHub {
 }
 
 /// Stores an event inside the current transaction and returns it with its id.
-pub fn record(conn: &Connection, topic: &str, kind: &str, payload: &str, now_ms: i64) -> rusqlite::Result<PushEvent> {
-    conn.prepare_cached("INSERT INTO push_events (topic, kind, payload, created_ms) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![topic, kind, payload, now_ms])?;
-    Ok(PushEvent { id: conn.last_insert_rowid(), topic: topic.into(), kind: kind.into(), payload: payload.into() })
+pub fn record(
+    conn: &Connection,
+    topic: &str,
+    kind: &str,
+    payload: &str,
+    now_ms: i64,
+) -> rusqlite::Result<PushEvent> {
+    conn.prepare_cached(
+        "INSERT INTO push_events (topic, kind, payload, created_ms) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![topic, kind, payload, now_ms])?;
+    Ok(PushEvent {
+        id: conn.last_insert_rowid(),
+        topic: topic.into(),
+        kind: kind.into(),
+        payload: payload.into(),
+    })
 }
 
 /// Events after `after_id` on any of `topics`, oldest first, at most `limit`.
-pub fn replay(conn: &Connection, topics: &[String], after_id: i64, limit: u32) -> rusqlite::Result<Vec<PushEvent>> {
+pub fn replay(
+    conn: &Connection,
+    topics: &[String],
+    after_id: i64,
+    limit: u32,
+) -> rusqlite::Result<Vec<PushEvent>> {
     let mut events = Vec::new();
     let mut statement = conn.prepare_cached(
         "SELECT id, topic, kind, payload FROM push_events WHERE topic = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
     )?;
     for topic in topics {
         let rows = statement.query_map(params![topic, after_id, limit], |row| {
-            Ok(PushEvent { id: row.get(0)?, topic: row.get(1)?, kind: row.get(2)?, payload: row.get(3)? })
+            Ok(PushEvent {
+                id: row.get(0)?,
+                topic: row.get(1)?,
+                kind: row.get(2)?,
+                payload: row.get(3)?,
+            })
         })?;
         for row in rows {
             events.push(row?);
@@ -79,10 +102,15 @@ pub fn replay(conn: &Connection, topics: &[String], after_id: i64, limit: u32) -
 
 /// The newest event id, so a new stream knows where "now" is.
 pub fn latest_id(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT coalesce(max(id), 0) FROM push_events", [], |row| row.get(0))
+    conn.query_row("SELECT coalesce(max(id), 0) FROM push_events", [], |row| {
+        row.get(0)
+    })
 }
 
 /// Forgets events older than the retention window.
 pub fn prune(conn: &Connection, now_ms: i64) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM push_events WHERE created_ms < ?1", params![now_ms - RETENTION_MS])
+    conn.execute(
+        "DELETE FROM push_events WHERE created_ms < ?1",
+        params![now_ms - RETENTION_MS],
+    )
 }

@@ -17,7 +17,9 @@ pub async fn run_due(ctx: &ApiContext) -> Result<Option<u64>, ApiError> {
     let request_id = format!("scheduler-{}", uuid::Uuid::new_v4());
     Ok(ctx
         .plugin
-        .call(&ctx.db, request_id, move |plugin, store| plugin.helpdesk_chat_scheduler().call_run_due(store, &call))
+        .call(&ctx.db, request_id, move |plugin, store| {
+            plugin.helpdesk_chat_scheduler().call_run_due(store, &call)
+        })
         .await?)
 }
 

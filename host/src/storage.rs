@@ -86,7 +86,10 @@ impl Database {
     pub fn open(path: &Path, hub: PushHub) -> anyhow::Result<Database> {
         let conn = schema::open(path)?;
         let jobs = batch_worker::spawn(conn, path.to_path_buf(), hub)?;
-        Ok(Database { jobs, path: path.to_path_buf() })
+        Ok(Database {
+            jobs,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Where the database lives.
@@ -117,8 +120,12 @@ impl Database {
                 }),
             }
         });
-        self.jobs.send(job).map_err(|_| E::from(StorageFailure::WorkerStopped))?;
-        answer.await.map_err(|_| E::from(StorageFailure::WorkerStopped))?
+        self.jobs
+            .send(job)
+            .map_err(|_| E::from(StorageFailure::WorkerStopped))?;
+        answer
+            .await
+            .map_err(|_| E::from(StorageFailure::WorkerStopped))?
     }
 
     /// Runs a read or write of the host's own tables as one job.

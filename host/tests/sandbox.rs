@@ -24,7 +24,11 @@ mod probe {
 use probe::SandboxProbePre;
 
 fn limits() -> SandboxLimits {
-    SandboxLimits { call_timeout: Duration::from_millis(300), memory_bytes: 32 << 20, concurrent_instances: 4 }
+    SandboxLimits {
+        call_timeout: Duration::from_millis(300),
+        memory_bytes: 32 << 20,
+        concurrent_instances: 4,
+    }
 }
 
 /// Which probe export to call.
@@ -37,7 +41,12 @@ enum Fault {
     Write,
 }
 
-async fn call_probe(host: &TestHost, pre: &SandboxProbePre<helpdesk_host::runtime::host_state::HostState>, fault: Fault, key: &str) -> Result<(), CallError> {
+async fn call_probe(
+    host: &TestHost,
+    pre: &SandboxProbePre<helpdesk_host::runtime::host_state::HostState>,
+    fault: Fault,
+    key: &str,
+) -> Result<(), CallError> {
     let sandbox = host.sandbox.clone();
     let pre = pre.clone();
     let key = key.to_string();
@@ -49,7 +58,9 @@ async fn call_probe(host: &TestHost, pre: &SandboxProbePre<helpdesk_host::runtim
                 Ok(match fault {
                     Fault::LoopForever => exports.call_loop_forever(store).map(|_| Ok(()))?,
                     Fault::GrowMemory => exports.call_grow_memory(store).map(|_| Ok(()))?,
-                    Fault::WriteThenTrap => exports.call_write_then_trap(store, &key).map(|_| Ok(()))?,
+                    Fault::WriteThenTrap => {
+                        exports.call_write_then_trap(store, &key).map(|_| Ok(()))?
+                    }
                     Fault::WriteThenFail => exports.call_write_then_fail(store, &key)?,
                     Fault::Write => exports.call_write(store, &key).map(|_| Ok(()))?,
                 })
@@ -59,10 +70,17 @@ async fn call_probe(host: &TestHost, pre: &SandboxProbePre<helpdesk_host::runtim
         .await
 }
 
-fn probe_host() -> (TestHost, SandboxProbePre<helpdesk_host::runtime::host_state::HostState>) {
+fn probe_host() -> (
+    TestHost,
+    SandboxProbePre<helpdesk_host::runtime::host_state::HostState>,
+) {
     let host = TestHost::start(limits());
-    let component = host.sandbox.load_component(&probe_wasm(), Some(&cache_dir()), CHAT_PLUGIN_GRANTS).unwrap();
-    let pre = SandboxProbePre::new(host.sandbox.linker().instantiate_pre(&component).unwrap()).unwrap();
+    let component = host
+        .sandbox
+        .load_component(&probe_wasm(), Some(&cache_dir()), CHAT_PLUGIN_GRANTS)
+        .unwrap();
+    let pre =
+        SandboxProbePre::new(host.sandbox.linker().instantiate_pre(&component).unwrap()).unwrap();
     (host, pre)
 }
 
@@ -70,37 +88,62 @@ fn probe_host() -> (TestHost, SandboxProbePre<helpdesk_host::runtime::host_state
 async fn pl_5_a_call_that_loops_forever_is_stopped_at_its_deadline() {
     let (host, pre) = probe_host();
     let started = Instant::now();
-    let err = call_probe(&host, &pre, Fault::LoopForever, "unused").await.unwrap_err();
+    let err = call_probe(&host, &pre, Fault::LoopForever, "unused")
+        .await
+        .unwrap_err();
     assert!(matches!(err, CallError::Timeout), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(10), "stopped near its 300 ms deadline");
-    call_probe(&host, &pre, Fault::Write, "after-loop").await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "stopped near its 300 ms deadline"
+    );
+    call_probe(&host, &pre, Fault::Write, "after-loop")
+        .await
+        .unwrap();
     assert!(host.kv_has("after-loop").await, "the host keeps serving");
 }
 
 #[tokio::test]
 async fn pl_5_a_call_that_grows_memory_without_end_is_stopped() {
     let (host, pre) = probe_host();
-    let err = call_probe(&host, &pre, Fault::GrowMemory, "unused").await.unwrap_err();
-    let CallError::Fault(message) = &err else { panic!("expected a fault, got {err:?}") };
-    assert!(message.contains("memory"), "the fault names memory: {message}");
-    call_probe(&host, &pre, Fault::Write, "after-memory").await.unwrap();
+    let err = call_probe(&host, &pre, Fault::GrowMemory, "unused")
+        .await
+        .unwrap_err();
+    let CallError::Fault(message) = &err else {
+        panic!("expected a fault, got {err:?}")
+    };
+    assert!(
+        message.contains("memory"),
+        "the fault names memory: {message}"
+    );
+    call_probe(&host, &pre, Fault::Write, "after-memory")
+        .await
+        .unwrap();
     assert!(host.kv_has("after-memory").await);
 }
 
 #[tokio::test]
 async fn pl_5_a_trap_after_writing_rolls_the_write_back() {
     let (host, pre) = probe_host();
-    let err = call_probe(&host, &pre, Fault::WriteThenTrap, "trapped").await.unwrap_err();
+    let err = call_probe(&host, &pre, Fault::WriteThenTrap, "trapped")
+        .await
+        .unwrap_err();
     assert!(matches!(err, CallError::Fault(_)), "{err:?}");
-    assert!(!host.kv_has("trapped").await, "the trapped call's write is gone");
-    call_probe(&host, &pre, Fault::Write, "after-trap").await.unwrap();
+    assert!(
+        !host.kv_has("trapped").await,
+        "the trapped call's write is gone"
+    );
+    call_probe(&host, &pre, Fault::Write, "after-trap")
+        .await
+        .unwrap();
     assert!(host.kv_has("after-trap").await);
 }
 
 #[tokio::test]
 async fn pl_5_an_error_result_after_writing_rolls_the_write_back() {
     let (host, pre) = probe_host();
-    call_probe(&host, &pre, Fault::WriteThenFail, "failed").await.unwrap_err();
+    call_probe(&host, &pre, Fault::WriteThenFail, "failed")
+        .await
+        .unwrap_err();
     assert!(!host.kv_has("failed").await);
 }
 
@@ -122,17 +165,45 @@ async fn pl_5_faulty_and_good_calls_in_one_batch_keep_only_the_good_writes() {
 #[tokio::test]
 async fn pl_4_a_component_importing_more_than_granted_is_refused() {
     let host = TestHost::start(limits());
-    let without_storage: Vec<&str> =
-        CHAT_PLUGIN_GRANTS.iter().copied().filter(|g| !g.starts_with("helpdesk:chat/storage")).collect();
-    let err = host.sandbox.load_component(&probe_wasm(), Some(&cache_dir()), &without_storage).unwrap_err();
-    assert!(err.to_string().contains("helpdesk:chat/storage@0.1.0"), "{err}");
+    let without_storage: Vec<&str> = CHAT_PLUGIN_GRANTS
+        .iter()
+        .copied()
+        .filter(|g| !g.starts_with("helpdesk:chat/storage"))
+        .collect();
+    let err = host
+        .sandbox
+        .load_component(&probe_wasm(), Some(&cache_dir()), &without_storage)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("helpdesk:chat/storage@0.1.0"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn pl_4_the_chat_plugin_imports_only_granted_capabilities() {
     let host = TestHost::start(limits());
-    let component = host.sandbox.load_component(&common::plugin_wasm(), Some(&cache_dir()), CHAT_PLUGIN_GRANTS).unwrap();
-    let imports: Vec<String> = component.component_type().imports(host.sandbox.engine()).map(|(n, _)| n.to_string()).collect();
-    assert!(imports.iter().any(|n| n == "helpdesk:chat/storage@0.1.0"), "{imports:?}");
-    assert!(!imports.iter().any(|n| n.starts_with("wasi:filesystem") || n.starts_with("wasi:sockets")), "{imports:?}");
+    let component = host
+        .sandbox
+        .load_component(
+            &common::plugin_wasm(),
+            Some(&cache_dir()),
+            CHAT_PLUGIN_GRANTS,
+        )
+        .unwrap();
+    let imports: Vec<String> = component
+        .component_type()
+        .imports(host.sandbox.engine())
+        .map(|(n, _)| n.to_string())
+        .collect();
+    assert!(
+        imports.iter().any(|n| n == "helpdesk:chat/storage@0.1.0"),
+        "{imports:?}"
+    );
+    assert!(
+        !imports
+            .iter()
+            .any(|n| n.starts_with("wasi:filesystem") || n.starts_with("wasi:sockets")),
+        "{imports:?}"
+    );
 }

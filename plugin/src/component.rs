@@ -7,10 +7,14 @@ mod bindings {
     });
 }
 
-use bindings::exports::helpdesk::chat::{presence as wit_presence, scheduler as wit_scheduler, subscriptions as wit_subscriptions};
-use bindings::helpdesk::chat::{directory, log as wit_log, push, storage as wit_storage, types};
 use crate::error::{PluginError, PluginResult};
-use crate::platform::{CallContext, Entry, LogLevel, Platform, ProjectRole, ScanPage, ScanRequest, Timestamp, User};
+use crate::platform::{
+    CallContext, Entry, LogLevel, Platform, ProjectRole, ScanPage, ScanRequest, Timestamp, User,
+};
+use bindings::exports::helpdesk::chat::{
+    presence as wit_presence, scheduler as wit_scheduler, subscriptions as wit_subscriptions,
+};
+use bindings::helpdesk::chat::{directory, log as wit_log, push, storage as wit_storage, types};
 
 /// The component's export implementation.
 struct ChatPlugin;
@@ -54,7 +58,10 @@ fn wit_role(role: ProjectRole) -> directory::ProjectRole {
 }
 
 fn context(ctx: types::CallContext) -> CallContext {
-    CallContext { actor: ctx.actor, project: ctx.project }
+    CallContext {
+        actor: ctx.actor,
+        project: ctx.project,
+    }
 }
 
 impl Platform for WitPlatform {
@@ -98,9 +105,22 @@ impl Platform for WitPlatform {
         Ok(wit_storage::delete(key)?)
     }
     fn kv_scan(&mut self, request: ScanRequest<'_>) -> PluginResult<ScanPage> {
-        let page = wit_storage::scan(request.start, request.end, request.limit, request.reverse, request.cursor.as_deref())?;
+        let page = wit_storage::scan(
+            request.start,
+            request.end,
+            request.limit,
+            request.reverse,
+            request.cursor.as_deref(),
+        )?;
         Ok(ScanPage {
-            entries: page.entries.into_iter().map(|e| Entry { key: e.key, value: e.value }).collect(),
+            entries: page
+                .entries
+                .into_iter()
+                .map(|e| Entry {
+                    key: e.key,
+                    value: e.value,
+                })
+                .collect(),
             cursor: page.cursor,
         })
     }
@@ -119,11 +139,18 @@ impl Platform for WitPlatform {
 }
 
 fn state_in(state: crate::presence::StateIn) -> wit_presence::AgentPresenceIn {
-    wit_presence::AgentPresenceIn { project: state.project, online: state.state.online, until: state.state.until }
+    wit_presence::AgentPresenceIn {
+        project: state.project,
+        online: state.state.online,
+        until: state.state.until,
+    }
 }
 
 fn outcome(outcome: crate::presence::ChangeOutcome) -> wit_presence::ChangeOutcome {
-    wit_presence::ChangeOutcome { changed: outcome.changed, states: outcome.states.into_iter().map(state_in).collect() }
+    wit_presence::ChangeOutcome {
+        changed: outcome.changed,
+        states: outcome.states.into_iter().map(state_in).collect(),
+    }
 }
 
 impl wit_presence::Guest for ChatPlugin {
@@ -132,14 +159,28 @@ impl wit_presence::Guest for ChatPlugin {
         all_projects: bool,
         duration_minutes: Option<u32>,
     ) -> Result<wit_presence::ChangeOutcome, types::Error> {
-        Ok(outcome(crate::presence::go_online(&mut WitPlatform, &context(ctx), all_projects, duration_minutes)?))
+        Ok(outcome(crate::presence::go_online(
+            &mut WitPlatform,
+            &context(ctx),
+            all_projects,
+            duration_minutes,
+        )?))
     }
 
-    fn go_offline(ctx: types::CallContext, all_projects: bool) -> Result<wit_presence::ChangeOutcome, types::Error> {
-        Ok(outcome(crate::presence::go_offline(&mut WitPlatform, &context(ctx), all_projects)?))
+    fn go_offline(
+        ctx: types::CallContext,
+        all_projects: bool,
+    ) -> Result<wit_presence::ChangeOutcome, types::Error> {
+        Ok(outcome(crate::presence::go_offline(
+            &mut WitPlatform,
+            &context(ctx),
+            all_projects,
+        )?))
     }
 
-    fn project_presence(ctx: types::CallContext) -> Result<wit_presence::ProjectPresenceView, types::Error> {
+    fn project_presence(
+        ctx: types::CallContext,
+    ) -> Result<wit_presence::ProjectPresenceView, types::Error> {
         let found = crate::presence::project_presence(&mut WitPlatform, &context(ctx))?;
         let chat_online = found.chat_online();
         Ok(wit_presence::ProjectPresenceView {
@@ -166,11 +207,21 @@ impl wit_presence::Guest for ChatPlugin {
     }
 
     fn chat_online(ctx: types::CallContext) -> Result<bool, types::Error> {
-        Ok(crate::presence::chat_online(&mut WitPlatform, &context(ctx))?)
+        Ok(crate::presence::chat_online(
+            &mut WitPlatform,
+            &context(ctx),
+        )?)
     }
 
-    fn my_presence(ctx: types::CallContext) -> Result<Vec<wit_presence::AgentPresenceIn>, types::Error> {
-        Ok(crate::presence::my_presence(&mut WitPlatform, &context(ctx))?.into_iter().map(state_in).collect())
+    fn my_presence(
+        ctx: types::CallContext,
+    ) -> Result<Vec<wit_presence::AgentPresenceIn>, types::Error> {
+        Ok(
+            crate::presence::my_presence(&mut WitPlatform, &context(ctx))?
+                .into_iter()
+                .map(state_in)
+                .collect(),
+        )
     }
 }
 
@@ -182,6 +233,10 @@ impl wit_scheduler::Guest for ChatPlugin {
 
 impl wit_subscriptions::Guest for ChatPlugin {
     fn authorize(ctx: types::CallContext, topic: String) -> Result<(), types::Error> {
-        Ok(crate::subscriptions::authorize(&WitPlatform, &context(ctx), &topic)?)
+        Ok(crate::subscriptions::authorize(
+            &WitPlatform,
+            &context(ctx),
+            &topic,
+        )?)
     }
 }

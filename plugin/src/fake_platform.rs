@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{PluginError, PluginResult};
-use crate::platform::{Entry, LogLevel, Platform, ProjectRole, ScanPage, ScanRequest, Timestamp, User};
+use crate::platform::{
+    Entry, LogLevel, Platform, ProjectRole, ScanPage, ScanRequest, Timestamp, User,
+};
 
 /// One published event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +37,10 @@ impl FakePlatform {
     /// Projects SUP and OPS; alice agent of both, bob agent of SUP, carol a plain member,
     /// dana project admin of SUP, root a site admin.
     pub fn demo() -> Self {
-        let mut platform = FakePlatform { now: 1_000_000, ..Default::default() };
+        let mut platform = FakePlatform {
+            now: 1_000_000,
+            ..Default::default()
+        };
         for (id, name, site_admin) in [
             ("alice", "Alice Agent", false),
             ("bob", "Bob Agent", false),
@@ -56,7 +61,9 @@ impl FakePlatform {
                 },
             );
         }
-        platform.projects.extend(["SUP".to_string(), "OPS".to_string()]);
+        platform
+            .projects
+            .extend(["SUP".to_string(), "OPS".to_string()]);
         platform.grant("alice", "SUP", ProjectRole::Agent);
         platform.grant("alice", "OPS", ProjectRole::Agent);
         platform.grant("bob", "SUP", ProjectRole::Agent);
@@ -66,12 +73,14 @@ impl FakePlatform {
 
     /// Gives `user` `role` in `project`.
     pub fn grant(&mut self, user: &str, project: &str, role: ProjectRole) {
-        self.roles.insert((user.into(), project.into(), role_name(role)));
+        self.roles
+            .insert((user.into(), project.into(), role_name(role)));
     }
 
     /// Takes `role` in `project` away from `user`.
     pub fn revoke(&mut self, user: &str, project: &str, role: ProjectRole) {
-        self.roles.remove(&(user.into(), project.into(), role_name(role)));
+        self.roles
+            .remove(&(user.into(), project.into(), role_name(role)));
     }
 
     /// Moves the clock forward.
@@ -81,7 +90,9 @@ impl FakePlatform {
 
     /// Events published so far on `topic`, and forgets them.
     pub fn take_events(&mut self, topic: &str) -> Vec<Published> {
-        let (taken, kept) = std::mem::take(&mut self.published).into_iter().partition(|e| e.topic == topic);
+        let (taken, kept) = std::mem::take(&mut self.published)
+            .into_iter()
+            .partition(|e| e.topic == topic);
         self.published = kept;
         taken
     }
@@ -98,16 +109,25 @@ impl Platform for FakePlatform {
         self.projects.contains(key)
     }
     fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool {
-        self.roles.contains(&(user.into(), project.into(), role_name(role)))
+        self.roles
+            .contains(&(user.into(), project.into(), role_name(role)))
     }
     fn project_members(&self, project: &str, role: ProjectRole) -> Vec<String> {
         let role = role_name(role);
-        self.roles.iter().filter(|(_, p, r)| p == project && *r == role).map(|(u, _, _)| u.clone()).collect()
+        self.roles
+            .iter()
+            .filter(|(_, p, r)| p == project && *r == role)
+            .map(|(u, _, _)| u.clone())
+            .collect()
     }
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String> {
         let role = role_name(role);
-        let set: BTreeSet<String> =
-            self.roles.iter().filter(|(u, _, r)| u == user && *r == role).map(|(_, p, _)| p.clone()).collect();
+        let set: BTreeSet<String> = self
+            .roles
+            .iter()
+            .filter(|(u, _, r)| u == user && *r == role)
+            .map(|(_, p, _)| p.clone())
+            .collect();
         set.into_iter().collect()
     }
     fn kv_get(&mut self, key: &str) -> PluginResult<Option<Vec<u8>>> {
@@ -125,19 +145,34 @@ impl Platform for FakePlatform {
             return Err(PluginError::Invalid("start > end".into()));
         }
         // The fake's cursor is the next key to read; the forward scans the rules make are enough.
-        let start = request.cursor.clone().unwrap_or_else(|| request.start.to_string());
+        let start = request
+            .cursor
+            .clone()
+            .unwrap_or_else(|| request.start.to_string());
         let mut entries: Vec<Entry> = self
             .kv
             .range(start..request.end.to_string())
             .take(request.limit as usize + 1)
-            .map(|(k, v)| Entry { key: k.clone(), value: v.clone() })
+            .map(|(k, v)| Entry {
+                key: k.clone(),
+                value: v.clone(),
+            })
             .collect();
-        let cursor = if entries.len() > request.limit as usize { entries.pop().map(|e| e.key) } else { None };
+        let cursor = if entries.len() > request.limit as usize {
+            entries.pop().map(|e| e.key)
+        } else {
+            None
+        };
         Ok(ScanPage { entries, cursor })
     }
     fn publish(&mut self, topic: &str, kind: &str, payload: &str) -> PluginResult<()> {
-        let payload = serde_json::from_str(payload).map_err(|e| PluginError::Invalid(e.to_string()))?;
-        self.published.push(Published { topic: topic.into(), kind: kind.into(), payload });
+        let payload =
+            serde_json::from_str(payload).map_err(|e| PluginError::Invalid(e.to_string()))?;
+        self.published.push(Published {
+            topic: topic.into(),
+            kind: kind.into(),
+            payload,
+        });
         Ok(())
     }
     fn log(&self, _level: LogLevel, _message: &str) {}

@@ -17,4 +17,3 @@ mod fake_platform;
 // The WIT glue links against the host's imports, which exist only inside a component.
 #[cfg(target_arch = "wasm32")]
 mod component;
-

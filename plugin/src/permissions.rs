@@ -5,7 +5,9 @@ use crate::platform::{CallContext, Platform, ProjectRole};
 
 /// The logged-in actor, or `access-denied`.
 pub fn require_actor(ctx: &CallContext) -> PluginResult<&str> {
-    ctx.actor.as_deref().ok_or_else(|| PluginError::AccessDenied("log in first".into()))
+    ctx.actor
+        .as_deref()
+        .ok_or_else(|| PluginError::AccessDenied("log in first".into()))
 }
 
 /// The context's project, which must exist.
@@ -22,11 +24,16 @@ pub fn require_project<'c, P: Platform + ?Sized>(
 }
 
 /// `not-found` unless the project exists.
-pub fn require_existing_project<P: Platform + ?Sized>(platform: &P, project: &str) -> PluginResult<()> {
+pub fn require_existing_project<P: Platform + ?Sized>(
+    platform: &P,
+    project: &str,
+) -> PluginResult<()> {
     if platform.project_exists(project) {
         Ok(())
     } else {
-        Err(PluginError::NotFound(format!("project {project} does not exist")))
+        Err(PluginError::NotFound(format!(
+            "project {project} does not exist"
+        )))
     }
 }
 

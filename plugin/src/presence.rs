@@ -84,7 +84,13 @@ pub fn go_online<P: Platform + ?Sized>(
     let projects = target_projects(platform, ctx, &actor, all_projects)?;
     let now = platform.now();
     let until = duration_minutes.map(|minutes| now + u64::from(minutes) * 60_000);
-    let change = Change { online: true, until, cause: ChangeCause::Manual, by: Some(actor.clone()), at: now };
+    let change = Change {
+        online: true,
+        until,
+        cause: ChangeCause::Manual,
+        by: Some(actor.clone()),
+        at: now,
+    };
     apply_to_projects(platform, &actor, &projects, &change)
 }
 
@@ -97,7 +103,13 @@ pub fn go_offline<P: Platform + ?Sized>(
     let actor = require_actor(ctx)?.to_string();
     let projects = target_projects(platform, ctx, &actor, all_projects)?;
     let now = platform.now();
-    let change = Change { online: false, until: None, cause: ChangeCause::Manual, by: Some(actor.clone()), at: now };
+    let change = Change {
+        online: false,
+        until: None,
+        cause: ChangeCause::Manual,
+        by: Some(actor.clone()),
+        at: now,
+    };
     apply_to_projects(platform, &actor, &projects, &change)
 }
 
@@ -112,19 +124,33 @@ pub fn project_presence<P: Platform + ?Sized>(
     let now = platform.now();
     let online_agents = online_agents(platform, &project, now)?;
     let is_agent = platform.has_project_role(&actor, &project, ProjectRole::Agent);
-    let state = if is_agent { state_of(platform, &project, &actor, now)? } else { PresenceState::NEVER_ONLINE };
-    Ok(ProjectPresence { project, online_agents, viewer: ViewerPresence { is_agent, state } })
+    let state = if is_agent {
+        state_of(platform, &project, &actor, now)?
+    } else {
+        PresenceState::NEVER_ONLINE
+    };
+    Ok(ProjectPresence {
+        project,
+        online_agents,
+        viewer: ViewerPresence { is_agent, state },
+    })
 }
 
 /// Whether the context project's chat is online (PR-2); anyone may ask.
-pub fn chat_online<P: Platform + ?Sized>(platform: &mut P, ctx: &CallContext) -> PluginResult<bool> {
+pub fn chat_online<P: Platform + ?Sized>(
+    platform: &mut P,
+    ctx: &CallContext,
+) -> PluginResult<bool> {
     let project = require_project(platform, ctx)?.to_string();
     let now = platform.now();
     Ok(!online_agents(platform, &project, now)?.is_empty())
 }
 
 /// The actor's state in every project where they are an agent.
-pub fn my_presence<P: Platform + ?Sized>(platform: &mut P, ctx: &CallContext) -> PluginResult<Vec<StateIn>> {
+pub fn my_presence<P: Platform + ?Sized>(
+    platform: &mut P,
+    ctx: &CallContext,
+) -> PluginResult<Vec<StateIn>> {
     let actor = require_actor(ctx)?.to_string();
     let now = platform.now();
     platform
@@ -140,7 +166,9 @@ pub fn my_presence<P: Platform + ?Sized>(platform: &mut P, ctx: &CallContext) ->
 /// Materialises every online duration that ended at or before now (PR-4): the agent's
 /// record and history say when and why, and live clients are told. Returns when the next
 /// duration ends.
-pub fn end_due_durations<P: Platform + ?Sized>(platform: &mut P) -> PluginResult<Option<Timestamp>> {
+pub fn end_due_durations<P: Platform + ?Sized>(
+    platform: &mut P,
+) -> PluginResult<Option<Timestamp>> {
     let now = platform.now();
     let ((due_start, due_end), (later_start, later_end)) = keys::due_split(now);
     let mut touched = BTreeSet::new();
@@ -148,13 +176,21 @@ pub fn end_due_durations<P: Platform + ?Sized>(platform: &mut P) -> PluginResult
         let (ended_at, project, user) = keys::parse_due(&entry.key)?;
         platform.kv_delete(&entry.key)?;
         let key = keys::agent(&project, &user);
-        let Some(record) = get_json::<PresenceRecord, _>(platform, &key)? else { continue };
+        let Some(record) = get_json::<PresenceRecord, _>(platform, &key)? else {
+            continue;
+        };
         // A marker can outlive its duration if a later change replaced it; only the
         // duration still recorded ends here.
         if !(record.online && record.until == Some(ended_at)) {
             continue;
         }
-        let change = Change { online: false, until: None, cause: ChangeCause::DurationEnded, by: None, at: ended_at };
+        let change = Change {
+            online: false,
+            until: None,
+            cause: ChangeCause::DurationEnded,
+            by: None,
+            at: ended_at,
+        };
         write_change(platform, &project, &user, &change)?;
         touched.insert(project.clone());
         events::publish_agent_change(platform, &project, &user, &change, now)?;
@@ -177,7 +213,10 @@ pub fn online_agents<P: Platform + ?Sized>(
     now: Timestamp,
 ) -> PluginResult<Vec<AgentPresence>> {
     let (start, end) = keys::agents_of(project);
-    let agents: BTreeSet<String> = platform.project_members(project, ProjectRole::Agent).into_iter().collect();
+    let agents: BTreeSet<String> = platform
+        .project_members(project, ProjectRole::Agent)
+        .into_iter()
+        .collect();
     let mut online = Vec::new();
     for entry in scan_all(platform, &start, &end)? {
         let user = keys::user_of_agent_key(&entry.key)?;
@@ -189,11 +228,22 @@ pub fn online_agents<P: Platform + ?Sized>(
         })?;
         let state = record.state_at(now);
         if state.online {
-            let display_name = platform.user(&user).map(|u| u.display_name).unwrap_or_else(|| user.clone());
-            online.push(AgentPresence { user, display_name, state });
+            let display_name = platform
+                .user(&user)
+                .map(|u| u.display_name)
+                .unwrap_or_else(|| user.clone());
+            online.push(AgentPresence {
+                user,
+                display_name,
+                state,
+            });
         }
     }
-    online.sort_by(|a, b| a.display_name.cmp(&b.display_name).then_with(|| a.user.cmp(&b.user)));
+    online.sort_by(|a, b| {
+        a.display_name
+            .cmp(&b.display_name)
+            .then_with(|| a.user.cmp(&b.user))
+    });
     Ok(online)
 }
 
@@ -204,8 +254,10 @@ pub fn state_of<P: Platform + ?Sized>(
     user: &str,
     now: Timestamp,
 ) -> PluginResult<PresenceState> {
-    Ok(get_json::<PresenceRecord, _>(platform, &keys::agent(project, user))?
-        .map_or(PresenceState::NEVER_ONLINE, |record| record.state_at(now)))
+    Ok(
+        get_json::<PresenceRecord, _>(platform, &keys::agent(project, user))?
+            .map_or(PresenceState::NEVER_ONLINE, |record| record.state_at(now)),
+    )
 }
 
 /// A state change to apply.
@@ -228,13 +280,17 @@ fn target_projects<P: Platform + ?Sized>(
     if all_projects {
         let projects = platform.projects_with_role(actor, ProjectRole::Agent);
         if projects.is_empty() {
-            return Err(PluginError::AccessDenied("you are not an agent in any project".into()));
+            return Err(PluginError::AccessDenied(
+                "you are not an agent in any project".into(),
+            ));
         }
         return Ok(projects);
     }
     let project = require_project(platform, ctx)?;
     if !platform.has_project_role(actor, project, ProjectRole::Agent) {
-        return Err(PluginError::AccessDenied(format!("you are not an agent of {project}")));
+        return Err(PluginError::AccessDenied(format!(
+            "you are not an agent of {project}"
+        )));
     }
     Ok(vec![project.to_string()])
 }
@@ -246,7 +302,10 @@ pub fn apply_to_projects<P: Platform + ?Sized>(
     projects: &[String],
     change: &Change,
 ) -> PluginResult<ChangeOutcome> {
-    let mut outcome = ChangeOutcome { changed: Vec::new(), states: Vec::new() };
+    let mut outcome = ChangeOutcome {
+        changed: Vec::new(),
+        states: Vec::new(),
+    };
     for project in projects {
         let before = state_of(platform, project, user, change.at)?;
         let unchanged = before.online == change.online && before.until == change.until;
@@ -261,7 +320,10 @@ pub fn apply_to_projects<P: Platform + ?Sized>(
             outcome.changed.push(project.clone());
         }
         let state = state_of(platform, project, user, change.at)?;
-        outcome.states.push(StateIn { project: project.clone(), state });
+        outcome.states.push(StateIn {
+            project: project.clone(),
+            state,
+        });
     }
     Ok(outcome)
 }
@@ -275,12 +337,28 @@ fn write_change<P: Platform + ?Sized>(
 ) -> PluginResult<()> {
     let key = keys::agent(project, user);
     let previous = get_json::<PresenceRecord, _>(platform, &key)?;
-    if let Some(PresenceRecord { until: Some(old_end), .. }) = &previous {
+    if let Some(PresenceRecord {
+        until: Some(old_end),
+        ..
+    }) = &previous
+    {
         platform.kv_delete(&keys::due(*old_end, project, user))?;
     }
-    let before = previous.as_ref().map_or(PresenceState::NEVER_ONLINE, |r| r.state_at(change.at));
-    let since = if before.online == change.online { before.since } else { change.at };
-    let record = PresenceRecord { online: change.online, since, until: change.until, cause: change.cause, by: change.by.clone() };
+    let before = previous
+        .as_ref()
+        .map_or(PresenceState::NEVER_ONLINE, |r| r.state_at(change.at));
+    let since = if before.online == change.online {
+        before.since
+    } else {
+        change.at
+    };
+    let record = PresenceRecord {
+        online: change.online,
+        since,
+        until: change.until,
+        cause: change.cause,
+        by: change.by.clone(),
+    };
     put_json(platform, &key, &record)?;
     if let (true, Some(end)) = (change.online, change.until) {
         platform.kv_set(&keys::due(end, project, user), b"")?;

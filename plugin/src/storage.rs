@@ -85,7 +85,13 @@ pub fn scan_all<P: Platform + ?Sized>(
     let mut entries = Vec::new();
     let mut cursor = None;
     loop {
-        let page = platform.kv_scan(ScanRequest { start, end, limit: 1000, reverse: false, cursor })?;
+        let page = platform.kv_scan(ScanRequest {
+            start,
+            end,
+            limit: 1000,
+            reverse: false,
+            cursor,
+        })?;
         entries.extend(page.entries);
         match page.cursor {
             Some(next) => cursor = Some(next),
@@ -100,7 +106,13 @@ pub fn first_in<P: Platform + ?Sized>(
     start: &str,
     end: &str,
 ) -> PluginResult<Option<Entry>> {
-    let page = platform.kv_scan(ScanRequest { start, end, limit: 1, reverse: false, cursor: None })?;
+    let page = platform.kv_scan(ScanRequest {
+        start,
+        end,
+        limit: 1,
+        reverse: false,
+        cursor: None,
+    })?;
     Ok(page.entries.into_iter().next())
 }
 

@@ -11,14 +11,14 @@ mod probe {
             path: "../wit",
         });
     }
-    
+
     use bindings::exports::helpdesk::chat::probe::Guest;
     use bindings::helpdesk::chat::storage;
-    
+
     struct Probe;
-    
+
     bindings::export!(Probe with_types_in bindings);
-    
+
     impl Guest for Probe {
         fn loop_forever() {
             let mut n: u64 = 0;
@@ -26,7 +26,7 @@ mod probe {
                 n = std::hint::black_box(n.wrapping_add(1));
             }
         }
-    
+
         fn grow_memory() -> u64 {
             let mut hoard: Vec<Vec<u8>> = Vec::new();
             loop {
@@ -34,17 +34,17 @@ mod probe {
                 std::hint::black_box(&hoard);
             }
         }
-    
+
         fn write_then_trap(key: String) {
             storage::set(&key, b"written before a trap").expect("storage write");
             panic!("the probe traps on purpose after writing {key}");
         }
-    
+
         fn write_then_fail(key: String) -> Result<(), String> {
             storage::set(&key, b"written before an error").map_err(|e| format!("{e:?}"))?;
             Err(format!("the probe fails on purpose after writing {key}"))
         }
-    
+
         fn write(key: String) {
             storage::set(&key, b"kept").expect("storage write");
         }

@@ -17,7 +17,9 @@ pub struct Driver {
 }
 
 fn find(variable: &str, default: &str) -> Option<PathBuf> {
-    let path = std::env::var_os(variable).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(default));
+    let path = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(default));
     path.exists().then_some(path)
 }
 
@@ -35,7 +37,11 @@ pub fn start_driver() -> Option<Driver> {
         eprintln!("SKIPPED browser test: {message}");
         return None;
     };
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new(chromedriver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -49,7 +55,12 @@ pub fn start_driver() -> Option<Driver> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    Some(Driver { child, url, chromium, profiles: tempfile::tempdir().unwrap() })
+    Some(Driver {
+        child,
+        url,
+        chromium,
+        profiles: tempfile::tempdir().unwrap(),
+    })
 }
 
 impl Driver {

@@ -17,7 +17,10 @@ pub struct HostProcess {
 /// The host binary `cargo test --workspace` builds beside the test binaries.
 pub fn host_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
-    let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
     let binary = profile_dir.join(format!("helpdesk-host{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.exists(),
@@ -29,7 +32,10 @@ pub fn host_binary() -> PathBuf {
 
 /// Compiled components, shared by every test so the plugin compiles once.
 fn shared_cache_dir() -> PathBuf {
-    host_binary().parent().expect("target/<profile>").join("e2e-component-cache")
+    host_binary()
+        .parent()
+        .expect("target/<profile>")
+        .join("e2e-component-cache")
 }
 
 impl HostProcess {
@@ -40,7 +46,13 @@ impl HostProcess {
 
     /// Starts a host with extra command-line arguments; waits until it listens.
     pub fn start_with(data_dir: &Path, extra: &[&str]) -> HostProcess {
-        let log_path = data_dir.join(format!("host-{}.log", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+        let log_path = data_dir.join(format!(
+            "host-{}.log",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
         std::fs::create_dir_all(data_dir).unwrap();
         let log = std::fs::File::create(&log_path).unwrap();
         let mut child = Command::new(host_binary())
@@ -68,10 +80,18 @@ impl HostProcess {
             Ok(url) => url,
             Err(_) => {
                 let _ = child.kill();
-                panic!("the host did not start; its log:\n{}", std::fs::read_to_string(&log_path).unwrap_or_default());
+                panic!(
+                    "the host did not start; its log:\n{}",
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
+                );
             }
         };
-        HostProcess { child, base_url, data_dir: data_dir.to_path_buf(), log_path }
+        HostProcess {
+            child,
+            base_url,
+            data_dir: data_dir.to_path_buf(),
+            log_path,
+        }
     }
 
     /// The host's log so far.

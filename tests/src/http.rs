@@ -12,14 +12,25 @@ pub struct ApiClient {
 impl ApiClient {
     /// An anonymous client.
     pub fn anonymous(base_url: &str) -> ApiClient {
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        ApiClient { base_url: base_url.to_string(), client }
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        ApiClient {
+            base_url: base_url.to_string(),
+            client,
+        }
     }
 
     /// A client logged in as `user` with the demo password.
     pub async fn login(base_url: &str, user: &str) -> ApiClient {
         let api = ApiClient::anonymous(base_url);
-        let (status, body) = api.post("/api/v1/auth/login", json!({ "user": user, "password": "demo" })).await;
+        let (status, body) = api
+            .post(
+                "/api/v1/auth/login",
+                json!({ "user": user, "password": "demo" }),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "login as {user}: {body}");
         api
     }
@@ -37,21 +48,38 @@ impl ApiClient {
 
     /// POST JSON, get a JSON answer.
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let response = self.client.post(self.url(path)).json(&body).send().await.unwrap();
+        let response = self
+            .client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     /// PUT JSON, get a JSON answer.
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let response = self.client.put(self.url(path)).json(&body).send().await.unwrap();
+        let response = self
+            .client
+            .put(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     /// Moves the host's test clock forward.
     pub async fn advance_clock_minutes(&self, minutes: i64) -> Value {
-        let (status, body) = self.post("/api/v1/test/clock", json!({ "advance_ms": minutes * 60_000 })).await;
+        let (status, body) = self
+            .post(
+                "/api/v1/test/clock",
+                json!({ "advance_ms": minutes * 60_000 }),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body
     }

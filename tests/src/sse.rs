@@ -22,15 +22,28 @@ pub struct EventStream {
 
 impl EventStream {
     /// Opens the stream for `topics` (with `headers`' session), waiting for its `ready` event.
-    pub async fn open(client: &reqwest::Client, base_url: &str, topics: &[&str], last_event_id: Option<i64>) -> EventStream {
+    pub async fn open(
+        client: &reqwest::Client,
+        base_url: &str,
+        topics: &[&str],
+        last_event_id: Option<i64>,
+    ) -> EventStream {
         let query: Vec<String> = topics.iter().map(|t| format!("topic={t}")).collect();
         let mut request = client.get(format!("{base_url}/api/v1/stream?{}", query.join("&")));
         if let Some(id) = last_event_id {
             request = request.header("Last-Event-ID", id.to_string());
         }
         let response = request.send().await.unwrap();
-        assert_eq!(response.status(), 200, "opening the stream: {}", response.text().await.unwrap_or_default());
-        let mut stream = EventStream { bytes: response.bytes_stream().boxed(), buffer: String::new() };
+        assert_eq!(
+            response.status(),
+            200,
+            "opening the stream: {}",
+            response.text().await.unwrap_or_default()
+        );
+        let mut stream = EventStream {
+            bytes: response.bytes_stream().boxed(),
+            buffer: String::new(),
+        };
         let ready = stream.next_event().await.expect("a ready event");
         assert_eq!(ready.kind, "ready");
         stream
@@ -62,7 +75,10 @@ impl EventStream {
     /// The next event of `kind`, skipping others.
     pub async fn next_of_kind(&mut self, kind: &str) -> ReceivedEvent {
         loop {
-            let event = self.next_event().await.unwrap_or_else(|| panic!("no {kind} event arrived"));
+            let event = self
+                .next_event()
+                .await
+                .unwrap_or_else(|| panic!("no {kind} event arrived"));
             if event.kind == kind {
                 return event;
             }
@@ -87,5 +103,9 @@ fn parse_block(block: &str) -> Option<ReceivedEvent> {
     if data.is_empty() {
         return None;
     }
-    Some(ReceivedEvent { id, kind, data: serde_json::from_str(&data).unwrap_or(Value::String(data)) })
+    Some(ReceivedEvent {
+        id,
+        kind,
+        data: serde_json::from_str(&data).unwrap_or(Value::String(data)),
+    })
 }

@@ -8,10 +8,31 @@ use helpdesk_e2e::HostProcess;
 use helpdesk_e2e::browser::start_driver;
 
 async fn log_in(browser: &Client, base_url: &str, user: &str) {
-    browser.goto(&format!("{base_url}/login?next=/%3Fproject%3DSUP")).await.unwrap();
-    browser.find(Locator::Id("login-user")).await.unwrap().send_keys(user).await.unwrap();
-    browser.find(Locator::Id("login-password")).await.unwrap().send_keys("demo").await.unwrap();
-    browser.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    browser
+        .goto(&format!("{base_url}/login?next=/%3Fproject%3DSUP"))
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("login-user"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("login-password"))
+        .await
+        .unwrap()
+        .send_keys("demo")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_attribute(browser, "body", "data-ready", "1").await;
 }
 
@@ -31,7 +52,14 @@ async fn wait_for_attribute(browser: &Client, css: &str, attribute: &str, expect
 }
 
 async fn classes(browser: &Client, id: &str) -> String {
-    browser.find(Locator::Id(id)).await.unwrap().attr("class").await.unwrap().unwrap_or_default()
+    browser
+        .find(Locator::Id(id))
+        .await
+        .unwrap()
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -46,29 +74,77 @@ async fn pr_3_header_turns_green_when_an_agent_goes_online_in_every_browser() {
 
     for browser in [&alice, &bob] {
         wait_for_attribute(browser, "#online-count", "data-online-count", "0").await;
-        assert!(classes(browser, "online-count").await.contains("count-zero"), "red at zero");
+        assert!(
+            classes(browser, "online-count")
+                .await
+                .contains("count-zero"),
+            "red at zero"
+        );
     }
-    assert!(classes(&alice, "own-status").await.contains("status-offline"));
+    assert!(
+        classes(&alice, "own-status")
+            .await
+            .contains("status-offline")
+    );
 
-    alice.find(Locator::Id("presence-indicator")).await.unwrap().click().await.unwrap();
-    alice.find(Locator::Id("go-online")).await.unwrap().click().await.unwrap();
+    alice
+        .find(Locator::Id("presence-indicator"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    alice
+        .find(Locator::Id("go-online"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     wait_for_attribute(&alice, "#online-count", "data-online-count", "1").await;
-    assert!(classes(&alice, "online-count").await.contains("count-nonzero"), "green once someone is online");
-    assert!(classes(&alice, "own-status").await.contains("status-online"));
-    let listed = alice.find(Locator::Css("#online-agents li[data-user='alice']")).await;
+    assert!(
+        classes(&alice, "online-count")
+            .await
+            .contains("count-nonzero"),
+        "green once someone is online"
+    );
+    assert!(
+        classes(&alice, "own-status")
+            .await
+            .contains("status-online")
+    );
+    let listed = alice
+        .find(Locator::Css("#online-agents li[data-user='alice']"))
+        .await;
     assert!(listed.is_ok(), "the dialog lists alice as online");
 
     // Bob did nothing: the push stream brings the change to his header.
     wait_for_attribute(&bob, "#online-count", "data-online-count", "1").await;
-    assert!(classes(&bob, "online-count").await.contains("count-nonzero"));
-    assert!(classes(&bob, "own-status").await.contains("status-offline"), "bob himself is still offline");
+    assert!(
+        classes(&bob, "online-count")
+            .await
+            .contains("count-nonzero")
+    );
+    assert!(
+        classes(&bob, "own-status").await.contains("status-offline"),
+        "bob himself is still offline"
+    );
 
     if let Ok(png) = alice.screenshot().await {
-        let _ = std::fs::write(std::env::temp_dir().join("helpdesk-presence-header.png"), png);
+        let _ = std::fs::write(
+            std::env::temp_dir().join("helpdesk-presence-header.png"),
+            png,
+        );
     }
 
-    alice.find(Locator::Id("go-offline")).await.unwrap().click().await.unwrap();
+    alice
+        .find(Locator::Id("go-offline"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_attribute(&bob, "#online-count", "data-online-count", "0").await;
     assert!(classes(&bob, "online-count").await.contains("count-zero"));
 

@@ -16,15 +16,22 @@ async fn pr_1_new_agents_start_offline_and_only_agents_go_online() {
     let alice = ApiClient::login(&host.base_url, "alice").await;
     let (status, presence) = alice.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(presence["viewer"], json!({ "is_agent": true, "online": false, "until": null }));
+    assert_eq!(
+        presence["viewer"],
+        json!({ "is_agent": true, "online": false, "until": null })
+    );
     assert_eq!(presence["online_count"], 0);
 
     let tom = ApiClient::login(&host.base_url, "tom").await;
-    let (status, body) = tom.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    let (status, body) = tom
+        .post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["code"], "access_denied");
     assert!(!body["error"]["request_id"].as_str().unwrap().is_empty());
-    let (status, _) = alice.post("/api/v1/projects/DEV/presence/online", json!({})).await;
+    let (status, _) = alice
+        .post("/api/v1/projects/DEV/presence/online", json!({}))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "alice is no agent of DEV");
 }
 
@@ -34,22 +41,47 @@ async fn pr_2_customers_see_only_whether_the_chat_is_online() {
     let host = HostProcess::start(dir.path());
     let anonymous = ApiClient::anonymous(&host.base_url);
     let (status, body) = anonymous.get("/api/v1/projects/SUP/chat-status").await;
-    assert_eq!((status, body), (StatusCode::OK, json!({ "project": "SUP", "online": false })));
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({ "project": "SUP", "online": false }))
+    );
     let (status, _) = anonymous.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let cora = ApiClient::login(&host.base_url, "cora").await;
     let (status, body) = cora.get("/api/v1/projects/SUP/presence").await;
-    assert_eq!((status, body["error"]["code"].clone()), (StatusCode::FORBIDDEN, json!("access_denied")));
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (StatusCode::FORBIDDEN, json!("access_denied"))
+    );
 
-    let mut customer_stream = EventStream::open(&anonymous.client, &host.base_url, &["chat-status:SUP"], None).await;
+    let mut customer_stream = EventStream::open(
+        &anonymous.client,
+        &host.base_url,
+        &["chat-status:SUP"],
+        None,
+    )
+    .await;
     let bob = ApiClient::login(&host.base_url, "bob").await;
-    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
     let event = customer_stream.next_of_kind("chat-status").await;
     assert_eq!(event.data, json!({ "project": "SUP", "online": true }));
     let (_, body) = anonymous.get("/api/v1/projects/SUP/chat-status").await;
     assert_eq!(body["online"], true);
-    let refused = anonymous.client.get(format!("{}/api/v1/stream?topic=presence:SUP", host.base_url)).send().await.unwrap();
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "customers may not follow agents");
+    let refused = anonymous
+        .client
+        .get(format!(
+            "{}/api/v1/stream?topic=presence:SUP",
+            host.base_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "customers may not follow agents"
+    );
 }
 
 #[tokio::test]
@@ -59,10 +91,14 @@ async fn pr_3_pr_6_two_agents_and_an_admin_follow_each_other_live() {
     let alice = ApiClient::login(&host.base_url, "alice").await;
     let bob = ApiClient::login(&host.base_url, "bob").await;
     let paula = ApiClient::login(&host.base_url, "paula").await;
-    let mut bob_stream = EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], None).await;
-    let mut paula_stream = EventStream::open(&paula.client, &host.base_url, &["presence:SUP"], None).await;
+    let mut bob_stream =
+        EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], None).await;
+    let mut paula_stream =
+        EventStream::open(&paula.client, &host.base_url, &["presence:SUP"], None).await;
 
-    let (status, _) = alice.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    let (status, _) = alice
+        .post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     for stream in [&mut bob_stream, &mut paula_stream] {
         let event = stream.next_of_kind("presence-changed").await;
@@ -70,18 +106,39 @@ async fn pr_3_pr_6_two_agents_and_an_admin_follow_each_other_live() {
         assert_eq!(event.data["online"], true);
         assert_eq!(event.data["online_count"], 1);
     }
-    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
-    assert_eq!(paula_stream.next_of_kind("presence-changed").await.data["online_count"], 2);
-    assert_eq!(bob_stream.next_of_kind("presence-changed").await.data["user"], "bob", "bob's other tabs learn too (PR-10)");
+    bob.post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
+    assert_eq!(
+        paula_stream.next_of_kind("presence-changed").await.data["online_count"],
+        2
+    );
+    assert_eq!(
+        bob_stream.next_of_kind("presence-changed").await.data["user"],
+        "bob",
+        "bob's other tabs learn too (PR-10)"
+    );
 
     let (_, presence) = paula.get("/api/v1/projects/SUP/presence").await;
-    let names: Vec<&str> = presence["online_agents"].as_array().unwrap().iter().map(|a| a["display_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = presence["online_agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["display_name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Alice Agent", "Bob Agent"]);
-    assert_eq!(presence["viewer"]["is_agent"], false, "paula administers SUP but is no agent");
+    assert_eq!(
+        presence["viewer"]["is_agent"], false,
+        "paula administers SUP but is no agent"
+    );
 
-    alice.post("/api/v1/projects/SUP/presence/offline", json!({})).await;
+    alice
+        .post("/api/v1/projects/SUP/presence/offline", json!({}))
+        .await;
     let event = bob_stream.next_of_kind("presence-changed").await;
-    assert_eq!((event.data["user"].clone(), event.data["online"].clone()), (json!("alice"), json!(false)));
+    assert_eq!(
+        (event.data["user"].clone(), event.data["online"].clone()),
+        (json!("alice"), json!(false))
+    );
 }
 
 #[tokio::test]
@@ -89,19 +146,46 @@ async fn pr_4_online_in_all_projects_and_pr_5_offline_in_all() {
     let dir = data_dir();
     let host = HostProcess::start(dir.path());
     let alice = ApiClient::login(&host.base_url, "alice").await;
-    let (status, outcome) = alice.post("/api/v1/projects/SUP/presence/online", json!({ "all_projects": true })).await;
+    let (status, outcome) = alice
+        .post(
+            "/api/v1/projects/SUP/presence/online",
+            json!({ "all_projects": true }),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{outcome}");
     assert_eq!(outcome["changed"], json!(["OPS", "SUP"]));
     let (_, mine) = alice.get("/api/v1/presence/me").await;
-    assert!(mine.as_array().unwrap().iter().all(|s| s["online"] == true), "{mine}");
+    assert!(
+        mine.as_array().unwrap().iter().all(|s| s["online"] == true),
+        "{mine}"
+    );
 
-    alice.post("/api/v1/projects/SUP/presence/offline", json!({ "all_projects": false })).await;
+    alice
+        .post(
+            "/api/v1/projects/SUP/presence/offline",
+            json!({ "all_projects": false }),
+        )
+        .await;
     let (_, mine) = alice.get("/api/v1/presence/me").await;
-    assert_eq!(mine, json!([{ "project": "OPS", "online": true, "until": null }, { "project": "SUP", "online": false, "until": null }]));
+    assert_eq!(
+        mine,
+        json!([{ "project": "OPS", "online": true, "until": null }, { "project": "SUP", "online": false, "until": null }])
+    );
 
-    alice.post("/api/v1/projects/SUP/presence/offline", json!({ "all_projects": true })).await;
+    alice
+        .post(
+            "/api/v1/projects/SUP/presence/offline",
+            json!({ "all_projects": true }),
+        )
+        .await;
     let (_, mine) = alice.get("/api/v1/presence/me").await;
-    assert!(mine.as_array().unwrap().iter().all(|s| s["online"] == false), "{mine}");
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["online"] == false),
+        "{mine}"
+    );
 }
 
 #[tokio::test]
@@ -111,7 +195,12 @@ async fn pr_4_online_for_duration_ends_by_itself() {
     let alice = ApiClient::login(&host.base_url, "alice").await;
     let bob = ApiClient::login(&host.base_url, "bob").await;
     let mut stream = EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], None).await;
-    let (_, outcome) = alice.post("/api/v1/projects/SUP/presence/online", json!({ "duration_minutes": 30 })).await;
+    let (_, outcome) = alice
+        .post(
+            "/api/v1/projects/SUP/presence/online",
+            json!({ "duration_minutes": 30 }),
+        )
+        .await;
     assert!(outcome["states"][0]["until"].is_u64(), "{outcome}");
     stream.next_of_kind("presence-changed").await;
 
@@ -139,15 +228,25 @@ async fn pl_7_refused_input_gets_a_stable_code_and_changes_nothing() {
         (json!({ "duration_minutes": "soon" }), "invalid"),
         (json!({ "all_projects": true, "surprise": 1 }), "invalid"),
     ] {
-        let (status, answer) = alice.post("/api/v1/projects/SUP/presence/online", body.clone()).await;
+        let (status, answer) = alice
+            .post("/api/v1/projects/SUP/presence/online", body.clone())
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body} -> {answer}");
         assert_eq!(answer["error"]["code"], code, "{body} -> {answer}");
     }
-    let (status, answer) = alice.post("/api/v1/projects/NOPE/presence/online", json!({})).await;
-    assert_eq!((status, answer["error"]["code"].clone()), (StatusCode::NOT_FOUND, json!("not_found")));
+    let (status, answer) = alice
+        .post("/api/v1/projects/NOPE/presence/online", json!({}))
+        .await;
+    assert_eq!(
+        (status, answer["error"]["code"].clone()),
+        (StatusCode::NOT_FOUND, json!("not_found"))
+    );
     let raw = alice
         .client
-        .post(format!("{}/api/v1/projects/SUP/presence/online", host.base_url))
+        .post(format!(
+            "{}/api/v1/projects/SUP/presence/online",
+            host.base_url
+        ))
         .header("content-type", "application/json")
         .body("{not json")
         .send()
@@ -157,9 +256,15 @@ async fn pl_7_refused_input_gets_a_stable_code_and_changes_nothing() {
     let (_, presence) = alice.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(presence["online_count"], 0, "nothing was stored");
     let (status, answer) = ApiClient::anonymous(&host.base_url)
-        .post("/api/v1/auth/login", json!({ "user": "alice", "password": "wrong" }))
+        .post(
+            "/api/v1/auth/login",
+            json!({ "user": "alice", "password": "wrong" }),
+        )
         .await;
-    assert_eq!((status, answer["error"]["code"].clone()), (StatusCode::UNAUTHORIZED, json!("bad_credentials")));
+    assert_eq!(
+        (status, answer["error"]["code"].clone()),
+        (StatusCode::UNAUTHORIZED, json!("bad_credentials"))
+    );
 }
 
 #[tokio::test]
@@ -169,19 +274,31 @@ async fn pl_7_the_stream_resumes_from_the_last_event_id() {
     let alice = ApiClient::login(&host.base_url, "alice").await;
     let bob = ApiClient::login(&host.base_url, "bob").await;
     let mut stream = EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], None).await;
-    alice.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    alice
+        .post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
     let seen = stream.next_of_kind("presence-changed").await;
     drop(stream);
 
     // Missed while disconnected:
-    alice.post("/api/v1/projects/SUP/presence/offline", json!({})).await;
-    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    alice
+        .post("/api/v1/projects/SUP/presence/offline", json!({}))
+        .await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
 
-    let mut resumed = EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], seen.id).await;
+    let mut resumed =
+        EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], seen.id).await;
     let first = resumed.next_of_kind("presence-changed").await;
     let second = resumed.next_of_kind("presence-changed").await;
-    assert_eq!((first.data["user"].clone(), first.data["online"].clone()), (json!("alice"), json!(false)));
-    assert_eq!((second.data["user"].clone(), second.data["online"].clone()), (json!("bob"), json!(true)));
+    assert_eq!(
+        (first.data["user"].clone(), first.data["online"].clone()),
+        (json!("alice"), json!(false))
+    );
+    assert_eq!(
+        (second.data["user"].clone(), second.data["online"].clone()),
+        (json!("bob"), json!(true))
+    );
     assert!(first.id > seen.id && second.id > first.id);
 }
 
@@ -190,7 +307,9 @@ async fn pl_3_presence_survives_a_host_restart() {
     let dir = data_dir();
     let host = HostProcess::start(dir.path());
     let alice = ApiClient::login(&host.base_url, "alice").await;
-    let (status, _) = alice.post("/api/v1/projects/OPS/presence/online", json!({})).await;
+    let (status, _) = alice
+        .post("/api/v1/projects/OPS/presence/online", json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     host.stop();
 
@@ -211,17 +330,30 @@ async fn pl_3_the_directory_changes_through_the_api() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, _) = sam.post("/api/v1/directory/users", new_user).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (status, _) = sam.put("/api/v1/directory/projects/DEV/roles/nina", json!({ "roles": ["agent"] })).await;
+    let (status, _) = sam
+        .put(
+            "/api/v1/directory/projects/DEV/roles/nina",
+            json!({ "roles": ["agent"] }),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     let nina = ApiClient::anonymous(&host.base_url);
-    let (status, login) = nina.post("/api/v1/auth/login", json!({ "user": "nina", "password": "longenough" })).await;
+    let (status, login) = nina
+        .post(
+            "/api/v1/auth/login",
+            json!({ "user": "nina", "password": "longenough" }),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     // The token works as a bearer token for scripts.
     let token = login["token"].as_str().unwrap();
     let script = reqwest::Client::new();
     let response = script
-        .post(format!("{}/api/v1/projects/DEV/presence/online", host.base_url))
+        .post(format!(
+            "{}/api/v1/projects/DEV/presence/online",
+            host.base_url
+        ))
         .bearer_auth(token)
         .json(&json!({}))
         .send()
@@ -230,8 +362,16 @@ async fn pl_3_the_directory_changes_through_the_api() {
     assert_eq!(response.status(), StatusCode::OK);
 
     let tom = ApiClient::login(&host.base_url, "tom").await;
-    let (status, body) = tom.put("/api/v1/directory/projects/DEV/roles/tom", json!({ "roles": ["agent"] })).await;
-    assert_eq!((status, body["error"]["code"].clone()), (StatusCode::FORBIDDEN, json!("access_denied")));
+    let (status, body) = tom
+        .put(
+            "/api/v1/directory/projects/DEV/roles/tom",
+            json!({ "roles": ["agent"] }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (StatusCode::FORBIDDEN, json!("access_denied"))
+    );
     let (status, _) = sam.post("/api/v1/directory/users", json!({ "id": "bad/id", "display_name": "X", "email": "x@y.z", "password": "longenough" })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
@@ -240,7 +380,9 @@ async fn pl_3_the_directory_changes_through_the_api() {
 async fn pl_7_the_openapi_document_is_served() {
     let dir = data_dir();
     let host = HostProcess::start(dir.path());
-    let (status, doc) = ApiClient::anonymous(&host.base_url).get("/api/v1/openapi.json").await;
+    let (status, doc) = ApiClient::anonymous(&host.base_url)
+        .get("/api/v1/openapi.json")
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["paths"]["/projects/{key}/presence/online"]["post"].is_object());
 }

@@ -39,35 +39,65 @@ pub struct Me {
     pub projects: Vec<ProjectWithRoles>,
 }
 
-async fn me(State(ctx): State<ApiContext>, CurrentUser(user): CurrentUser) -> Result<Json<Me>, ApiError> {
+async fn me(
+    State(ctx): State<ApiContext>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<Me>, ApiError> {
     let id = user.id.clone();
     let (projects, roles) = ctx
         .db
-        .run(move |conn| Ok((directory::list_projects(conn)?, directory::roles_of(conn, &id)?)))
+        .run(move |conn| {
+            Ok((
+                directory::list_projects(conn)?,
+                directory::roles_of(conn, &id)?,
+            ))
+        })
         .await?;
     let projects = projects
         .into_iter()
         .map(|p| {
-            let roles = roles.iter().filter(|(project, _)| *project == p.key).map(|(_, role)| *role).collect();
-            ProjectWithRoles { key: p.key, name: p.name, roles }
+            let roles = roles
+                .iter()
+                .filter(|(project, _)| *project == p.key)
+                .map(|(_, role)| *role)
+                .collect();
+            ProjectWithRoles {
+                key: p.key,
+                name: p.name,
+                roles,
+            }
         })
         .collect();
     Ok(Json(Me { user, projects }))
 }
 
-async fn projects(State(ctx): State<ApiContext>, CurrentUser(_): CurrentUser) -> Result<Json<Vec<Project>>, ApiError> {
+async fn projects(
+    State(ctx): State<ApiContext>,
+    CurrentUser(_): CurrentUser,
+) -> Result<Json<Vec<Project>>, ApiError> {
     Ok(Json(ctx.db.run(directory::list_projects).await?))
 }
 
-async fn list_users(State(ctx): State<ApiContext>, CurrentUser(user): CurrentUser) -> Result<Json<Vec<User>>, ApiError> {
+async fn list_users(
+    State(ctx): State<ApiContext>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<Vec<User>>, ApiError> {
     if !user.member {
-        return Err(ApiError::AccessDenied("only members of the site see its users".into()));
+        return Err(ApiError::AccessDenied(
+            "only members of the site see its users".into(),
+        ));
     }
     Ok(Json(ctx.db.run(directory::list_users).await?))
 }
 
 fn require_site_admin(user: &User) -> Result<(), ApiError> {
-    if user.site_admin { Ok(()) } else { Err(ApiError::AccessDenied("only site admins change the directory".into())) }
+    if user.site_admin {
+        Ok(())
+    } else {
+        Err(ApiError::AccessDenied(
+            "only site admins change the directory".into(),
+        ))
+    }
 }
 
 /// `POST /directory/users` body.
@@ -102,10 +132,15 @@ async fn create_user(
     validate::user_id(&body.id).map_err(ApiError::Invalid)?;
     validate::display_name(&body.display_name).map_err(ApiError::Invalid)?;
     if !validate::is_email(&body.email) {
-        return Err(ApiError::Invalid(format!("email: {:?} is not an e-mail address", body.email)));
+        return Err(ApiError::Invalid(format!(
+            "email: {:?} is not an e-mail address",
+            body.email
+        )));
     }
     if body.password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(ApiError::Invalid(format!("password: at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(ApiError::Invalid(format!(
+            "password: at least {MIN_PASSWORD_CHARS} characters"
+        )));
     }
     let password = body.password.clone();
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
@@ -121,9 +156,15 @@ async fn create_user(
         member: body.member,
     };
     let stored = user.clone();
-    let inserted = ctx.db.run(move |conn| directory::insert_user(conn, &stored, Some(&hash))).await?;
+    let inserted = ctx
+        .db
+        .run(move |conn| directory::insert_user(conn, &stored, Some(&hash)))
+        .await?;
     if !inserted {
-        return Err(ApiError::Conflict(format!("a user with id {} exists", user.id)));
+        return Err(ApiError::Conflict(format!(
+            "a user with id {} exists",
+            user.id
+        )));
     }
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -135,10 +176,18 @@ async fn create_project(
 ) -> Result<(StatusCode, Json<Project>), ApiError> {
     require_site_admin(&admin)?;
     validate::project_key(&project.key).map_err(ApiError::Invalid)?;
-    validate::display_name(&project.name).map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
+    validate::display_name(&project.name)
+        .map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
     let stored = project.clone();
-    if !ctx.db.run(move |conn| directory::insert_project(conn, &stored)).await? {
-        return Err(ApiError::Conflict(format!("a project with key {} exists", project.key)));
+    if !ctx
+        .db
+        .run(move |conn| directory::insert_project(conn, &stored))
+        .await?
+    {
+        return Err(ApiError::Conflict(format!(
+            "a project with key {} exists",
+            project.key
+        )));
     }
     Ok((StatusCode::CREATED, Json(project)))
 }

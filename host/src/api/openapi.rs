@@ -12,7 +12,10 @@ pub const DOCUMENT: &str = include_str!("../../openapi.json");
 
 /// The route serving the document.
 pub fn router() -> Router<ApiContext> {
-    Router::new().route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], DOCUMENT).into_response() }))
+    Router::new().route(
+        "/openapi.json",
+        get(|| async { ([(header::CONTENT_TYPE, "application/json")], DOCUMENT).into_response() }),
+    )
 }
 
 #[cfg(test)]
@@ -45,9 +48,21 @@ mod tests {
         let doc: serde_json::Value = serde_json::from_str(DOCUMENT).unwrap();
         assert_eq!(doc["openapi"], "3.1.0");
         for (method, path) in ROUTES {
-            assert!(doc["paths"][path][method].is_object(), "{method} {path} is missing from openapi.json");
+            assert!(
+                doc["paths"][path][method].is_object(),
+                "{method} {path} is missing from openapi.json"
+            );
         }
-        let described: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
-        assert_eq!(described, ROUTES.len(), "openapi.json describes a route the test does not list");
+        let described: usize = doc["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|p| p.as_object().unwrap().len())
+            .sum();
+        assert_eq!(
+            described,
+            ROUTES.len(),
+            "openapi.json describes a route the test does not list"
+        );
     }
 }

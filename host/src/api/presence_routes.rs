@@ -89,11 +89,18 @@ pub struct ChatStatus {
 }
 
 fn state_in(state: wit::AgentPresenceIn) -> StateIn {
-    StateIn { project: state.project, online: state.online, until: state.until }
+    StateIn {
+        project: state.project,
+        online: state.online,
+        until: state.until,
+    }
 }
 
 fn outcome(outcome: wit::ChangeOutcome) -> ChangeOutcome {
-    ChangeOutcome { changed: outcome.changed, states: outcome.states.into_iter().map(state_in).collect() }
+    ChangeOutcome {
+        changed: outcome.changed,
+        states: outcome.states.into_iter().map(state_in).collect(),
+    }
 }
 
 async fn project_presence(
@@ -105,7 +112,9 @@ async fn project_presence(
     let found = ctx
         .plugin
         .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin.helpdesk_chat_presence().call_project_presence(store, &call)
+            plugin
+                .helpdesk_chat_presence()
+                .call_project_presence(store, &call)
         })
         .await?;
     Ok(Json(ProjectPresence {
@@ -115,9 +124,19 @@ async fn project_presence(
         online_agents: found
             .online_agents
             .into_iter()
-            .map(|a| AgentPresence { user: a.user, display_name: a.display_name, online: a.online, since: a.since, until: a.until })
+            .map(|a| AgentPresence {
+                user: a.user,
+                display_name: a.display_name,
+                online: a.online,
+                since: a.since,
+                until: a.until,
+            })
             .collect(),
-        viewer: ViewerPresence { is_agent: found.viewer.is_agent, online: found.viewer.online, until: found.viewer.until },
+        viewer: ViewerPresence {
+            is_agent: found.viewer.is_agent,
+            online: found.viewer.online,
+            until: found.viewer.until,
+        },
     }))
 }
 
@@ -131,7 +150,12 @@ async fn go_online(
     let changed = ctx
         .plugin
         .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin.helpdesk_chat_presence().call_go_online(store, &call, body.all_projects, body.duration_minutes)
+            plugin.helpdesk_chat_presence().call_go_online(
+                store,
+                &call,
+                body.all_projects,
+                body.duration_minutes,
+            )
         })
         .await?;
     if body.duration_minutes.is_some() {
@@ -151,7 +175,9 @@ async fn go_offline(
     let changed = ctx
         .plugin
         .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin.helpdesk_chat_presence().call_go_offline(store, &call, body.all_projects)
+            plugin
+                .helpdesk_chat_presence()
+                .call_go_offline(store, &call, body.all_projects)
         })
         .await?;
     Ok(Json(outcome(changed)))
@@ -166,18 +192,28 @@ async fn chat_status(
     let online = ctx
         .plugin
         .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin.helpdesk_chat_presence().call_chat_online(store, &call)
+            plugin
+                .helpdesk_chat_presence()
+                .call_chat_online(store, &call)
         })
         .await?;
-    Ok(Json(ChatStatus { project: key, online }))
+    Ok(Json(ChatStatus {
+        project: key,
+        online,
+    }))
 }
 
-async fn my_presence(State(ctx): State<ApiContext>, CurrentUser(user): CurrentUser) -> Result<Json<Vec<StateIn>>, ApiError> {
+async fn my_presence(
+    State(ctx): State<ApiContext>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<Vec<StateIn>>, ApiError> {
     let call = call_context(Some(&user.id), None);
     let states = ctx
         .plugin
         .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin.helpdesk_chat_presence().call_my_presence(store, &call)
+            plugin
+                .helpdesk_chat_presence()
+                .call_my_presence(store, &call)
         })
         .await?;
     Ok(Json(states.into_iter().map(state_in).collect()))

@@ -38,10 +38,18 @@ pub struct CurrentUser(pub User);
 impl FromRequestParts<ApiContext> for MaybeUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, Self::Rejection> {
-        let Some(token) = token_of(parts) else { return Ok(MaybeUser(None)) };
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &ApiContext,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(token) = token_of(parts) else {
+            return Ok(MaybeUser(None));
+        };
         let now = ctx.clock.now_ms();
-        let user = ctx.db.run(move |conn| auth::session_user(conn, &token, now)).await?;
+        let user = ctx
+            .db
+            .run(move |conn| auth::session_user(conn, &token, now))
+            .await?;
         Ok(MaybeUser(user))
     }
 }
@@ -49,7 +57,10 @@ impl FromRequestParts<ApiContext> for MaybeUser {
 impl FromRequestParts<ApiContext> for CurrentUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &ApiContext,
+    ) -> Result<Self, Self::Rejection> {
         match MaybeUser::from_request_parts(parts, ctx).await? {
             MaybeUser(Some(user)) => Ok(CurrentUser(user)),
             MaybeUser(None) => Err(ApiError::Unauthenticated),

@@ -36,16 +36,27 @@ fn parse_query(raw: Option<&str>) -> Result<(Vec<String>, Option<i64>), ApiError
         match name.as_ref() {
             "topic" => topics.push(value.into_owned()),
             "last_event_id" => {
-                last_id = Some(value.parse().map_err(|_| ApiError::Invalid("last_event_id: must be a number".into()))?)
+                last_id = Some(
+                    value
+                        .parse()
+                        .map_err(|_| ApiError::Invalid("last_event_id: must be a number".into()))?,
+                )
             }
-            other => return Err(ApiError::Invalid(format!("query: unknown parameter {other:?}"))),
+            other => {
+                return Err(ApiError::Invalid(format!(
+                    "query: unknown parameter {other:?}"
+                )));
+            }
         }
     }
     Ok((topics, last_id))
 }
 
 fn sse_event(event: &PushEvent) -> Event {
-    Event::default().id(event.id.to_string()).event(event.kind.clone()).data(event.payload.clone())
+    Event::default()
+        .id(event.id.to_string())
+        .event(event.kind.clone())
+        .data(event.payload.clone())
 }
 
 async fn open_stream(
@@ -59,12 +70,17 @@ async fn open_stream(
         return Err(ApiError::Invalid("topic: name at least one topic".into()));
     }
     if topics.len() > MAX_TOPICS {
-        return Err(ApiError::LimitExceeded(format!("topic: at most {MAX_TOPICS} topics")));
+        return Err(ApiError::LimitExceeded(format!(
+            "topic: at most {MAX_TOPICS} topics"
+        )));
     }
     let header_last_id = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.parse::<i64>().map_err(|_| ApiError::Invalid("Last-Event-ID: must be a number".into())))
+        .map(|v| {
+            v.parse::<i64>()
+                .map_err(|_| ApiError::Invalid("Last-Event-ID: must be a number".into()))
+        })
         .transpose()?;
     let resume_from = header_last_id.or(query_last_id);
 
@@ -73,7 +89,9 @@ async fn open_stream(
         let topic = topic.clone();
         ctx.plugin
             .call(&ctx.db, current_request_id(), move |plugin, store| {
-                plugin.helpdesk_chat_subscriptions().call_authorize(store, &call, &topic)
+                plugin
+                    .helpdesk_chat_subscriptions()
+                    .call_authorize(store, &call, &topic)
             })
             .await?;
     }
@@ -99,20 +117,27 @@ async fn open_stream(
         Some(after) => backlog.last().map_or(after, |e| e.id),
         None => latest,
     };
-    let ready = Event::default().event("ready").data(format!("{{\"last_event_id\":{latest}}}"));
+    let ready = Event::default()
+        .event("ready")
+        .data(format!("{{\"last_event_id\":{latest}}}"));
     let replayed = stream::iter(backlog.iter().map(sse_event).collect::<Vec<_>>());
     let live = BroadcastStream::new(live)
         // A client that fell too far behind loses its stream; it reconnects with its
         // last id and replays from storage.
         .take_while(|item| std::future::ready(item.is_ok()))
         .filter_map(move |item| {
-            let event = item.ok().filter(|e| e.id > last_sent && topics.contains(&e.topic));
+            let event = item
+                .ok()
+                .filter(|e| e.id > last_sent && topics.contains(&e.topic));
             if let Some(e) = &event {
                 last_sent = e.id;
             }
             std::future::ready(event.map(|e| sse_event(&e)))
         });
-    let events = stream::once(std::future::ready(ready)).chain(replayed).chain(live).map(Ok);
+    let events = stream::once(std::future::ready(ready))
+        .chain(replayed)
+        .chain(live)
+        .map(Ok);
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
@@ -122,7 +147,10 @@ mod tests {
 
     #[test]
     fn pl_7_stream_query_takes_repeated_topics_and_a_resume_id() {
-        let (topics, last) = parse_query(Some("topic=presence%3ASUP&topic=chat-status:SUP&last_event_id=7")).unwrap();
+        let (topics, last) = parse_query(Some(
+            "topic=presence%3ASUP&topic=chat-status:SUP&last_event_id=7",
+        ))
+        .unwrap();
         assert_eq!(topics, ["presence:SUP", "chat-status:SUP"]);
         assert_eq!(last, Some(7));
         assert!(parse_query(Some("topic=a&bogus=1")).is_err());

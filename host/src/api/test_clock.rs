@@ -30,9 +30,14 @@ pub struct ClockState {
     pub next_due_ms: Option<u64>,
 }
 
-async fn advance(State(ctx): State<ApiContext>, ApiJson(body): ApiJson<Advance>) -> Result<Json<ClockState>, ApiError> {
+async fn advance(
+    State(ctx): State<ApiContext>,
+    ApiJson(body): ApiJson<Advance>,
+) -> Result<Json<ClockState>, ApiError> {
     if !ctx.test_clock {
-        return Err(ApiError::NotFound("the test clock is off; start the host with --test-clock".into()));
+        return Err(ApiError::NotFound(
+            "the test clock is off; start the host with --test-clock".into(),
+        ));
     }
     if !(0..=366 * 24 * 60 * 60 * 1000).contains(&body.advance_ms) {
         return Err(ApiError::Invalid("advance_ms: from 0 to one year".into()));
@@ -41,5 +46,8 @@ async fn advance(State(ctx): State<ApiContext>, ApiJson(body): ApiJson<Advance>)
     // Run what came due before answering, so the caller sees its effects at once.
     let next_due_ms = crate::scheduler::run_due(&ctx).await?;
     ctx.scheduler_wake.notify_one();
-    Ok(Json(ClockState { now_ms: ctx.clock.now_ms(), next_due_ms }))
+    Ok(Json(ClockState {
+        now_ms: ctx.clock.now_ms(),
+        next_due_ms,
+    }))
 }

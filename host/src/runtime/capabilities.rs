@@ -40,18 +40,30 @@ pub struct NotGranted(pub Vec<String>);
 
 /// Checks that every import of `component` matches a grant. A grant ending in `@` allows
 /// any version of that interface; any other grant must match exactly.
-pub fn check_imports(engine: &Engine, component: &Component, grants: &[&str]) -> Result<(), NotGranted> {
+pub fn check_imports(
+    engine: &Engine,
+    component: &Component,
+    grants: &[&str],
+) -> Result<(), NotGranted> {
     let refused: Vec<String> = component
         .component_type()
         .imports(engine)
         .map(|(name, _)| name.to_string())
         .filter(|name| !grants.iter().any(|grant| is_granted(name, grant)))
         .collect();
-    if refused.is_empty() { Ok(()) } else { Err(NotGranted(refused)) }
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(NotGranted(refused))
+    }
 }
 
 fn is_granted(import: &str, grant: &str) -> bool {
-    if grant.ends_with('@') { import.starts_with(grant) } else { import == grant }
+    if grant.ends_with('@') {
+        import.starts_with(grant)
+    } else {
+        import == grant
+    }
 }
 
 #[cfg(test)]
@@ -61,8 +73,17 @@ mod tests {
     #[test]
     fn pl_4_grants_match_exactly_or_by_any_version() {
         assert!(is_granted("wasi:io/streams@0.2.6", "wasi:io/streams@"));
-        assert!(!is_granted("wasi:filesystem/types@0.2.6", "wasi:io/streams@"));
-        assert!(is_granted("helpdesk:chat/storage@0.1.0", "helpdesk:chat/storage@0.1.0"));
-        assert!(!is_granted("helpdesk:chat/storage@0.2.0", "helpdesk:chat/storage@0.1.0"));
+        assert!(!is_granted(
+            "wasi:filesystem/types@0.2.6",
+            "wasi:io/streams@"
+        ));
+        assert!(is_granted(
+            "helpdesk:chat/storage@0.1.0",
+            "helpdesk:chat/storage@0.1.0"
+        ));
+        assert!(!is_granted(
+            "helpdesk:chat/storage@0.2.0",
+            "helpdesk:chat/storage@0.1.0"
+        ));
     }
 }

@@ -26,17 +26,36 @@ pub struct HostState {
 
 impl HostState {
     /// State for one call.
-    pub fn new(conn: Connection, clock: HostClock, request_id: String, limits: StoreLimits) -> HostState {
+    pub fn new(
+        conn: Connection,
+        clock: HostClock,
+        request_id: String,
+        limits: StoreLimits,
+    ) -> HostState {
         // No preopened directories, no environment, no sockets: the plugin's only way out
         // is the host's own interfaces. Its stderr is the host's, so a panic message shows
         // in the host's log.
-        let wasi = WasiCtx::builder().wall_clock(clock.wall_clock()).inherit_stderr().build();
-        HostState { conn, events: Vec::new(), clock, request_id, limits, wasi, table: ResourceTable::new() }
+        let wasi = WasiCtx::builder()
+            .wall_clock(clock.wall_clock())
+            .inherit_stderr()
+            .build();
+        HostState {
+            conn,
+            events: Vec::new(),
+            clock,
+            request_id,
+            limits,
+            wasi,
+            table: ResourceTable::new(),
+        }
     }
 }
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }

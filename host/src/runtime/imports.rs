@@ -42,22 +42,46 @@ impl directory::Host for HostState {
     }
 
     fn get_project(&mut self, key: String) -> Result<Option<directory::Project>> {
-        Ok(dir::get_project(&self.conn, &key)?.map(|p| directory::Project { key: p.key, name: p.name }))
+        Ok(
+            dir::get_project(&self.conn, &key)?.map(|p| directory::Project {
+                key: p.key,
+                name: p.name,
+            }),
+        )
     }
 
     fn list_projects(&mut self) -> Result<Vec<directory::Project>> {
-        Ok(dir::list_projects(&self.conn)?.into_iter().map(|p| directory::Project { key: p.key, name: p.name }).collect())
+        Ok(dir::list_projects(&self.conn)?
+            .into_iter()
+            .map(|p| directory::Project {
+                key: p.key,
+                name: p.name,
+            })
+            .collect())
     }
 
-    fn has_project_role(&mut self, user: String, project: String, r: directory::ProjectRole) -> Result<bool> {
+    fn has_project_role(
+        &mut self,
+        user: String,
+        project: String,
+        r: directory::ProjectRole,
+    ) -> Result<bool> {
         Ok(dir::has_role(&self.conn, &user, &project, role(r))?)
     }
 
-    fn project_members(&mut self, project: String, r: directory::ProjectRole) -> Result<Vec<String>> {
+    fn project_members(
+        &mut self,
+        project: String,
+        r: directory::ProjectRole,
+    ) -> Result<Vec<String>> {
         Ok(dir::project_members(&self.conn, &project, role(r))?)
     }
 
-    fn projects_with_role(&mut self, user: String, r: directory::ProjectRole) -> Result<Vec<String>> {
+    fn projects_with_role(
+        &mut self,
+        user: String,
+        r: directory::ProjectRole,
+    ) -> Result<Vec<String>> {
         Ok(dir::projects_with_role(&self.conn, &user, role(r))?)
     }
 
@@ -86,7 +110,9 @@ impl directory::Host for HostState {
     }
 }
 
-fn issue_error<T>(result: std::result::Result<T, crate::issues::IssueError>) -> Result<std::result::Result<T, WitError>> {
+fn issue_error<T>(
+    result: std::result::Result<T, crate::issues::IssueError>,
+) -> Result<std::result::Result<T, WitError>> {
     use crate::issues::IssueError;
     match result {
         Ok(value) => Ok(Ok(value)),
@@ -106,7 +132,13 @@ fn history_kind_name(kind: issues::HistoryKind) -> &'static str {
 
 impl issues::Host for HostState {
     fn get_issue(&mut self, key: String) -> Result<Option<issues::Issue>> {
-        Ok(crate::issues::get_issue(&self.conn, &key)?.map(|i| issues::Issue { key: i.key, project: i.project, summary: i.summary }))
+        Ok(
+            crate::issues::get_issue(&self.conn, &key)?.map(|i| issues::Issue {
+                key: i.key,
+                project: i.project,
+                summary: i.summary,
+            }),
+        )
     }
 
     fn create_issue(
@@ -116,8 +148,13 @@ impl issues::Host for HostState {
         reporter: Option<String>,
     ) -> Result<std::result::Result<issues::Issue, WitError>> {
         issue_error(
-            crate::issues::create_issue(&self.conn, &project, &summary, reporter.as_deref())
-                .map(|i| issues::Issue { key: i.key, project: i.project, summary: i.summary }),
+            crate::issues::create_issue(&self.conn, &project, &summary, reporter.as_deref()).map(
+                |i| issues::Issue {
+                    key: i.key,
+                    project: i.project,
+                    summary: i.summary,
+                },
+            ),
         )
     }
 
@@ -130,8 +167,15 @@ impl issues::Host for HostState {
     ) -> Result<std::result::Result<u64, WitError>> {
         let now = self.clock.now_ms();
         issue_error(
-            crate::issues::append_history(&self.conn, &issue, author.as_deref(), history_kind_name(kind), &body, now)
-                .map(|id| id as u64),
+            crate::issues::append_history(
+                &self.conn,
+                &issue,
+                author.as_deref(),
+                history_kind_name(kind),
+                &body,
+                now,
+            )
+            .map(|id| id as u64),
         )
     }
 
@@ -141,18 +185,26 @@ impl issues::Host for HostState {
         after: Option<u64>,
         limit: u32,
     ) -> Result<std::result::Result<Vec<issues::HistoryEntry>, WitError>> {
-        issue_error(crate::issues::history(&self.conn, &issue, after.map(|a| a as i64), limit).map(|entries| {
-            entries
-                .into_iter()
-                .map(|e| issues::HistoryEntry {
-                    id: e.id as u64,
-                    author: e.author,
-                    kind: if e.kind == "comment" { issues::HistoryKind::Comment } else { issues::HistoryKind::Change },
-                    body: e.body,
-                    created: e.created_ms as u64,
-                })
-                .collect()
-        }))
+        issue_error(
+            crate::issues::history(&self.conn, &issue, after.map(|a| a as i64), limit).map(
+                |entries| {
+                    entries
+                        .into_iter()
+                        .map(|e| issues::HistoryEntry {
+                            id: e.id as u64,
+                            author: e.author,
+                            kind: if e.kind == "comment" {
+                                issues::HistoryKind::Comment
+                            } else {
+                                issues::HistoryKind::Change
+                            },
+                            body: e.body,
+                            created: e.created_ms as u64,
+                        })
+                        .collect()
+                },
+            ),
+        )
     }
 }
 
@@ -188,7 +240,11 @@ impl storage::Host for HostState {
     ) -> Result<std::result::Result<storage::ScanPage, WitError>> {
         match kv::scan(&self.conn, &start, &end, limit, reverse, cursor.as_deref()) {
             Ok(page) => Ok(Ok(storage::ScanPage {
-                entries: page.entries.into_iter().map(|(key, value)| storage::Entry { key, value }).collect(),
+                entries: page
+                    .entries
+                    .into_iter()
+                    .map(|(key, value)| storage::Entry { key, value })
+                    .collect(),
                 cursor: page.cursor,
             })),
             Err(err) => kv_error(err).map(Err),
@@ -197,9 +253,16 @@ impl storage::Host for HostState {
 }
 
 impl push::Host for HostState {
-    fn publish(&mut self, topic: String, kind: String, payload: String) -> Result<std::result::Result<(), WitError>> {
+    fn publish(
+        &mut self,
+        topic: String,
+        kind: String,
+        payload: String,
+    ) -> Result<std::result::Result<(), WitError>> {
         if topic.is_empty() || kind.is_empty() {
-            return Ok(Err(WitError::Invalid("topic and kind must not be empty".into())));
+            return Ok(Err(WitError::Invalid(
+                "topic and kind must not be empty".into(),
+            )));
         }
         if payload.len() > crate::push::MAX_PAYLOAD_BYTES {
             return Ok(Err(WitError::LimitExceeded(format!(
@@ -227,13 +290,23 @@ impl mail::Host for HostState {
             return Ok(Err(WitError::Invalid("to: at least one recipient".into())));
         }
         if message.to.len() > MAX_RECIPIENTS {
-            return Ok(Err(WitError::LimitExceeded(format!("to: at most {MAX_RECIPIENTS} recipients"))));
+            return Ok(Err(WitError::LimitExceeded(format!(
+                "to: at most {MAX_RECIPIENTS} recipients"
+            ))));
         }
-        if let Some(bad) = message.to.iter().find(|a| !crate::api::validate::is_email(a)) {
-            return Ok(Err(WitError::Invalid(format!("to: {bad:?} is not an e-mail address"))));
+        if let Some(bad) = message
+            .to
+            .iter()
+            .find(|a| !crate::api::validate::is_email(a))
+        {
+            return Ok(Err(WitError::Invalid(format!(
+                "to: {bad:?} is not an e-mail address"
+            ))));
         }
         if message.body.len() > MAX_MAIL_BODY {
-            return Ok(Err(WitError::LimitExceeded(format!("body: at most {MAX_MAIL_BODY} bytes"))));
+            return Ok(Err(WitError::LimitExceeded(format!(
+                "body: at most {MAX_MAIL_BODY} bytes"
+            ))));
         }
         self.conn.execute(
             "INSERT INTO mail_outbox (recipients, subject, body, created_ms) VALUES (?1, ?2, ?3, ?4)",

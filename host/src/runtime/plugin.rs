@@ -70,7 +70,11 @@ pub struct ChatPluginRuntime {
 
 impl ChatPluginRuntime {
     /// Loads the plugin component from `wasm`, refusing it if it imports more than granted.
-    pub fn load(sandbox: Arc<Sandbox>, wasm: &[u8], cache_dir: Option<&Path>) -> anyhow::Result<Arc<ChatPluginRuntime>> {
+    pub fn load(
+        sandbox: Arc<Sandbox>,
+        wasm: &[u8],
+        cache_dir: Option<&Path>,
+    ) -> anyhow::Result<Arc<ChatPluginRuntime>> {
         let component = sandbox.load_component(wasm, cache_dir, CHAT_PLUGIN_GRANTS)?;
         let pre = ChatPluginPre::new(sandbox.linker().instantiate_pre(&component)?)?;
         Ok(Arc::new(ChatPluginRuntime { sandbox, pre }))
@@ -83,10 +87,17 @@ impl ChatPluginRuntime {
 
     /// Runs one export call as one storage job: committed when the export returns `ok`,
     /// rolled back when it returns an error, traps or times out. Events go out after commit.
-    pub async fn call<T, F>(self: &Arc<Self>, db: &Database, request_id: String, export: F) -> Result<T, CallError>
+    pub async fn call<T, F>(
+        self: &Arc<Self>,
+        db: &Database,
+        request_id: String,
+        export: F,
+    ) -> Result<T, CallError>
     where
         T: Send + 'static,
-        F: FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send + 'static,
+        F: FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>>
+            + Send
+            + 'static,
     {
         let runtime = self.clone();
         db.transact(move |scope| {
@@ -104,5 +115,8 @@ impl ChatPluginRuntime {
 
 /// The WIT call context for an actor and a project.
 pub fn call_context(actor: Option<&str>, project: Option<&str>) -> CallContext {
-    CallContext { actor: actor.map(str::to_string), project: project.map(str::to_string) }
+    CallContext {
+        actor: actor.map(str::to_string),
+        project: project.map(str::to_string),
+    }
 }

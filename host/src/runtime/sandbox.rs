@@ -10,7 +10,9 @@ use anyhow::Context;
 use blake2::{Blake2s256, Digest};
 use rusqlite::Connection;
 use wasmtime::component::{Component, Linker};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimitsBuilder};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimitsBuilder,
+};
 
 use super::capabilities;
 use super::host_state::HostState;
@@ -32,7 +34,11 @@ pub struct SandboxLimits {
 
 impl Default for SandboxLimits {
     fn default() -> Self {
-        SandboxLimits { call_timeout: Duration::from_secs(2), memory_bytes: 64 << 20, concurrent_instances: 16 }
+        SandboxLimits {
+            call_timeout: Duration::from_secs(2),
+            memory_bytes: 64 << 20,
+            concurrent_instances: 16,
+        }
     }
 }
 
@@ -65,12 +71,18 @@ impl Sandbox {
         let engine = Engine::new(&config)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        super::bindings::ChatPlugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
-            &mut linker,
-            |state| state,
-        )?;
+        super::bindings::ChatPlugin::add_to_linker::<
+            HostState,
+            wasmtime::component::HasSelf<HostState>,
+        >(&mut linker, |state| state)?;
         let ticker = EpochTicker::start(engine.clone());
-        Ok(Sandbox { engine, linker, limits, clock, _ticker: ticker })
+        Ok(Sandbox {
+            engine,
+            linker,
+            limits,
+            clock,
+            _ticker: ticker,
+        })
     }
 
     /// The engine.
@@ -90,10 +102,17 @@ impl Sandbox {
 
     /// Compiles `wasm` (or loads the compiled form cached in `cache_dir`) and checks that
     /// it imports nothing beyond `grants`.
-    pub fn load_component(&self, wasm: &[u8], cache_dir: Option<&Path>, grants: &[&str]) -> anyhow::Result<Component> {
+    pub fn load_component(
+        &self,
+        wasm: &[u8],
+        cache_dir: Option<&Path>,
+        grants: &[&str],
+    ) -> anyhow::Result<Component> {
         let component = match cache_dir {
             Some(dir) => self.load_cached(wasm, dir)?,
-            None => Component::new(&self.engine, wasm).map_err(anyhow::Error::from).context("compiling the component")?,
+            None => Component::new(&self.engine, wasm)
+                .map_err(anyhow::Error::from)
+                .context("compiling the component")?,
         };
         capabilities::check_imports(&self.engine, &component, grants)?;
         Ok(component)
@@ -107,27 +126,41 @@ impl Sandbox {
             // file fails to deserialize and is replaced below.
             match unsafe { Component::deserialize_file(&self.engine, &path) } {
                 Ok(component) => return Ok(component),
-                Err(err) => tracing::warn!(%err, path = %path.display(), "ignoring an unusable compiled component"),
+                Err(err) => {
+                    tracing::warn!(%err, path = %path.display(), "ignoring an unusable compiled component")
+                }
             }
         }
-        let compiled =
-            self.engine.precompile_component(wasm).map_err(anyhow::Error::from).context("compiling the component")?;
+        let compiled = self
+            .engine
+            .precompile_component(wasm)
+            .map_err(anyhow::Error::from)
+            .context("compiling the component")?;
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         // Write then rename, so a concurrent reader never sees half a file.
         let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&temporary, &compiled).with_context(|| format!("writing {}", temporary.display()))?;
-        std::fs::rename(&temporary, &path).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&temporary, &compiled)
+            .with_context(|| format!("writing {}", temporary.display()))?;
+        std::fs::rename(&temporary, &path)
+            .with_context(|| format!("writing {}", path.display()))?;
         // SAFETY: as above; the bytes were produced by this engine just now.
         Ok(unsafe { Component::deserialize(&self.engine, &compiled) }?)
     }
 
     fn cache_path(&self, wasm: &[u8], dir: &Path) -> PathBuf {
         let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-        self.engine.precompile_compatibility_hash().hash(&mut engine_hash);
+        self.engine
+            .precompile_compatibility_hash()
+            .hash(&mut engine_hash);
         let mut digest = Blake2s256::new();
         digest.update(wasm);
         digest.update(engine_hash.finish().to_le_bytes());
-        let name: String = digest.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let name: String = digest
+            .finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
         dir.join(format!("component-{name}.cwasm"))
     }
 

@@ -16,7 +16,14 @@ pub fn spawn(conn: Connection, path: PathBuf, hub: PushHub) -> anyhow::Result<Se
     let (sender, receiver) = std::sync::mpsc::channel::<Job>();
     std::thread::Builder::new()
         .name("storage-worker".into())
-        .spawn(move || BatchWorker { conn: Some(conn), path, hub }.run(receiver))?;
+        .spawn(move || {
+            BatchWorker {
+                conn: Some(conn),
+                path,
+                hub,
+            }
+            .run(receiver)
+        })?;
     Ok(sender)
 }
 
@@ -41,12 +48,18 @@ impl BatchWorker {
     }
 
     fn run_batch(&mut self, batch: Vec<Job>) {
-        if let Err(failure) = self.ensure_conn().and_then(|conn| Ok(conn.execute_batch("BEGIN IMMEDIATE")?)) {
+        if let Err(failure) = self
+            .ensure_conn()
+            .and_then(|conn| Ok(conn.execute_batch("BEGIN IMMEDIATE")?))
+        {
             tracing::error!(%failure, "cannot begin a transaction; failing {} jobs", batch.len());
             // Each job still runs, so that it can answer; nothing it writes is kept.
             for job in batch {
                 let mut no_conn = None;
-                let mut scope = JobScope { conn: &mut no_conn, events: Vec::new() };
+                let mut scope = JobScope {
+                    conn: &mut no_conn,
+                    events: Vec::new(),
+                };
                 (job(&mut scope).answer)(Err(failure.clone()));
             }
             return;
@@ -55,7 +68,10 @@ impl BatchWorker {
         let mut events = Vec::new();
         for job in batch {
             let savepoint = self.conn.as_ref().map(|c| c.execute_batch("SAVEPOINT job"));
-            let mut scope = JobScope { conn: &mut self.conn, events: Vec::new() };
+            let mut scope = JobScope {
+                conn: &mut self.conn,
+                events: Vec::new(),
+            };
             let completion = job(&mut scope);
             let job_events = std::mem::take(&mut scope.events);
             let Some(conn) = self.conn.as_ref() else {
@@ -104,7 +120,8 @@ impl BatchWorker {
     fn ensure_conn(&mut self) -> Result<&Connection, StorageFailure> {
         if self.conn.is_none() {
             tracing::warn!("reopening the database connection");
-            let conn = schema::open(&self.path).map_err(|err| StorageFailure::Database(format!("{err:#}")))?;
+            let conn = schema::open(&self.path)
+                .map_err(|err| StorageFailure::Database(format!("{err:#}")))?;
             self.conn = Some(conn);
         }
         self.conn.as_ref().ok_or(StorageFailure::ConnectionLost)

@@ -33,7 +33,10 @@ fn check_key(key: &str) -> Result<(), KvError> {
         return Err(KvError::Invalid("key: must not be empty".into()));
     }
     if key.len() > MAX_KEY_BYTES {
-        return Err(KvError::LimitExceeded(format!("key: {} bytes, the limit is {MAX_KEY_BYTES}", key.len())));
+        return Err(KvError::LimitExceeded(format!(
+            "key: {} bytes, the limit is {MAX_KEY_BYTES}",
+            key.len()
+        )));
     }
     Ok(())
 }
@@ -64,7 +67,10 @@ pub fn set(conn: &Connection, key: &str, value: &[u8]) -> Result<(), KvError> {
 /// Removes `key`; whether it existed.
 pub fn delete(conn: &Connection, key: &str) -> Result<bool, KvError> {
     check_key(key)?;
-    Ok(conn.prepare_cached("DELETE FROM kv WHERE key = ?1")?.execute(params![key])? > 0)
+    Ok(conn
+        .prepare_cached("DELETE FROM kv WHERE key = ?1")?
+        .execute(params![key])?
+        > 0)
 }
 
 /// Up to `limit` entries with `start <= key < end`, continuing after `cursor` (the last key
@@ -82,7 +88,9 @@ pub fn scan(
     }
     if let Some(cursor) = cursor {
         if cursor < start || cursor >= end {
-            return Err(KvError::Invalid("scan: the cursor is not within the range".into()));
+            return Err(KvError::Invalid(
+                "scan: the cursor is not within the range".into(),
+            ));
         }
     }
     let limit = limit.clamp(1, MAX_SCAN_LIMIT);
@@ -96,8 +104,12 @@ pub fn scan(
     };
     let read = |row: &rusqlite::Row<'_>| Ok((row.get(0)?, row.get(1)?));
     let mut entries: Vec<(String, Vec<u8>)> = match cursor {
-        Some(cursor) => statement.query_map(params![start, end, fetch, cursor], read)?.collect::<Result<_, _>>()?,
-        None => statement.query_map(params![start, end, fetch], read)?.collect::<Result<_, _>>()?,
+        Some(cursor) => statement
+            .query_map(params![start, end, fetch, cursor], read)?
+            .collect::<Result<_, _>>()?,
+        None => statement
+            .query_map(params![start, end, fetch], read)?
+            .collect::<Result<_, _>>()?,
     };
     let cursor = if entries.len() > limit as usize {
         entries.truncate(limit as usize);
@@ -126,25 +138,74 @@ mod tests {
             set(&conn, key, key.as_bytes()).unwrap();
         }
         let first = scan(&conn, "a/", "a/\u{10FFFF}", 2, false, None).unwrap();
-        assert_eq!(first.entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["a/1", "a/2"]);
-        let second = scan(&conn, "a/", "a/\u{10FFFF}", 2, false, first.cursor.as_deref()).unwrap();
-        assert_eq!(second.entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["a/3"]);
+        assert_eq!(
+            first
+                .entries
+                .iter()
+                .map(|e| e.0.as_str())
+                .collect::<Vec<_>>(),
+            ["a/1", "a/2"]
+        );
+        let second = scan(
+            &conn,
+            "a/",
+            "a/\u{10FFFF}",
+            2,
+            false,
+            first.cursor.as_deref(),
+        )
+        .unwrap();
+        assert_eq!(
+            second
+                .entries
+                .iter()
+                .map(|e| e.0.as_str())
+                .collect::<Vec<_>>(),
+            ["a/3"]
+        );
         assert_eq!(second.cursor, None);
         let back = scan(&conn, "a/", "a/\u{10FFFF}", 2, true, None).unwrap();
-        assert_eq!(back.entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["a/3", "a/2"]);
+        assert_eq!(
+            back.entries
+                .iter()
+                .map(|e| e.0.as_str())
+                .collect::<Vec<_>>(),
+            ["a/3", "a/2"]
+        );
         let back2 = scan(&conn, "a/", "a/\u{10FFFF}", 2, true, back.cursor.as_deref()).unwrap();
-        assert_eq!(back2.entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["a/1"]);
+        assert_eq!(
+            back2
+                .entries
+                .iter()
+                .map(|e| e.0.as_str())
+                .collect::<Vec<_>>(),
+            ["a/1"]
+        );
     }
 
     #[test]
     fn pl_3_limits_are_errors_and_store_nothing() {
         let conn = db();
-        assert!(matches!(set(&conn, &"k".repeat(MAX_KEY_BYTES + 1), b"v"), Err(KvError::LimitExceeded(_))));
-        assert!(matches!(set(&conn, "k", &vec![0; MAX_VALUE_BYTES + 1]), Err(KvError::LimitExceeded(_))));
+        assert!(matches!(
+            set(&conn, &"k".repeat(MAX_KEY_BYTES + 1), b"v"),
+            Err(KvError::LimitExceeded(_))
+        ));
+        assert!(matches!(
+            set(&conn, "k", &vec![0; MAX_VALUE_BYTES + 1]),
+            Err(KvError::LimitExceeded(_))
+        ));
         assert!(matches!(set(&conn, "", b"v"), Err(KvError::Invalid(_))));
-        assert!(matches!(scan(&conn, "b", "a", 10, false, None), Err(KvError::Invalid(_))));
-        assert!(matches!(scan(&conn, "a", "b", 10, false, Some("c")), Err(KvError::Invalid(_))));
-        let count: i64 = conn.query_row("SELECT count(*) FROM kv", [], |r| r.get(0)).unwrap();
+        assert!(matches!(
+            scan(&conn, "b", "a", 10, false, None),
+            Err(KvError::Invalid(_))
+        ));
+        assert!(matches!(
+            scan(&conn, "a", "b", 10, false, Some("c")),
+            Err(KvError::Invalid(_))
+        ));
+        let count: i64 = conn
+            .query_row("SELECT count(*) FROM kv", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(count, 0);
     }
 }

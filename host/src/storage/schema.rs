@@ -113,7 +113,8 @@ CREATE TABLE meta (
 /// Opens (creating if needed) the database at `path`, in WAL mode with full fsync on
 /// commit, and migrates it to the current schema.
 pub fn open(path: &Path) -> anyhow::Result<Connection> {
-    let mut conn = Connection::open(path).with_context(|| format!("opening database {}", path.display()))?;
+    let mut conn =
+        Connection::open(path).with_context(|| format!("opening database {}", path.display()))?;
     configure(&conn)?;
     migrate(&mut conn)?;
     Ok(conn)
@@ -139,7 +140,8 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql).with_context(|| format!("migration {}", index + 1))?;
+        tx.execute_batch(sql)
+            .with_context(|| format!("migration {}", index + 1))?;
         tx.pragma_update(None, "user_version", index + 1)?;
         tx.commit()?;
     }

@@ -48,7 +48,9 @@ pub fn publish_agent_change<P: Platform + ?Sized>(
     now: Timestamp,
 ) -> PluginResult<()> {
     let online_count = super::online_agents(platform, project, now)?.len();
-    let display_name = platform.user(user).map_or_else(|| user.to_string(), |u| u.display_name);
+    let display_name = platform
+        .user(user)
+        .map_or_else(|| user.to_string(), |u| u.display_name);
     let payload = PresenceChanged {
         project,
         user,
@@ -61,15 +63,34 @@ pub fn publish_agent_change<P: Platform + ?Sized>(
         online_count,
         chat_online: online_count > 0,
     };
-    publish(platform, &presence_topic(project), "presence-changed", &payload)
+    publish(
+        platform,
+        &presence_topic(project),
+        "presence-changed",
+        &payload,
+    )
 }
 
 /// Tells everyone watching the project that its chat went online or offline (PR-2).
-pub fn publish_chat_status<P: Platform + ?Sized>(platform: &mut P, project: &str, online: bool) -> PluginResult<()> {
-    publish(platform, &chat_status_topic(project), "chat-status", &ChatStatus { project, online })
+pub fn publish_chat_status<P: Platform + ?Sized>(
+    platform: &mut P,
+    project: &str,
+    online: bool,
+) -> PluginResult<()> {
+    publish(
+        platform,
+        &chat_status_topic(project),
+        "chat-status",
+        &ChatStatus { project, online },
+    )
 }
 
-fn publish<P: Platform + ?Sized, T: Serialize>(platform: &mut P, topic: &str, kind: &str, payload: &T) -> PluginResult<()> {
+fn publish<P: Platform + ?Sized, T: Serialize>(
+    platform: &mut P,
+    topic: &str,
+    kind: &str,
+    payload: &T,
+) -> PluginResult<()> {
     let json = serde_json::to_string(payload)
         .map_err(|err| PluginError::Unavailable(format!("cannot encode {kind} event: {err}")))?;
     platform.publish(topic, kind, &json)

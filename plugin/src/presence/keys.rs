@@ -31,14 +31,22 @@ pub fn user_of_agent_key(key: &str) -> PluginResult<String> {
 
 /// The due marker of a duration ending at `at`.
 pub fn due(at: Timestamp, project: &str, user: &str) -> String {
-    format!("{DUE_PREFIX}{}/{}/{}", time_part(at), key_part(project), key_part(user))
+    format!(
+        "{DUE_PREFIX}{}/{}/{}",
+        time_part(at),
+        key_part(project),
+        key_part(user)
+    )
 }
 
 /// The range of due markers at or before `now`, and the range of those after it.
 pub fn due_split(now: Timestamp) -> ((String, String), (String, String)) {
     let first_later = format!("{DUE_PREFIX}{}", time_part(now.saturating_add(1)));
     let end = prefix_end(DUE_PREFIX);
-    ((DUE_PREFIX.to_string(), first_later.clone()), (first_later, end))
+    (
+        (DUE_PREFIX.to_string(), first_later.clone()),
+        (first_later, end),
+    )
 }
 
 /// A due marker's time, project and user.
@@ -57,7 +65,11 @@ pub fn parse_due(key: &str) -> PluginResult<(Timestamp, String, String)> {
 
 /// The history entry `seq` of a project, at `at`.
 pub fn log_entry(project: &str, at: Timestamp, seq: u64) -> String {
-    format!("presence/log/{}/{}/{seq:012}", key_part(project), time_part(at))
+    format!(
+        "presence/log/{}/{}/{seq:012}",
+        key_part(project),
+        time_part(at)
+    )
 }
 
 /// The counter that numbers history entries.
@@ -70,7 +82,10 @@ mod tests {
     #[test]
     fn due_keys_round_trip_and_split_at_now() {
         let key = due(1_500, "S/P", "ann");
-        assert_eq!(parse_due(&key).unwrap(), (1_500, "S/P".into(), "ann".into()));
+        assert_eq!(
+            parse_due(&key).unwrap(),
+            (1_500, "S/P".into(), "ann".into())
+        );
         let ((start, end), (later, _)) = due_split(1_500);
         assert!(start.as_str() <= key.as_str() && key.as_str() < end.as_str());
         assert!(key.as_str() < later.as_str());

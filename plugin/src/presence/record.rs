@@ -47,7 +47,11 @@ pub struct PresenceState {
 
 impl PresenceState {
     /// An agent who never changed state is offline (PR-1).
-    pub const NEVER_ONLINE: PresenceState = PresenceState { online: false, since: 0, until: None };
+    pub const NEVER_ONLINE: PresenceState = PresenceState {
+        online: false,
+        since: 0,
+        until: None,
+    };
 }
 
 impl PresenceRecord {
@@ -55,10 +59,16 @@ impl PresenceRecord {
     /// moment it ended, whether or not anything ran since.
     pub fn state_at(&self, now: Timestamp) -> PresenceState {
         match self.until {
-            Some(end) if self.online && end <= now => {
-                PresenceState { online: false, since: end, until: None }
-            }
-            _ => PresenceState { online: self.online, since: self.since, until: self.until },
+            Some(end) if self.online && end <= now => PresenceState {
+                online: false,
+                since: end,
+                until: None,
+            },
+            _ => PresenceState {
+                online: self.online,
+                since: self.since,
+                until: self.until,
+            },
         }
     }
 }
@@ -80,14 +90,34 @@ mod tests {
     use super::*;
 
     fn online_until(until: Option<Timestamp>) -> PresenceRecord {
-        PresenceRecord { online: true, since: 100, until, cause: ChangeCause::Manual, by: None }
+        PresenceRecord {
+            online: true,
+            since: 100,
+            until,
+            cause: ChangeCause::Manual,
+            by: None,
+        }
     }
 
     #[test]
     fn pr_4_a_duration_ends_at_its_end_without_anyone_acting() {
         let record = online_until(Some(1_000));
-        assert_eq!(record.state_at(999), PresenceState { online: true, since: 100, until: Some(1_000) });
-        assert_eq!(record.state_at(1_000), PresenceState { online: false, since: 1_000, until: None });
+        assert_eq!(
+            record.state_at(999),
+            PresenceState {
+                online: true,
+                since: 100,
+                until: Some(1_000)
+            }
+        );
+        assert_eq!(
+            record.state_at(1_000),
+            PresenceState {
+                online: false,
+                since: 1_000,
+                until: None
+            }
+        );
         assert_eq!(record.state_at(5_000).online, false);
     }
 

@@ -4,7 +4,10 @@ use super::*;
 use crate::fake_platform::FakePlatform;
 
 fn ctx(actor: &str, project: &str) -> CallContext {
-    CallContext { actor: Some(actor.into()), project: Some(project.into()) }
+    CallContext {
+        actor: Some(actor.into()),
+        project: Some(project.into()),
+    }
 }
 
 fn count(platform: &mut FakePlatform, project: &str) -> usize {
@@ -31,8 +34,14 @@ fn pr_1_only_agents_can_be_online() {
     assert!(matches!(err, PluginError::AccessDenied(_)), "{err}");
     let err = go_online(&mut platform, &ctx("carol", "SUP"), true, None).unwrap_err();
     assert!(matches!(err, PluginError::AccessDenied(_)), "{err}");
-    let anonymous = CallContext { actor: None, project: Some("SUP".into()) };
-    assert!(matches!(go_online(&mut platform, &anonymous, false, None), Err(PluginError::AccessDenied(_))));
+    let anonymous = CallContext {
+        actor: None,
+        project: Some("SUP".into()),
+    };
+    assert!(matches!(
+        go_online(&mut platform, &anonymous, false, None),
+        Err(PluginError::AccessDenied(_))
+    ));
     assert!(platform.kv.is_empty(), "a refused call stores nothing");
 }
 
@@ -47,7 +56,10 @@ fn pr_1_an_agent_is_online_per_project() {
 #[test]
 fn pr_2_chat_is_online_exactly_when_an_agent_is() {
     let mut platform = FakePlatform::demo();
-    let anyone = CallContext { actor: None, project: Some("SUP".into()) };
+    let anyone = CallContext {
+        actor: None,
+        project: Some("SUP".into()),
+    };
     assert!(!chat_online(&mut platform, &anyone).unwrap());
     go_online(&mut platform, &ctx("bob", "SUP"), false, None).unwrap();
     assert!(chat_online(&mut platform, &anyone).unwrap());
@@ -57,17 +69,36 @@ fn pr_2_chat_is_online_exactly_when_an_agent_is() {
     go_offline(&mut platform, &ctx("alice", "SUP"), false).unwrap();
     assert!(!chat_online(&mut platform, &anyone).unwrap());
     let events = platform.take_events("chat-status:SUP");
-    let states: Vec<bool> = events.iter().map(|e| e.payload["online"].as_bool().unwrap()).collect();
-    assert_eq!(states, vec![true, false], "one event per flip, none in between");
+    let states: Vec<bool> = events
+        .iter()
+        .map(|e| e.payload["online"].as_bool().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        vec![true, false],
+        "one event per flip, none in between"
+    );
 }
 
 #[test]
 fn pr_2_unknown_project_is_not_found() {
     let mut platform = FakePlatform::demo();
-    let anyone = CallContext { actor: None, project: Some("NOPE".into()) };
-    assert!(matches!(chat_online(&mut platform, &anyone), Err(PluginError::NotFound(_))));
-    let nowhere = CallContext { actor: None, project: None };
-    assert!(matches!(chat_online(&mut platform, &nowhere), Err(PluginError::Invalid(_))));
+    let anyone = CallContext {
+        actor: None,
+        project: Some("NOPE".into()),
+    };
+    assert!(matches!(
+        chat_online(&mut platform, &anyone),
+        Err(PluginError::NotFound(_))
+    ));
+    let nowhere = CallContext {
+        actor: None,
+        project: None,
+    };
+    assert!(matches!(
+        chat_online(&mut platform, &nowhere),
+        Err(PluginError::Invalid(_))
+    ));
 }
 
 #[test]
@@ -88,7 +119,10 @@ fn pr_3_counter_and_own_state_follow_changes() {
 #[test]
 fn pr_3_only_staff_see_agent_presence() {
     let mut platform = FakePlatform::demo();
-    assert!(matches!(project_presence(&mut platform, &ctx("carol", "SUP")), Err(PluginError::AccessDenied(_))));
+    assert!(matches!(
+        project_presence(&mut platform, &ctx("carol", "SUP")),
+        Err(PluginError::AccessDenied(_))
+    ));
     let admin = project_presence(&mut platform, &ctx("dana", "SUP")).unwrap();
     assert!(!admin.viewer.is_agent);
     assert!(project_presence(&mut platform, &ctx("root", "OPS")).is_ok());
@@ -106,17 +140,26 @@ fn pr_4_online_in_all_projects() {
 #[test]
 fn pr_4_online_in_all_projects_needs_no_current_project() {
     let mut platform = FakePlatform::demo();
-    let no_project = CallContext { actor: Some("alice".into()), project: None };
+    let no_project = CallContext {
+        actor: Some("alice".into()),
+        project: None,
+    };
     go_online(&mut platform, &no_project, true, None).unwrap();
     assert_eq!(count(&mut platform, "OPS"), 1);
-    assert!(matches!(go_online(&mut platform, &no_project, false, None), Err(PluginError::Invalid(_))));
+    assert!(matches!(
+        go_online(&mut platform, &no_project, false, None),
+        Err(PluginError::Invalid(_))
+    ));
 }
 
 #[test]
 fn pr_4_online_for_duration_ends_by_itself() {
     let mut platform = FakePlatform::demo();
     let outcome = go_online(&mut platform, &ctx("alice", "SUP"), false, Some(30)).unwrap();
-    assert_eq!(outcome.states[0].state.until, Some(platform.now + 30 * 60_000));
+    assert_eq!(
+        outcome.states[0].state.until,
+        Some(platform.now + 30 * 60_000)
+    );
     platform.advance_minutes(29);
     assert_eq!(count(&mut platform, "SUP"), 1);
     platform.advance_minutes(1);
@@ -141,11 +184,20 @@ fn pr_4_scheduler_records_and_announces_the_end_of_a_duration() {
     assert_eq!(events[0].payload["user"], "alice");
     assert_eq!(events[0].payload["cause"], "duration-ended");
     assert_eq!(events[0].payload["at"], start + 10 * 60_000);
-    assert!(platform.take_events("chat-status:SUP").is_empty(), "bob is still online");
+    assert!(
+        platform.take_events("chat-status:SUP").is_empty(),
+        "bob is still online"
+    );
     platform.advance_minutes(10);
     assert_eq!(scheduler_run(&mut platform), None);
-    assert_eq!(platform.take_events("chat-status:SUP")[0].payload["online"], false);
-    assert_eq!(platform.take_events("presence:SUP")[0].payload["user"], "bob");
+    assert_eq!(
+        platform.take_events("chat-status:SUP")[0].payload["online"],
+        false
+    );
+    assert_eq!(
+        platform.take_events("presence:SUP")[0].payload["user"],
+        "bob"
+    );
     // Running again finds nothing more to do.
     assert_eq!(scheduler_run(&mut platform), None);
     assert!(platform.published.is_empty());
@@ -176,11 +228,17 @@ fn pr_5_offline_in_current_or_all_projects() {
     let mut platform = FakePlatform::demo();
     go_online(&mut platform, &ctx("alice", "SUP"), true, None).unwrap();
     go_offline(&mut platform, &ctx("alice", "SUP"), false).unwrap();
-    assert_eq!((count(&mut platform, "SUP"), count(&mut platform, "OPS")), (0, 1));
+    assert_eq!(
+        (count(&mut platform, "SUP"), count(&mut platform, "OPS")),
+        (0, 1)
+    );
     go_online(&mut platform, &ctx("alice", "SUP"), false, None).unwrap();
     let outcome = go_offline(&mut platform, &ctx("alice", "OPS"), true).unwrap();
     assert_eq!(outcome.changed.len(), 2);
-    assert_eq!((count(&mut platform, "SUP"), count(&mut platform, "OPS")), (0, 0));
+    assert_eq!(
+        (count(&mut platform, "SUP"), count(&mut platform, "OPS")),
+        (0, 0)
+    );
 }
 
 #[test]
@@ -200,7 +258,11 @@ fn pr_6_lists_online_agents_by_name() {
     go_online(&mut platform, &ctx("bob", "SUP"), false, None).unwrap();
     go_online(&mut platform, &ctx("alice", "SUP"), false, None).unwrap();
     let presence = project_presence(&mut platform, &ctx("dana", "SUP")).unwrap();
-    let names: Vec<_> = presence.online_agents.iter().map(|a| a.display_name.as_str()).collect();
+    let names: Vec<_> = presence
+        .online_agents
+        .iter()
+        .map(|a| a.display_name.as_str())
+        .collect();
     assert_eq!(names, ["Alice Agent", "Bob Agent"]);
 }
 
@@ -225,8 +287,14 @@ fn pr_15_every_change_is_recorded_with_who_how_and_when() {
         .map(|(_, v)| serde_json::from_slice(v).unwrap())
         .collect();
     assert_eq!(log.len(), 2);
-    assert_eq!((log[0].cause, log[0].by.as_deref(), log[0].online), (ChangeCause::Manual, Some("alice"), true));
-    assert_eq!((log[1].cause, log[1].by.as_deref(), log[1].online), (ChangeCause::DurationEnded, None, false));
+    assert_eq!(
+        (log[0].cause, log[0].by.as_deref(), log[0].online),
+        (ChangeCause::Manual, Some("alice"), true)
+    );
+    assert_eq!(
+        (log[1].cause, log[1].by.as_deref(), log[1].online),
+        (ChangeCause::DurationEnded, None, false)
+    );
     assert!(log[1].at > log[0].at);
 }
 
