@@ -4,6 +4,7 @@
 pub mod auth_routes;
 pub mod directory_routes;
 pub mod error;
+pub mod issue_routes;
 pub mod openapi;
 pub mod presence_routes;
 pub mod session;
@@ -45,6 +46,7 @@ pub fn router() -> Router<ApiContext> {
         .merge(auth_routes::router())
         .merge(directory_routes::router())
         .merge(presence_routes::router())
+        .merge(issue_routes::router())
         .merge(stream::router())
         .merge(test_clock::router())
         .merge(openapi::router());

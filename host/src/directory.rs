@@ -320,3 +320,35 @@ pub enum NamedKind {
     Group,
     Company,
 }
+
+/// A group or company with its members, as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedSet {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// Every group or company with its members, ordered by id.
+pub fn list_named(conn: &Connection, kind: NamedKind) -> rusqlite::Result<Vec<NamedSet>> {
+    let (table, members_of): (&str, fn(&Connection, &str) -> rusqlite::Result<Vec<String>>) =
+        match kind {
+            NamedKind::Group => ("groups", group_members),
+            NamedKind::Company => ("companies", company_members),
+        };
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT id, name FROM {table} ORDER BY id"))?;
+    let rows: Vec<(String, String)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(id, name)| {
+            Ok(NamedSet {
+                members: members_of(conn, &id)?,
+                id,
+                name,
+            })
+        })
+        .collect()
+}

@@ -122,12 +122,14 @@ pub fn append_history(
     Ok(conn.last_insert_rowid())
 }
 
-/// Up to `limit` entries after `after`, oldest first.
+/// Up to `limit` entries after `after`, oldest first; only entries of `kind` when given
+/// (the "comments only" view).
 pub fn history(
     conn: &Connection,
     issue: &str,
     after: Option<i64>,
     limit: u32,
+    kind: Option<&str>,
 ) -> Result<Vec<HistoryEntry>, IssueError> {
     if get_issue(conn, issue)?.is_none() {
         return Err(IssueError::NotFound(format!(
@@ -136,10 +138,10 @@ pub fn history(
     }
     let mut statement = conn.prepare_cached(
         "SELECT id, author, kind, body, created_ms FROM issue_history
-         WHERE issue_key = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+         WHERE issue_key = ?1 AND id > ?2 AND (?4 IS NULL OR kind = ?4) ORDER BY id LIMIT ?3",
     )?;
     let rows = statement.query_map(
-        params![issue, after.unwrap_or(0), limit.min(MAX_HISTORY_PAGE)],
+        params![issue, after.unwrap_or(0), limit.min(MAX_HISTORY_PAGE), kind],
         |row| {
             Ok(HistoryEntry {
                 id: row.get(0)?,

@@ -12,6 +12,8 @@ pub mod kv;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -74,22 +76,49 @@ pub struct JobCompletion {
 /// A unit of work for the worker.
 pub type Job = Box<dyn FnOnce(&mut JobScope<'_>) -> JobCompletion + Send>;
 
+/// Counters of the worker's work, for benchmarks and operators.
+#[derive(Debug, Default)]
+pub struct BatchStats {
+    /// Transactions committed (or attempted); each is one fsync.
+    pub batches: AtomicU64,
+    /// Jobs run.
+    pub jobs: AtomicU64,
+}
+
+impl BatchStats {
+    /// `(batches, jobs)` so far.
+    pub fn snapshot(&self) -> (u64, u64) {
+        (
+            self.batches.load(Ordering::Relaxed),
+            self.jobs.load(Ordering::Relaxed),
+        )
+    }
+}
+
 /// A handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Database {
     jobs: std::sync::mpsc::Sender<Job>,
     path: PathBuf,
+    stats: Arc<BatchStats>,
 }
 
 impl Database {
     /// Opens the database at `path` and starts its worker thread.
     pub fn open(path: &Path, hub: PushHub) -> anyhow::Result<Database> {
         let conn = schema::open(path)?;
-        let jobs = batch_worker::spawn(conn, path.to_path_buf(), hub)?;
+        let stats = Arc::new(BatchStats::default());
+        let jobs = batch_worker::spawn(conn, path.to_path_buf(), hub, stats.clone())?;
         Ok(Database {
             jobs,
             path: path.to_path_buf(),
+            stats,
         })
+    }
+
+    /// How many batches and jobs the worker has run.
+    pub fn stats(&self) -> &BatchStats {
+        &self.stats
     }
 
     /// Where the database lives.

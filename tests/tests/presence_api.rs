@@ -386,3 +386,67 @@ async fn pl_7_the_openapi_document_is_served() {
     assert_eq!(status, StatusCode::OK);
     assert!(doc["paths"]["/projects/{key}/presence/online"]["post"].is_object());
 }
+
+#[tokio::test]
+async fn pl_3_groups_companies_and_issues_change_through_the_api() {
+    let dir = data_dir();
+    let host = HostProcess::start(dir.path());
+    let sam = ApiClient::login(&host.base_url, "sam").await;
+    let (status, body) = sam
+        .post("/api/v1/directory/groups", json!({ "id": "night-shift", "name": "Night shift", "members": ["bob", "alice", "bob"] }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, groups) = sam.get("/api/v1/directory/groups").await;
+    let night = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "night-shift")
+        .unwrap()
+        .clone();
+    assert_eq!(night["members"], json!(["alice", "bob"]));
+    let (status, body) = sam
+        .post(
+            "/api/v1/directory/companies",
+            json!({ "id": "ghostco", "name": "Ghost", "members": ["ghost"] }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (StatusCode::NOT_FOUND, json!("not_found"))
+    );
+    let (_, companies) = sam.get("/api/v1/directory/companies").await;
+    assert!(
+        companies
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "ghostco"),
+        "a refused create stores nothing"
+    );
+
+    let tom = ApiClient::login(&host.base_url, "tom").await;
+    let (status, issue) = tom
+        .post(
+            "/api/v1/projects/SUP/issues",
+            json!({ "summary": "Printer on fire" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{issue}");
+    assert_eq!(issue["key"], "SUP-3", "after the two demo issues");
+    let (status, _) = tom
+        .post("/api/v1/projects/SUP/issues", json!({ "summary": "  " }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, history) = tom.get("/api/v1/issues/SUP-3/history?kind=comment").await;
+    assert_eq!((status, history), (StatusCode::OK, json!([])));
+    let (status, _) = tom.get("/api/v1/issues/SUP-99").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let cora = ApiClient::login(&host.base_url, "cora").await;
+    let (status, _) = cora.get("/api/v1/issues/SUP-1").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "customers do not browse issues"
+    );
+}

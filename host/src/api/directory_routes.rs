@@ -12,7 +12,7 @@ use super::error::{ApiError, ApiJson, ApiPath};
 use super::session::CurrentUser;
 use super::validate;
 use crate::auth;
-use crate::directory::{self, Project, Role, User};
+use crate::directory::{self, NamedKind, NamedSet, Project, Role, User};
 
 /// The directory routes.
 pub fn router() -> Router<ApiContext> {
@@ -22,6 +22,11 @@ pub fn router() -> Router<ApiContext> {
         .route("/directory/users", get(list_users).post(create_user))
         .route("/directory/projects", post(create_project))
         .route("/directory/projects/{key}/roles/{user}", put(set_roles))
+        .route("/directory/groups", get(list_groups).post(create_group))
+        .route(
+            "/directory/companies",
+            get(list_companies).post(create_company),
+        )
 }
 
 /// A project with the viewer's roles in it.
@@ -222,4 +227,99 @@ async fn set_roles(
         })
         .await?;
     Ok(Json(RolesBody { roles }))
+}
+
+fn require_member(user: &User) -> Result<(), ApiError> {
+    if user.member {
+        Ok(())
+    } else {
+        Err(ApiError::AccessDenied(
+            "only members of the site see this".into(),
+        ))
+    }
+}
+
+async fn list_groups(
+    State(ctx): State<ApiContext>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<Vec<NamedSet>>, ApiError> {
+    require_member(&user)?;
+    Ok(Json(
+        ctx.db
+            .run(|conn| directory::list_named(conn, NamedKind::Group))
+            .await?,
+    ))
+}
+
+async fn list_companies(
+    State(ctx): State<ApiContext>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<Vec<NamedSet>>, ApiError> {
+    require_member(&user)?;
+    Ok(Json(
+        ctx.db
+            .run(|conn| directory::list_named(conn, NamedKind::Company))
+            .await?,
+    ))
+}
+
+async fn create_group(
+    State(ctx): State<ApiContext>,
+    CurrentUser(admin): CurrentUser,
+    ApiJson(set): ApiJson<NamedSet>,
+) -> Result<(StatusCode, Json<NamedSet>), ApiError> {
+    create_named(ctx, admin, NamedKind::Group, set).await
+}
+
+async fn create_company(
+    State(ctx): State<ApiContext>,
+    CurrentUser(admin): CurrentUser,
+    ApiJson(set): ApiJson<NamedSet>,
+) -> Result<(StatusCode, Json<NamedSet>), ApiError> {
+    create_named(ctx, admin, NamedKind::Company, set).await
+}
+
+/// Creates a group or company with its members, all or nothing.
+async fn create_named(
+    ctx: ApiContext,
+    admin: User,
+    kind: NamedKind,
+    set: NamedSet,
+) -> Result<(StatusCode, Json<NamedSet>), ApiError> {
+    require_site_admin(&admin)?;
+    validate::user_id(&set.id).map_err(ApiError::Invalid)?;
+    validate::display_name(&set.name)
+        .map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
+    let stored = set.clone();
+    ctx.db
+        .transact(move |scope| {
+            let conn = scope.conn()?;
+            let exists = match kind {
+                NamedKind::Group => directory::get_group(conn, &stored.id)?,
+                NamedKind::Company => directory::get_company(conn, &stored.id)?,
+            };
+            if exists.is_some() {
+                return Err(ApiError::Conflict(format!("{} exists", stored.id)));
+            }
+            for member in &stored.members {
+                if directory::get_user(conn, member)?.is_none() {
+                    return Err(ApiError::NotFound(format!(
+                        "members: user {member} does not exist"
+                    )));
+                }
+            }
+            let mut members = stored.members.clone();
+            members.sort();
+            members.dedup();
+            directory::insert_named_with_members(
+                conn,
+                kind,
+                &stored.id,
+                stored.name.trim(),
+                &members,
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(set)))
 }

@@ -147,3 +147,42 @@ pub struct ApiQuery<T>(pub T);
 #[derive(axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct ApiPath<T>(pub T);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pl_5_faults_and_timeouts_become_stable_http_errors() {
+        let cases = [
+            (
+                ApiError::from(CallError::Timeout),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "plugin_timeout",
+            ),
+            (
+                ApiError::from(CallError::Fault("trap".into())),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "plugin_fault",
+            ),
+            (
+                ApiError::from(CallError::Plugin(WitError::Invalid("x".into()))),
+                StatusCode::BAD_REQUEST,
+                "invalid",
+            ),
+            (
+                ApiError::from(CallError::Plugin(WitError::Conflict("x".into()))),
+                StatusCode::CONFLICT,
+                "conflict",
+            ),
+            (
+                ApiError::from(CallError::Storage(StorageFailure::WorkerStopped)),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+            ),
+        ];
+        for (error, status, code) in cases {
+            assert_eq!(error.status_and_code(), (status, code));
+        }
+    }
+}

@@ -41,6 +41,13 @@ mod tests {
         ("get", "/stream"),
         ("post", "/test/clock"),
         ("get", "/openapi.json"),
+        ("get", "/directory/groups"),
+        ("post", "/directory/groups"),
+        ("get", "/directory/companies"),
+        ("post", "/directory/companies"),
+        ("post", "/projects/{key}/issues"),
+        ("get", "/issues/{key}"),
+        ("get", "/issues/{key}/history"),
     ];
 
     #[test]

@@ -186,7 +186,7 @@ impl issues::Host for HostState {
         limit: u32,
     ) -> Result<std::result::Result<Vec<issues::HistoryEntry>, WitError>> {
         issue_error(
-            crate::issues::history(&self.conn, &issue, after.map(|a| a as i64), limit).map(
+            crate::issues::history(&self.conn, &issue, after.map(|a| a as i64), limit, None).map(
                 |entries| {
                     entries
                         .into_iter()

@@ -121,9 +121,10 @@ impl Sandbox {
     fn load_cached(&self, wasm: &[u8], dir: &Path) -> anyhow::Result<Component> {
         let path = self.cache_path(wasm, dir);
         if path.exists() {
-            // SAFETY: the file is one this host wrote with `precompile_component` for an
-            // engine with the same compatibility hash (both are in its name); a corrupt
-            // file fails to deserialize and is replaced below.
+            // SAFETY: the file is one a host wrote with `precompile_component`, atomically
+            // (so it is whole), for these exact wasm bytes and an engine with the same
+            // compatibility hash (both are in its name). Wasmtime checks the header and
+            // refuses a file from another engine configuration; we then recompile.
             match unsafe { Component::deserialize_file(&self.engine, &path) } {
                 Ok(component) => return Ok(component),
                 Err(err) => {
@@ -136,14 +137,11 @@ impl Sandbox {
             .precompile_component(wasm)
             .map_err(anyhow::Error::from)
             .context("compiling the component")?;
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        // Write then rename, so a concurrent reader never sees half a file.
-        let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&temporary, &compiled)
-            .with_context(|| format!("writing {}", temporary.display()))?;
-        std::fs::rename(&temporary, &path)
-            .with_context(|| format!("writing {}", path.display()))?;
-        // SAFETY: as above; the bytes were produced by this engine just now.
+        // The cache only saves time: failing to write it is worth a warning, not a failure.
+        if let Err(err) = write_atomically(dir, &path, &compiled) {
+            tracing::warn!(error = format!("{err:#}"), path = %path.display(), "cannot cache the compiled component");
+        }
+        // SAFETY: the bytes were produced by this engine just now.
         Ok(unsafe { Component::deserialize(&self.engine, &compiled) }?)
     }
 
@@ -180,6 +178,16 @@ impl Sandbox {
         store.epoch_deadline_trap();
         store
     }
+}
+
+/// Writes `bytes` to `path` through a uniquely named temporary file in `dir`, so that
+/// concurrent writers (several hosts, several tests) never see or clobber half a file.
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut temporary, bytes)?;
+    temporary.persist(path)?;
+    Ok(())
 }
 
 /// Advances the engine's epoch on one thread for the whole engine.

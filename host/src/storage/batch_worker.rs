@@ -1,18 +1,25 @@
 //! The thread that owns the database connection and runs jobs in batches.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, Sender};
 
 use rusqlite::Connection;
 
-use super::{Job, JobScope, StorageFailure, schema};
+use super::{BatchStats, Job, JobScope, StorageFailure, schema};
 use crate::push::PushHub;
 
 /// The most jobs one batch (one commit) takes.
 const MAX_BATCH: usize = 512;
 
 /// Starts the worker; jobs sent to the returned channel run in order.
-pub fn spawn(conn: Connection, path: PathBuf, hub: PushHub) -> anyhow::Result<Sender<Job>> {
+pub fn spawn(
+    conn: Connection,
+    path: PathBuf,
+    hub: PushHub,
+    stats: Arc<BatchStats>,
+) -> anyhow::Result<Sender<Job>> {
     let (sender, receiver) = std::sync::mpsc::channel::<Job>();
     std::thread::Builder::new()
         .name("storage-worker".into())
@@ -21,6 +28,7 @@ pub fn spawn(conn: Connection, path: PathBuf, hub: PushHub) -> anyhow::Result<Se
                 conn: Some(conn),
                 path,
                 hub,
+                stats,
             }
             .run(receiver)
         })?;
@@ -31,6 +39,7 @@ struct BatchWorker {
     conn: Option<Connection>,
     path: PathBuf,
     hub: PushHub,
+    stats: Arc<BatchStats>,
 }
 
 impl BatchWorker {
@@ -48,6 +57,10 @@ impl BatchWorker {
     }
 
     fn run_batch(&mut self, batch: Vec<Job>) {
+        self.stats.batches.fetch_add(1, Ordering::Relaxed);
+        self.stats
+            .jobs
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
         if let Err(failure) = self
             .ensure_conn()
             .and_then(|conn| Ok(conn.execute_batch("BEGIN IMMEDIATE")?))

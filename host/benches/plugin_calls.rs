@@ -1,0 +1,150 @@
+//! Figures for the storage and sandbox design: durable plugin calls per second, with one
+//! caller and with many concurrent callers sharing commits. Run with
+//! `cargo bench -p helpdesk-host --bench plugin_calls`; it prints figures and asserts nothing.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use helpdesk_host::clock::HostClock;
+use helpdesk_host::push::PushHub;
+use helpdesk_host::runtime::plugin::call_context;
+use helpdesk_host::runtime::{ChatPluginRuntime, Sandbox, SandboxLimits};
+use helpdesk_host::storage::Database;
+
+const PLUGIN: &[u8] = include_bytes!(env!("HELPDESK_PLUGIN_WASM"));
+
+struct Bench {
+    db: Database,
+    plugin: Arc<ChatPluginRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+fn setup() -> Bench {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.db");
+    let site = helpdesk_host::demo::SiteFile::parse(helpdesk_host::demo::BUILT_IN).unwrap();
+    let mut conn = helpdesk_host::storage::schema::open(&path).unwrap();
+    helpdesk_host::demo::load_once(&mut conn, &site).unwrap();
+    drop(conn);
+    let clock = HostClock::default();
+    let db = Database::open(&path, PushHub::default()).unwrap();
+    let sandbox = Arc::new(
+        Sandbox::new(
+            SandboxLimits {
+                concurrent_instances: 64,
+                ..Default::default()
+            },
+            clock,
+        )
+        .unwrap(),
+    );
+    let started = Instant::now();
+    let plugin = ChatPluginRuntime::load(sandbox, PLUGIN, None).unwrap();
+    println!(
+        "compile the component (no cache):          {:>10.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    Bench {
+        db,
+        plugin,
+        _dir: dir,
+    }
+}
+
+/// One presence change: online for alice, then offline, alternating by `i`.
+async fn toggle(bench: &Bench, i: usize) {
+    let ctx = call_context(Some("alice"), Some("SUP"));
+    let online = i % 2 == 0;
+    bench
+        .plugin
+        .call(&bench.db, String::new(), move |p, store| {
+            if online {
+                p.helpdesk_chat_presence()
+                    .call_go_online(store, &ctx, false, None)
+            } else {
+                p.helpdesk_chat_presence()
+                    .call_go_offline(store, &ctx, false)
+            }
+        })
+        .await
+        .unwrap();
+}
+
+async fn read(bench: &Bench) {
+    let ctx = call_context(Some("paula"), Some("SUP"));
+    bench
+        .plugin
+        .call(&bench.db, String::new(), move |p, store| {
+            p.helpdesk_chat_presence()
+                .call_project_presence(store, &ctx)
+        })
+        .await
+        .unwrap();
+}
+
+fn report(label: &str, calls: usize, elapsed: Duration, stats_before: (u64, u64), bench: &Bench) {
+    let (batches, jobs) = bench.db.stats().snapshot();
+    let batches = batches - stats_before.0;
+    let jobs = jobs - stats_before.1;
+    println!(
+        "{label:<42} {:>10.0} calls/s  {:>8.1} µs/call  {:>6.1} calls/commit",
+        calls as f64 / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1e6 / calls as f64,
+        jobs as f64 / batches.max(1) as f64
+    );
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let bench = setup();
+    for i in 0..200 {
+        toggle(&bench, i).await;
+    }
+
+    let calls = 2_000;
+    let before = bench.db.stats().snapshot();
+    let started = Instant::now();
+    for i in 0..calls {
+        toggle(&bench, i).await;
+    }
+    report(
+        "presence change, one caller (durable)",
+        calls,
+        started.elapsed(),
+        before,
+        &bench,
+    );
+
+    let before = bench.db.stats().snapshot();
+    let started = Instant::now();
+    for _ in 0..calls {
+        read(&bench).await;
+    }
+    report(
+        "project presence read, one caller",
+        calls,
+        started.elapsed(),
+        before,
+        &bench,
+    );
+
+    for concurrency in [16, 128, 512] {
+        let calls = 20_000;
+        let before = bench.db.stats().snapshot();
+        let started = Instant::now();
+        let bench_ref = &bench;
+        futures::future::join_all((0..concurrency).map(|worker| async move {
+            for i in 0..calls / concurrency {
+                toggle(bench_ref, worker + i).await;
+            }
+        }))
+        .await;
+        report(
+            &format!("presence change, {concurrency} concurrent callers"),
+            calls,
+            started.elapsed(),
+            before,
+            &bench,
+        );
+    }
+}
