@@ -54,7 +54,7 @@ fn setup() -> Bench {
 /// One presence change: online for alice, then offline, alternating by `i`.
 async fn toggle(bench: &Bench, i: usize) {
     let ctx = call_context(Some("alice"), Some("SUP"));
-    let online = i % 2 == 0;
+    let online = i.is_multiple_of(2);
     bench
         .plugin
         .call(&bench.db, String::new(), move |p, store| {

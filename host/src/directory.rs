@@ -332,11 +332,11 @@ pub struct NamedSet {
 
 /// Every group or company with its members, ordered by id.
 pub fn list_named(conn: &Connection, kind: NamedKind) -> rusqlite::Result<Vec<NamedSet>> {
-    let (table, members_of): (&str, fn(&Connection, &str) -> rusqlite::Result<Vec<String>>) =
-        match kind {
-            NamedKind::Group => ("groups", group_members),
-            NamedKind::Company => ("companies", company_members),
-        };
+    type MembersOf = fn(&Connection, &str) -> rusqlite::Result<Vec<String>>;
+    let (table, members_of): (&str, MembersOf) = match kind {
+        NamedKind::Group => ("groups", group_members),
+        NamedKind::Company => ("companies", company_members),
+    };
     let mut statement =
         conn.prepare_cached(&format!("SELECT id, name FROM {table} ORDER BY id"))?;
     let rows: Vec<(String, String)> = statement

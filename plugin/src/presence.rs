@@ -74,12 +74,12 @@ pub fn go_online<P: Platform + ?Sized>(
     duration_minutes: Option<u32>,
 ) -> PluginResult<ChangeOutcome> {
     let actor = require_actor(ctx)?.to_string();
-    if let Some(minutes) = duration_minutes {
-        if minutes == 0 || minutes > MAX_DURATION_MINUTES {
-            return Err(PluginError::Invalid(format!(
-                "duration_minutes: must be from 1 to {MAX_DURATION_MINUTES}, not {minutes}"
-            )));
-        }
+    if let Some(minutes) = duration_minutes
+        && (minutes == 0 || minutes > MAX_DURATION_MINUTES)
+    {
+        return Err(PluginError::Invalid(format!(
+            "duration_minutes: must be from 1 to {MAX_DURATION_MINUTES}, not {minutes}"
+        )));
     }
     let projects = target_projects(platform, ctx, &actor, all_projects)?;
     let now = platform.now();

@@ -102,10 +102,11 @@ async fn history(
     super::error::ApiQuery(query): super::error::ApiQuery<HistoryQuery>,
 ) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
     require_member(&user)?;
-    if let Some(kind) = &query.kind {
-        if kind != "comment" && kind != "change" {
-            return Err(ApiError::Invalid("kind: comment or change".into()));
-        }
+    if let Some(kind) = &query.kind
+        && kind != "comment"
+        && kind != "change"
+    {
+        return Err(ApiError::Invalid("kind: comment or change".into()));
     }
     let limit = query.limit.unwrap_or(100);
     let entries = ctx

@@ -86,12 +86,12 @@ pub fn scan(
     if start > end {
         return Err(KvError::Invalid("scan: start is after end".into()));
     }
-    if let Some(cursor) = cursor {
-        if cursor < start || cursor >= end {
-            return Err(KvError::Invalid(
-                "scan: the cursor is not within the range".into(),
-            ));
-        }
+    if let Some(cursor) = cursor
+        && (cursor < start || cursor >= end)
+    {
+        return Err(KvError::Invalid(
+            "scan: the cursor is not within the range".into(),
+        ));
     }
     let limit = limit.clamp(1, MAX_SCAN_LIMIT);
     // Read one more than asked, to know whether a next page exists.

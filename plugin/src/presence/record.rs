@@ -118,7 +118,7 @@ mod tests {
                 until: None
             }
         );
-        assert_eq!(record.state_at(5_000).online, false);
+        assert!(!record.state_at(5_000).online);
     }
 
     #[test]
