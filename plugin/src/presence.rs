@@ -9,7 +9,7 @@ pub mod events;
 pub mod keys;
 pub mod record;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::{require_actor, require_project, require_project_staff};
@@ -171,7 +171,7 @@ pub fn end_due_durations<P: Platform + ?Sized>(
 ) -> PluginResult<Option<Timestamp>> {
     let now = platform.now();
     let ((due_start, due_end), (later_start, later_end)) = keys::due_split(now);
-    let mut touched = BTreeSet::new();
+    let mut touched = BTreeMap::new();
     for entry in scan_all(platform, &due_start, &due_end)? {
         let (ended_at, project, user) = keys::parse_due(&entry.key)?;
         platform.kv_delete(&entry.key)?;
@@ -192,11 +192,14 @@ pub fn end_due_durations<P: Platform + ?Sized>(
             at: ended_at,
         };
         write_change(platform, &project, &user, &change)?;
-        touched.insert(project.clone());
-        events::publish_agent_change(platform, &project, &user, &change, now)?;
+        let online_count = online_agents(platform, &project, now)?.len();
+        events::publish_agent_change(platform, &project, &user, &change, online_count)?;
+        touched.insert(project, online_count);
     }
-    for project in touched {
-        if online_agents(platform, &project, now)?.is_empty() {
+    // Every ended duration was an online agent until then, so a project left with nobody
+    // online has just gone offline: tell its customers once.
+    for (project, online_count) in touched {
+        if online_count == 0 {
             events::publish_chat_status(platform, &project, false)?;
         }
     }
@@ -310,12 +313,12 @@ pub fn apply_to_projects<P: Platform + ?Sized>(
         let before = state_of(platform, project, user, change.at)?;
         let unchanged = before.online == change.online && before.until == change.until;
         if !unchanged {
-            let chat_was_online = !online_agents(platform, project, change.at)?.is_empty();
+            let count_before = online_agents(platform, project, change.at)?.len();
             write_change(platform, project, user, change)?;
-            events::publish_agent_change(platform, project, user, change, change.at)?;
-            let chat_is_online = !online_agents(platform, project, change.at)?.is_empty();
-            if chat_was_online != chat_is_online {
-                events::publish_chat_status(platform, project, chat_is_online)?;
+            let count_after = online_agents(platform, project, change.at)?.len();
+            events::publish_agent_change(platform, project, user, change, count_after)?;
+            if (count_before > 0) != (count_after > 0) {
+                events::publish_chat_status(platform, project, count_after > 0)?;
             }
             outcome.changed.push(project.clone());
         }

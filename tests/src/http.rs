@@ -41,33 +41,22 @@ impl ApiClient {
 
     /// GET a JSON answer.
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let response = self.client.get(self.url(path)).send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        Self::answer(self.client.get(self.url(path))).await
     }
 
     /// POST JSON, get a JSON answer.
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .post(self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        Self::answer(self.client.post(self.url(path)).json(&body)).await
     }
 
     /// PUT JSON, get a JSON answer.
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .put(self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        Self::answer(self.client.put(self.url(path)).json(&body)).await
+    }
+
+    /// Sends a request; the status and the JSON body (`null` when there is none).
+    async fn answer(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let response = request.send().await.unwrap();
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }

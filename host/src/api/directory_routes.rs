@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiContext;
 use super::error::{ApiError, ApiJson, ApiPath};
-use super::session::CurrentUser;
+use super::session::{CurrentUser, require_member, require_site_admin};
 use super::validate;
 use crate::auth;
 use crate::directory::{self, NamedKind, NamedSet, Project, Role, User};
@@ -22,10 +22,27 @@ pub fn router() -> Router<ApiContext> {
         .route("/directory/users", get(list_users).post(create_user))
         .route("/directory/projects", post(create_project))
         .route("/directory/projects/{key}/roles/{user}", put(set_roles))
-        .route("/directory/groups", get(list_groups).post(create_group))
+        .route(
+            "/directory/groups",
+            get(|ctx: State<ApiContext>, user: CurrentUser| {
+                list_named(ctx, user, NamedKind::Group)
+            })
+            .post(
+                |ctx: State<ApiContext>, admin: CurrentUser, body: ApiJson<NamedSet>| {
+                    create_named(ctx, admin, NamedKind::Group, body)
+                },
+            ),
+        )
         .route(
             "/directory/companies",
-            get(list_companies).post(create_company),
+            get(|ctx: State<ApiContext>, user: CurrentUser| {
+                list_named(ctx, user, NamedKind::Company)
+            })
+            .post(
+                |ctx: State<ApiContext>, admin: CurrentUser, body: ApiJson<NamedSet>| {
+                    create_named(ctx, admin, NamedKind::Company, body)
+                },
+            ),
         )
 }
 
@@ -87,22 +104,8 @@ async fn list_users(
     State(ctx): State<ApiContext>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Json<Vec<User>>, ApiError> {
-    if !user.member {
-        return Err(ApiError::AccessDenied(
-            "only members of the site see its users".into(),
-        ));
-    }
+    require_member(&user)?;
     Ok(Json(ctx.db.run(directory::list_users).await?))
-}
-
-fn require_site_admin(user: &User) -> Result<(), ApiError> {
-    if user.site_admin {
-        Ok(())
-    } else {
-        Err(ApiError::AccessDenied(
-            "only site admins change the directory".into(),
-        ))
-    }
 }
 
 /// `POST /directory/users` body.
@@ -229,62 +232,26 @@ async fn set_roles(
     Ok(Json(RolesBody { roles }))
 }
 
-fn require_member(user: &User) -> Result<(), ApiError> {
-    if user.member {
-        Ok(())
-    } else {
-        Err(ApiError::AccessDenied(
-            "only members of the site see this".into(),
-        ))
-    }
-}
-
-async fn list_groups(
+/// Every group or company with its members.
+async fn list_named(
     State(ctx): State<ApiContext>,
     CurrentUser(user): CurrentUser,
+    kind: NamedKind,
 ) -> Result<Json<Vec<NamedSet>>, ApiError> {
     require_member(&user)?;
     Ok(Json(
         ctx.db
-            .run(|conn| directory::list_named(conn, NamedKind::Group))
+            .run(move |conn| directory::list_named(conn, kind))
             .await?,
     ))
-}
-
-async fn list_companies(
-    State(ctx): State<ApiContext>,
-    CurrentUser(user): CurrentUser,
-) -> Result<Json<Vec<NamedSet>>, ApiError> {
-    require_member(&user)?;
-    Ok(Json(
-        ctx.db
-            .run(|conn| directory::list_named(conn, NamedKind::Company))
-            .await?,
-    ))
-}
-
-async fn create_group(
-    State(ctx): State<ApiContext>,
-    CurrentUser(admin): CurrentUser,
-    ApiJson(set): ApiJson<NamedSet>,
-) -> Result<(StatusCode, Json<NamedSet>), ApiError> {
-    create_named(ctx, admin, NamedKind::Group, set).await
-}
-
-async fn create_company(
-    State(ctx): State<ApiContext>,
-    CurrentUser(admin): CurrentUser,
-    ApiJson(set): ApiJson<NamedSet>,
-) -> Result<(StatusCode, Json<NamedSet>), ApiError> {
-    create_named(ctx, admin, NamedKind::Company, set).await
 }
 
 /// Creates a group or company with its members, all or nothing.
 async fn create_named(
-    ctx: ApiContext,
-    admin: User,
+    State(ctx): State<ApiContext>,
+    CurrentUser(admin): CurrentUser,
     kind: NamedKind,
-    set: NamedSet,
+    ApiJson(set): ApiJson<NamedSet>,
 ) -> Result<(StatusCode, Json<NamedSet>), ApiError> {
     require_site_admin(&admin)?;
     validate::user_id(&set.id).map_err(ApiError::Invalid)?;

@@ -9,8 +9,7 @@ use serde::Deserialize;
 
 use super::ApiContext;
 use super::error::{ApiError, ApiJson, ApiPath};
-use super::session::CurrentUser;
-use crate::directory::User;
+use super::session::{CurrentUser, require_member};
 use crate::issues::{self, HistoryEntry, Issue, IssueError};
 
 /// The issue routes.
@@ -29,17 +28,6 @@ impl From<IssueError> for ApiError {
             IssueError::LimitExceeded(m) => ApiError::LimitExceeded(m),
             IssueError::Storage(e) => e.into(),
         }
-    }
-}
-
-/// Issues are for the site's members; portal customers raise requests through the chat.
-fn require_member(user: &User) -> Result<(), ApiError> {
-    if user.member {
-        Ok(())
-    } else {
-        Err(ApiError::AccessDenied(
-            "only members of the site use issues".into(),
-        ))
     }
 }
 

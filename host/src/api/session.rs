@@ -67,3 +67,26 @@ impl FromRequestParts<ApiContext> for CurrentUser {
         }
     }
 }
+
+/// `access-denied` unless `user` is a licensed member of the site (not a portal-only
+/// customer): members use the directory, issues and team chat.
+pub fn require_member(user: &User) -> Result<(), ApiError> {
+    if user.member {
+        Ok(())
+    } else {
+        Err(ApiError::AccessDenied(
+            "only members of the site may do this".into(),
+        ))
+    }
+}
+
+/// `access-denied` unless `user` is a site admin: only they change the directory.
+pub fn require_site_admin(user: &User) -> Result<(), ApiError> {
+    if user.site_admin {
+        Ok(())
+    } else {
+        Err(ApiError::AccessDenied(
+            "only site admins change the directory".into(),
+        ))
+    }
+}

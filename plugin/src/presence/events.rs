@@ -39,15 +39,15 @@ struct ChatStatus<'a> {
     online: bool,
 }
 
-/// Tells the project's staff that an agent's state changed, with the new count.
+/// Tells the project's staff that an agent's state changed, with the count of agents
+/// online after the change.
 pub fn publish_agent_change<P: Platform + ?Sized>(
     platform: &mut P,
     project: &str,
     user: &str,
     change: &Change,
-    now: Timestamp,
+    online_count: usize,
 ) -> PluginResult<()> {
-    let online_count = super::online_agents(platform, project, now)?.len();
     let display_name = platform
         .user(user)
         .map_or_else(|| user.to_string(), |u| u.display_name);
