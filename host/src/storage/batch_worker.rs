@@ -63,7 +63,7 @@ impl BatchWorker {
             .fetch_add(batch.len() as u64, Ordering::Relaxed);
         if let Err(failure) = self
             .ensure_conn()
-            .and_then(|conn| Ok(conn.execute_batch("BEGIN IMMEDIATE")?))
+            .and_then(|conn| Ok(conn.execute_cached("BEGIN IMMEDIATE")?))
         {
             tracing::error!(%failure, "cannot begin a transaction; failing {} jobs", batch.len());
             // Each job still runs, so that it can answer; nothing it writes is kept.
@@ -80,7 +80,10 @@ impl BatchWorker {
         let mut answers = Vec::with_capacity(batch.len());
         let mut events = Vec::new();
         for job in batch {
-            let savepoint = self.conn.as_ref().map(|c| c.execute_batch("SAVEPOINT job"));
+            let savepoint = self
+                .conn
+                .as_ref()
+                .map(|c| c.execute_cached("SAVEPOINT job"));
             let mut scope = JobScope {
                 conn: &mut self.conn,
                 events: Vec::new(),
@@ -98,9 +101,12 @@ impl BatchWorker {
                 return;
             };
             let kept = match savepoint {
-                Some(Ok(())) if completion.keep => conn.execute_batch("RELEASE job").is_ok(),
+                Some(Ok(())) if completion.keep => conn.execute_cached("RELEASE job").is_ok(),
                 Some(Ok(())) => {
-                    if let Err(err) = conn.execute_batch("ROLLBACK TO job; RELEASE job") {
+                    if let Err(err) = conn
+                        .execute_cached("ROLLBACK TO job")
+                        .and_then(|()| conn.execute_cached("RELEASE job"))
+                    {
                         tracing::error!(%err, "rolling back a failed job");
                     }
                     false
@@ -113,7 +119,7 @@ impl BatchWorker {
             answers.push(completion.answer);
         }
         let committed = match self.conn.as_ref() {
-            Some(conn) => conn.execute_batch("COMMIT").map_err(StorageFailure::from),
+            Some(conn) => conn.execute_cached("COMMIT").map_err(StorageFailure::from),
             None => Err(StorageFailure::ConnectionLost),
         };
         if let Err(failure) = &committed {
@@ -138,5 +144,17 @@ impl BatchWorker {
             self.conn = Some(conn);
         }
         self.conn.as_ref().ok_or(StorageFailure::ConnectionLost)
+    }
+}
+
+/// Transaction control statements, prepared once per connection.
+trait ExecuteCached {
+    fn execute_cached(&self, sql: &str) -> rusqlite::Result<()>;
+}
+
+impl ExecuteCached for Connection {
+    fn execute_cached(&self, sql: &str) -> rusqlite::Result<()> {
+        self.prepare_cached(sql)?.execute([])?;
+        Ok(())
     }
 }
