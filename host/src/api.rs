@@ -30,9 +30,13 @@ use crate::storage::Database;
 /// What every handler shares.
 #[derive(Clone)]
 pub struct ApiContext {
+    /// The site's database: directory, issues, plugin storage and push events.
     pub db: Database,
+    /// The loaded chat plugin, which answers every chat and presence question.
     pub plugin: Arc<ChatPluginRuntime>,
+    /// Hands committed push events to this node's open streams.
     pub hub: PushHub,
+    /// The host clock; only `POST /api/v1/test/clock` moves it.
     pub clock: HostClock,
     /// Wakes the scheduler when something may have come due sooner.
     pub scheduler_wake: Arc<Notify>,

@@ -42,7 +42,9 @@ pub struct HostSettings {
 
 /// A host ready to serve.
 pub struct Host {
+    /// What the API handlers share; the scheduler runs on it too.
     pub ctx: ApiContext,
+    /// The API and the web client, with request ids and tracing.
     pub router: Router,
 }
 

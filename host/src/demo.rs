@@ -15,14 +15,19 @@ pub const BUILT_IN: &str = include_str!("../demo/site.toml");
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteFile {
+    /// The site's users.
     #[serde(default)]
     pub users: Vec<UserEntry>,
+    /// The projects, with their agents and admins.
     #[serde(default)]
     pub projects: Vec<ProjectEntry>,
+    /// Named sets of users.
     #[serde(default)]
     pub groups: Vec<MembersEntry>,
+    /// Organisations that users belong to.
     #[serde(default)]
     pub companies: Vec<MembersEntry>,
+    /// Issues to create, numbered per project in file order.
     #[serde(default)]
     pub issues: Vec<IssueEntry>,
 }
@@ -31,17 +36,25 @@ pub struct SiteFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserEntry {
+    /// The user id: 1 to 64 letters, digits, `.`, `_`, `-` or `@`; unique in the file.
     pub id: String,
+    /// The name other people see.
     pub display_name: String,
+    /// Where e-mail to the user goes.
     pub email: String,
+    /// An IANA time zone name (for example `Europe/Oslo`); `UTC` when omitted.
     #[serde(default = "default_time_zone")]
     pub time_zone: String,
+    /// A BCP 47 language tag (for example `nb-NO`); `en` when omitted.
     #[serde(default = "default_locale")]
     pub locale: String,
+    /// Whether the user administers the whole site; false when omitted.
     #[serde(default)]
     pub site_admin: bool,
+    /// A licensed user (false for a portal-only customer); true when omitted.
     #[serde(default = "yes")]
     pub member: bool,
+    /// The login password, hashed on loading; without one the user cannot log in.
     pub password: Option<String>,
 }
 
@@ -49,10 +62,14 @@ pub struct UserEntry {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectEntry {
+    /// The project key: 2 to 10 capital letters or digits, starting with a letter.
     pub key: String,
+    /// The project's name.
     pub name: String,
+    /// The ids of the project's agents.
     #[serde(default)]
     pub agents: Vec<String>,
+    /// The ids of the project's admins.
     #[serde(default)]
     pub admins: Vec<String>,
 }
@@ -61,8 +78,11 @@ pub struct ProjectEntry {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MembersEntry {
+    /// The group's or company's id.
     pub id: String,
+    /// The name shown to people.
     pub name: String,
+    /// The members' user ids.
     #[serde(default)]
     pub members: Vec<String>,
 }
@@ -71,8 +91,11 @@ pub struct MembersEntry {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssueEntry {
+    /// The key of a project the file defines.
     pub project: String,
+    /// A one-line title; at most 255 characters.
     pub summary: String,
+    /// The id of the user who reported it; `None` for no reporter.
     pub reporter: Option<String>,
 }
 

@@ -9,19 +9,28 @@ use serde::{Deserialize, Serialize};
 /// A user as the API shows it (never with the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
+    /// The stable identifier (for example `alice`): letters, digits, `.`, `_`, `-` or `@`.
     pub id: String,
+    /// The name other people see.
     pub display_name: String,
+    /// Where e-mail to this user goes.
     pub email: String,
+    /// An IANA time zone name (for example `Europe/Oslo`), used for schedules.
     pub time_zone: String,
+    /// A BCP 47 language tag (for example `en`, `nb-NO`), used for translated texts.
     pub locale: String,
+    /// Administers the whole site, every project included.
     pub site_admin: bool,
+    /// A licensed user of the tracker; false for portal-only customers.
     pub member: bool,
 }
 
 /// A project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
+    /// 2 to 10 capital letters or digits, starting with a letter (for example `SUP`).
     pub key: String,
+    /// The name shown to people; 1 to 100 characters.
     pub name: String,
 }
 
@@ -29,7 +38,9 @@ pub struct Project {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    /// `agent`: a support agent of the project, who may go online there.
     Agent,
+    /// `project-admin`: administers the project.
     ProjectAdmin,
 }
 
@@ -317,15 +328,20 @@ pub fn insert_named_with_members(
 /// Groups and companies share a shape.
 #[derive(Debug, Clone, Copy)]
 pub enum NamedKind {
+    /// A named set of users.
     Group,
+    /// An organisation that users belong to.
     Company,
 }
 
 /// A group or company with its members, as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamedSet {
+    /// The identifier, by the same rules as a user id.
     pub id: String,
+    /// The name shown to people; 1 to 100 characters.
     pub name: String,
+    /// The members' user ids; empty when omitted.
     #[serde(default)]
     pub members: Vec<String>,
 }

@@ -13,31 +13,42 @@ pub const MAX_HISTORY_PAGE: u32 = 500;
 /// An issue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
+    /// The project key and a number (for example `SUP-12`).
     pub key: String,
+    /// The key of the project the issue belongs to.
     pub project: String,
+    /// A one-line title; 1 to 255 characters.
     pub summary: String,
 }
 
 /// One history entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {
+    /// Increasing across the site; pass the last one seen as `after` to read on.
     pub id: i64,
+    /// The user who wrote it; `None` when written on nobody's behalf.
     pub author: Option<String>,
     /// `comment` or `change`.
     pub kind: String,
+    /// The text; at most 64 KiB.
     pub body: String,
+    /// When it was added (ms since the epoch).
     pub created_ms: i64,
 }
 
 /// Why an issue operation was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
+    /// The issue or project does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The input is unusable (for example an empty summary or body); the message says which field.
     #[error("{0}")]
     Invalid(String),
+    /// A history body is over 64 KiB.
     #[error("{0}")]
     LimitExceeded(String),
+    /// The database failed.
     #[error("storage failed: {0}")]
     Storage(#[from] rusqlite::Error),
 }

@@ -3,6 +3,8 @@
 //! sessions, the directory, issues, storage and the mail outbox; every chat and presence
 //! rule is the plugin's.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod app;
 pub mod auth;

@@ -17,7 +17,9 @@ pub const RETENTION_MS: i64 = 24 * 60 * 60 * 1000;
 pub struct PushEvent {
     /// Increasing across the site; the stream's event id.
     pub id: i64,
+    /// Where it goes, for example `presence:SUP`; the plugin decides who may subscribe.
     pub topic: String,
+    /// What happened, for example `presence-changed`.
     pub kind: String,
     /// JSON text.
     pub payload: String,

@@ -52,10 +52,13 @@ impl<'w> JobScope<'w> {
 /// Why the database could not run or commit a job.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StorageFailure {
+    /// SQLite reported an error; the message is its text.
     #[error("the database failed: {0}")]
     Database(String),
+    /// The database worker thread has ended, so no job can run.
     #[error("the database worker has stopped")]
     WorkerStopped,
+    /// A job lost the connection (a panic while it was lent out); its batch is lost with it.
     #[error("the database connection was lost during a job")]
     ConnectionLost,
 }
@@ -69,7 +72,9 @@ impl From<rusqlite::Error> for StorageFailure {
 /// What a finished job tells the worker: whether to keep its writes, and how to answer
 /// its caller once the batch's fate is known.
 pub struct JobCompletion {
+    /// Whether to keep the job's writes (release its savepoint) or roll them back.
     pub keep: bool,
+    /// Called with the batch's fate once it has committed or failed.
     pub answer: Box<dyn FnOnce(Result<(), StorageFailure>) + Send>,
 }
 

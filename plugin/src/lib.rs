@@ -3,6 +3,8 @@
 //!
 //! Everything stateful lives in host storage; the plugin keeps nothing between calls.
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod permissions;
 pub mod platform;

@@ -20,52 +20,74 @@ pub struct CallContext {
 /// A user of the host's directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
+    /// The user's stable identifier in the directory (for example `alice`).
     pub id: String,
+    /// The name other people see.
     pub display_name: String,
+    /// Where e-mail to this user goes; may be empty when unknown.
     pub email: String,
+    /// An IANA time zone name (for example `Europe/Oslo`), used for schedules.
     pub time_zone: String,
+    /// A BCP 47 language tag (for example `en`, `nb-NO`), used for translated texts.
     pub locale: String,
+    /// Administers the whole site, every project included.
     pub site_admin: bool,
+    /// A licensed user of the tracker; false for portal-only customers.
     pub member: bool,
 }
 
 /// A role a user holds in a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectRole {
+    /// A support agent of the project; only agents may go online there.
     Agent,
+    /// Administers the project.
     ProjectAdmin,
 }
 
 /// One stored key and value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The key; keys are compared byte by byte.
     pub key: String,
+    /// The stored bytes (JSON for the rules' own records).
     pub value: Vec<u8>,
 }
 
 /// A range scan over storage: `start <= key < end`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanRequest<'a> {
+    /// The first key of the range (inclusive).
     pub start: &'a str,
+    /// The end of the range (exclusive).
     pub end: &'a str,
+    /// The most entries to return in this page; the host caps it at 1000.
     pub limit: u32,
+    /// True to scan in descending key order.
     pub reverse: bool,
+    /// The previous page's `cursor` to continue from; `None` to start at the beginning.
     pub cursor: Option<String>,
 }
 
 /// One page of a scan; `cursor` is set when more entries remain.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScanPage {
+    /// The entries in key order (descending for a reversed scan).
     pub entries: Vec<Entry>,
+    /// Pass as the next request's `cursor` to continue; `None` when the range is exhausted.
     pub cursor: Option<String>,
 }
 
 /// How serious a log line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogLevel {
+    /// Detail for diagnosing problems.
     Debug,
+    /// Normal events worth recording.
     Info,
+    /// Something unexpected that did not stop the call.
     Warn,
+    /// A failure that needs attention.
     Error,
 }
 

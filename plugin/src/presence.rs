@@ -23,23 +23,31 @@ pub const MAX_DURATION_MINUTES: u32 = 7 * 24 * 60;
 /// One agent's presence in one project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentPresence {
+    /// The agent's user id.
     pub user: String,
+    /// The agent's name as others see it (the user id when the user is unknown).
     pub display_name: String,
+    /// The agent's state in the project at the time of the call.
     pub state: PresenceState,
 }
 
 /// The viewer's own relation to a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ViewerPresence {
+    /// Whether the viewer is an agent of the project, and so may go online there.
     pub is_agent: bool,
+    /// The viewer's own state there; always offline for a non-agent.
     pub state: PresenceState,
 }
 
 /// A project's presence as its staff see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectPresence {
+    /// The project's key.
     pub project: String,
+    /// The agents online now, ordered by display name, then user id (PR-6).
     pub online_agents: Vec<AgentPresence>,
+    /// The acting user's own relation to the project.
     pub viewer: ViewerPresence,
 }
 
@@ -53,7 +61,9 @@ impl ProjectPresence {
 /// The acting agent's state in one project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateIn {
+    /// The project's key.
     pub project: String,
+    /// The agent's state there at the time of the call.
     pub state: PresenceState,
 }
 
@@ -266,10 +276,15 @@ pub fn state_of<P: Platform + ?Sized>(
 /// A state change to apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// True to go online, false to go offline.
     pub online: bool,
+    /// When an online duration ends by itself; `None` without an end or when going offline.
     pub until: Option<Timestamp>,
+    /// Why the state changes; recorded in the history.
     pub cause: ChangeCause,
+    /// Who made the change; `None` when nobody acted (for example a duration ending).
     pub by: Option<String>,
+    /// When the change takes effect.
     pub at: Timestamp,
 }
 

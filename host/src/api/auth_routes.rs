@@ -23,14 +23,18 @@ pub fn router() -> Router<ApiContext> {
 /// `POST /auth/login` body.
 #[derive(Deserialize)]
 pub struct LoginRequest {
+    /// The user id; surrounding spaces are ignored.
     pub user: String,
+    /// The password, checked against the stored hash.
     pub password: String,
 }
 
 /// `POST /auth/login` answer: the token doubles as a bearer token for scripts.
 #[derive(Serialize)]
 pub struct LoginResponse {
+    /// The session token, also set as the session cookie.
     pub token: String,
+    /// The user now logged in.
     pub user: User,
 }
 

@@ -49,15 +49,20 @@ pub fn router() -> Router<ApiContext> {
 /// A project with the viewer's roles in it.
 #[derive(Serialize)]
 pub struct ProjectWithRoles {
+    /// The project's key.
     pub key: String,
+    /// The project's name.
     pub name: String,
+    /// The viewer's roles in the project; empty when they hold none.
     pub roles: Vec<Role>,
 }
 
 /// `GET /me`.
 #[derive(Serialize)]
 pub struct Me {
+    /// The logged-in user.
     pub user: User,
+    /// Every project of the site, each with the user's roles in it.
     pub projects: Vec<ProjectWithRoles>,
 }
 
@@ -112,15 +117,23 @@ async fn list_users(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    /// The new user's id: 1 to 64 letters, digits, `.`, `_`, `-` or `@`.
     pub id: String,
+    /// The name other people see; 1 to 100 characters after trimming.
     pub display_name: String,
+    /// Where e-mail to the user goes; must be an e-mail address.
     pub email: String,
+    /// An IANA time zone name (for example `Europe/Oslo`); `UTC` when omitted.
     pub time_zone: Option<String>,
+    /// A BCP 47 language tag (for example `nb-NO`); `en` when omitted.
     pub locale: Option<String>,
+    /// Whether the user administers the whole site; false when omitted.
     #[serde(default)]
     pub site_admin: bool,
+    /// A licensed user (false for a portal-only customer); true when omitted.
     #[serde(default = "yes")]
     pub member: bool,
+    /// The initial password; at least 8 characters.
     pub password: String,
 }
 
@@ -204,6 +217,7 @@ async fn create_project(
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RolesBody {
+    /// The roles (`agent`, `project-admin`); an empty list takes every role away.
     pub roles: Vec<Role>,
 }
 

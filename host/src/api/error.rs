@@ -23,26 +23,37 @@ pub fn current_request_id() -> String {
 /// Everything an API handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// Nobody is logged in (401 `unauthenticated`).
     #[error("log in first")]
     Unauthenticated,
+    /// Logging in failed: wrong user or password (401 `bad_credentials`).
     #[error("{0}")]
     BadCredentials(String),
+    /// The user is known but may not do this (403 `access_denied`).
     #[error("{0}")]
     AccessDenied(String),
+    /// The thing named does not exist, or the caller may not know that it does (404 `not_found`).
     #[error("{0}")]
     NotFound(String),
+    /// The input is malformed or out of range; the message says which field (400 `invalid`).
     #[error("{0}")]
     Invalid(String),
+    /// The request contradicts the current state, for example a duplicate id (409 `conflict`).
     #[error("{0}")]
     Conflict(String),
+    /// A size or count limit was hit (422 `limit_exceeded`).
     #[error("{0}")]
     LimitExceeded(String),
+    /// Storage or another capability failed; nothing changed, try again later (503 `unavailable`).
     #[error("{0}")]
     Unavailable(String),
+    /// The plugin ran out of time; the call was rolled back (503 `plugin_timeout`).
     #[error("the request took too long and was stopped; nothing was changed")]
     PluginTimeout,
+    /// The plugin trapped; the call was rolled back (500 `plugin_fault`).
     #[error("the request failed inside the plugin; nothing was changed")]
     PluginFault,
+    /// An unexpected host failure, logged with the request id (500 `internal`).
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }

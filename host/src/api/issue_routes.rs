@@ -35,6 +35,7 @@ impl From<IssueError> for ApiError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewIssue {
+    /// A one-line title; 1 to 255 characters after trimming.
     pub summary: String,
 }
 
@@ -77,7 +78,9 @@ async fn get_issue(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
+    /// Only entries with a greater id (the last one seen); from the first entry when omitted.
     pub after: Option<i64>,
+    /// The most entries to return: 100 when omitted, at most 500.
     pub limit: Option<u32>,
     /// `comment` shows the "comments only" view.
     pub kind: Option<String>,

@@ -24,43 +24,61 @@ pub fn router() -> Router<ApiContext> {
 /// One online agent.
 #[derive(Serialize)]
 pub struct AgentPresence {
+    /// The agent's user id.
     pub user: String,
+    /// The name other people see.
     pub display_name: String,
+    /// Whether the agent is online now; always true in `online_agents`.
     pub online: bool,
+    /// When the current state began (ms since the epoch).
     pub since: u64,
+    /// When an online duration ends by itself (ms since the epoch); `None` without an end.
     pub until: Option<u64>,
 }
 
 /// The viewer's own state in the project.
 #[derive(Serialize)]
 pub struct ViewerPresence {
+    /// Whether the viewer is an agent of the project, and so may go online there.
     pub is_agent: bool,
+    /// Whether the viewer is online there; always false for a non-agent.
     pub online: bool,
+    /// When the viewer's online duration ends (ms since the epoch); `None` without an end.
     pub until: Option<u64>,
 }
 
 /// `GET /projects/{key}/presence`.
 #[derive(Serialize)]
 pub struct ProjectPresence {
+    /// The project's key.
     pub project: String,
+    /// True exactly when at least one agent is online (PR-2).
     pub chat_online: bool,
+    /// How many agents are online (the header counter, PR-3).
     pub online_count: u32,
+    /// The agents online, ordered by display name (PR-6).
     pub online_agents: Vec<AgentPresence>,
+    /// The viewer's own state in the project.
     pub viewer: ViewerPresence,
 }
 
 /// The actor's state in one project.
 #[derive(Serialize)]
 pub struct StateIn {
+    /// The project's key.
     pub project: String,
+    /// Whether the actor is online there.
     pub online: bool,
+    /// When the actor's online duration ends (ms since the epoch); `None` without an end.
     pub until: Option<u64>,
 }
 
 /// What going online or offline changed.
 #[derive(Serialize)]
 pub struct ChangeOutcome {
+    /// The projects whose state changed; those already in the asked-for state are left out.
     pub changed: Vec<String>,
+    /// The actor's state in each project acted on, changed or not.
     pub states: Vec<StateIn>,
 }
 
@@ -68,8 +86,10 @@ pub struct ChangeOutcome {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoOnline {
+    /// Act in every project where the actor is an agent, not only `{key}`; false when omitted.
     #[serde(default)]
     pub all_projects: bool,
+    /// Go offline again by itself after this many minutes (1 to 10080); `None` to stay online.
     pub duration_minutes: Option<u32>,
 }
 
@@ -77,6 +97,7 @@ pub struct GoOnline {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoOffline {
+    /// Act in every project where the actor is an agent, not only `{key}`; false when omitted.
     #[serde(default)]
     pub all_projects: bool,
 }
@@ -84,7 +105,9 @@ pub struct GoOffline {
 /// `GET /projects/{key}/chat-status`.
 #[derive(Serialize)]
 pub struct ChatStatus {
+    /// The project's key.
     pub project: String,
+    /// Whether at least one agent is online, so customers can chat.
     pub online: bool,
 }
 

@@ -25,6 +25,7 @@ pub struct Advance {
 /// `POST /test/clock` answer.
 #[derive(Serialize)]
 pub struct ClockState {
+    /// The host clock's time after the move (ms since the epoch).
     pub now_ms: i64,
     /// When the scheduler's next work is due, after running everything due now.
     pub next_due_ms: Option<u64>,

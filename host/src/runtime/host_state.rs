@@ -19,6 +19,7 @@ pub struct HostState {
     pub clock: HostClock,
     /// The request this call serves, for the log.
     pub request_id: String,
+    /// The memory and instance limits wasmtime enforces on this store.
     pub limits: StoreLimits,
     wasi: WasiCtx,
     table: ResourceTable,

@@ -13,10 +13,13 @@ pub const MAX_SCAN_LIMIT: u32 = 1000;
 /// Why a storage operation was refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum KvError {
+    /// An empty key, a scan start after its end, or a cursor outside the scan's range.
     #[error("{0}")]
     Invalid(String),
+    /// A key over 512 bytes or a value over 1 MiB.
     #[error("{0}")]
     LimitExceeded(String),
+    /// The database failed.
     #[error("storage failed: {0}")]
     Storage(#[from] rusqlite::Error),
 }
@@ -24,7 +27,9 @@ pub enum KvError {
 /// One page of a scan.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ScanPage {
+    /// Keys and values in key order (descending for a reversed scan).
     pub entries: Vec<(String, Vec<u8>)>,
+    /// Set when more entries remain: the last key returned, to pass back to continue.
     pub cursor: Option<String>,
 }
 

@@ -40,8 +40,11 @@ pub struct PresenceRecord {
 /// The state at one instant, computed from a record and the time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PresenceState {
+    /// Whether the agent is online at that instant.
     pub online: bool,
+    /// When the current state began; 0 for an agent who never changed state.
     pub since: Timestamp,
+    /// When an online state with a duration ends by itself; `None` without an end or when offline.
     pub until: Option<Timestamp>,
 }
 
@@ -76,12 +79,19 @@ impl PresenceRecord {
 /// One entry of the presence history (PR-15): who changed what, how and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresenceChange {
+    /// The project's key.
     pub project: String,
+    /// The agent whose state changed.
     pub user: String,
+    /// The state the change set.
     pub online: bool,
+    /// When an online state with a duration ends by itself; `None` without an end.
     pub until: Option<Timestamp>,
+    /// Why the state changed.
     pub cause: ChangeCause,
+    /// Who made the change; `None` when nobody acted.
     pub by: Option<String>,
+    /// When the change happened.
     pub at: Timestamp,
 }
 
