@@ -318,6 +318,15 @@ async fn pl_3_presence_survives_a_host_restart() {
     let (_, presence) = alice.get("/api/v1/projects/OPS/presence").await;
     assert_eq!(presence["online_count"], 1, "{presence}");
     assert_eq!(presence["viewer"]["online"], true);
+
+    // The push stream's events are stored too: a client resumes across the restart.
+    let mut resumed =
+        EventStream::open(&alice.client, &host.base_url, &["presence:OPS"], Some(0)).await;
+    let missed = resumed.next_of_kind("presence-changed").await;
+    assert_eq!(
+        (missed.data["user"].clone(), missed.data["online"].clone()),
+        (json!("alice"), json!(true))
+    );
 }
 
 #[tokio::test]
