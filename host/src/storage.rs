@@ -61,6 +61,9 @@ pub enum StorageFailure {
     /// A job lost the connection (a panic while it was lent out); its batch is lost with it.
     #[error("the database connection was lost during a job")]
     ConnectionLost,
+    /// A job panicked; nothing of its batch was kept.
+    #[error("a job panicked; its batch was rolled back")]
+    JobPanicked,
 }
 
 impl From<rusqlite::Error> for StorageFailure {
@@ -169,5 +172,90 @@ impl Database {
         F: FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
     {
         self.transact(move |scope| Ok(work(scope.conn()?)?)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn open() -> (Database, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("t.db"), PushHub::default()).unwrap();
+        (db, dir)
+    }
+
+    fn write(
+        db: &Database,
+        key: &'static str,
+    ) -> impl std::future::Future<Output = Result<(), StorageFailure>> {
+        db.run(move |conn| kv::set(conn, key, b"v").map_err(|_| rusqlite::Error::InvalidQuery))
+    }
+
+    /// Occupies the worker for a moment and returns once it is busy, so that the jobs sent
+    /// next queue up and run as one batch.
+    async fn occupy_worker(db: &Database) -> tokio::task::JoinHandle<Result<(), StorageFailure>> {
+        let (started, busy) = std::sync::mpsc::channel();
+        let db = db.clone();
+        let hold = tokio::spawn(async move {
+            db.run(move |_| {
+                let _ = started.send(());
+                std::thread::sleep(Duration::from_millis(200));
+                Ok(())
+            })
+            .await
+        });
+        tokio::task::spawn_blocking(move || busy.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        hold
+    }
+
+    async fn has(db: &Database, key: &'static str) -> bool {
+        db.run(move |conn| kv::get(conn, key).map_err(|_| rusqlite::Error::InvalidQuery))
+            .await
+            .unwrap()
+            .is_some()
+    }
+
+    #[tokio::test]
+    async fn pl_5_a_panicking_job_fails_its_batch_and_the_next_batch_works() {
+        let (db, _dir) = open();
+        let hold = occupy_worker(&db).await;
+        let panicking = db.run(|_| -> Result<(), rusqlite::Error> { panic!("a bug in a job") });
+        let (before, panicked, after) =
+            tokio::join!(write(&db, "before"), panicking, write(&db, "after"));
+        assert!(hold.await.unwrap().is_ok());
+        assert!(panicked.is_err());
+        assert!(
+            before.is_err() && after.is_err(),
+            "the batch failed as a whole"
+        );
+        assert!(
+            !has(&db, "before").await && !has(&db, "after").await,
+            "nothing of it was kept"
+        );
+        write(&db, "later").await.unwrap();
+        assert!(has(&db, "later").await, "the worker goes on");
+    }
+
+    #[tokio::test]
+    async fn pl_5_a_failed_job_rolls_back_alone_within_its_batch() {
+        let (db, _dir) = open();
+        let hold = occupy_worker(&db).await;
+        let failing = db.transact(|scope| -> Result<(), StorageFailure> {
+            kv::set(scope.conn()?, "failed", b"v").unwrap();
+            Err(StorageFailure::Database("the job refuses".into()))
+        });
+        let (ok, failed) = tokio::join!(write(&db, "kept"), failing);
+        assert!(hold.await.unwrap().is_ok());
+        assert!(ok.is_ok() && failed.is_err());
+        assert!(has(&db, "kept").await);
+        assert!(!has(&db, "failed").await);
+        let (batches, jobs) = db.stats().snapshot();
+        assert!(jobs > batches, "jobs shared a commit");
     }
 }

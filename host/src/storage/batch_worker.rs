@@ -1,5 +1,6 @@
 //! The thread that owns the database connection and runs jobs in batches.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -8,7 +9,24 @@ use std::sync::mpsc::{Receiver, Sender};
 use rusqlite::Connection;
 
 use super::{BatchStats, Job, JobScope, StorageFailure, schema};
-use crate::push::PushHub;
+use crate::push::{PushEvent, PushHub};
+
+/// How a job's caller is told the batch's fate.
+type Answer = Box<dyn FnOnce(Result<(), StorageFailure>) + Send>;
+
+/// A job that cannot run (its batch already failed) still owes its caller an answer: it
+/// runs without a connection, so any storage access fails, and it is told the failure.
+fn answer_without_running(job: Job) -> Answer {
+    let mut no_conn = None;
+    let mut scope = JobScope {
+        conn: &mut no_conn,
+        events: Vec::new(),
+    };
+    match catch_unwind(AssertUnwindSafe(|| job(&mut scope))) {
+        Ok(completion) => completion.answer,
+        Err(_) => Box::new(|_| {}),
+    }
+}
 
 /// The most jobs one batch (one commit) takes.
 const MAX_BATCH: usize = 512;
@@ -56,83 +74,119 @@ impl BatchWorker {
         }
     }
 
+    /// Runs a batch in one transaction. Any failure of the transaction itself (a savepoint
+    /// that cannot be set or released, the database rolling back on its own, a panicking
+    /// job, a failed commit) fails every job of the batch: nothing of it is kept, and each
+    /// caller is told.
     fn run_batch(&mut self, batch: Vec<Job>) {
         self.stats.batches.fetch_add(1, Ordering::Relaxed);
         self.stats
             .jobs
             .fetch_add(batch.len() as u64, Ordering::Relaxed);
-        if let Err(failure) = self
-            .ensure_conn()
-            .and_then(|conn| Ok(conn.execute_cached("BEGIN IMMEDIATE")?))
-        {
-            tracing::error!(%failure, "cannot begin a transaction; failing {} jobs", batch.len());
-            // Each job still runs, so that it can answer; nothing it writes is kept.
-            for job in batch {
-                let mut no_conn = None;
-                let mut scope = JobScope {
-                    conn: &mut no_conn,
-                    events: Vec::new(),
-                };
-                (job(&mut scope).answer)(Err(failure.clone()));
-            }
-            return;
-        }
+        let mut failure = self.begin().err();
         let mut answers = Vec::with_capacity(batch.len());
         let mut events = Vec::new();
         for job in batch {
-            let savepoint = self
-                .conn
-                .as_ref()
-                .map(|c| c.execute_cached("SAVEPOINT job"));
-            let mut scope = JobScope {
-                conn: &mut self.conn,
-                events: Vec::new(),
-            };
-            let completion = job(&mut scope);
-            let job_events = std::mem::take(&mut scope.events);
-            let Some(conn) = self.conn.as_ref() else {
-                // The job lost the connection (a panic while it was lent out): the whole
-                // transaction is gone with it.
-                answers.push(completion.answer);
-                let failure = StorageFailure::ConnectionLost;
-                for answer in answers.drain(..) {
-                    answer(Err(failure.clone()));
-                }
-                return;
-            };
-            let kept = match savepoint {
-                Some(Ok(())) if completion.keep => conn.execute_cached("RELEASE job").is_ok(),
-                Some(Ok(())) => {
-                    if let Err(err) = conn
-                        .execute_cached("ROLLBACK TO job")
-                        .and_then(|()| conn.execute_cached("RELEASE job"))
-                    {
-                        tracing::error!(%err, "rolling back a failed job");
-                    }
-                    false
-                }
-                _ => false,
-            };
-            if kept {
-                events.extend(job_events);
+            if failure.is_some() {
+                answers.push(answer_without_running(job));
+                continue;
             }
-            answers.push(completion.answer);
+            let (answer, outcome) = self.run_job(job);
+            answers.push(answer);
+            match outcome {
+                Ok(Some(kept_events)) => events.extend(kept_events),
+                Ok(None) => {}
+                Err(broken) => failure = Some(broken),
+            }
         }
-        let committed = match self.conn.as_ref() {
-            Some(conn) => conn.execute_cached("COMMIT").map_err(StorageFailure::from),
-            None => Err(StorageFailure::ConnectionLost),
+        let committed = match failure {
+            None => self.commit(),
+            Some(broken) => Err(broken),
         };
-        if let Err(failure) = &committed {
-            tracing::error!(%failure, "commit failed; rolling back {} jobs", answers.len());
-            if let Some(conn) = self.conn.as_ref() {
-                let _ = conn.execute_batch("ROLLBACK");
+        match &committed {
+            Ok(()) => self.hub.deliver(events),
+            Err(failure) => {
+                tracing::error!(%failure, "a storage batch failed; none of its {} jobs is kept", answers.len());
+                self.abandon_transaction();
             }
-        }
-        if committed.is_ok() {
-            self.hub.deliver(events);
         }
         for answer in answers {
             answer(committed.clone());
+        }
+    }
+
+    /// Runs one job inside its own savepoint. `Ok(Some(events))`: kept; `Ok(None)`: the job
+    /// failed and its writes were rolled back; `Err`: the transaction itself is broken.
+    fn run_job(&mut self, job: Job) -> (Answer, Result<Option<Vec<PushEvent>>, StorageFailure>) {
+        let savepoint = match self.conn.as_ref() {
+            Some(conn) => conn
+                .execute_cached("SAVEPOINT job")
+                .map_err(StorageFailure::from),
+            None => Err(StorageFailure::ConnectionLost),
+        };
+        if let Err(failure) = savepoint {
+            return (answer_without_running(job), Err(failure));
+        }
+        let mut scope = JobScope {
+            conn: &mut self.conn,
+            events: Vec::new(),
+        };
+        let completion = match catch_unwind(AssertUnwindSafe(|| job(&mut scope))) {
+            Ok(completion) => completion,
+            Err(_) => {
+                // The job's reply channel died with it, so its caller gets an error; the
+                // connection may have been lent out and lost, so the batch is abandoned.
+                tracing::error!("a storage job panicked");
+                return (Box::new(|_| {}), Err(StorageFailure::JobPanicked));
+            }
+        };
+        let job_events = std::mem::take(&mut scope.events);
+        let Some(conn) = self.conn.as_ref() else {
+            return (completion.answer, Err(StorageFailure::ConnectionLost));
+        };
+        let control = if completion.keep {
+            conn.execute_cached("RELEASE job")
+        } else {
+            conn.execute_cached("ROLLBACK TO job")
+                .and_then(|()| conn.execute_cached("RELEASE job"))
+        };
+        if let Err(err) = control {
+            return (completion.answer, Err(err.into()));
+        }
+        if conn.is_autocommit() {
+            // SQLite rolls a transaction back by itself on some errors (disk full, I/O):
+            // whatever ran before in this batch is gone.
+            let failure =
+                StorageFailure::Database("the database rolled the transaction back".into());
+            return (completion.answer, Err(failure));
+        }
+        (completion.answer, Ok(completion.keep.then_some(job_events)))
+    }
+
+    fn begin(&mut self) -> Result<(), StorageFailure> {
+        Ok(self.ensure_conn()?.execute_cached("BEGIN IMMEDIATE")?)
+    }
+
+    fn commit(&mut self) -> Result<(), StorageFailure> {
+        match self.conn.as_ref() {
+            Some(conn) => Ok(conn.execute_cached("COMMIT")?),
+            None => Err(StorageFailure::ConnectionLost),
+        }
+    }
+
+    /// Rolls back whatever is open; a connection that cannot get out of its transaction is
+    /// dropped, and the next batch opens a new one.
+    fn abandon_transaction(&mut self) {
+        let clean = match self.conn.as_ref() {
+            Some(conn) if !conn.is_autocommit() => {
+                let rolled_back = conn.execute_batch("ROLLBACK").is_ok();
+                rolled_back && conn.is_autocommit()
+            }
+            Some(_) => true,
+            None => false,
+        };
+        if !clean {
+            self.conn = None;
         }
     }
 
