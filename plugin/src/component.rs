@@ -213,6 +213,14 @@ impl wit_presence::Guest for ChatPlugin {
         )?)
     }
 
+    fn agent_role_ended(ctx: types::CallContext, user: String) -> Result<(), types::Error> {
+        Ok(crate::presence::agent_role_ended(
+            &mut WitPlatform,
+            &context(ctx),
+            &user,
+        )?)
+    }
+
     fn my_presence(
         ctx: types::CallContext,
     ) -> Result<Vec<wit_presence::AgentPresenceIn>, types::Error> {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::{require_actor, require_project, require_project_staff};
-use crate::platform::{CallContext, Platform, ProjectRole, Timestamp};
+use crate::platform::{CallContext, LogLevel, Platform, ProjectRole, ScanRequest, Timestamp};
 use crate::storage::{first_in, get_json, put_json, scan_all};
 use record::{ChangeCause, PresenceChange, PresenceRecord, PresenceState};
 
@@ -173,20 +173,71 @@ pub fn my_presence<P: Platform + ?Sized>(
         .collect()
 }
 
-/// Materialises every online duration that ended at or before now (PR-4): the agent's
-/// record and history say when and why, and live clients are told. Returns when the next
-/// duration ends.
+/// The agent role of `user` in the context's project has ended: if they were online
+/// there, they go offline now, with the actor as the one who did it.
+pub fn agent_role_ended<P: Platform + ?Sized>(
+    platform: &mut P,
+    ctx: &CallContext,
+    user: &str,
+) -> PluginResult<()> {
+    let project = require_project(platform, ctx)?.to_string();
+    if platform.has_project_role(user, &project, ProjectRole::Agent) {
+        return Err(PluginError::Conflict(format!(
+            "{user} is still an agent of {project}"
+        )));
+    }
+    let now = platform.now();
+    if !state_of(platform, &project, user, now)?.online {
+        return Ok(());
+    }
+    let change = Change {
+        online: false,
+        until: None,
+        cause: ChangeCause::Admin,
+        by: ctx.actor.clone(),
+        at: now,
+    };
+    write_change(platform, &project, user, &change)?;
+    let online_count = online_agents(platform, &project, now)?.len();
+    events::publish_agent_change(platform, &project, user, &change, online_count)?;
+    events::announce_chat_status(platform, &project, online_count > 0)
+}
+
+/// The most ended durations one scheduler run materialises; more are left for the next
+/// run, which is due at once, so a backlog never makes a run outgrow its time limit.
+pub const MAX_DUE_PER_RUN: u32 = 200;
+
+/// Materialises online durations that ended at or before now (PR-4): the agent's record
+/// and history say when and why, and live clients are told. Returns when the next
+/// duration ends (now, when more have already ended than one run takes).
 pub fn end_due_durations<P: Platform + ?Sized>(
     platform: &mut P,
 ) -> PluginResult<Option<Timestamp>> {
     let now = platform.now();
     let ((due_start, due_end), (later_start, later_end)) = keys::due_split(now);
-    let mut touched = BTreeMap::new();
-    for entry in scan_all(platform, &due_start, &due_end)? {
-        let (ended_at, project, user) = keys::parse_due(&entry.key)?;
+    let page = platform.kv_scan(ScanRequest {
+        start: &due_start,
+        end: &due_end,
+        limit: MAX_DUE_PER_RUN,
+        reverse: false,
+        cursor: None,
+    })?;
+    let mut ended: BTreeMap<String, Vec<(String, Change)>> = BTreeMap::new();
+    for entry in page.entries {
         platform.kv_delete(&entry.key)?;
-        let key = keys::agent(&project, &user);
-        let Some(record) = get_json::<PresenceRecord, _>(platform, &key)? else {
+        let (ended_at, project, user) = match keys::parse_due(&entry.key) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                // One unreadable marker must not stop every later duration from ending.
+                platform.log(
+                    LogLevel::Warn,
+                    &format!("dropped unreadable due marker {:?}: {err}", entry.key),
+                );
+                continue;
+            }
+        };
+        let Some(record) = get_json::<PresenceRecord, _>(platform, &keys::agent(&project, &user))?
+        else {
             continue;
         };
         // A marker can outlive its duration if a later change replaced it; only the
@@ -202,20 +253,33 @@ pub fn end_due_durations<P: Platform + ?Sized>(
             at: ended_at,
         };
         write_change(platform, &project, &user, &change)?;
-        let online_count = online_agents(platform, &project, now)?.len();
-        events::publish_agent_change(platform, &project, &user, &change, online_count)?;
-        touched.insert(project, online_count);
+        ended.entry(project).or_default().push((user, change));
     }
-    // Every ended duration was an online agent until then, so a project left with nobody
-    // online has just gone offline: tell its customers once.
-    for (project, online_count) in touched {
-        if online_count == 0 {
-            events::publish_chat_status(platform, &project, false)?;
+    for (project, changes) in ended {
+        let online_count = online_agents(platform, &project, now)?.len();
+        for (user, change) in &changes {
+            events::publish_agent_change(platform, &project, user, change, online_count)?;
+        }
+        events::announce_chat_status(platform, &project, online_count > 0)?;
+    }
+    if page.cursor.is_some() {
+        return Ok(Some(now));
+    }
+    loop {
+        let Some(entry) = first_in(platform, &later_start, &later_end)? else {
+            return Ok(None);
+        };
+        match keys::parse_due(&entry.key) {
+            Ok((at, _, _)) => return Ok(Some(at)),
+            Err(err) => {
+                platform.log(
+                    LogLevel::Warn,
+                    &format!("dropped unreadable due marker {:?}: {err}", entry.key),
+                );
+                platform.kv_delete(&entry.key)?;
+            }
         }
     }
-    first_in(platform, &later_start, &later_end)?
-        .map(|entry| keys::parse_due(&entry.key).map(|(at, _, _)| at))
-        .transpose()
 }
 
 /// The agents online in `project` at `now`, ordered by display name then id. Someone whose
@@ -328,13 +392,10 @@ pub fn apply_to_projects<P: Platform + ?Sized>(
         let before = state_of(platform, project, user, change.at)?;
         let unchanged = before.online == change.online && before.until == change.until;
         if !unchanged {
-            let count_before = online_agents(platform, project, change.at)?.len();
             write_change(platform, project, user, change)?;
             let count_after = online_agents(platform, project, change.at)?.len();
             events::publish_agent_change(platform, project, user, change, count_after)?;
-            if (count_before > 0) != (count_after > 0) {
-                events::publish_chat_status(platform, project, count_after > 0)?;
-            }
+            events::announce_chat_status(platform, project, count_after > 0)?;
             outcome.changed.push(project.clone());
         }
         let state = state_of(platform, project, user, change.at)?;

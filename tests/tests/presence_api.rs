@@ -459,3 +459,60 @@ async fn pl_3_groups_companies_and_issues_change_through_the_api() {
         "customers do not browse issues"
     );
 }
+
+#[tokio::test]
+async fn pr_1_an_online_agent_whose_role_is_removed_goes_offline_at_once() {
+    let dir = data_dir();
+    let host = HostProcess::start(dir.path());
+    let bob = ApiClient::login(&host.base_url, "bob").await;
+    let sam = ApiClient::login(&host.base_url, "sam").await;
+    let anonymous = ApiClient::anonymous(&host.base_url);
+    let mut customers = EventStream::open(
+        &anonymous.client,
+        &host.base_url,
+        &["chat-status:SUP"],
+        None,
+    )
+    .await;
+    let mut staff = EventStream::open(&sam.client, &host.base_url, &["presence:SUP"], None).await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
+    assert_eq!(
+        customers.next_of_kind("chat-status").await.data["online"],
+        true
+    );
+    staff.next_of_kind("presence-changed").await;
+
+    let (status, body) = sam
+        .put(
+            "/api/v1/directory/projects/SUP/roles/bob",
+            json!({ "roles": [] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let event = staff.next_of_kind("presence-changed").await;
+    assert_eq!(
+        (
+            event.data["user"].clone(),
+            event.data["cause"].clone(),
+            event.data["by"].clone()
+        ),
+        (json!("bob"), json!("admin"), json!("sam"))
+    );
+    assert_eq!(
+        customers.next_of_kind("chat-status").await.data["online"],
+        false
+    );
+
+    sam.put(
+        "/api/v1/directory/projects/SUP/roles/bob",
+        json!({ "roles": ["agent"] }),
+    )
+    .await;
+    let (_, presence) = bob.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(
+        presence["viewer"],
+        json!({ "is_agent": true, "online": false, "until": null }),
+        "a new agent role starts offline"
+    );
+}

@@ -8,11 +8,12 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::ApiContext;
-use super::error::{ApiError, ApiJson, ApiPath};
+use super::error::{ApiError, ApiJson, ApiPath, current_request_id};
 use super::session::{CurrentUser, require_member, require_site_admin};
 use super::validate;
 use crate::auth;
 use crate::directory::{self, NamedKind, NamedSet, Project, Role, User};
+use crate::runtime::plugin::call_context;
 
 /// The directory routes.
 pub fn router() -> Router<ApiContext> {
@@ -230,6 +231,8 @@ async fn set_roles(
     require_site_admin(&admin)?;
     let roles = body.roles;
     let saved = roles.clone();
+    let plugin = ctx.plugin.clone();
+    let request_id = current_request_id();
     ctx.db
         .transact(move |scope| {
             let conn = scope.conn()?;
@@ -239,7 +242,16 @@ async fn set_roles(
             if directory::get_user(conn, &user)?.is_none() {
                 return Err(ApiError::NotFound(format!("user {user} does not exist")));
             }
+            let was_agent = directory::has_role(conn, &user, &key, Role::Agent)?;
             directory::set_roles(conn, &key, &user, &saved)?;
+            if was_agent && !saved.contains(&Role::Agent) {
+                // In the same transaction, so nobody ever sees a non-agent counted online.
+                let call = call_context(Some(&admin.id), Some(&key));
+                plugin.call_in(scope, &request_id, |p, store| {
+                    p.helpdesk_chat_presence()
+                        .call_agent_role_ended(store, &call, &user)
+                })?;
+            }
             Ok(())
         })
         .await?;

@@ -100,16 +100,26 @@ impl ChatPluginRuntime {
             + 'static,
     {
         let runtime = self.clone();
-        db.transact(move |scope| {
-            let (result, events) = runtime.sandbox.run_call(scope, &request_id, |store| {
-                let plugin = runtime.pre.instantiate(&mut *store)?;
-                export(&plugin, store)
-            })?;
-            let value = result.map_err(CallError::Plugin)?;
-            scope.publish_after_commit(events);
-            Ok(value)
-        })
-        .await
+        db.transact(move |scope| runtime.call_in(scope, &request_id, export))
+            .await
+    }
+
+    /// Runs one export call inside a job that is already running, so that the host's own
+    /// writes and the plugin's share one transaction. An error fails the job, and with it
+    /// both; events go out only if the job commits.
+    pub fn call_in<T>(
+        &self,
+        scope: &mut JobScope<'_>,
+        request_id: &str,
+        export: impl FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>>,
+    ) -> Result<T, CallError> {
+        let (result, events) = self.sandbox.run_call(scope, request_id, |store| {
+            let plugin = self.pre.instantiate(&mut *store)?;
+            export(&plugin, store)
+        })?;
+        let value = result.map_err(CallError::Plugin)?;
+        scope.publish_after_commit(events);
+        Ok(value)
     }
 }
 

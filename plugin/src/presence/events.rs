@@ -71,8 +71,25 @@ pub fn publish_agent_change<P: Platform + ?Sized>(
     )
 }
 
-/// Tells everyone watching the project that its chat went online or offline (PR-2).
-pub fn publish_chat_status<P: Platform + ?Sized>(
+/// Tells everyone watching the project whether its chat is online (PR-2), once per
+/// change: the last state announced is stored, so however the change came about (an agent
+/// acting, a duration ending, a role ending) customers hear of it exactly once.
+pub fn announce_chat_status<P: Platform + ?Sized>(
+    platform: &mut P,
+    project: &str,
+    online: bool,
+) -> PluginResult<()> {
+    let key = super::keys::chat_announced(project);
+    // Nothing announced yet means offline: every chat starts offline (PR-1).
+    let announced = crate::storage::get_json::<bool, _>(platform, &key)?.unwrap_or(false);
+    if announced == online {
+        return Ok(());
+    }
+    crate::storage::put_json(platform, &key, &online)?;
+    publish_chat_status(platform, project, online)
+}
+
+fn publish_chat_status<P: Platform + ?Sized>(
     platform: &mut P,
     project: &str,
     online: bool,

@@ -4,6 +4,7 @@
 //! - `presence/due/<time>/<project>/<user>`: an online duration ending at `<time>`.
 //! - `presence/log/<project>/<time>/<seq>`: the history of changes (PR-15).
 //! - `presence/log-seq`: the last history sequence number.
+//! - `presence/chat-announced/<project>`: whether customers were last told the chat is online.
 
 use crate::error::{PluginError, PluginResult};
 use crate::platform::Timestamp;
@@ -70,6 +71,11 @@ pub fn log_entry(project: &str, at: Timestamp, seq: u64) -> String {
         key_part(project),
         time_part(at)
     )
+}
+
+/// Whether customers were last told that the project's chat is online.
+pub fn chat_announced(project: &str) -> String {
+    format!("presence/chat-announced/{}", key_part(project))
 }
 
 /// The counter that numbers history entries.

@@ -301,3 +301,89 @@ fn pr_15_every_change_is_recorded_with_who_how_and_when() {
 fn scheduler_run(platform: &mut FakePlatform) -> Option<Timestamp> {
     crate::scheduler::run_due(platform).unwrap()
 }
+
+#[test]
+fn pr_1_an_agent_whose_role_ends_goes_offline_and_a_new_role_starts_offline() {
+    let mut platform = FakePlatform::demo();
+    go_online(&mut platform, &ctx("bob", "SUP"), false, Some(60)).unwrap();
+    platform.published.clear();
+    let admin = ctx("root", "SUP");
+    assert!(matches!(
+        agent_role_ended(&mut platform, &admin, "bob"),
+        Err(PluginError::Conflict(_))
+    ));
+    platform.revoke("bob", "SUP", ProjectRole::Agent);
+    agent_role_ended(&mut platform, &admin, "bob").unwrap();
+    let event = &platform.take_events("presence:SUP")[0];
+    assert_eq!(
+        (
+            event.payload["cause"].as_str(),
+            event.payload["by"].as_str()
+        ),
+        (Some("admin"), Some("root"))
+    );
+    assert_eq!(
+        platform.take_events("chat-status:SUP")[0].payload["online"],
+        false
+    );
+    assert!(
+        platform.kv.keys().all(|k| !k.starts_with("presence/due/")),
+        "its duration is gone too"
+    );
+    platform.grant("bob", "SUP", ProjectRole::Agent);
+    assert_eq!(
+        count(&mut platform, "SUP"),
+        0,
+        "a new agent role starts offline"
+    );
+}
+
+#[test]
+fn pr_2_customers_hear_of_each_chat_change_once() {
+    let mut platform = FakePlatform::demo();
+    go_online(&mut platform, &ctx("alice", "SUP"), false, Some(10)).unwrap();
+    go_online(&mut platform, &ctx("bob", "SUP"), false, None).unwrap();
+    platform.advance_minutes(11);
+    // Alice's duration has ended (not yet materialised); bob's going offline takes the
+    // chat offline, and the later scheduler run must not say so a second time.
+    go_offline(&mut platform, &ctx("bob", "SUP"), false).unwrap();
+    scheduler_run(&mut platform);
+    let states: Vec<bool> = platform
+        .take_events("chat-status:SUP")
+        .iter()
+        .map(|e| e.payload["online"].as_bool().unwrap())
+        .collect();
+    assert_eq!(states, [true, false]);
+}
+
+#[test]
+fn pr_4_a_backlog_of_ended_durations_is_worked_off_in_bounded_runs() {
+    let mut platform = FakePlatform::demo();
+    for i in 0..(MAX_DUE_PER_RUN + 5) {
+        let user = format!("agent{i}");
+        platform.grant(&user, "SUP", ProjectRole::Agent);
+        go_online(&mut platform, &ctx(&user, "SUP"), false, Some(5)).unwrap();
+    }
+    platform.advance_minutes(10);
+    let now = platform.now;
+    assert_eq!(
+        scheduler_run(&mut platform),
+        Some(now),
+        "more is due at once"
+    );
+    assert_eq!(scheduler_run(&mut platform), None);
+    assert_eq!(count(&mut platform, "SUP"), 0);
+}
+
+#[test]
+fn pr_4_an_unreadable_due_marker_is_dropped_not_fatal() {
+    let mut platform = FakePlatform::demo();
+    platform
+        .kv
+        .insert("presence/due/garbage".into(), Vec::new());
+    go_online(&mut platform, &ctx("alice", "SUP"), false, Some(1)).unwrap();
+    platform.advance_minutes(2);
+    assert_eq!(scheduler_run(&mut platform), None);
+    assert!(!platform.kv.contains_key("presence/due/garbage"));
+    assert_eq!(count(&mut platform, "SUP"), 0);
+}
