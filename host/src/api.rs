@@ -42,6 +42,14 @@ pub struct ApiContext {
     pub scheduler_wake: Arc<Notify>,
     /// Whether `POST /api/v1/test/clock` may move the clock.
     pub test_clock: bool,
+    /// How often an open push stream checks that its session and permissions still hold.
+    pub stream_recheck: std::time::Duration,
+    /// Failed-login counts, against password guessing.
+    pub login_throttle: Arc<crate::login_throttle::LoginThrottle>,
+    /// Bounds how many password checks (deliberately slow) run at once.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Turns true when the host shuts down, so that open streams end.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The API routes, under `/api/v1`.

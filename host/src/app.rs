@@ -38,6 +38,8 @@ pub struct HostSettings {
     pub limits: SandboxLimits,
     /// Allow `POST /api/v1/test/clock`.
     pub test_clock: bool,
+    /// How often open push streams re-check their session and permissions.
+    pub stream_recheck: Duration,
 }
 
 /// A host ready to serve.
@@ -46,6 +48,8 @@ pub struct Host {
     pub ctx: ApiContext,
     /// The API and the web client, with request ids and tracing.
     pub router: Router,
+    /// Tells open streams that the host is stopping.
+    shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 impl Host {
@@ -87,6 +91,7 @@ impl Host {
             .unwrap_or_else(|| settings.data_dir.join("cache"));
         let plugin = ChatPluginRuntime::load(sandbox, &wasm, Some(&cache_dir))
             .context("loading the plugin component")?;
+        let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);
         let ctx = ApiContext {
             db,
             plugin,
@@ -94,6 +99,12 @@ impl Host {
             clock,
             scheduler_wake: Arc::new(Notify::new()),
             test_clock: settings.test_clock,
+            stream_recheck: settings.stream_recheck,
+            login_throttle: Arc::new(crate::login_throttle::LoginThrottle::default()),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
+            shutdown: shutdown_signal,
         };
         let router = Router::new()
             .merge(api::router())
@@ -101,7 +112,11 @@ impl Host {
             .with_state(ctx.clone())
             .layer(TraceLayer::new_for_http())
             .layer(axum::middleware::from_fn(api::request_id));
-        Ok(Host { ctx, router })
+        Ok(Host {
+            ctx,
+            router,
+            shutdown,
+        })
     }
 
     /// Serves until Ctrl-C; prints the URL to open once listening.
@@ -113,9 +128,15 @@ impl Host {
         tokio::spawn(crate::scheduler::run_forever(self.ctx.clone()));
         // Tests read this line to learn the port.
         println!("helpdesk host listening on http://{address}/");
-        axum::serve(listener, self.router)
-            .with_graceful_shutdown(async {
+        // The client address feeds the login throttle.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
                 let _ = tokio::signal::ctrl_c().await;
+                // Push streams never end by themselves: end them, or shutdown waits forever.
+                let _ = self.shutdown.send(true);
             })
             .await?;
         // Let the storage worker finish its batch.

@@ -74,6 +74,14 @@ pub fn session_user(conn: &Connection, token: &str, now_ms: i64) -> rusqlite::Re
     }
 }
 
+/// Forgets sessions that have expired; returns how many.
+pub fn purge_expired_sessions(conn: &Connection, now_ms: i64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM sessions WHERE expires_ms <= ?1",
+        params![now_ms],
+    )
+}
+
 /// Ends one session.
 pub fn delete_session(conn: &Connection, token: &str) -> rusqlite::Result<()> {
     conn.execute(
@@ -93,6 +101,42 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("wrong", &hash));
         assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn expired_sessions_are_purged_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::storage::schema::open(&dir.path().join("s.db")).unwrap();
+        crate::directory::insert_user(
+            &conn,
+            &User {
+                id: "u".into(),
+                display_name: "U".into(),
+                email: "u@example.test".into(),
+                time_zone: "UTC".into(),
+                locale: "en".into(),
+                site_admin: false,
+                member: true,
+            },
+            None,
+        )
+        .unwrap();
+        create_session(&conn, "old", "u", 0).unwrap();
+        create_session(&conn, "new", "u", SESSION_TTL_MS).unwrap();
+        assert_eq!(
+            purge_expired_sessions(&conn, SESSION_TTL_MS + 1).unwrap(),
+            1
+        );
+        assert!(
+            session_user(&conn, "new", SESSION_TTL_MS + 1)
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            session_user(&conn, "old", SESSION_TTL_MS + 1)
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

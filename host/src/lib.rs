@@ -12,6 +12,7 @@ pub mod clock;
 pub mod demo;
 pub mod directory;
 pub mod issues;
+pub mod login_throttle;
 pub mod push;
 pub mod runtime;
 pub mod scheduler;

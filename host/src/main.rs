@@ -33,6 +33,10 @@ struct Args {
     /// The most memory one plugin call may use, in MiB.
     #[arg(long, default_value_t = 64)]
     call_memory_mib: usize,
+    /// How often an open push stream re-checks its session and permissions, in seconds
+    /// (a logged-out user or one who lost access stops receiving events within this time).
+    #[arg(long, default_value_t = 30.0)]
+    stream_recheck_secs: f64,
     /// Allow tests to move the clock (POST /api/v1/test/clock). Never on a real site.
     #[arg(long)]
     test_clock: bool,
@@ -60,6 +64,7 @@ async fn main() -> anyhow::Result<()> {
             ..SandboxLimits::default()
         },
         test_clock: args.test_clock,
+        stream_recheck: Duration::from_secs_f64(args.stream_recheck_secs.max(0.05)),
     };
     let host = Host::build(&settings)?;
     host.serve(settings.listen).await

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -102,10 +102,30 @@ pub fn replay(
     Ok(events)
 }
 
-/// The newest event id, so a new stream knows where "now" is.
-pub fn latest_id(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT coalesce(max(id), 0) FROM push_events", [], |row| {
-        row.get(0)
+/// The range of event ids: what a resuming client can still be given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdBounds {
+    /// The newest id ever given (even if pruned since); 0 before the first event.
+    pub latest: i64,
+    /// The oldest id still stored; `None` when none is.
+    pub oldest: Option<i64>,
+}
+
+/// The newest id ever given and the oldest still stored.
+pub fn id_bounds(conn: &Connection) -> rusqlite::Result<IdBounds> {
+    // AUTOINCREMENT keeps the newest id in sqlite_sequence even after pruning.
+    let latest: Option<i64> = conn
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'push_events'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let oldest: Option<i64> =
+        conn.query_row("SELECT min(id) FROM push_events", [], |row| row.get(0))?;
+    Ok(IdBounds {
+        latest: latest.unwrap_or(0),
+        oldest,
     })
 }
 

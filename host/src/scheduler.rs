@@ -23,10 +23,36 @@ pub async fn run_due(ctx: &ApiContext) -> Result<Option<u64>, ApiError> {
         .await?)
 }
 
+/// How often old push events and expired sessions are cleared away.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Clears away what only grows: push events past their retention (resuming clients get a
+/// `reset` instead) and expired sessions.
+pub async fn housekeeping(ctx: &ApiContext) -> Result<(usize, usize), ApiError> {
+    let now = ctx.clock.now_ms();
+    Ok(ctx
+        .db
+        .run(move |conn| {
+            Ok((
+                crate::push::prune(conn, now)?,
+                crate::auth::purge_expired_sessions(conn, now)?,
+            ))
+        })
+        .await?)
+}
+
 /// Loops for the life of the host: run what is due, sleep until the next due time, a
-/// wake-up, or [`MAX_SLEEP`].
+/// wake-up, or [`MAX_SLEEP`]; now and then, housekeeping.
 pub async fn run_forever(ctx: ApiContext) {
+    let mut last_housekeeping = tokio::time::Instant::now();
     loop {
+        if last_housekeeping.elapsed() >= HOUSEKEEPING_EVERY {
+            last_housekeeping = tokio::time::Instant::now();
+            match housekeeping(&ctx).await {
+                Ok((events, sessions)) => tracing::debug!(events, sessions, "housekeeping done"),
+                Err(err) => tracing::warn!(error = %err, "housekeeping failed; trying again later"),
+            }
+        }
         let sleep = match run_due(&ctx).await {
             Ok(Some(next)) => {
                 let wait = (next as i64 - ctx.clock.now_ms()).max(0) as u64;

@@ -24,6 +24,7 @@ fn settings(dir: &std::path::Path) -> HostSettings {
             ..SandboxLimits::default()
         },
         test_clock: true,
+        stream_recheck: Duration::from_secs(30),
     }
 }
 
@@ -110,4 +111,30 @@ async fn pl_7_a_client_request_id_is_kept_and_unauthenticated_calls_are_refused(
         body["error"],
         json!({ "code": "unauthenticated", "message": "log in first", "request_id": "trace-42" })
     );
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_refused_for_a_while_with_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).unwrap();
+    let attempt = |password: &str| {
+        Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({ "user": "bob", "password": password }).to_string(),
+            ))
+            .unwrap()
+    };
+    for _ in 0..helpdesk_host::login_throttle::PER_USER {
+        let (status, _, body) = send(&host, attempt("guess")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    }
+    let response = host.router.clone().oneshot(attempt("demo")).await.unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(response.headers().contains_key("retry-after"));
+    login(&host, "alice").await;
 }

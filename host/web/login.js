@@ -12,14 +12,19 @@
     document.body.classList.toggle('toolbar-light', storageGet(THEME_KEY) === 'light');
   }
 
-  // Only same-origin absolute paths are accepted ("/x"), never "//host" or "/\host".
+  // Only a path on this site is followed. The browser itself resolves `next`, so tricks
+  // such as "//host", "/\\host" or "/\t/host" (tabs and newlines are dropped from URLs)
+  // cannot lead elsewhere: whatever does not resolve to this origin goes to "/".
   function nextTarget() {
     var next = new URLSearchParams(window.location.search).get('next');
-    if (typeof next === 'string' && next.charAt(0) === '/' &&
-        next.charAt(1) !== '/' && next.charAt(1) !== '\\') {
-      return next;
+    if (typeof next !== 'string' || next.charAt(0) !== '/') return '/';
+    try {
+      var target = new URL(next, window.location.origin);
+      if (target.origin !== window.location.origin) return '/';
+      return target.pathname + target.search + target.hash;
+    } catch (e) {
+      return '/';
     }
-    return '/';
   }
 
   function showError(message) {

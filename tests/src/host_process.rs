@@ -60,7 +60,13 @@ impl HostProcess {
             .arg(data_dir)
             .arg("--cache-dir")
             .arg(shared_cache_dir())
-            .args(["--listen", "127.0.0.1:0", "--test-clock"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--test-clock",
+                "--stream-recheck-secs",
+                "0.2",
+            ])
             .args(extra)
             .env("RUST_LOG", "info")
             .stdout(Stdio::piped())

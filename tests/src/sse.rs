@@ -72,6 +72,18 @@ impl EventStream {
         }
     }
 
+    /// Whether the server ends the stream within `wait` (events before the end are skipped).
+    pub async fn ends_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.bytes.next()).await {
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_)) | None) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// The next event of `kind`, skipping others.
     pub async fn next_of_kind(&mut self, kind: &str) -> ReceivedEvent {
         loop {

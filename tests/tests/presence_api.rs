@@ -1,6 +1,8 @@
 //! Presence end to end: the host binary with the real plugin component, over HTTP and the
 //! push stream (SPEC PR-1 … PR-6, PL-3, PL-7).
 
+use std::time::Duration;
+
 use helpdesk_e2e::{ApiClient, EventStream, HostProcess};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -514,5 +516,64 @@ async fn pr_1_an_online_agent_whose_role_is_removed_goes_offline_at_once() {
         presence["viewer"],
         json!({ "is_agent": true, "online": false, "until": null }),
         "a new agent role starts offline"
+    );
+}
+
+#[tokio::test]
+async fn pl_7_a_stream_ends_when_its_session_or_access_ends() {
+    let dir = data_dir();
+    let host = HostProcess::start(dir.path());
+    let paula = ApiClient::login(&host.base_url, "paula").await;
+    let alice = ApiClient::login(&host.base_url, "alice").await;
+    let sam = ApiClient::login(&host.base_url, "sam").await;
+    let mut paula_stream =
+        EventStream::open(&paula.client, &host.base_url, &["presence:SUP"], None).await;
+    let mut alice_stream =
+        EventStream::open(&alice.client, &host.base_url, &["presence:SUP"], None).await;
+    assert!(
+        !paula_stream.ends_within(Duration::from_millis(600)).await,
+        "open while allowed"
+    );
+
+    sam.put(
+        "/api/v1/directory/projects/SUP/roles/paula",
+        json!({ "roles": [] }),
+    )
+    .await;
+    assert!(
+        paula_stream.ends_within(Duration::from_secs(5)).await,
+        "no more agent presence for paula"
+    );
+
+    alice.post("/api/v1/auth/logout", json!({})).await;
+    assert!(
+        alice_stream.ends_within(Duration::from_secs(5)).await,
+        "logging out ends the stream"
+    );
+}
+
+#[tokio::test]
+async fn pl_7_a_client_resuming_from_an_unknown_id_is_told_to_reload() {
+    let dir = data_dir();
+    let host = HostProcess::start(dir.path());
+    let bob = ApiClient::login(&host.base_url, "bob").await;
+    let mut stream = EventStream::open(
+        &bob.client,
+        &host.base_url,
+        &["presence:SUP"],
+        Some(999_999),
+    )
+    .await;
+    let reset = stream.next_event().await.expect("a reset event");
+    assert_eq!(reset.kind, "reset");
+    assert_eq!(reset.data["reason"], "unknown-event-id");
+    // The stream goes on from now.
+    ApiClient::login(&host.base_url, "alice")
+        .await
+        .post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
+    assert_eq!(
+        stream.next_of_kind("presence-changed").await.data["user"],
+        "alice"
     );
 }

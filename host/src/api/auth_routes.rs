@@ -9,9 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiContext;
 use super::error::{ApiError, ApiJson};
-use super::session::token_of;
+use super::session::{ClientAddress, token_of};
+use std::time::Instant;
+
 use crate::auth::{self, SESSION_COOKIE};
 use crate::directory::{self, User};
+use crate::login_throttle::ThrottleKey;
 
 /// The auth routes.
 pub fn router() -> Router<ApiContext> {
@@ -40,10 +43,18 @@ pub struct LoginResponse {
 
 async fn login(
     State(ctx): State<ApiContext>,
+    ClientAddress(address): ClientAddress,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let refused = || ApiError::BadCredentials("wrong user or password".into());
     let user_id = request.user.trim().to_string();
+    let mut keys = vec![ThrottleKey::User(user_id.clone())];
+    if let Some(address) = address {
+        keys.push(ThrottleKey::Address(address));
+    }
+    if let Err(wait) = ctx.login_throttle.check(&keys, Instant::now()) {
+        return Err(ApiError::RateLimited(wait.as_secs().max(1)));
+    }
     let lookup = user_id.clone();
     let hash = ctx
         .db
@@ -52,13 +63,23 @@ async fn login(
     // Verify even without a hash, so timing does not tell whether the user exists.
     let hash_to_check = hash.clone().unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = request.password;
-    let verified =
-        tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash_to_check))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?;
+    let permit = ctx
+        .password_checks
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let verified = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        auth::verify_password(&password, &hash_to_check)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
     if !(verified && hash.is_some()) {
+        ctx.login_throttle.record_failure(&keys, Instant::now());
         return Err(refused());
     }
+    ctx.login_throttle.record_success(&user_id);
     let token = auth::new_token();
     let now = ctx.clock.now_ms();
     let session_token = token.clone();

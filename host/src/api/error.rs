@@ -47,6 +47,9 @@ pub enum ApiError {
     /// Storage or another capability failed; nothing changed, try again later (503 `unavailable`).
     #[error("{0}")]
     Unavailable(String),
+    /// Too many failed logins; try again after this many seconds (429 `rate_limited`).
+    #[error("too many failed logins; try again in {0} seconds")]
+    RateLimited(u64),
     /// The plugin ran out of time; the call was rolled back (503 `plugin_timeout`).
     #[error("the request took too long and was stopped; nothing was changed")]
     PluginTimeout,
@@ -70,6 +73,7 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::LimitExceeded(_) => (StatusCode::UNPROCESSABLE_ENTITY, "limit_exceeded"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::PluginTimeout => (StatusCode::SERVICE_UNAVAILABLE, "plugin_timeout"),
             ApiError::PluginFault => (StatusCode::INTERNAL_SERVER_ERROR, "plugin_fault"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -85,7 +89,13 @@ impl IntoResponse for ApiError {
             tracing::error!(request_id, error = format!("{err:#}"), "internal error");
         }
         let body = json!({ "error": { "code": code, "message": self.to_string(), "request_id": request_id } });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::RateLimited(seconds) = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

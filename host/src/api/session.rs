@@ -10,16 +10,19 @@ use crate::directory::User;
 
 /// The session token a request carries, if any: `Authorization: Bearer …` first, then the cookie.
 pub fn token_of(parts: &Parts) -> Option<String> {
-    if let Some(bearer) = parts
-        .headers
+    token_in(&parts.headers)
+}
+
+/// The session token in these headers, if any (see [`token_of`]).
+pub fn token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+    if let Some(bearer) = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
         return Some(bearer.trim().to_string());
     }
-    parts
-        .headers
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -88,5 +91,20 @@ pub fn require_site_admin(user: &User) -> Result<(), ApiError> {
         Err(ApiError::AccessDenied(
             "only site admins change the directory".into(),
         ))
+    }
+}
+
+/// The client's IP address, when the server knows it (not in in-process tests).
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(ClientAddress(address))
     }
 }

@@ -1,7 +1,9 @@
 //! The push stream (SPEC PL-7, TC-9): Server-Sent Events on the topics a client asks for
 //! and the plugin allows, resumable from the last event id.
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -10,11 +12,12 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use futures::{Stream, StreamExt, stream};
-use tokio_stream::wrappers::BroadcastStream;
+use tokio::sync::broadcast;
 
 use super::ApiContext;
 use super::error::{ApiError, current_request_id};
-use super::session::MaybeUser;
+use super::session::{MaybeUser, token_in};
+use crate::auth;
 use crate::push::{self, PushEvent};
 use crate::runtime::plugin::call_context;
 
@@ -83,9 +86,92 @@ async fn open_stream(
         })
         .transpose()?;
     let resume_from = header_last_id.or(query_last_id);
+    let actor = user.map(|u| u.id);
+    authorize(&ctx, actor.as_deref(), &topics).await?;
 
-    for topic in &topics {
-        let call = call_context(user.as_ref().map(|u| u.id.as_str()), None);
+    // Subscribe before reading the backlog, so nothing committed in between is missed;
+    // duplicates are dropped by id.
+    let live = ctx.hub.subscribe();
+    let replay_topics = topics.clone();
+    let (backlog, bounds) = ctx
+        .db
+        .run(move |conn| {
+            let bounds = push::id_bounds(conn)?;
+            let backlog = match resume_from {
+                Some(after) => push::replay(conn, &replay_topics, after, MAX_REPLAY)?,
+                None => Vec::new(),
+            };
+            Ok((backlog, bounds))
+        })
+        .await?;
+    let mut pending = VecDeque::new();
+    // `ready` carries the newest id, so a client that drops before its first event
+    // resumes from here instead of starting over.
+    pending.push_back(
+        Event::default()
+            .id(bounds.latest.to_string())
+            .event("ready")
+            .data(format!("{{\"last_event_id\":{}}}", bounds.latest)),
+    );
+    let last_sent = match resume_from {
+        None => bounds.latest,
+        Some(after) => match resume_gap(after, &bounds, backlog.len()) {
+            None => {
+                pending.extend(backlog.iter().map(sse_event));
+                backlog.last().map_or(after, |e| e.id)
+            }
+            Some(reason) => {
+                // The client missed events that cannot be replayed: it must reload.
+                pending.push_back(
+                    Event::default()
+                        .id(bounds.latest.to_string())
+                        .event("reset")
+                        .data(format!("{{\"reason\":\"{reason}\"}}")),
+                );
+                bounds.latest
+            }
+        },
+    };
+    let token = token_in(&headers);
+    let state = LiveStream {
+        recheck: tokio::time::interval_at(
+            tokio::time::Instant::now() + ctx.stream_recheck,
+            ctx.stream_recheck,
+        ),
+        shutdown: ctx.shutdown.clone(),
+        ctx,
+        token,
+        actor,
+        topics,
+        live,
+        last_sent,
+        pending,
+    };
+    let events = stream::unfold(state, LiveStream::next).map(Ok);
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// Why a resuming client cannot be given what it missed, if it cannot.
+fn resume_gap(after: i64, bounds: &push::IdBounds, replayed: usize) -> Option<&'static str> {
+    if after > bounds.latest {
+        Some("unknown-event-id")
+    } else if after < bounds.latest && bounds.oldest.is_none_or(|oldest| after + 1 < oldest) {
+        Some("events-expired")
+    } else if replayed >= MAX_REPLAY as usize {
+        Some("too-many-missed-events")
+    } else {
+        None
+    }
+}
+
+/// Fails unless `actor` may receive every topic (the plugin decides).
+async fn authorize(
+    ctx: &ApiContext,
+    actor: Option<&str>,
+    topics: &[String],
+) -> Result<(), ApiError> {
+    for topic in topics {
+        let call = call_context(actor, None);
         let topic = topic.clone();
         ctx.plugin
             .call(&ctx.db, current_request_id(), move |plugin, store| {
@@ -95,50 +181,75 @@ async fn open_stream(
             })
             .await?;
     }
+    Ok(())
+}
 
-    // Subscribe before reading the backlog, so nothing committed in between is missed;
-    // duplicates are dropped by id below.
-    let live = ctx.hub.subscribe();
-    let replay_topics = topics.clone();
-    let (backlog, latest) = ctx
-        .db
-        .run(move |conn| {
-            let latest = push::latest_id(conn)?;
-            let backlog = match resume_from {
-                Some(after) => push::replay(conn, &replay_topics, after, MAX_REPLAY)?,
-                None => Vec::new(),
-            };
-            Ok((backlog, latest))
-        })
-        .await?;
-    // A fresh client starts from now (it reads the current state itself); a resuming one
-    // from the last event it was sent.
-    let mut last_sent = match resume_from {
-        Some(after) => backlog.last().map_or(after, |e| e.id),
-        None => latest,
-    };
-    let ready = Event::default()
-        .event("ready")
-        .data(format!("{{\"last_event_id\":{latest}}}"));
-    let replayed = stream::iter(backlog.iter().map(sse_event).collect::<Vec<_>>());
-    let live = BroadcastStream::new(live)
-        // A client that fell too far behind loses its stream; it reconnects with its
-        // last id and replays from storage.
-        .take_while(|item| std::future::ready(item.is_ok()))
-        .filter_map(move |item| {
-            let event = item
-                .ok()
-                .filter(|e| e.id > last_sent && topics.contains(&e.topic));
-            if let Some(e) = &event {
-                last_sent = e.id;
+/// An open stream after its first events: live events until the client goes, the
+/// session ends, a permission is lost, the client falls too far behind or the host stops.
+struct LiveStream {
+    ctx: ApiContext,
+    token: Option<String>,
+    actor: Option<String>,
+    topics: Vec<String>,
+    live: broadcast::Receiver<Arc<PushEvent>>,
+    last_sent: i64,
+    pending: VecDeque<Event>,
+    recheck: tokio::time::Interval,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+impl LiveStream {
+    async fn next(mut self) -> Option<(Event, LiveStream)> {
+        if let Some(event) = self.pending.pop_front() {
+            return Some((event, self));
+        }
+        loop {
+            tokio::select! {
+                _ = self.shutdown.changed() => return None,
+                _ = self.recheck.tick() => {
+                    if !self.still_allowed().await {
+                        return None;
+                    }
+                }
+                received = self.live.recv() => match received {
+                    Ok(event) if event.id > self.last_sent && self.topics.contains(&event.topic) => {
+                        self.last_sent = event.id;
+                        return Some((sse_event(&event), self));
+                    }
+                    Ok(_) => {}
+                    // A client that fell too far behind loses its stream; it reconnects
+                    // with its last id and replays from storage.
+                    Err(_) => return None,
+                },
             }
-            std::future::ready(event.map(|e| sse_event(&e)))
-        });
-    let events = stream::once(std::future::ready(ready))
-        .chain(replayed)
-        .chain(live)
-        .map(Ok);
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+        }
+    }
+
+    /// The session is still live, for the same user, who may still receive every topic.
+    async fn still_allowed(&self) -> bool {
+        let user = match &self.token {
+            None => None,
+            Some(token) => {
+                let token = token.clone();
+                let now = self.ctx.clock.now_ms();
+                match self
+                    .ctx
+                    .db
+                    .run(move |conn| auth::session_user(conn, &token, now))
+                    .await
+                {
+                    Ok(Some(user)) => Some(user.id),
+                    _ => return false,
+                }
+            }
+        };
+        if self.actor.is_some() && user != self.actor {
+            return false;
+        }
+        authorize(&self.ctx, self.actor.as_deref(), &self.topics)
+            .await
+            .is_ok()
+    }
 }
 
 #[cfg(test)]

@@ -64,6 +64,12 @@ export function openStream() {
     }, delay);
   });
 
+  // The server could not replay what this page missed (too much, or too old): reload.
+  es.addEventListener('reset', function () {
+    if (es !== state.stream) return;
+    refresh();
+  });
+
   es.addEventListener('presence-changed', function (ev) {
     if (es !== state.stream) return;
     var d = parseData(ev);
