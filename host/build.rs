@@ -11,8 +11,7 @@ const WASM_TARGET: &str = "wasm32-wasip2";
 const PROFILE: &str = "plugin";
 
 fn main() {
-    let manifest_dir =
-        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let workspace = manifest_dir
         .parent()
         .expect("the host crate sits in the workspace")
@@ -26,10 +25,7 @@ fn main() {
         "Cargo.lock",
         "Cargo.toml",
     ] {
-        println!(
-            "cargo:rerun-if-changed={}",
-            workspace.join(watched).display()
-        );
+        println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
 
     let target_dir = workspace.join("target").join("plugin-build");
@@ -62,21 +58,11 @@ fn main() {
         );
     }
     let out = target_dir.join(WASM_TARGET).join(PROFILE);
-    export_path(
-        "HELPDESK_PLUGIN_WASM",
-        &out.join("helpdesk_chat_plugin.wasm"),
-    );
-    export_path(
-        "HELPDESK_PROBE_WASM",
-        &out.join("helpdesk_sandbox_probe.wasm"),
-    );
+    export_path("HELPDESK_PLUGIN_WASM", &out.join("helpdesk_chat_plugin.wasm"));
+    export_path("HELPDESK_PROBE_WASM", &out.join("helpdesk_sandbox_probe.wasm"));
 }
 
 fn export_path(name: &str, path: &Path) {
-    assert!(
-        path.exists(),
-        "the build did not produce {}",
-        path.display()
-    );
+    assert!(path.exists(), "the build did not produce {}", path.display());
     println!("cargo:rustc-env={name}={}", path.display());
 }

@@ -44,11 +44,7 @@ fn setup() -> Bench {
         "compile the component (no cache):          {:>10.1} ms",
         started.elapsed().as_secs_f64() * 1e3
     );
-    Bench {
-        db,
-        plugin,
-        _dir: dir,
-    }
+    Bench { db, plugin, _dir: dir }
 }
 
 /// One presence change: online for alice, then offline, alternating by `i`.
@@ -59,11 +55,9 @@ async fn toggle(bench: &Bench, i: usize) {
         .plugin
         .call(&bench.db, String::new(), move |p, store| {
             if online {
-                p.helpdesk_chat_presence()
-                    .call_go_online(store, &ctx, false, None)
+                p.helpdesk_chat_presence().call_go_online(store, &ctx, false, None)
             } else {
-                p.helpdesk_chat_presence()
-                    .call_go_offline(store, &ctx, false)
+                p.helpdesk_chat_presence().call_go_offline(store, &ctx, false)
             }
         })
         .await
@@ -75,8 +69,7 @@ async fn read(bench: &Bench) {
     bench
         .plugin
         .call(&bench.db, String::new(), move |p, store| {
-            p.helpdesk_chat_presence()
-                .call_project_presence(store, &ctx)
+            p.helpdesk_chat_presence().call_project_presence(store, &ctx)
         })
         .await
         .unwrap();

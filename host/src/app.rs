@@ -56,16 +56,11 @@ impl Host {
     /// Opens storage (loading the site file on first start), loads the plugin and builds
     /// the router.
     pub fn build(settings: &HostSettings) -> anyhow::Result<Host> {
-        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!(
-                "creating the data directory {}",
-                settings.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
         let db_path = settings.data_dir.join("helpdesk.db");
         let site_text = match &settings.seed {
-            Some(path) => std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?,
+            Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
             None => demo::BUILT_IN.to_string(),
         };
         let site = demo::SiteFile::parse(&site_text)?;
@@ -81,16 +76,15 @@ impl Host {
         let db = Database::open(&db_path, hub.clone())?;
         let sandbox = Arc::new(Sandbox::new(settings.limits.clone(), clock.clone())?);
         let wasm = match &settings.plugin {
-            Some(path) => std::fs::read(path)
-                .with_context(|| format!("reading the plugin {}", path.display()))?,
+            Some(path) => std::fs::read(path).with_context(|| format!("reading the plugin {}", path.display()))?,
             None => BUILT_IN_PLUGIN.to_vec(),
         };
         let cache_dir = settings
             .cache_dir
             .clone()
             .unwrap_or_else(|| settings.data_dir.join("cache"));
-        let plugin = ChatPluginRuntime::load(sandbox, &wasm, Some(&cache_dir))
-            .context("loading the plugin component")?;
+        let plugin =
+            ChatPluginRuntime::load(sandbox, &wasm, Some(&cache_dir)).context("loading the plugin component")?;
         let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);
         let ctx = ApiContext {
             db,
@@ -112,11 +106,7 @@ impl Host {
             .with_state(ctx.clone())
             .layer(TraceLayer::new_for_http())
             .layer(axum::middleware::from_fn(api::request_id));
-        Ok(Host {
-            ctx,
-            router,
-            shutdown,
-        })
+        Ok(Host { ctx, router, shutdown })
     }
 
     /// Serves until Ctrl-C; prints the URL to open once listening.
@@ -129,9 +119,7 @@ impl Host {
         // Tests read this line to learn the port.
         println!("helpdesk host listening on http://{address}/");
         // The client address feeds the login throttle.
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, service)
             .with_graceful_shutdown(async move {
                 let _ = tokio::signal::ctrl_c().await;

@@ -28,11 +28,7 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 
 /// Checks a password against a stored hash; a malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// A new random session token (what the client holds).
@@ -49,12 +45,7 @@ fn token_hash(token: &str) -> String {
 }
 
 /// Stores a new session for `user`.
-pub fn create_session(
-    conn: &Connection,
-    token: &str,
-    user: &str,
-    now_ms: i64,
-) -> rusqlite::Result<()> {
+pub fn create_session(conn: &Connection, token: &str, user: &str, now_ms: i64) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO sessions (token_hash, user_id, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4)",
         params![token_hash(token), user, now_ms, now_ms + SESSION_TTL_MS],
@@ -76,18 +67,12 @@ pub fn session_user(conn: &Connection, token: &str, now_ms: i64) -> rusqlite::Re
 
 /// Forgets sessions that have expired; returns how many.
 pub fn purge_expired_sessions(conn: &Connection, now_ms: i64) -> rusqlite::Result<usize> {
-    conn.execute(
-        "DELETE FROM sessions WHERE expires_ms <= ?1",
-        params![now_ms],
-    )
+    conn.execute("DELETE FROM sessions WHERE expires_ms <= ?1", params![now_ms])
 }
 
 /// Ends one session.
 pub fn delete_session(conn: &Connection, token: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "DELETE FROM sessions WHERE token_hash = ?1",
-        params![token_hash(token)],
-    )?;
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", params![token_hash(token)])?;
     Ok(())
 }
 
@@ -123,20 +108,9 @@ mod tests {
         .unwrap();
         create_session(&conn, "old", "u", 0).unwrap();
         create_session(&conn, "new", "u", SESSION_TTL_MS).unwrap();
-        assert_eq!(
-            purge_expired_sessions(&conn, SESSION_TTL_MS + 1).unwrap(),
-            1
-        );
-        assert!(
-            session_user(&conn, "new", SESSION_TTL_MS + 1)
-                .unwrap()
-                .is_some()
-        );
-        assert!(
-            session_user(&conn, "old", SESSION_TTL_MS + 1)
-                .unwrap()
-                .is_none()
-        );
+        assert_eq!(purge_expired_sessions(&conn, SESSION_TTL_MS + 1).unwrap(), 1);
+        assert!(session_user(&conn, "new", SESSION_TTL_MS + 1).unwrap().is_some());
+        assert!(session_user(&conn, "old", SESSION_TTL_MS + 1).unwrap().is_none());
     }
 
     #[test]

@@ -128,12 +128,7 @@ impl SiteFile {
             .projects
             .iter()
             .flat_map(|p| p.agents.iter().chain(&p.admins))
-            .chain(
-                site.groups
-                    .iter()
-                    .chain(&site.companies)
-                    .flat_map(|g| &g.members),
-            )
+            .chain(site.groups.iter().chain(&site.companies).flat_map(|g| &g.members))
             .chain(site.issues.iter().filter_map(|i| i.reporter.as_ref()));
         for user in referenced {
             if !users.contains(user.as_str()) {
@@ -156,9 +151,7 @@ impl SiteFile {
 /// Passwords are hashed here, before the transaction, so hashing never holds the database.
 pub fn load_once(conn: &mut Connection, site: &SiteFile) -> anyhow::Result<bool> {
     let seeded: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |row| {
-            row.get(0)
-        })
+        .query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |row| row.get(0))
         .optional()?;
     if seeded.is_some() {
         return Ok(false);
@@ -166,12 +159,7 @@ pub fn load_once(conn: &mut Connection, site: &SiteFile) -> anyhow::Result<bool>
     let hashes: Vec<Option<String>> = site
         .users
         .iter()
-        .map(|u| {
-            u.password
-                .as_deref()
-                .map(crate::auth::hash_password)
-                .transpose()
-        })
+        .map(|u| u.password.as_deref().map(crate::auth::hash_password).transpose())
         .collect::<anyhow::Result<_>>()?;
     let tx = conn.transaction()?;
     for (entry, hash) in site.users.iter().zip(&hashes) {
@@ -208,30 +196,13 @@ pub fn load_once(conn: &mut Connection, site: &SiteFile) -> anyhow::Result<bool>
         }
     }
     for group in &site.groups {
-        directory::insert_named_with_members(
-            &tx,
-            NamedKind::Group,
-            &group.id,
-            &group.name,
-            &group.members,
-        )?;
+        directory::insert_named_with_members(&tx, NamedKind::Group, &group.id, &group.name, &group.members)?;
     }
     for company in &site.companies {
-        directory::insert_named_with_members(
-            &tx,
-            NamedKind::Company,
-            &company.id,
-            &company.name,
-            &company.members,
-        )?;
+        directory::insert_named_with_members(&tx, NamedKind::Company, &company.id, &company.name, &company.members)?;
     }
     for issue in &site.issues {
-        crate::issues::create_issue(
-            &tx,
-            &issue.project,
-            &issue.summary,
-            issue.reporter.as_deref(),
-        )?;
+        crate::issues::create_issue(&tx, &issue.project, &issue.summary, issue.reporter.as_deref())?;
     }
     tx.execute("INSERT INTO meta (key, value) VALUES ('seeded', 'yes')", [])?;
     tx.commit()?;
@@ -257,9 +228,7 @@ mod tests {
 
     #[test]
     fn pl_3_a_site_file_with_a_dangling_reference_is_refused() {
-        let err =
-            SiteFile::parse("[[projects]]\nkey = \"XY\"\nname = \"X\"\nagents = [\"ghost\"]\n")
-                .unwrap_err();
+        let err = SiteFile::parse("[[projects]]\nkey = \"XY\"\nname = \"X\"\nagents = [\"ghost\"]\n").unwrap_err();
         assert!(err.to_string().contains("ghost"), "{err}");
     }
 }

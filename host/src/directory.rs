@@ -85,8 +85,7 @@ pub fn get_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
 
 /// Every user, ordered by id.
 pub fn list_users(conn: &Connection) -> rusqlite::Result<Vec<User>> {
-    let mut statement =
-        conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
+    let mut statement = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
     statement.query_map([], user_from_row)?.collect()
 }
 
@@ -100,11 +99,7 @@ pub fn password_hash(conn: &Connection, id: &str) -> rusqlite::Result<Option<Str
 }
 
 /// Adds a user; `false` when the id is taken.
-pub fn insert_user(
-    conn: &Connection,
-    user: &User,
-    password_hash: Option<&str>,
-) -> rusqlite::Result<bool> {
+pub fn insert_user(conn: &Connection, user: &User, password_hash: Option<&str>) -> rusqlite::Result<bool> {
     let inserted = conn.execute(
         "INSERT INTO users (id, display_name, email, time_zone, locale, site_admin, member, password_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
@@ -156,43 +151,26 @@ pub fn insert_project(conn: &Connection, project: &Project) -> rusqlite::Result<
 }
 
 /// Does `user` hold `role` in `project`?
-pub fn has_role(
-    conn: &Connection,
-    user: &str,
-    project: &str,
-    role: Role,
-) -> rusqlite::Result<bool> {
-    conn.prepare_cached(
-        "SELECT 1 FROM project_roles WHERE user_id = ?1 AND project = ?2 AND role = ?3",
-    )?
-    .query_row(params![user, project, role.as_str()], |_| Ok(()))
-    .optional()
-    .map(|found| found.is_some())
+pub fn has_role(conn: &Connection, user: &str, project: &str, role: Role) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM project_roles WHERE user_id = ?1 AND project = ?2 AND role = ?3")?
+        .query_row(params![user, project, role.as_str()], |_| Ok(()))
+        .optional()
+        .map(|found| found.is_some())
 }
 
 /// The users holding `role` in `project`, ordered by id.
-pub fn project_members(
-    conn: &Connection,
-    project: &str,
-    role: Role,
-) -> rusqlite::Result<Vec<String>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT user_id FROM project_roles WHERE project = ?1 AND role = ?2 ORDER BY user_id",
-    )?;
+pub fn project_members(conn: &Connection, project: &str, role: Role) -> rusqlite::Result<Vec<String>> {
+    let mut statement =
+        conn.prepare_cached("SELECT user_id FROM project_roles WHERE project = ?1 AND role = ?2 ORDER BY user_id")?;
     statement
         .query_map(params![project, role.as_str()], |row| row.get(0))?
         .collect()
 }
 
 /// The projects where `user` holds `role`, ordered by key.
-pub fn projects_with_role(
-    conn: &Connection,
-    user: &str,
-    role: Role,
-) -> rusqlite::Result<Vec<String>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT project FROM project_roles WHERE user_id = ?1 AND role = ?2 ORDER BY project",
-    )?;
+pub fn projects_with_role(conn: &Connection, user: &str, role: Role) -> rusqlite::Result<Vec<String>> {
+    let mut statement =
+        conn.prepare_cached("SELECT project FROM project_roles WHERE user_id = ?1 AND role = ?2 ORDER BY project")?;
     statement
         .query_map(params![user, role.as_str()], |row| row.get(0))?
         .collect()
@@ -200,9 +178,8 @@ pub fn projects_with_role(
 
 /// The roles `user` holds in each project, ordered by project key.
 pub fn roles_of(conn: &Connection, user: &str) -> rusqlite::Result<Vec<(String, Role)>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT project, role FROM project_roles WHERE user_id = ?1 ORDER BY project, role",
-    )?;
+    let mut statement =
+        conn.prepare_cached("SELECT project, role FROM project_roles WHERE user_id = ?1 ORDER BY project, role")?;
     let rows = statement.query_map(params![user], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
     })?;
@@ -217,12 +194,7 @@ pub fn roles_of(conn: &Connection, user: &str) -> rusqlite::Result<Vec<(String, 
 }
 
 /// Sets exactly which roles `user` holds in `project`.
-pub fn set_roles(
-    conn: &Connection,
-    project: &str,
-    user: &str,
-    roles: &[Role],
-) -> rusqlite::Result<()> {
+pub fn set_roles(conn: &Connection, project: &str, user: &str, roles: &[Role]) -> rusqlite::Result<()> {
     conn.execute(
         "DELETE FROM project_roles WHERE project = ?1 AND user_id = ?2",
         params![project, user],
@@ -237,11 +209,7 @@ pub fn set_roles(
 }
 
 /// A named entity (group or company) by id.
-fn get_named(
-    conn: &Connection,
-    table: &str,
-    id: &str,
-) -> rusqlite::Result<Option<(String, String)>> {
+fn get_named(conn: &Connection, table: &str, id: &str) -> rusqlite::Result<Option<(String, String)>> {
     conn.prepare_cached(&format!("SELECT id, name FROM {table} WHERE id = ?1"))?
         .query_row(params![id], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()
@@ -249,9 +217,7 @@ fn get_named(
 
 fn column_list(conn: &Connection, sql: &str, key: &str) -> rusqlite::Result<Vec<String>> {
     let mut statement = conn.prepare_cached(sql)?;
-    statement
-        .query_map(params![key], |row| row.get(0))?
-        .collect()
+    statement.query_map(params![key], |row| row.get(0))?.collect()
 }
 
 /// The group with this id: `(id, name)`.
@@ -353,8 +319,7 @@ pub fn list_named(conn: &Connection, kind: NamedKind) -> rusqlite::Result<Vec<Na
         NamedKind::Group => ("groups", group_members),
         NamedKind::Company => ("companies", company_members),
     };
-    let mut statement =
-        conn.prepare_cached(&format!("SELECT id, name FROM {table} ORDER BY id"))?;
+    let mut statement = conn.prepare_cached(&format!("SELECT id, name FROM {table} ORDER BY id"))?;
     let rows: Vec<(String, String)> = statement
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;

@@ -83,9 +83,7 @@ pub fn create_issue(
         )));
     }
     if crate::directory::get_project(conn, project)?.is_none() {
-        return Err(IssueError::NotFound(format!(
-            "project {project} does not exist"
-        )));
+        return Err(IssueError::NotFound(format!("project {project} does not exist")));
     }
     let number: i64 = conn.query_row(
         "SELECT coalesce(max(number), 0) + 1 FROM issues WHERE project = ?1",
@@ -122,9 +120,7 @@ pub fn append_history(
         )));
     }
     if get_issue(conn, issue)?.is_none() {
-        return Err(IssueError::NotFound(format!(
-            "issue {issue} does not exist"
-        )));
+        return Err(IssueError::NotFound(format!("issue {issue} does not exist")));
     }
     conn.execute(
         "INSERT INTO issue_history (issue_key, author, kind, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -143,9 +139,7 @@ pub fn history(
     kind: Option<&str>,
 ) -> Result<Vec<HistoryEntry>, IssueError> {
     if get_issue(conn, issue)?.is_none() {
-        return Err(IssueError::NotFound(format!(
-            "issue {issue} does not exist"
-        )));
+        return Err(IssueError::NotFound(format!("issue {issue} does not exist")));
     }
     let mut statement = conn.prepare_cached(
         "SELECT id, author, kind, body, created_ms FROM issue_history

@@ -42,10 +42,7 @@ pub struct LoginThrottle {
 impl LoginThrottle {
     /// `Err(wait)` when any key is over its limit: how long until an attempt is allowed.
     pub fn check(&self, keys: &[ThrottleKey], now: Instant) -> Result<(), Duration> {
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut wait = Duration::ZERO;
         for key in keys {
             if let Some(times) = failures.get_mut(key) {
@@ -62,10 +59,7 @@ impl LoginThrottle {
 
     /// Counts a failed attempt against every key.
     pub fn record_failure(&self, keys: &[ThrottleKey], now: Instant) {
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if failures.len() >= MAX_KEYS {
             failures.retain(|_, times| {
                 forget_old(times, now);
@@ -95,19 +89,13 @@ impl LoginThrottle {
 
     /// A successful login clears the user's count (not the address's).
     pub fn record_success(&self, user: &str) {
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         failures.remove(&ThrottleKey::User(user.to_string()));
     }
 }
 
 fn forget_old(times: &mut VecDeque<Instant>, now: Instant) {
-    while times
-        .front()
-        .is_some_and(|t| now.duration_since(*t) >= WINDOW)
-    {
+    while times.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
         times.pop_front();
     }
 }
@@ -132,9 +120,7 @@ mod tests {
             "allowed again after the window"
         );
         assert!(
-            throttle
-                .check(&[ThrottleKey::User("bob".into())], start)
-                .is_ok(),
+            throttle.check(&[ThrottleKey::User("bob".into())], start).is_ok(),
             "others are not affected"
         );
     }
@@ -148,11 +134,7 @@ mod tests {
             throttle.record_failure(&[ThrottleKey::User("alice".into()), address.clone()], now);
         }
         throttle.record_success("alice");
-        assert!(
-            throttle
-                .check(&[ThrottleKey::User("alice".into())], now)
-                .is_ok()
-        );
+        assert!(throttle.check(&[ThrottleKey::User("alice".into())], now).is_ok());
         assert!(throttle.check(&[address], now).is_err());
     }
 }

@@ -54,17 +54,9 @@ impl PushHub {
 }
 
 /// Stores an event inside the current transaction and returns it with its id.
-pub fn record(
-    conn: &Connection,
-    topic: &str,
-    kind: &str,
-    payload: &str,
-    now_ms: i64,
-) -> rusqlite::Result<PushEvent> {
-    conn.prepare_cached(
-        "INSERT INTO push_events (topic, kind, payload, created_ms) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![topic, kind, payload, now_ms])?;
+pub fn record(conn: &Connection, topic: &str, kind: &str, payload: &str, now_ms: i64) -> rusqlite::Result<PushEvent> {
+    conn.prepare_cached("INSERT INTO push_events (topic, kind, payload, created_ms) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![topic, kind, payload, now_ms])?;
     Ok(PushEvent {
         id: conn.last_insert_rowid(),
         topic: topic.into(),
@@ -74,12 +66,7 @@ pub fn record(
 }
 
 /// Events after `after_id` on any of `topics`, oldest first, at most `limit`.
-pub fn replay(
-    conn: &Connection,
-    topics: &[String],
-    after_id: i64,
-    limit: u32,
-) -> rusqlite::Result<Vec<PushEvent>> {
+pub fn replay(conn: &Connection, topics: &[String], after_id: i64, limit: u32) -> rusqlite::Result<Vec<PushEvent>> {
     let mut events = Vec::new();
     let mut statement = conn.prepare_cached(
         "SELECT id, topic, kind, payload FROM push_events WHERE topic = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
@@ -121,8 +108,7 @@ pub fn id_bounds(conn: &Connection) -> rusqlite::Result<IdBounds> {
             |row| row.get(0),
         )
         .optional()?;
-    let oldest: Option<i64> =
-        conn.query_row("SELECT min(id) FROM push_events", [], |row| row.get(0))?;
+    let oldest: Option<i64> = conn.query_row("SELECT min(id) FROM push_events", [], |row| row.get(0))?;
     Ok(IdBounds {
         latest: latest.unwrap_or(0),
         oldest,

@@ -96,10 +96,7 @@ pub struct BatchStats {
 impl BatchStats {
     /// `(batches, jobs)` so far.
     pub fn snapshot(&self) -> (u64, u64) {
-        (
-            self.batches.load(Ordering::Relaxed),
-            self.jobs.load(Ordering::Relaxed),
-        )
+        (self.batches.load(Ordering::Relaxed), self.jobs.load(Ordering::Relaxed))
     }
 }
 
@@ -160,9 +157,7 @@ impl Database {
         self.jobs
             .send(job)
             .map_err(|_| E::from(StorageFailure::WorkerStopped))?;
-        answer
-            .await
-            .map_err(|_| E::from(StorageFailure::WorkerStopped))?
+        answer.await.map_err(|_| E::from(StorageFailure::WorkerStopped))?
     }
 
     /// Runs a read or write of the host's own tables as one job.
@@ -187,10 +182,7 @@ mod tests {
         (db, dir)
     }
 
-    fn write(
-        db: &Database,
-        key: &'static str,
-    ) -> impl std::future::Future<Output = Result<(), StorageFailure>> {
+    fn write(db: &Database, key: &'static str) -> impl std::future::Future<Output = Result<(), StorageFailure>> {
         db.run(move |conn| kv::set(conn, key, b"v").map_err(|_| rusqlite::Error::InvalidQuery))
     }
 
@@ -207,10 +199,7 @@ mod tests {
             })
             .await
         });
-        tokio::task::spawn_blocking(move || busy.recv())
-            .await
-            .unwrap()
-            .unwrap();
+        tokio::task::spawn_blocking(move || busy.recv()).await.unwrap().unwrap();
         hold
     }
 
@@ -226,14 +215,10 @@ mod tests {
         let (db, _dir) = open();
         let hold = occupy_worker(&db).await;
         let panicking = db.run(|_| -> Result<(), rusqlite::Error> { panic!("a bug in a job") });
-        let (before, panicked, after) =
-            tokio::join!(write(&db, "before"), panicking, write(&db, "after"));
+        let (before, panicked, after) = tokio::join!(write(&db, "before"), panicking, write(&db, "after"));
         assert!(hold.await.unwrap().is_ok());
         assert!(panicked.is_err());
-        assert!(
-            before.is_err() && after.is_err(),
-            "the batch failed as a whole"
-        );
+        assert!(before.is_err() && after.is_err(), "the batch failed as a whole");
         assert!(
             !has(&db, "before").await && !has(&db, "after").await,
             "nothing of it was kept"

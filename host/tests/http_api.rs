@@ -15,9 +15,7 @@ fn settings(dir: &std::path::Path) -> HostSettings {
         data_dir: dir.to_path_buf(),
         listen: "127.0.0.1:0".parse().unwrap(),
         plugin: None,
-        cache_dir: Some(
-            std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("component-cache"),
-        ),
+        cache_dir: Some(std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("component-cache")),
         seed: None,
         limits: SandboxLimits {
             call_timeout: Duration::from_secs(5),
@@ -35,9 +33,7 @@ async fn send(host: &Host, request: Request<Body>) -> (StatusCode, Option<String
         .headers()
         .get("x-request-id")
         .map(|v| v.to_str().unwrap().to_string());
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
     (
         status,
         request_id,
@@ -48,9 +44,7 @@ async fn send(host: &Host, request: Request<Body>) -> (StatusCode, Option<String
 async fn login(host: &Host, user: &str) -> String {
     let request = Request::post("/api/v1/auth/login")
         .header("content-type", "application/json")
-        .body(Body::from(
-            json!({ "user": user, "password": "demo" }).to_string(),
-        ))
+        .body(Body::from(json!({ "user": user, "password": "demo" }).to_string()))
         .unwrap();
     let (status, _, body) = send(host, request).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -84,9 +78,7 @@ async fn pl_5_a_call_that_traps_in_the_host_returns_a_clean_error_and_the_next_c
         request_id.as_deref(),
         "the body names the request id"
     );
-    let stored: i64 = side
-        .query_row("SELECT count(*) FROM kv", [], |r| r.get(0))
-        .unwrap();
+    let stored: i64 = side.query_row("SELECT count(*) FROM kv", [], |r| r.get(0)).unwrap();
     assert_eq!(stored, 0, "nothing of the failed call was kept");
 
     side.execute_batch("ALTER TABLE project_roles_hidden RENAME TO project_roles")
@@ -120,9 +112,7 @@ async fn repeated_failed_logins_are_refused_for_a_while_with_retry_after() {
     let attempt = |password: &str| {
         Request::post("/api/v1/auth/login")
             .header("content-type", "application/json")
-            .body(Body::from(
-                json!({ "user": "bob", "password": password }).to_string(),
-            ))
+            .body(Body::from(json!({ "user": "bob", "password": password }).to_string()))
             .unwrap()
     };
     for _ in 0..helpdesk_host::login_throttle::PER_USER {

@@ -19,8 +19,7 @@ async fn go_online(
     let ctx = call_context(Some(user), Some(project));
     host.plugin
         .call(&host.db, "test".into(), move |p, store| {
-            p.helpdesk_chat_presence()
-                .call_go_online(store, &ctx, false, minutes)
+            p.helpdesk_chat_presence().call_go_online(store, &ctx, false, minutes)
         })
         .await
 }
@@ -29,8 +28,7 @@ async fn online_count(host: &TestHost, viewer: &str, project: &str) -> u32 {
     let ctx = call_context(Some(viewer), Some(project));
     host.plugin
         .call(&host.db, "test".into(), move |p, store| {
-            p.helpdesk_chat_presence()
-                .call_project_presence(store, &ctx)
+            p.helpdesk_chat_presence().call_project_presence(store, &ctx)
         })
         .await
         .unwrap()
@@ -45,11 +43,7 @@ async fn pr_4_online_for_duration_ends_by_itself_on_the_host_clock() {
     host.clock.advance(29 * 60_000);
     assert_eq!(online_count(&host, "paula", "SUP").await, 1);
     host.clock.advance(60_000);
-    assert_eq!(
-        online_count(&host, "paula", "SUP").await,
-        0,
-        "ended with nobody acting"
-    );
+    assert_eq!(online_count(&host, "paula", "SUP").await, 0, "ended with nobody acting");
 }
 
 #[tokio::test]
@@ -57,10 +51,7 @@ async fn pr_1_a_refused_call_stores_and_publishes_nothing() {
     let host = TestHost::start(SandboxLimits::default());
     let mut events = host.hub.subscribe();
     let err = go_online(&host, "tom", "SUP", None).await.unwrap_err();
-    assert!(
-        matches!(err, CallError::Plugin(WitError::AccessDenied(_))),
-        "{err:?}"
-    );
+    assert!(matches!(err, CallError::Plugin(WitError::AccessDenied(_))), "{err:?}");
     let rows: i64 = host
         .db
         .run(|c| c.query_row("SELECT count(*) FROM kv", [], |r| r.get(0)))
@@ -75,9 +66,7 @@ async fn pr_3_events_are_delivered_after_commit_with_stored_ids() {
     let host = TestHost::start(SandboxLimits::default());
     let mut events = host.hub.subscribe();
     go_online(&host, "alice", "SUP", None).await.unwrap();
-    let first = events
-        .try_recv()
-        .expect("an event once the call has committed");
+    let first = events.try_recv().expect("an event once the call has committed");
     assert_eq!(first.topic, "presence:SUP");
     assert_eq!(first.kind, "presence-changed");
     let second = events.try_recv().unwrap();

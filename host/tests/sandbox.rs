@@ -58,9 +58,7 @@ async fn call_probe(
                 Ok(match fault {
                     Fault::LoopForever => exports.call_loop_forever(store).map(|_| Ok(()))?,
                     Fault::GrowMemory => exports.call_grow_memory(store).map(|_| Ok(()))?,
-                    Fault::WriteThenTrap => {
-                        exports.call_write_then_trap(store, &key).map(|_| Ok(()))?
-                    }
+                    Fault::WriteThenTrap => exports.call_write_then_trap(store, &key).map(|_| Ok(()))?,
                     Fault::WriteThenFail => exports.call_write_then_fail(store, &key)?,
                     Fault::Write => exports.call_write(store, &key).map(|_| Ok(()))?,
                 })
@@ -70,17 +68,13 @@ async fn call_probe(
         .await
 }
 
-fn probe_host() -> (
-    TestHost,
-    SandboxProbePre<helpdesk_host::runtime::host_state::HostState>,
-) {
+fn probe_host() -> (TestHost, SandboxProbePre<helpdesk_host::runtime::host_state::HostState>) {
     let host = TestHost::start(limits());
     let component = host
         .sandbox
         .load_component(&probe_wasm(), Some(&cache_dir()), CHAT_PLUGIN_GRANTS)
         .unwrap();
-    let pre =
-        SandboxProbePre::new(host.sandbox.linker().instantiate_pre(&component).unwrap()).unwrap();
+    let pre = SandboxProbePre::new(host.sandbox.linker().instantiate_pre(&component).unwrap()).unwrap();
     (host, pre)
 }
 
@@ -88,36 +82,25 @@ fn probe_host() -> (
 async fn pl_5_a_call_that_loops_forever_is_stopped_at_its_deadline() {
     let (host, pre) = probe_host();
     let started = Instant::now();
-    let err = call_probe(&host, &pre, Fault::LoopForever, "unused")
-        .await
-        .unwrap_err();
+    let err = call_probe(&host, &pre, Fault::LoopForever, "unused").await.unwrap_err();
     assert!(matches!(err, CallError::Timeout), "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "stopped near its 300 ms deadline"
     );
-    call_probe(&host, &pre, Fault::Write, "after-loop")
-        .await
-        .unwrap();
+    call_probe(&host, &pre, Fault::Write, "after-loop").await.unwrap();
     assert!(host.kv_has("after-loop").await, "the host keeps serving");
 }
 
 #[tokio::test]
 async fn pl_5_a_call_that_grows_memory_without_end_is_stopped() {
     let (host, pre) = probe_host();
-    let err = call_probe(&host, &pre, Fault::GrowMemory, "unused")
-        .await
-        .unwrap_err();
+    let err = call_probe(&host, &pre, Fault::GrowMemory, "unused").await.unwrap_err();
     let CallError::Fault(message) = &err else {
         panic!("expected a fault, got {err:?}")
     };
-    assert!(
-        message.contains("memory"),
-        "the fault names memory: {message}"
-    );
-    call_probe(&host, &pre, Fault::Write, "after-memory")
-        .await
-        .unwrap();
+    assert!(message.contains("memory"), "the fault names memory: {message}");
+    call_probe(&host, &pre, Fault::Write, "after-memory").await.unwrap();
     assert!(host.kv_has("after-memory").await);
 }
 
@@ -128,13 +111,8 @@ async fn pl_5_a_trap_after_writing_rolls_the_write_back() {
         .await
         .unwrap_err();
     assert!(matches!(err, CallError::Fault(_)), "{err:?}");
-    assert!(
-        !host.kv_has("trapped").await,
-        "the trapped call's write is gone"
-    );
-    call_probe(&host, &pre, Fault::Write, "after-trap")
-        .await
-        .unwrap();
+    assert!(!host.kv_has("trapped").await, "the trapped call's write is gone");
+    call_probe(&host, &pre, Fault::Write, "after-trap").await.unwrap();
     assert!(host.kv_has("after-trap").await);
 }
 
@@ -174,10 +152,7 @@ async fn pl_4_a_component_importing_more_than_granted_is_refused() {
         .sandbox
         .load_component(&probe_wasm(), Some(&cache_dir()), &without_storage)
         .unwrap_err();
-    assert!(
-        err.to_string().contains("helpdesk:chat/storage@0.1.0"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("helpdesk:chat/storage@0.1.0"), "{err}");
 }
 
 #[tokio::test]
@@ -185,11 +160,7 @@ async fn pl_4_the_chat_plugin_imports_only_granted_capabilities() {
     let host = TestHost::start(limits());
     let component = host
         .sandbox
-        .load_component(
-            &common::plugin_wasm(),
-            Some(&cache_dir()),
-            CHAT_PLUGIN_GRANTS,
-        )
+        .load_component(&common::plugin_wasm(), Some(&cache_dir()), CHAT_PLUGIN_GRANTS)
         .unwrap();
     let imports: Vec<String> = component
         .component_type()

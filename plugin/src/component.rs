@@ -8,9 +8,7 @@ mod bindings {
 }
 
 use crate::error::{PluginError, PluginResult};
-use crate::platform::{
-    CallContext, Entry, LogLevel, Platform, ProjectRole, ScanPage, ScanRequest, Timestamp, User,
-};
+use crate::platform::{CallContext, Entry, LogLevel, Platform, ProjectRole, ScanPage, ScanRequest, Timestamp, User};
 use bindings::exports::helpdesk::chat::{
     presence as wit_presence, scheduler as wit_scheduler, subscriptions as wit_subscriptions,
 };
@@ -167,10 +165,7 @@ impl wit_presence::Guest for ChatPlugin {
         )?))
     }
 
-    fn go_offline(
-        ctx: types::CallContext,
-        all_projects: bool,
-    ) -> Result<wit_presence::ChangeOutcome, types::Error> {
+    fn go_offline(ctx: types::CallContext, all_projects: bool) -> Result<wit_presence::ChangeOutcome, types::Error> {
         Ok(outcome(crate::presence::go_offline(
             &mut WitPlatform,
             &context(ctx),
@@ -178,9 +173,7 @@ impl wit_presence::Guest for ChatPlugin {
         )?))
     }
 
-    fn project_presence(
-        ctx: types::CallContext,
-    ) -> Result<wit_presence::ProjectPresenceView, types::Error> {
+    fn project_presence(ctx: types::CallContext) -> Result<wit_presence::ProjectPresenceView, types::Error> {
         let found = crate::presence::project_presence(&mut WitPlatform, &context(ctx))?;
         let chat_online = found.chat_online();
         Ok(wit_presence::ProjectPresenceView {
@@ -207,10 +200,7 @@ impl wit_presence::Guest for ChatPlugin {
     }
 
     fn chat_online(ctx: types::CallContext) -> Result<bool, types::Error> {
-        Ok(crate::presence::chat_online(
-            &mut WitPlatform,
-            &context(ctx),
-        )?)
+        Ok(crate::presence::chat_online(&mut WitPlatform, &context(ctx))?)
     }
 
     fn agent_role_ended(ctx: types::CallContext, user: String) -> Result<(), types::Error> {
@@ -221,15 +211,11 @@ impl wit_presence::Guest for ChatPlugin {
         )?)
     }
 
-    fn my_presence(
-        ctx: types::CallContext,
-    ) -> Result<Vec<wit_presence::AgentPresenceIn>, types::Error> {
-        Ok(
-            crate::presence::my_presence(&mut WitPlatform, &context(ctx))?
-                .into_iter()
-                .map(state_in)
-                .collect(),
-        )
+    fn my_presence(ctx: types::CallContext) -> Result<Vec<wit_presence::AgentPresenceIn>, types::Error> {
+        Ok(crate::presence::my_presence(&mut WitPlatform, &context(ctx))?
+            .into_iter()
+            .map(state_in)
+            .collect())
     }
 }
 
@@ -241,10 +227,6 @@ impl wit_scheduler::Guest for ChatPlugin {
 
 impl wit_subscriptions::Guest for ChatPlugin {
     fn authorize(ctx: types::CallContext, topic: String) -> Result<(), types::Error> {
-        Ok(crate::subscriptions::authorize(
-            &WitPlatform,
-            &context(ctx),
-            &topic,
-        )?)
+        Ok(crate::subscriptions::authorize(&WitPlatform, &context(ctx), &topic)?)
     }
 }

@@ -3,9 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{PluginError, PluginResult};
-use crate::platform::{
-    Entry, LogLevel, Platform, ProjectRole, ScanPage, ScanRequest, Timestamp, User,
-};
+use crate::platform::{Entry, LogLevel, Platform, ProjectRole, ScanPage, ScanRequest, Timestamp, User};
 
 /// One published event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,9 +59,7 @@ impl FakePlatform {
                 },
             );
         }
-        platform
-            .projects
-            .extend(["SUP".to_string(), "OPS".to_string()]);
+        platform.projects.extend(["SUP".to_string(), "OPS".to_string()]);
         platform.grant("alice", "SUP", ProjectRole::Agent);
         platform.grant("alice", "OPS", ProjectRole::Agent);
         platform.grant("bob", "SUP", ProjectRole::Agent);
@@ -73,14 +69,12 @@ impl FakePlatform {
 
     /// Gives `user` `role` in `project`.
     pub fn grant(&mut self, user: &str, project: &str, role: ProjectRole) {
-        self.roles
-            .insert((user.into(), project.into(), role_name(role)));
+        self.roles.insert((user.into(), project.into(), role_name(role)));
     }
 
     /// Takes `role` in `project` away from `user`.
     pub fn revoke(&mut self, user: &str, project: &str, role: ProjectRole) {
-        self.roles
-            .remove(&(user.into(), project.into(), role_name(role)));
+        self.roles.remove(&(user.into(), project.into(), role_name(role)));
     }
 
     /// Moves the clock forward.
@@ -109,8 +103,7 @@ impl Platform for FakePlatform {
         self.projects.contains(key)
     }
     fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool {
-        self.roles
-            .contains(&(user.into(), project.into(), role_name(role)))
+        self.roles.contains(&(user.into(), project.into(), role_name(role)))
     }
     fn project_members(&self, project: &str, role: ProjectRole) -> Vec<String> {
         let role = role_name(role);
@@ -145,10 +138,7 @@ impl Platform for FakePlatform {
             return Err(PluginError::Invalid("start > end".into()));
         }
         // The fake's cursor is the next key to read; the forward scans the rules make are enough.
-        let start = request
-            .cursor
-            .clone()
-            .unwrap_or_else(|| request.start.to_string());
+        let start = request.cursor.clone().unwrap_or_else(|| request.start.to_string());
         let mut entries: Vec<Entry> = self
             .kv
             .range(start..request.end.to_string())
@@ -166,8 +156,7 @@ impl Platform for FakePlatform {
         Ok(ScanPage { entries, cursor })
     }
     fn publish(&mut self, topic: &str, kind: &str, payload: &str) -> PluginResult<()> {
-        let payload =
-            serde_json::from_str(payload).map_err(|e| PluginError::Invalid(e.to_string()))?;
+        let payload = serde_json::from_str(payload).map_err(|e| PluginError::Invalid(e.to_string()))?;
         self.published.push(Published {
             topic: topic.into(),
             kind: kind.into(),

@@ -11,10 +11,7 @@ pub fn require_actor(ctx: &CallContext) -> PluginResult<&str> {
 }
 
 /// The context's project, which must exist.
-pub fn require_project<'c, P: Platform + ?Sized>(
-    platform: &P,
-    ctx: &'c CallContext,
-) -> PluginResult<&'c str> {
+pub fn require_project<'c, P: Platform + ?Sized>(platform: &P, ctx: &'c CallContext) -> PluginResult<&'c str> {
     let project = ctx
         .project
         .as_deref()
@@ -24,16 +21,11 @@ pub fn require_project<'c, P: Platform + ?Sized>(
 }
 
 /// `not-found` unless the project exists.
-pub fn require_existing_project<P: Platform + ?Sized>(
-    platform: &P,
-    project: &str,
-) -> PluginResult<()> {
+pub fn require_existing_project<P: Platform + ?Sized>(platform: &P, project: &str) -> PluginResult<()> {
     if platform.project_exists(project) {
         Ok(())
     } else {
-        Err(PluginError::NotFound(format!(
-            "project {project} does not exist"
-        )))
+        Err(PluginError::NotFound(format!("project {project} does not exist")))
     }
 }
 
@@ -45,11 +37,7 @@ pub fn is_project_staff<P: Platform + ?Sized>(platform: &P, user: &str, project:
 }
 
 /// `access-denied` unless `user` is staff of `project`.
-pub fn require_project_staff<P: Platform + ?Sized>(
-    platform: &P,
-    user: &str,
-    project: &str,
-) -> PluginResult<()> {
+pub fn require_project_staff<P: Platform + ?Sized>(platform: &P, user: &str, project: &str) -> PluginResult<()> {
     if is_project_staff(platform, user, project) {
         Ok(())
     } else {
@@ -62,11 +50,7 @@ pub fn require_project_staff<P: Platform + ?Sized>(
 /// PR-11: the agents of a project see and answer its customer chats whether they are
 /// online or not; being online only tells customers that someone is in. The live chat
 /// features (LC-9, LC-10) ask this before showing a request or accepting an answer.
-pub fn may_answer_customer_chats<P: Platform + ?Sized>(
-    platform: &P,
-    user: &str,
-    project: &str,
-) -> bool {
+pub fn may_answer_customer_chats<P: Platform + ?Sized>(platform: &P, user: &str, project: &str) -> bool {
     platform.has_project_role(user, project, ProjectRole::Agent)
 }
 

@@ -124,10 +124,7 @@ pub fn go_offline<P: Platform + ?Sized>(
 }
 
 /// The context project's presence for its staff (PR-3, PR-6).
-pub fn project_presence<P: Platform + ?Sized>(
-    platform: &mut P,
-    ctx: &CallContext,
-) -> PluginResult<ProjectPresence> {
+pub fn project_presence<P: Platform + ?Sized>(platform: &mut P, ctx: &CallContext) -> PluginResult<ProjectPresence> {
     let actor = require_actor(ctx)?.to_string();
     let project = require_project(platform, ctx)?.to_string();
     require_project_staff(platform, &actor, &project)?;
@@ -147,20 +144,14 @@ pub fn project_presence<P: Platform + ?Sized>(
 }
 
 /// Whether the context project's chat is online (PR-2); anyone may ask.
-pub fn chat_online<P: Platform + ?Sized>(
-    platform: &mut P,
-    ctx: &CallContext,
-) -> PluginResult<bool> {
+pub fn chat_online<P: Platform + ?Sized>(platform: &mut P, ctx: &CallContext) -> PluginResult<bool> {
     let project = require_project(platform, ctx)?.to_string();
     let now = platform.now();
     Ok(!online_agents(platform, &project, now)?.is_empty())
 }
 
 /// The actor's state in every project where they are an agent.
-pub fn my_presence<P: Platform + ?Sized>(
-    platform: &mut P,
-    ctx: &CallContext,
-) -> PluginResult<Vec<StateIn>> {
+pub fn my_presence<P: Platform + ?Sized>(platform: &mut P, ctx: &CallContext) -> PluginResult<Vec<StateIn>> {
     let actor = require_actor(ctx)?.to_string();
     let now = platform.now();
     platform
@@ -175,16 +166,10 @@ pub fn my_presence<P: Platform + ?Sized>(
 
 /// The agent role of `user` in the context's project has ended: if they were online
 /// there, they go offline now, with the actor as the one who did it.
-pub fn agent_role_ended<P: Platform + ?Sized>(
-    platform: &mut P,
-    ctx: &CallContext,
-    user: &str,
-) -> PluginResult<()> {
+pub fn agent_role_ended<P: Platform + ?Sized>(platform: &mut P, ctx: &CallContext, user: &str) -> PluginResult<()> {
     let project = require_project(platform, ctx)?.to_string();
     if platform.has_project_role(user, &project, ProjectRole::Agent) {
-        return Err(PluginError::Conflict(format!(
-            "{user} is still an agent of {project}"
-        )));
+        return Err(PluginError::Conflict(format!("{user} is still an agent of {project}")));
     }
     let now = platform.now();
     if !state_of(platform, &project, user, now)?.online {
@@ -210,9 +195,7 @@ pub const MAX_DUE_PER_RUN: u32 = 200;
 /// Materialises online durations that ended at or before now (PR-4): the agent's record
 /// and history say when and why, and live clients are told. Returns when the next
 /// duration ends (now, when more have already ended than one run takes).
-pub fn end_due_durations<P: Platform + ?Sized>(
-    platform: &mut P,
-) -> PluginResult<Option<Timestamp>> {
+pub fn end_due_durations<P: Platform + ?Sized>(platform: &mut P) -> PluginResult<Option<Timestamp>> {
     let now = platform.now();
     let ((due_start, due_end), (later_start, later_end)) = keys::due_split(now);
     let page = platform.kv_scan(ScanRequest {
@@ -236,8 +219,7 @@ pub fn end_due_durations<P: Platform + ?Sized>(
                 continue;
             }
         };
-        let Some(record) = get_json::<PresenceRecord, _>(platform, &keys::agent(&project, &user))?
-        else {
+        let Some(record) = get_json::<PresenceRecord, _>(platform, &keys::agent(&project, &user))? else {
             continue;
         };
         // A marker can outlive its duration if a later change replaced it; only the
@@ -300,9 +282,8 @@ pub fn online_agents<P: Platform + ?Sized>(
         if !agents.contains(&user) {
             continue;
         }
-        let record: PresenceRecord = serde_json::from_slice(&entry.value).map_err(|err| {
-            PluginError::Unavailable(format!("stored data is corrupt: {}: {err}", entry.key))
-        })?;
+        let record: PresenceRecord = serde_json::from_slice(&entry.value)
+            .map_err(|err| PluginError::Unavailable(format!("stored data is corrupt: {}: {err}", entry.key)))?;
         let state = record.state_at(now);
         if state.online {
             let display_name = platform
@@ -316,11 +297,7 @@ pub fn online_agents<P: Platform + ?Sized>(
             });
         }
     }
-    online.sort_by(|a, b| {
-        a.display_name
-            .cmp(&b.display_name)
-            .then_with(|| a.user.cmp(&b.user))
-    });
+    online.sort_by(|a, b| a.display_name.cmp(&b.display_name).then_with(|| a.user.cmp(&b.user)));
     Ok(online)
 }
 
@@ -331,10 +308,8 @@ pub fn state_of<P: Platform + ?Sized>(
     user: &str,
     now: Timestamp,
 ) -> PluginResult<PresenceState> {
-    Ok(
-        get_json::<PresenceRecord, _>(platform, &keys::agent(project, user))?
-            .map_or(PresenceState::NEVER_ONLINE, |record| record.state_at(now)),
-    )
+    Ok(get_json::<PresenceRecord, _>(platform, &keys::agent(project, user))?
+        .map_or(PresenceState::NEVER_ONLINE, |record| record.state_at(now)))
 }
 
 /// A state change to apply.
@@ -362,17 +337,13 @@ fn target_projects<P: Platform + ?Sized>(
     if all_projects {
         let projects = platform.projects_with_role(actor, ProjectRole::Agent);
         if projects.is_empty() {
-            return Err(PluginError::AccessDenied(
-                "you are not an agent in any project".into(),
-            ));
+            return Err(PluginError::AccessDenied("you are not an agent in any project".into()));
         }
         return Ok(projects);
     }
     let project = require_project(platform, ctx)?;
     if !platform.has_project_role(actor, project, ProjectRole::Agent) {
-        return Err(PluginError::AccessDenied(format!(
-            "you are not an agent of {project}"
-        )));
+        return Err(PluginError::AccessDenied(format!("you are not an agent of {project}")));
     }
     Ok(vec![project.to_string()])
 }
@@ -417,8 +388,7 @@ fn write_change<P: Platform + ?Sized>(
     let key = keys::agent(project, user);
     let previous = get_json::<PresenceRecord, _>(platform, &key)?;
     if let Some(PresenceRecord {
-        until: Some(old_end),
-        ..
+        until: Some(old_end), ..
     }) = &previous
     {
         platform.kv_delete(&keys::due(*old_end, project, user))?;

@@ -50,10 +50,7 @@ pub fn prefix_end(prefix: &str) -> String {
 }
 
 /// Reads and decodes a JSON value.
-pub fn get_json<T: DeserializeOwned, P: Platform + ?Sized>(
-    platform: &mut P,
-    key: &str,
-) -> PluginResult<Option<T>> {
+pub fn get_json<T: DeserializeOwned, P: Platform + ?Sized>(platform: &mut P, key: &str) -> PluginResult<Option<T>> {
     match platform.kv_get(key)? {
         None => Ok(None),
         Some(bytes) => serde_json::from_slice(&bytes)
@@ -63,13 +60,9 @@ pub fn get_json<T: DeserializeOwned, P: Platform + ?Sized>(
 }
 
 /// Encodes and stores a JSON value.
-pub fn put_json<T: Serialize, P: Platform + ?Sized>(
-    platform: &mut P,
-    key: &str,
-    value: &T,
-) -> PluginResult<()> {
-    let bytes = serde_json::to_vec(value)
-        .map_err(|err| PluginError::Unavailable(format!("cannot encode {key:?}: {err}")))?;
+pub fn put_json<T: Serialize, P: Platform + ?Sized>(platform: &mut P, key: &str, value: &T) -> PluginResult<()> {
+    let bytes =
+        serde_json::to_vec(value).map_err(|err| PluginError::Unavailable(format!("cannot encode {key:?}: {err}")))?;
     platform.kv_set(key, &bytes)
 }
 
@@ -77,11 +70,7 @@ pub fn put_json<T: Serialize, P: Platform + ?Sized>(
 ///
 /// For the small ranges the rules scan (one project's agents, the due list); callers with
 /// unbounded ranges page through `kv_scan` themselves.
-pub fn scan_all<P: Platform + ?Sized>(
-    platform: &mut P,
-    start: &str,
-    end: &str,
-) -> PluginResult<Vec<Entry>> {
+pub fn scan_all<P: Platform + ?Sized>(platform: &mut P, start: &str, end: &str) -> PluginResult<Vec<Entry>> {
     let mut entries = Vec::new();
     let mut cursor = None;
     loop {
@@ -101,11 +90,7 @@ pub fn scan_all<P: Platform + ?Sized>(
 }
 
 /// The first entry with `start <= key < end`, if any.
-pub fn first_in<P: Platform + ?Sized>(
-    platform: &mut P,
-    start: &str,
-    end: &str,
-) -> PluginResult<Option<Entry>> {
+pub fn first_in<P: Platform + ?Sized>(platform: &mut P, start: &str, end: &str) -> PluginResult<Option<Entry>> {
     let page = platform.kv_scan(ScanRequest {
         start,
         end,

@@ -5,11 +5,7 @@ use crate::permissions::{require_actor, require_existing_project, require_projec
 use crate::platform::{CallContext, Platform};
 
 /// Succeeds when the actor may receive events on `topic`.
-pub fn authorize<P: Platform + ?Sized>(
-    platform: &P,
-    ctx: &CallContext,
-    topic: &str,
-) -> PluginResult<()> {
+pub fn authorize<P: Platform + ?Sized>(platform: &P, ctx: &CallContext, topic: &str) -> PluginResult<()> {
     let (kind, project) = topic
         .split_once(':')
         .ok_or_else(|| PluginError::Invalid(format!("topic: {topic:?} is not <kind>:<project>")))?;
@@ -20,9 +16,7 @@ pub fn authorize<P: Platform + ?Sized>(
             require_project_staff(platform, actor, project)
         }
         "chat-status" => require_existing_project(platform, project),
-        _ => Err(PluginError::Invalid(format!(
-            "topic: unknown kind {kind:?}"
-        ))),
+        _ => Err(PluginError::Invalid(format!("topic: unknown kind {kind:?}"))),
     }
 }
 
@@ -51,14 +45,8 @@ mod tests {
     #[test]
     fn pr_6_only_staff_follow_agent_presence() {
         let platform = FakePlatform::demo();
-        assert_eq!(
-            authorize(&platform, &ctx(Some("alice")), "presence:SUP"),
-            Ok(())
-        );
-        assert_eq!(
-            authorize(&platform, &ctx(Some("root")), "presence:SUP"),
-            Ok(())
-        );
+        assert_eq!(authorize(&platform, &ctx(Some("alice")), "presence:SUP"), Ok(()));
+        assert_eq!(authorize(&platform, &ctx(Some("root")), "presence:SUP"), Ok(()));
         assert!(matches!(
             authorize(&platform, &ctx(Some("carol")), "presence:SUP"),
             Err(PluginError::AccessDenied(_))

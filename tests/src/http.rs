@@ -12,10 +12,7 @@ pub struct ApiClient {
 impl ApiClient {
     /// An anonymous client.
     pub fn anonymous(base_url: &str) -> ApiClient {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
         ApiClient {
             base_url: base_url.to_string(),
             client,
@@ -26,10 +23,7 @@ impl ApiClient {
     pub async fn login(base_url: &str, user: &str) -> ApiClient {
         let api = ApiClient::anonymous(base_url);
         let (status, body) = api
-            .post(
-                "/api/v1/auth/login",
-                json!({ "user": user, "password": "demo" }),
-            )
+            .post("/api/v1/auth/login", json!({ "user": user, "password": "demo" }))
             .await;
         assert_eq!(status, StatusCode::OK, "login as {user}: {body}");
         api
@@ -64,10 +58,7 @@ impl ApiClient {
     /// Moves the host's test clock forward.
     pub async fn advance_clock_minutes(&self, minutes: i64) -> Value {
         let (status, body) = self
-            .post(
-                "/api/v1/test/clock",
-                json!({ "advance_ms": minutes * 60_000 }),
-            )
+            .post("/api/v1/test/clock", json!({ "advance_ms": minutes * 60_000 }))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body

@@ -6,6 +6,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use helpdesk_e2e::HostProcess;
 use helpdesk_e2e::browser::start_driver;
+use serde_json::json;
 
 async fn log_in(browser: &Client, base_url: &str, user: &str) {
     browser
@@ -51,6 +52,23 @@ async fn wait_for_attribute(browser: &Client, css: &str, attribute: &str, expect
     panic!("{css}[{attribute}] stayed {last:?}, expected {expected:?}");
 }
 
+/// The computed CSS `property` of the element with this id, as the browser renders it.
+async fn computed(browser: &Client, id: &str, property: &str) -> String {
+    let script = "return getComputedStyle(document.getElementById(arguments[0])).getPropertyValue(arguments[1]);";
+    let value = browser.execute(script, vec![json!(id), json!(property)]).await.unwrap();
+    value.as_str().unwrap_or_default().to_string()
+}
+
+const RED: &str = "rgb(222, 53, 11)";
+const GREEN: &str = "rgb(0, 135, 90)";
+const GREY: &str = "rgb(151, 160, 175)";
+const WHITE: &str = "rgb(255, 255, 255)";
+const BLACK_ON_LIGHT: &str = "rgb(23, 43, 77)";
+
+async fn click(browser: &Client, id: &str) {
+    browser.find(Locator::Id(id)).await.unwrap().click().await.unwrap();
+}
+
 async fn classes(browser: &Client, id: &str) -> String {
     browser
         .find(Locator::Id(id))
@@ -74,79 +92,66 @@ async fn pr_3_header_turns_green_when_an_agent_goes_online_in_every_browser() {
 
     for browser in [&alice, &bob] {
         wait_for_attribute(browser, "#online-count", "data-online-count", "0").await;
-        assert!(
-            classes(browser, "online-count")
-                .await
-                .contains("count-zero"),
+        assert!(classes(browser, "online-count").await.contains("count-zero"));
+        assert_eq!(
+            computed(browser, "online-count", "background-color").await,
+            RED,
             "red at zero"
         );
     }
-    assert!(
-        classes(&alice, "own-status")
-            .await
-            .contains("status-offline")
+    assert!(classes(&alice, "own-status").await.contains("status-offline"));
+    assert_eq!(
+        computed(&alice, "own-status", "color").await,
+        GREY,
+        "grey while offline"
     );
 
-    alice
-        .find(Locator::Id("presence-indicator"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    alice
-        .find(Locator::Id("go-online"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&alice, "presence-indicator").await;
+    click(&alice, "go-online").await;
 
     wait_for_attribute(&alice, "#online-count", "data-online-count", "1").await;
-    assert!(
-        classes(&alice, "online-count")
-            .await
-            .contains("count-nonzero"),
+    assert!(classes(&alice, "online-count").await.contains("count-nonzero"));
+    assert_eq!(
+        computed(&alice, "online-count", "background-color").await,
+        GREEN,
         "green once someone is online"
     );
-    assert!(
-        classes(&alice, "own-status")
-            .await
-            .contains("status-online")
+    assert!(classes(&alice, "own-status").await.contains("status-online"));
+    assert_eq!(
+        computed(&alice, "own-status", "color").await,
+        WHITE,
+        "white while online"
     );
-    let listed = alice
-        .find(Locator::Css("#online-agents li[data-user='alice']"))
-        .await;
+    let listed = alice.find(Locator::Css("#online-agents li[data-user='alice']")).await;
     assert!(listed.is_ok(), "the dialog lists alice as online");
 
     // Bob did nothing: the push stream brings the change to his header.
     wait_for_attribute(&bob, "#online-count", "data-online-count", "1").await;
-    assert!(
-        classes(&bob, "online-count")
-            .await
-            .contains("count-nonzero")
-    );
+    assert_eq!(computed(&bob, "online-count", "background-color").await, GREEN);
     assert!(
         classes(&bob, "own-status").await.contains("status-offline"),
         "bob himself is still offline"
     );
-
     if let Ok(png) = alice.screenshot().await {
-        let _ = std::fs::write(
-            std::env::temp_dir().join("helpdesk-presence-header.png"),
-            png,
-        );
+        let _ = std::fs::write(std::env::temp_dir().join("helpdesk-presence-header.png"), png);
     }
 
-    alice
-        .find(Locator::Id("go-offline"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // On a light toolbar the online icon is black.
+    click(&alice, "dialog-close").await;
+    click(&alice, "theme-toggle").await;
+    assert_eq!(
+        computed(&alice, "own-status", "color").await,
+        BLACK_ON_LIGHT,
+        "black on a light toolbar"
+    );
+    if let Ok(png) = alice.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("helpdesk-presence-header-light.png"), png);
+    }
+
+    click(&alice, "presence-indicator").await;
+    click(&alice, "go-offline").await;
     wait_for_attribute(&bob, "#online-count", "data-online-count", "0").await;
-    assert!(classes(&bob, "online-count").await.contains("count-zero"));
+    assert_eq!(computed(&bob, "online-count", "background-color").await, RED);
 
     alice.close().await.unwrap();
     bob.close().await.unwrap();

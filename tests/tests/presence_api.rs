@@ -25,15 +25,11 @@ async fn pr_1_new_agents_start_offline_and_only_agents_go_online() {
     assert_eq!(presence["online_count"], 0);
 
     let tom = ApiClient::login(&host.base_url, "tom").await;
-    let (status, body) = tom
-        .post("/api/v1/projects/SUP/presence/online", json!({}))
-        .await;
+    let (status, body) = tom.post("/api/v1/projects/SUP/presence/online", json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["code"], "access_denied");
     assert!(!body["error"]["request_id"].as_str().unwrap().is_empty());
-    let (status, _) = alice
-        .post("/api/v1/projects/DEV/presence/online", json!({}))
-        .await;
+    let (status, _) = alice.post("/api/v1/projects/DEV/presence/online", json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "alice is no agent of DEV");
 }
 
@@ -56,26 +52,16 @@ async fn pr_2_customers_see_only_whether_the_chat_is_online() {
         (StatusCode::FORBIDDEN, json!("access_denied"))
     );
 
-    let mut customer_stream = EventStream::open(
-        &anonymous.client,
-        &host.base_url,
-        &["chat-status:SUP"],
-        None,
-    )
-    .await;
+    let mut customer_stream = EventStream::open(&anonymous.client, &host.base_url, &["chat-status:SUP"], None).await;
     let bob = ApiClient::login(&host.base_url, "bob").await;
-    bob.post("/api/v1/projects/SUP/presence/online", json!({}))
-        .await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
     let event = customer_stream.next_of_kind("chat-status").await;
     assert_eq!(event.data, json!({ "project": "SUP", "online": true }));
     let (_, body) = anonymous.get("/api/v1/projects/SUP/chat-status").await;
     assert_eq!(body["online"], true);
     let refused = anonymous
         .client
-        .get(format!(
-            "{}/api/v1/stream?topic=presence:SUP",
-            host.base_url
-        ))
+        .get(format!("{}/api/v1/stream?topic=presence:SUP", host.base_url))
         .send()
         .await
         .unwrap();
@@ -93,14 +79,10 @@ async fn pr_3_pr_6_two_agents_and_an_admin_follow_each_other_live() {
     let alice = ApiClient::login(&host.base_url, "alice").await;
     let bob = ApiClient::login(&host.base_url, "bob").await;
     let paula = ApiClient::login(&host.base_url, "paula").await;
-    let mut bob_stream =
-        EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], None).await;
-    let mut paula_stream =
-        EventStream::open(&paula.client, &host.base_url, &["presence:SUP"], None).await;
+    let mut bob_stream = EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], None).await;
+    let mut paula_stream = EventStream::open(&paula.client, &host.base_url, &["presence:SUP"], None).await;
 
-    let (status, _) = alice
-        .post("/api/v1/projects/SUP/presence/online", json!({}))
-        .await;
+    let (status, _) = alice.post("/api/v1/projects/SUP/presence/online", json!({})).await;
     assert_eq!(status, StatusCode::OK);
     for stream in [&mut bob_stream, &mut paula_stream] {
         let event = stream.next_of_kind("presence-changed").await;
@@ -108,8 +90,7 @@ async fn pr_3_pr_6_two_agents_and_an_admin_follow_each_other_live() {
         assert_eq!(event.data["online"], true);
         assert_eq!(event.data["online_count"], 1);
     }
-    bob.post("/api/v1/projects/SUP/presence/online", json!({}))
-        .await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
     assert_eq!(
         paula_stream.next_of_kind("presence-changed").await.data["online_count"],
         2
@@ -133,9 +114,7 @@ async fn pr_3_pr_6_two_agents_and_an_admin_follow_each_other_live() {
         "paula administers SUP but is no agent"
     );
 
-    alice
-        .post("/api/v1/projects/SUP/presence/offline", json!({}))
-        .await;
+    alice.post("/api/v1/projects/SUP/presence/offline", json!({})).await;
     let event = bob_stream.next_of_kind("presence-changed").await;
     assert_eq!(
         (event.data["user"].clone(), event.data["online"].clone()),
@@ -149,18 +128,12 @@ async fn pr_4_online_in_all_projects_and_pr_5_offline_in_all() {
     let host = HostProcess::start(dir.path());
     let alice = ApiClient::login(&host.base_url, "alice").await;
     let (status, outcome) = alice
-        .post(
-            "/api/v1/projects/SUP/presence/online",
-            json!({ "all_projects": true }),
-        )
+        .post("/api/v1/projects/SUP/presence/online", json!({ "all_projects": true }))
         .await;
     assert_eq!(status, StatusCode::OK, "{outcome}");
     assert_eq!(outcome["changed"], json!(["OPS", "SUP"]));
     let (_, mine) = alice.get("/api/v1/presence/me").await;
-    assert!(
-        mine.as_array().unwrap().iter().all(|s| s["online"] == true),
-        "{mine}"
-    );
+    assert!(mine.as_array().unwrap().iter().all(|s| s["online"] == true), "{mine}");
 
     alice
         .post(
@@ -175,19 +148,10 @@ async fn pr_4_online_in_all_projects_and_pr_5_offline_in_all() {
     );
 
     alice
-        .post(
-            "/api/v1/projects/SUP/presence/offline",
-            json!({ "all_projects": true }),
-        )
+        .post("/api/v1/projects/SUP/presence/offline", json!({ "all_projects": true }))
         .await;
     let (_, mine) = alice.get("/api/v1/presence/me").await;
-    assert!(
-        mine.as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s["online"] == false),
-        "{mine}"
-    );
+    assert!(mine.as_array().unwrap().iter().all(|s| s["online"] == false), "{mine}");
 }
 
 #[tokio::test]
@@ -230,25 +194,18 @@ async fn pl_7_refused_input_gets_a_stable_code_and_changes_nothing() {
         (json!({ "duration_minutes": "soon" }), "invalid"),
         (json!({ "all_projects": true, "surprise": 1 }), "invalid"),
     ] {
-        let (status, answer) = alice
-            .post("/api/v1/projects/SUP/presence/online", body.clone())
-            .await;
+        let (status, answer) = alice.post("/api/v1/projects/SUP/presence/online", body.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body} -> {answer}");
         assert_eq!(answer["error"]["code"], code, "{body} -> {answer}");
     }
-    let (status, answer) = alice
-        .post("/api/v1/projects/NOPE/presence/online", json!({}))
-        .await;
+    let (status, answer) = alice.post("/api/v1/projects/NOPE/presence/online", json!({})).await;
     assert_eq!(
         (status, answer["error"]["code"].clone()),
         (StatusCode::NOT_FOUND, json!("not_found"))
     );
     let raw = alice
         .client
-        .post(format!(
-            "{}/api/v1/projects/SUP/presence/online",
-            host.base_url
-        ))
+        .post(format!("{}/api/v1/projects/SUP/presence/online", host.base_url))
         .header("content-type", "application/json")
         .body("{not json")
         .send()
@@ -258,10 +215,7 @@ async fn pl_7_refused_input_gets_a_stable_code_and_changes_nothing() {
     let (_, presence) = alice.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(presence["online_count"], 0, "nothing was stored");
     let (status, answer) = ApiClient::anonymous(&host.base_url)
-        .post(
-            "/api/v1/auth/login",
-            json!({ "user": "alice", "password": "wrong" }),
-        )
+        .post("/api/v1/auth/login", json!({ "user": "alice", "password": "wrong" }))
         .await;
     assert_eq!(
         (status, answer["error"]["code"].clone()),
@@ -276,21 +230,15 @@ async fn pl_7_the_stream_resumes_from_the_last_event_id() {
     let alice = ApiClient::login(&host.base_url, "alice").await;
     let bob = ApiClient::login(&host.base_url, "bob").await;
     let mut stream = EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], None).await;
-    alice
-        .post("/api/v1/projects/SUP/presence/online", json!({}))
-        .await;
+    alice.post("/api/v1/projects/SUP/presence/online", json!({})).await;
     let seen = stream.next_of_kind("presence-changed").await;
     drop(stream);
 
     // Missed while disconnected:
-    alice
-        .post("/api/v1/projects/SUP/presence/offline", json!({}))
-        .await;
-    bob.post("/api/v1/projects/SUP/presence/online", json!({}))
-        .await;
+    alice.post("/api/v1/projects/SUP/presence/offline", json!({})).await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
 
-    let mut resumed =
-        EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], seen.id).await;
+    let mut resumed = EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], seen.id).await;
     let first = resumed.next_of_kind("presence-changed").await;
     let second = resumed.next_of_kind("presence-changed").await;
     assert_eq!(
@@ -309,9 +257,7 @@ async fn pl_3_presence_survives_a_host_restart() {
     let dir = data_dir();
     let host = HostProcess::start(dir.path());
     let alice = ApiClient::login(&host.base_url, "alice").await;
-    let (status, _) = alice
-        .post("/api/v1/projects/OPS/presence/online", json!({}))
-        .await;
+    let (status, _) = alice.post("/api/v1/projects/OPS/presence/online", json!({})).await;
     assert_eq!(status, StatusCode::OK);
     host.stop();
 
@@ -322,8 +268,7 @@ async fn pl_3_presence_survives_a_host_restart() {
     assert_eq!(presence["viewer"]["online"], true);
 
     // The push stream's events are stored too: a client resumes across the restart.
-    let mut resumed =
-        EventStream::open(&alice.client, &host.base_url, &["presence:OPS"], Some(0)).await;
+    let mut resumed = EventStream::open(&alice.client, &host.base_url, &["presence:OPS"], Some(0)).await;
     let missed = resumed.next_of_kind("presence-changed").await;
     assert_eq!(
         (missed.data["user"].clone(), missed.data["online"].clone()),
@@ -336,7 +281,8 @@ async fn pl_3_the_directory_changes_through_the_api() {
     let dir = data_dir();
     let host = HostProcess::start(dir.path());
     let sam = ApiClient::login(&host.base_url, "sam").await;
-    let new_user = json!({ "id": "nina", "display_name": "Nina New", "email": "nina@example.test", "password": "longenough" });
+    let new_user =
+        json!({ "id": "nina", "display_name": "Nina New", "email": "nina@example.test", "password": "longenough" });
     let (status, body) = sam.post("/api/v1/directory/users", new_user.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, _) = sam.post("/api/v1/directory/users", new_user).await;
@@ -361,10 +307,7 @@ async fn pl_3_the_directory_changes_through_the_api() {
     let token = login["token"].as_str().unwrap();
     let script = reqwest::Client::new();
     let response = script
-        .post(format!(
-            "{}/api/v1/projects/DEV/presence/online",
-            host.base_url
-        ))
+        .post(format!("{}/api/v1/projects/DEV/presence/online", host.base_url))
         .bearer_auth(token)
         .json(&json!({}))
         .send()
@@ -383,7 +326,12 @@ async fn pl_3_the_directory_changes_through_the_api() {
         (status, body["error"]["code"].clone()),
         (StatusCode::FORBIDDEN, json!("access_denied"))
     );
-    let (status, _) = sam.post("/api/v1/directory/users", json!({ "id": "bad/id", "display_name": "X", "email": "x@y.z", "password": "longenough" })).await;
+    let (status, _) = sam
+        .post(
+            "/api/v1/directory/users",
+            json!({ "id": "bad/id", "display_name": "X", "email": "x@y.z", "password": "longenough" }),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
@@ -391,9 +339,7 @@ async fn pl_3_the_directory_changes_through_the_api() {
 async fn pl_7_the_openapi_document_is_served() {
     let dir = data_dir();
     let host = HostProcess::start(dir.path());
-    let (status, doc) = ApiClient::anonymous(&host.base_url)
-        .get("/api/v1/openapi.json")
-        .await;
+    let (status, doc) = ApiClient::anonymous(&host.base_url).get("/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["paths"]["/projects/{key}/presence/online"]["post"].is_object());
 }
@@ -404,7 +350,10 @@ async fn pl_3_groups_companies_and_issues_change_through_the_api() {
     let host = HostProcess::start(dir.path());
     let sam = ApiClient::login(&host.base_url, "sam").await;
     let (status, body) = sam
-        .post("/api/v1/directory/groups", json!({ "id": "night-shift", "name": "Night shift", "members": ["bob", "alice", "bob"] }))
+        .post(
+            "/api/v1/directory/groups",
+            json!({ "id": "night-shift", "name": "Night shift", "members": ["bob", "alice", "bob"] }),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (_, groups) = sam.get("/api/v1/directory/groups").await;
@@ -428,20 +377,13 @@ async fn pl_3_groups_companies_and_issues_change_through_the_api() {
     );
     let (_, companies) = sam.get("/api/v1/directory/companies").await;
     assert!(
-        companies
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["id"] != "ghostco"),
+        companies.as_array().unwrap().iter().all(|c| c["id"] != "ghostco"),
         "a refused create stores nothing"
     );
 
     let tom = ApiClient::login(&host.base_url, "tom").await;
     let (status, issue) = tom
-        .post(
-            "/api/v1/projects/SUP/issues",
-            json!({ "summary": "Printer on fire" }),
-        )
+        .post("/api/v1/projects/SUP/issues", json!({ "summary": "Printer on fire" }))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{issue}");
     assert_eq!(issue["key"], "SUP-3", "after the two demo issues");
@@ -455,11 +397,7 @@ async fn pl_3_groups_companies_and_issues_change_through_the_api() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let cora = ApiClient::login(&host.base_url, "cora").await;
     let (status, _) = cora.get("/api/v1/issues/SUP-1").await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "customers do not browse issues"
-    );
+    assert_eq!(status, StatusCode::FORBIDDEN, "customers do not browse issues");
 }
 
 #[tokio::test]
@@ -469,27 +407,14 @@ async fn pr_1_an_online_agent_whose_role_is_removed_goes_offline_at_once() {
     let bob = ApiClient::login(&host.base_url, "bob").await;
     let sam = ApiClient::login(&host.base_url, "sam").await;
     let anonymous = ApiClient::anonymous(&host.base_url);
-    let mut customers = EventStream::open(
-        &anonymous.client,
-        &host.base_url,
-        &["chat-status:SUP"],
-        None,
-    )
-    .await;
+    let mut customers = EventStream::open(&anonymous.client, &host.base_url, &["chat-status:SUP"], None).await;
     let mut staff = EventStream::open(&sam.client, &host.base_url, &["presence:SUP"], None).await;
-    bob.post("/api/v1/projects/SUP/presence/online", json!({}))
-        .await;
-    assert_eq!(
-        customers.next_of_kind("chat-status").await.data["online"],
-        true
-    );
+    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    assert_eq!(customers.next_of_kind("chat-status").await.data["online"], true);
     staff.next_of_kind("presence-changed").await;
 
     let (status, body) = sam
-        .put(
-            "/api/v1/directory/projects/SUP/roles/bob",
-            json!({ "roles": [] }),
-        )
+        .put("/api/v1/directory/projects/SUP/roles/bob", json!({ "roles": [] }))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let event = staff.next_of_kind("presence-changed").await;
@@ -501,10 +426,7 @@ async fn pr_1_an_online_agent_whose_role_is_removed_goes_offline_at_once() {
         ),
         (json!("bob"), json!("admin"), json!("sam"))
     );
-    assert_eq!(
-        customers.next_of_kind("chat-status").await.data["online"],
-        false
-    );
+    assert_eq!(customers.next_of_kind("chat-status").await.data["online"], false);
 
     sam.put(
         "/api/v1/directory/projects/SUP/roles/bob",
@@ -526,20 +448,15 @@ async fn pl_7_a_stream_ends_when_its_session_or_access_ends() {
     let paula = ApiClient::login(&host.base_url, "paula").await;
     let alice = ApiClient::login(&host.base_url, "alice").await;
     let sam = ApiClient::login(&host.base_url, "sam").await;
-    let mut paula_stream =
-        EventStream::open(&paula.client, &host.base_url, &["presence:SUP"], None).await;
-    let mut alice_stream =
-        EventStream::open(&alice.client, &host.base_url, &["presence:SUP"], None).await;
+    let mut paula_stream = EventStream::open(&paula.client, &host.base_url, &["presence:SUP"], None).await;
+    let mut alice_stream = EventStream::open(&alice.client, &host.base_url, &["presence:SUP"], None).await;
     assert!(
         !paula_stream.ends_within(Duration::from_millis(600)).await,
         "open while allowed"
     );
 
-    sam.put(
-        "/api/v1/directory/projects/SUP/roles/paula",
-        json!({ "roles": [] }),
-    )
-    .await;
+    sam.put("/api/v1/directory/projects/SUP/roles/paula", json!({ "roles": [] }))
+        .await;
     assert!(
         paula_stream.ends_within(Duration::from_secs(5)).await,
         "no more agent presence for paula"
@@ -557,13 +474,7 @@ async fn pl_7_a_client_resuming_from_an_unknown_id_is_told_to_reload() {
     let dir = data_dir();
     let host = HostProcess::start(dir.path());
     let bob = ApiClient::login(&host.base_url, "bob").await;
-    let mut stream = EventStream::open(
-        &bob.client,
-        &host.base_url,
-        &["presence:SUP"],
-        Some(999_999),
-    )
-    .await;
+    let mut stream = EventStream::open(&bob.client, &host.base_url, &["presence:SUP"], Some(999_999)).await;
     let reset = stream.next_event().await.expect("a reset event");
     assert_eq!(reset.kind, "reset");
     assert_eq!(reset.data["reason"], "unknown-event-id");
@@ -572,8 +483,5 @@ async fn pl_7_a_client_resuming_from_an_unknown_id_is_told_to_reload() {
         .await
         .post("/api/v1/projects/SUP/presence/online", json!({}))
         .await;
-    assert_eq!(
-        stream.next_of_kind("presence-changed").await.data["user"],
-        "alice"
-    );
+    assert_eq!(stream.next_of_kind("presence-changed").await.data["user"], "alice");
 }

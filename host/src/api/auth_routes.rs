@@ -56,10 +56,7 @@ async fn login(
         return Err(ApiError::RateLimited(wait.as_secs().max(1)));
     }
     let lookup = user_id.clone();
-    let hash = ctx
-        .db
-        .run(move |conn| directory::password_hash(conn, &lookup))
-        .await?;
+    let hash = ctx.db.run(move |conn| directory::password_hash(conn, &lookup)).await?;
     // Verify even without a hash, so timing does not tell whether the user exists.
     let hash_to_check = hash.clone().unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = request.password;
@@ -103,17 +100,13 @@ async fn login(
 }
 
 /// An Argon2 hash of a random password, checked when the user does not exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7DgnRh5AsFe8o5nmvRkH1oeFXm5Ll7O0qphm0G4Hq1I";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7DgnRh5AsFe8o5nmvRkH1oeFXm5Ll7O0qphm0G4Hq1I";
 
-async fn logout(
-    State(ctx): State<ApiContext>,
-    request: axum::extract::Request,
-) -> Result<Response, ApiError> {
+async fn logout(State(ctx): State<ApiContext>, request: axum::extract::Request) -> Result<Response, ApiError> {
     let (parts, _) = request.into_parts();
     if let Some(token) = token_of(&parts) {
-        ctx.db
-            .run(move |conn| auth::delete_session(conn, &token))
-            .await?;
+        ctx.db.run(move |conn| auth::delete_session(conn, &token)).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");

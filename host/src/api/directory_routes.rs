@@ -25,10 +25,7 @@ pub fn router() -> Router<ApiContext> {
         .route("/directory/projects/{key}/roles/{user}", put(set_roles))
         .route(
             "/directory/groups",
-            get(|ctx: State<ApiContext>, user: CurrentUser| {
-                list_named(ctx, user, NamedKind::Group)
-            })
-            .post(
+            get(|ctx: State<ApiContext>, user: CurrentUser| list_named(ctx, user, NamedKind::Group)).post(
                 |ctx: State<ApiContext>, admin: CurrentUser, body: ApiJson<NamedSet>| {
                     create_named(ctx, admin, NamedKind::Group, body)
                 },
@@ -36,10 +33,7 @@ pub fn router() -> Router<ApiContext> {
         )
         .route(
             "/directory/companies",
-            get(|ctx: State<ApiContext>, user: CurrentUser| {
-                list_named(ctx, user, NamedKind::Company)
-            })
-            .post(
+            get(|ctx: State<ApiContext>, user: CurrentUser| list_named(ctx, user, NamedKind::Company)).post(
                 |ctx: State<ApiContext>, admin: CurrentUser, body: ApiJson<NamedSet>| {
                     create_named(ctx, admin, NamedKind::Company, body)
                 },
@@ -67,19 +61,11 @@ pub struct Me {
     pub projects: Vec<ProjectWithRoles>,
 }
 
-async fn me(
-    State(ctx): State<ApiContext>,
-    CurrentUser(user): CurrentUser,
-) -> Result<Json<Me>, ApiError> {
+async fn me(State(ctx): State<ApiContext>, CurrentUser(user): CurrentUser) -> Result<Json<Me>, ApiError> {
     let id = user.id.clone();
     let (projects, roles) = ctx
         .db
-        .run(move |conn| {
-            Ok((
-                directory::list_projects(conn)?,
-                directory::roles_of(conn, &id)?,
-            ))
-        })
+        .run(move |conn| Ok((directory::list_projects(conn)?, directory::roles_of(conn, &id)?)))
         .await?;
     let projects = projects
         .into_iter()
@@ -99,10 +85,7 @@ async fn me(
     Ok(Json(Me { user, projects }))
 }
 
-async fn projects(
-    State(ctx): State<ApiContext>,
-    CurrentUser(_): CurrentUser,
-) -> Result<Json<Vec<Project>>, ApiError> {
+async fn projects(State(ctx): State<ApiContext>, CurrentUser(_): CurrentUser) -> Result<Json<Vec<Project>>, ApiError> {
     Ok(Json(ctx.db.run(directory::list_projects).await?))
 }
 
@@ -183,10 +166,7 @@ async fn create_user(
         .run(move |conn| directory::insert_user(conn, &stored, Some(&hash)))
         .await?;
     if !inserted {
-        return Err(ApiError::Conflict(format!(
-            "a user with id {} exists",
-            user.id
-        )));
+        return Err(ApiError::Conflict(format!("a user with id {} exists", user.id)));
     }
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -198,18 +178,10 @@ async fn create_project(
 ) -> Result<(StatusCode, Json<Project>), ApiError> {
     require_site_admin(&admin)?;
     validate::project_key(&project.key).map_err(ApiError::Invalid)?;
-    validate::display_name(&project.name)
-        .map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
+    validate::display_name(&project.name).map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
     let stored = project.clone();
-    if !ctx
-        .db
-        .run(move |conn| directory::insert_project(conn, &stored))
-        .await?
-    {
-        return Err(ApiError::Conflict(format!(
-            "a project with key {} exists",
-            project.key
-        )));
+    if !ctx.db.run(move |conn| directory::insert_project(conn, &stored)).await? {
+        return Err(ApiError::Conflict(format!("a project with key {} exists", project.key)));
     }
     Ok((StatusCode::CREATED, Json(project)))
 }
@@ -248,8 +220,7 @@ async fn set_roles(
                 // In the same transaction, so nobody ever sees a non-agent counted online.
                 let call = call_context(Some(&admin.id), Some(&key));
                 plugin.call_in(scope, &request_id, |p, store| {
-                    p.helpdesk_chat_presence()
-                        .call_agent_role_ended(store, &call, &user)
+                    p.helpdesk_chat_presence().call_agent_role_ended(store, &call, &user)
                 })?;
             }
             Ok(())
@@ -265,11 +236,7 @@ async fn list_named(
     kind: NamedKind,
 ) -> Result<Json<Vec<NamedSet>>, ApiError> {
     require_member(&user)?;
-    Ok(Json(
-        ctx.db
-            .run(move |conn| directory::list_named(conn, kind))
-            .await?,
-    ))
+    Ok(Json(ctx.db.run(move |conn| directory::list_named(conn, kind)).await?))
 }
 
 /// Creates a group or company with its members, all or nothing.
@@ -281,8 +248,7 @@ async fn create_named(
 ) -> Result<(StatusCode, Json<NamedSet>), ApiError> {
     require_site_admin(&admin)?;
     validate::user_id(&set.id).map_err(ApiError::Invalid)?;
-    validate::display_name(&set.name)
-        .map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
+    validate::display_name(&set.name).map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
     let stored = set.clone();
     ctx.db
         .transact(move |scope| {
@@ -296,21 +262,13 @@ async fn create_named(
             }
             for member in &stored.members {
                 if directory::get_user(conn, member)?.is_none() {
-                    return Err(ApiError::NotFound(format!(
-                        "members: user {member} does not exist"
-                    )));
+                    return Err(ApiError::NotFound(format!("members: user {member} does not exist")));
                 }
             }
             let mut members = stored.members.clone();
             members.sort();
             members.dedup();
-            directory::insert_named_with_members(
-                conn,
-                kind,
-                &stored.id,
-                stored.name.trim(),
-                &members,
-            )?;
+            directory::insert_named_with_members(conn, kind, &stored.id, stored.name.trim(), &members)?;
             Ok(())
         })
         .await?;

@@ -135,9 +135,7 @@ async fn project_presence(
     let found = ctx
         .plugin
         .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin
-                .helpdesk_chat_presence()
-                .call_project_presence(store, &call)
+            plugin.helpdesk_chat_presence().call_project_presence(store, &call)
         })
         .await?;
     Ok(Json(ProjectPresence {
@@ -173,12 +171,9 @@ async fn go_online(
     let changed = ctx
         .plugin
         .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin.helpdesk_chat_presence().call_go_online(
-                store,
-                &call,
-                body.all_projects,
-                body.duration_minutes,
-            )
+            plugin
+                .helpdesk_chat_presence()
+                .call_go_online(store, &call, body.all_projects, body.duration_minutes)
         })
         .await?;
     if body.duration_minutes.is_some() {
@@ -215,15 +210,10 @@ async fn chat_status(
     let online = ctx
         .plugin
         .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin
-                .helpdesk_chat_presence()
-                .call_chat_online(store, &call)
+            plugin.helpdesk_chat_presence().call_chat_online(store, &call)
         })
         .await?;
-    Ok(Json(ChatStatus {
-        project: key,
-        online,
-    }))
+    Ok(Json(ChatStatus { project: key, online }))
 }
 
 async fn my_presence(
@@ -234,9 +224,7 @@ async fn my_presence(
     let states = ctx
         .plugin
         .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin
-                .helpdesk_chat_presence()
-                .call_my_presence(store, &call)
+            plugin.helpdesk_chat_presence().call_my_presence(store, &call)
         })
         .await?;
     Ok(Json(states.into_iter().map(state_in).collect()))

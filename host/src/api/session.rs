@@ -41,18 +41,12 @@ pub struct CurrentUser(pub User);
 impl FromRequestParts<ApiContext> for MaybeUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        ctx: &ApiContext,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, Self::Rejection> {
         let Some(token) = token_of(parts) else {
             return Ok(MaybeUser(None));
         };
         let now = ctx.clock.now_ms();
-        let user = ctx
-            .db
-            .run(move |conn| auth::session_user(conn, &token, now))
-            .await?;
+        let user = ctx.db.run(move |conn| auth::session_user(conn, &token, now)).await?;
         Ok(MaybeUser(user))
     }
 }
@@ -60,10 +54,7 @@ impl FromRequestParts<ApiContext> for MaybeUser {
 impl FromRequestParts<ApiContext> for CurrentUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        ctx: &ApiContext,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, Self::Rejection> {
         match MaybeUser::from_request_parts(parts, ctx).await? {
             MaybeUser(Some(user)) => Ok(CurrentUser(user)),
             MaybeUser(None) => Err(ApiError::Unauthenticated),
@@ -77,9 +68,7 @@ pub fn require_member(user: &User) -> Result<(), ApiError> {
     if user.member {
         Ok(())
     } else {
-        Err(ApiError::AccessDenied(
-            "only members of the site may do this".into(),
-        ))
+        Err(ApiError::AccessDenied("only members of the site may do this".into()))
     }
 }
 
@@ -88,9 +77,7 @@ pub fn require_site_admin(user: &User) -> Result<(), ApiError> {
     if user.site_admin {
         Ok(())
     } else {
-        Err(ApiError::AccessDenied(
-            "only site admins change the directory".into(),
-        ))
+        Err(ApiError::AccessDenied("only site admins change the directory".into()))
     }
 }
 

@@ -46,9 +46,7 @@ fn parse_query(raw: Option<&str>) -> Result<(Vec<String>, Option<i64>), ApiError
                 )
             }
             other => {
-                return Err(ApiError::Invalid(format!(
-                    "query: unknown parameter {other:?}"
-                )));
+                return Err(ApiError::Invalid(format!("query: unknown parameter {other:?}")));
             }
         }
     }
@@ -73,9 +71,7 @@ async fn open_stream(
         return Err(ApiError::Invalid("topic: name at least one topic".into()));
     }
     if topics.len() > MAX_TOPICS {
-        return Err(ApiError::LimitExceeded(format!(
-            "topic: at most {MAX_TOPICS} topics"
-        )));
+        return Err(ApiError::LimitExceeded(format!("topic: at most {MAX_TOPICS} topics")));
     }
     let header_last_id = headers
         .get("last-event-id")
@@ -134,10 +130,7 @@ async fn open_stream(
     };
     let token = token_in(&headers);
     let state = LiveStream {
-        recheck: tokio::time::interval_at(
-            tokio::time::Instant::now() + ctx.stream_recheck,
-            ctx.stream_recheck,
-        ),
+        recheck: tokio::time::interval_at(tokio::time::Instant::now() + ctx.stream_recheck, ctx.stream_recheck),
         shutdown: ctx.shutdown.clone(),
         ctx,
         token,
@@ -165,11 +158,7 @@ fn resume_gap(after: i64, bounds: &push::IdBounds, replayed: usize) -> Option<&'
 }
 
 /// Fails unless `actor` may receive every topic (the plugin decides).
-async fn authorize(
-    ctx: &ApiContext,
-    actor: Option<&str>,
-    topics: &[String],
-) -> Result<(), ApiError> {
+async fn authorize(ctx: &ApiContext, actor: Option<&str>, topics: &[String]) -> Result<(), ApiError> {
     for topic in topics {
         let call = call_context(actor, None);
         let topic = topic.clone();
@@ -232,12 +221,7 @@ impl LiveStream {
             Some(token) => {
                 let token = token.clone();
                 let now = self.ctx.clock.now_ms();
-                match self
-                    .ctx
-                    .db
-                    .run(move |conn| auth::session_user(conn, &token, now))
-                    .await
-                {
+                match self.ctx.db.run(move |conn| auth::session_user(conn, &token, now)).await {
                     Ok(Some(user)) => Some(user.id),
                     _ => return false,
                 }
@@ -246,9 +230,7 @@ impl LiveStream {
         if self.actor.is_some() && user != self.actor {
             return false;
         }
-        authorize(&self.ctx, self.actor.as_deref(), &self.topics)
-            .await
-            .is_ok()
+        authorize(&self.ctx, self.actor.as_deref(), &self.topics).await.is_ok()
     }
 }
 
@@ -258,10 +240,7 @@ mod tests {
 
     #[test]
     fn pl_7_stream_query_takes_repeated_topics_and_a_resume_id() {
-        let (topics, last) = parse_query(Some(
-            "topic=presence%3ASUP&topic=chat-status:SUP&last_event_id=7",
-        ))
-        .unwrap();
+        let (topics, last) = parse_query(Some("topic=presence%3ASUP&topic=chat-status:SUP&last_event_id=7")).unwrap();
         assert_eq!(topics, ["presence:SUP", "chat-status:SUP"]);
         assert_eq!(last, Some(7));
         assert!(parse_query(Some("topic=a&bogus=1")).is_err());

@@ -31,10 +31,7 @@ pub struct ClockState {
     pub next_due_ms: Option<u64>,
 }
 
-async fn advance(
-    State(ctx): State<ApiContext>,
-    ApiJson(body): ApiJson<Advance>,
-) -> Result<Json<ClockState>, ApiError> {
+async fn advance(State(ctx): State<ApiContext>, ApiJson(body): ApiJson<Advance>) -> Result<Json<ClockState>, ApiError> {
     if !ctx.test_clock {
         return Err(ApiError::NotFound(
             "the test clock is off; start the host with --test-clock".into(),

@@ -20,9 +20,7 @@ pub fn user_id(id: &str) -> Result<(), String> {
 pub fn project_key(key: &str) -> Result<(), String> {
     let ok = (2..=10).contains(&key.len())
         && key.starts_with(|c: char| c.is_ascii_uppercase())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     if ok {
         Ok(())
     } else {
@@ -51,8 +49,7 @@ pub fn is_email(address: &str) -> bool {
 /// A display name: 1 to 100 characters after trimming, no control characters.
 pub fn display_name(name: &str) -> Result<(), String> {
     let trimmed = name.trim();
-    if trimmed.is_empty() || trimmed.chars().count() > 100 || trimmed.chars().any(char::is_control)
-    {
+    if trimmed.is_empty() || trimmed.chars().count() > 100 || trimmed.chars().any(char::is_control) {
         Err("display_name: 1 to 100 characters, no control characters".into())
     } else {
         Ok(())

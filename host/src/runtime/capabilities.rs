@@ -40,11 +40,7 @@ pub struct NotGranted(pub Vec<String>);
 
 /// Checks that every import of `component` matches a grant. A grant ending in `@` allows
 /// any version of that interface; any other grant must match exactly.
-pub fn check_imports(
-    engine: &Engine,
-    component: &Component,
-    grants: &[&str],
-) -> Result<(), NotGranted> {
+pub fn check_imports(engine: &Engine, component: &Component, grants: &[&str]) -> Result<(), NotGranted> {
     let refused: Vec<String> = component
         .component_type()
         .imports(engine)
@@ -73,14 +69,8 @@ mod tests {
     #[test]
     fn pl_4_grants_match_exactly_or_by_any_version() {
         assert!(is_granted("wasi:io/streams@0.2.6", "wasi:io/streams@"));
-        assert!(!is_granted(
-            "wasi:filesystem/types@0.2.6",
-            "wasi:io/streams@"
-        ));
-        assert!(is_granted(
-            "helpdesk:chat/storage@0.1.0",
-            "helpdesk:chat/storage@0.1.0"
-        ));
+        assert!(!is_granted("wasi:filesystem/types@0.2.6", "wasi:io/streams@"));
+        assert!(is_granted("helpdesk:chat/storage@0.1.0", "helpdesk:chat/storage@0.1.0"));
         assert!(!is_granted(
             "helpdesk:chat/storage@0.2.0",
             "helpdesk:chat/storage@0.1.0"

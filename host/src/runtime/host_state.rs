@@ -27,12 +27,7 @@ pub struct HostState {
 
 impl HostState {
     /// State for one call.
-    pub fn new(
-        conn: Connection,
-        clock: HostClock,
-        request_id: String,
-        limits: StoreLimits,
-    ) -> HostState {
+    pub fn new(conn: Connection, clock: HostClock, request_id: String, limits: StoreLimits) -> HostState {
         // No preopened directories, no environment, no sockets: the plugin's only way out
         // is the host's own interfaces. Its stderr is the host's, so a panic message shows
         // in the host's log.

@@ -42,12 +42,10 @@ impl directory::Host for HostState {
     }
 
     fn get_project(&mut self, key: String) -> Result<Option<directory::Project>> {
-        Ok(
-            dir::get_project(&self.conn, &key)?.map(|p| directory::Project {
-                key: p.key,
-                name: p.name,
-            }),
-        )
+        Ok(dir::get_project(&self.conn, &key)?.map(|p| directory::Project {
+            key: p.key,
+            name: p.name,
+        }))
     }
 
     fn list_projects(&mut self) -> Result<Vec<directory::Project>> {
@@ -60,28 +58,15 @@ impl directory::Host for HostState {
             .collect())
     }
 
-    fn has_project_role(
-        &mut self,
-        user: String,
-        project: String,
-        r: directory::ProjectRole,
-    ) -> Result<bool> {
+    fn has_project_role(&mut self, user: String, project: String, r: directory::ProjectRole) -> Result<bool> {
         Ok(dir::has_role(&self.conn, &user, &project, role(r))?)
     }
 
-    fn project_members(
-        &mut self,
-        project: String,
-        r: directory::ProjectRole,
-    ) -> Result<Vec<String>> {
+    fn project_members(&mut self, project: String, r: directory::ProjectRole) -> Result<Vec<String>> {
         Ok(dir::project_members(&self.conn, &project, role(r))?)
     }
 
-    fn projects_with_role(
-        &mut self,
-        user: String,
-        r: directory::ProjectRole,
-    ) -> Result<Vec<String>> {
+    fn projects_with_role(&mut self, user: String, r: directory::ProjectRole) -> Result<Vec<String>> {
         Ok(dir::projects_with_role(&self.conn, &user, role(r))?)
     }
 
@@ -132,13 +117,11 @@ fn history_kind_name(kind: issues::HistoryKind) -> &'static str {
 
 impl issues::Host for HostState {
     fn get_issue(&mut self, key: String) -> Result<Option<issues::Issue>> {
-        Ok(
-            crate::issues::get_issue(&self.conn, &key)?.map(|i| issues::Issue {
-                key: i.key,
-                project: i.project,
-                summary: i.summary,
-            }),
-        )
+        Ok(crate::issues::get_issue(&self.conn, &key)?.map(|i| issues::Issue {
+            key: i.key,
+            project: i.project,
+            summary: i.summary,
+        }))
     }
 
     fn create_issue(
@@ -148,13 +131,11 @@ impl issues::Host for HostState {
         reporter: Option<String>,
     ) -> Result<std::result::Result<issues::Issue, WitError>> {
         issue_error(
-            crate::issues::create_issue(&self.conn, &project, &summary, reporter.as_deref()).map(
-                |i| issues::Issue {
-                    key: i.key,
-                    project: i.project,
-                    summary: i.summary,
-                },
-            ),
+            crate::issues::create_issue(&self.conn, &project, &summary, reporter.as_deref()).map(|i| issues::Issue {
+                key: i.key,
+                project: i.project,
+                summary: i.summary,
+            }),
         )
     }
 
@@ -186,24 +167,22 @@ impl issues::Host for HostState {
         limit: u32,
     ) -> Result<std::result::Result<Vec<issues::HistoryEntry>, WitError>> {
         issue_error(
-            crate::issues::history(&self.conn, &issue, after.map(|a| a as i64), limit, None).map(
-                |entries| {
-                    entries
-                        .into_iter()
-                        .map(|e| issues::HistoryEntry {
-                            id: e.id as u64,
-                            author: e.author,
-                            kind: if e.kind == "comment" {
-                                issues::HistoryKind::Comment
-                            } else {
-                                issues::HistoryKind::Change
-                            },
-                            body: e.body,
-                            created: e.created_ms as u64,
-                        })
-                        .collect()
-                },
-            ),
+            crate::issues::history(&self.conn, &issue, after.map(|a| a as i64), limit, None).map(|entries| {
+                entries
+                    .into_iter()
+                    .map(|e| issues::HistoryEntry {
+                        id: e.id as u64,
+                        author: e.author,
+                        kind: if e.kind == "comment" {
+                            issues::HistoryKind::Comment
+                        } else {
+                            issues::HistoryKind::Change
+                        },
+                        body: e.body,
+                        created: e.created_ms as u64,
+                    })
+                    .collect()
+            }),
         )
     }
 }
@@ -253,16 +232,9 @@ impl storage::Host for HostState {
 }
 
 impl push::Host for HostState {
-    fn publish(
-        &mut self,
-        topic: String,
-        kind: String,
-        payload: String,
-    ) -> Result<std::result::Result<(), WitError>> {
+    fn publish(&mut self, topic: String, kind: String, payload: String) -> Result<std::result::Result<(), WitError>> {
         if topic.is_empty() || kind.is_empty() {
-            return Ok(Err(WitError::Invalid(
-                "topic and kind must not be empty".into(),
-            )));
+            return Ok(Err(WitError::Invalid("topic and kind must not be empty".into())));
         }
         if payload.len() > crate::push::MAX_PAYLOAD_BYTES {
             return Ok(Err(WitError::LimitExceeded(format!(
@@ -294,14 +266,8 @@ impl mail::Host for HostState {
                 "to: at most {MAX_RECIPIENTS} recipients"
             ))));
         }
-        if let Some(bad) = message
-            .to
-            .iter()
-            .find(|a| !crate::api::validate::is_email(a))
-        {
-            return Ok(Err(WitError::Invalid(format!(
-                "to: {bad:?} is not an e-mail address"
-            ))));
+        if let Some(bad) = message.to.iter().find(|a| !crate::api::validate::is_email(a)) {
+            return Ok(Err(WitError::Invalid(format!("to: {bad:?} is not an e-mail address"))));
         }
         if message.body.len() > MAX_MAIL_BODY {
             return Ok(Err(WitError::LimitExceeded(format!(
@@ -310,7 +276,12 @@ impl mail::Host for HostState {
         }
         self.conn.execute(
             "INSERT INTO mail_outbox (recipients, subject, body, created_ms) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![message.to.join(", "), message.subject, message.body, self.clock.now_ms()],
+            rusqlite::params![
+                message.to.join(", "),
+                message.subject,
+                message.body,
+                self.clock.now_ms()
+            ],
         )?;
         Ok(Ok(()))
     }

@@ -87,17 +87,10 @@ impl ChatPluginRuntime {
 
     /// Runs one export call as one storage job: committed when the export returns `ok`,
     /// rolled back when it returns an error, traps or times out. Events go out after commit.
-    pub async fn call<T, F>(
-        self: &Arc<Self>,
-        db: &Database,
-        request_id: String,
-        export: F,
-    ) -> Result<T, CallError>
+    pub async fn call<T, F>(self: &Arc<Self>, db: &Database, request_id: String, export: F) -> Result<T, CallError>
     where
         T: Send + 'static,
-        F: FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>>
-            + Send
-            + 'static,
+        F: FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send + 'static,
     {
         let runtime = self.clone();
         db.transact(move |scope| runtime.call_in(scope, &request_id, export))

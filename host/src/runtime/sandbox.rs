@@ -10,9 +10,7 @@ use anyhow::Context;
 use blake2::{Blake2s256, Digest};
 use rusqlite::Connection;
 use wasmtime::component::{Component, Linker};
-use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimitsBuilder,
-};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimitsBuilder};
 
 use super::capabilities;
 use super::host_state::HostState;
@@ -79,10 +77,10 @@ impl Sandbox {
         let engine = Engine::new(&config)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        super::bindings::ChatPlugin::add_to_linker::<
-            HostState,
-            wasmtime::component::HasSelf<HostState>,
-        >(&mut linker, |state| state)?;
+        super::bindings::ChatPlugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
+            &mut linker,
+            |state| state,
+        )?;
         let ticker = EpochTicker::start(engine.clone());
         Ok(Sandbox {
             engine,
@@ -110,12 +108,7 @@ impl Sandbox {
 
     /// Compiles `wasm` (or loads the compiled form cached in `cache_dir`) and checks that
     /// it imports nothing beyond `grants`.
-    pub fn load_component(
-        &self,
-        wasm: &[u8],
-        cache_dir: Option<&Path>,
-        grants: &[&str],
-    ) -> anyhow::Result<Component> {
+    pub fn load_component(&self, wasm: &[u8], cache_dir: Option<&Path>, grants: &[&str]) -> anyhow::Result<Component> {
         let component = match cache_dir {
             Some(dir) => self.load_cached(wasm, dir)?,
             None => Component::new(&self.engine, wasm)
@@ -155,18 +148,11 @@ impl Sandbox {
 
     fn cache_path(&self, wasm: &[u8], dir: &Path) -> PathBuf {
         let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-        self.engine
-            .precompile_compatibility_hash()
-            .hash(&mut engine_hash);
+        self.engine.precompile_compatibility_hash().hash(&mut engine_hash);
         let mut digest = Blake2s256::new();
         digest.update(wasm);
         digest.update(engine_hash.finish().to_le_bytes());
-        let name: String = digest
-            .finalize()
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let name: String = digest.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
         dir.join(format!("component-{name}.cwasm"))
     }
 

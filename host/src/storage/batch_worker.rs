@@ -32,12 +32,7 @@ fn answer_without_running(job: Job) -> Answer {
 const MAX_BATCH: usize = 512;
 
 /// Starts the worker; jobs sent to the returned channel run in order.
-pub fn spawn(
-    conn: Connection,
-    path: PathBuf,
-    hub: PushHub,
-    stats: Arc<BatchStats>,
-) -> anyhow::Result<Sender<Job>> {
+pub fn spawn(conn: Connection, path: PathBuf, hub: PushHub, stats: Arc<BatchStats>) -> anyhow::Result<Sender<Job>> {
     let (sender, receiver) = std::sync::mpsc::channel::<Job>();
     std::thread::Builder::new()
         .name("storage-worker".into())
@@ -80,9 +75,7 @@ impl BatchWorker {
     /// caller is told.
     fn run_batch(&mut self, batch: Vec<Job>) {
         self.stats.batches.fetch_add(1, Ordering::Relaxed);
-        self.stats
-            .jobs
-            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        self.stats.jobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
         let mut failure = self.begin().err();
         let mut answers = Vec::with_capacity(batch.len());
         let mut events = Vec::new();
@@ -119,9 +112,7 @@ impl BatchWorker {
     /// failed and its writes were rolled back; `Err`: the transaction itself is broken.
     fn run_job(&mut self, job: Job) -> (Answer, Result<Option<Vec<PushEvent>>, StorageFailure>) {
         let savepoint = match self.conn.as_ref() {
-            Some(conn) => conn
-                .execute_cached("SAVEPOINT job")
-                .map_err(StorageFailure::from),
+            Some(conn) => conn.execute_cached("SAVEPOINT job").map_err(StorageFailure::from),
             None => Err(StorageFailure::ConnectionLost),
         };
         if let Err(failure) = savepoint {
@@ -156,8 +147,7 @@ impl BatchWorker {
         if conn.is_autocommit() {
             // SQLite rolls a transaction back by itself on some errors (disk full, I/O):
             // whatever ran before in this batch is gone.
-            let failure =
-                StorageFailure::Database("the database rolled the transaction back".into());
+            let failure = StorageFailure::Database("the database rolled the transaction back".into());
             return (completion.answer, Err(failure));
         }
         (completion.answer, Ok(completion.keep.then_some(job_events)))
@@ -193,8 +183,7 @@ impl BatchWorker {
     fn ensure_conn(&mut self) -> Result<&Connection, StorageFailure> {
         if self.conn.is_none() {
             tracing::warn!("reopening the database connection");
-            let conn = schema::open(&self.path)
-                .map_err(|err| StorageFailure::Database(format!("{err:#}")))?;
+            let conn = schema::open(&self.path).map_err(|err| StorageFailure::Database(format!("{err:#}")))?;
             self.conn = Some(conn);
         }
         self.conn.as_ref().ok_or(StorageFailure::ConnectionLost)

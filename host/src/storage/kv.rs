@@ -64,8 +64,10 @@ pub fn set(conn: &Connection, key: &str, value: &[u8]) -> Result<(), KvError> {
             value.len()
         )));
     }
-    conn.prepare_cached("INSERT INTO kv (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?
-        .execute(params![key, value])?;
+    conn.prepare_cached(
+        "INSERT INTO kv (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
     Ok(())
 }
 
@@ -94,18 +96,24 @@ pub fn scan(
     if let Some(cursor) = cursor
         && (cursor < start || cursor >= end)
     {
-        return Err(KvError::Invalid(
-            "scan: the cursor is not within the range".into(),
-        ));
+        return Err(KvError::Invalid("scan: the cursor is not within the range".into()));
     }
     let limit = limit.clamp(1, MAX_SCAN_LIMIT);
     // Read one more than asked, to know whether a next page exists.
     let fetch = i64::from(limit) + 1;
     let mut statement = match (reverse, cursor.is_some()) {
-        (false, false) => conn.prepare_cached("SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3")?,
-        (false, true) => conn.prepare_cached("SELECT key, value FROM kv WHERE key > ?4 AND key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3")?,
-        (true, false) => conn.prepare_cached("SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3")?,
-        (true, true) => conn.prepare_cached("SELECT key, value FROM kv WHERE key < ?4 AND key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3")?,
+        (false, false) => {
+            conn.prepare_cached("SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3")?
+        }
+        (false, true) => conn.prepare_cached(
+            "SELECT key, value FROM kv WHERE key > ?4 AND key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3",
+        )?,
+        (true, false) => {
+            conn.prepare_cached("SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3")?
+        }
+        (true, true) => conn.prepare_cached(
+            "SELECT key, value FROM kv WHERE key < ?4 AND key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3",
+        )?,
     };
     let read = |row: &rusqlite::Row<'_>| Ok((row.get(0)?, row.get(1)?));
     let mut entries: Vec<(String, Vec<u8>)> = match cursor {
@@ -144,48 +152,19 @@ mod tests {
         }
         let first = scan(&conn, "a/", "a/\u{10FFFF}", 2, false, None).unwrap();
         assert_eq!(
-            first
-                .entries
-                .iter()
-                .map(|e| e.0.as_str())
-                .collect::<Vec<_>>(),
+            first.entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
             ["a/1", "a/2"]
         );
-        let second = scan(
-            &conn,
-            "a/",
-            "a/\u{10FFFF}",
-            2,
-            false,
-            first.cursor.as_deref(),
-        )
-        .unwrap();
-        assert_eq!(
-            second
-                .entries
-                .iter()
-                .map(|e| e.0.as_str())
-                .collect::<Vec<_>>(),
-            ["a/3"]
-        );
+        let second = scan(&conn, "a/", "a/\u{10FFFF}", 2, false, first.cursor.as_deref()).unwrap();
+        assert_eq!(second.entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["a/3"]);
         assert_eq!(second.cursor, None);
         let back = scan(&conn, "a/", "a/\u{10FFFF}", 2, true, None).unwrap();
         assert_eq!(
-            back.entries
-                .iter()
-                .map(|e| e.0.as_str())
-                .collect::<Vec<_>>(),
+            back.entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
             ["a/3", "a/2"]
         );
         let back2 = scan(&conn, "a/", "a/\u{10FFFF}", 2, true, back.cursor.as_deref()).unwrap();
-        assert_eq!(
-            back2
-                .entries
-                .iter()
-                .map(|e| e.0.as_str())
-                .collect::<Vec<_>>(),
-            ["a/1"]
-        );
+        assert_eq!(back2.entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["a/1"]);
     }
 
     #[test]
@@ -208,9 +187,7 @@ mod tests {
             scan(&conn, "a", "b", 10, false, Some("c")),
             Err(KvError::Invalid(_))
         ));
-        let count: i64 = conn
-            .query_row("SELECT count(*) FROM kv", [], |r| r.get(0))
-            .unwrap();
+        let count: i64 = conn.query_row("SELECT count(*) FROM kv", [], |r| r.get(0)).unwrap();
         assert_eq!(count, 0);
     }
 }

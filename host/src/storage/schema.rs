@@ -113,8 +113,7 @@ CREATE TABLE meta (
 /// Opens (creating if needed) the database at `path`, in WAL mode with full fsync on
 /// commit, and migrates it to the current schema.
 pub fn open(path: &Path) -> anyhow::Result<Connection> {
-    let mut conn =
-        Connection::open(path).with_context(|| format!("opening database {}", path.display()))?;
+    let mut conn = Connection::open(path).with_context(|| format!("opening database {}", path.display()))?;
     configure(&conn)?;
     migrate(&mut conn)?;
     Ok(conn)

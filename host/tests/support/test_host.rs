@@ -49,8 +49,7 @@ impl TestHost {
         let clock = HostClock::default();
         let db = Database::open(&path, hub.clone()).unwrap();
         let sandbox = Arc::new(Sandbox::new(limits, clock.clone()).unwrap());
-        let plugin =
-            ChatPluginRuntime::load(sandbox.clone(), &plugin_wasm(), Some(&cache_dir())).unwrap();
+        let plugin = ChatPluginRuntime::load(sandbox.clone(), &plugin_wasm(), Some(&cache_dir())).unwrap();
         TestHost {
             db,
             hub,
@@ -65,11 +64,7 @@ impl TestHost {
     pub async fn kv_has(&self, key: &str) -> bool {
         let key = key.to_string();
         self.db
-            .run(move |conn| {
-                conn.query_row("SELECT count(*) FROM kv WHERE key = ?1", [key], |r| {
-                    r.get::<_, i64>(0)
-                })
-            })
+            .run(move |conn| conn.query_row("SELECT count(*) FROM kv WHERE key = ?1", [key], |r| r.get::<_, i64>(0)))
             .await
             .unwrap()
             == 1

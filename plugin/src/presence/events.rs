@@ -48,9 +48,7 @@ pub fn publish_agent_change<P: Platform + ?Sized>(
     change: &Change,
     online_count: usize,
 ) -> PluginResult<()> {
-    let display_name = platform
-        .user(user)
-        .map_or_else(|| user.to_string(), |u| u.display_name);
+    let display_name = platform.user(user).map_or_else(|| user.to_string(), |u| u.display_name);
     let payload = PresenceChanged {
         project,
         user,
@@ -63,22 +61,13 @@ pub fn publish_agent_change<P: Platform + ?Sized>(
         online_count,
         chat_online: online_count > 0,
     };
-    publish(
-        platform,
-        &presence_topic(project),
-        "presence-changed",
-        &payload,
-    )
+    publish(platform, &presence_topic(project), "presence-changed", &payload)
 }
 
 /// Tells everyone watching the project whether its chat is online (PR-2), once per
 /// change: the last state announced is stored, so however the change came about (an agent
 /// acting, a duration ending, a role ending) customers hear of it exactly once.
-pub fn announce_chat_status<P: Platform + ?Sized>(
-    platform: &mut P,
-    project: &str,
-    online: bool,
-) -> PluginResult<()> {
+pub fn announce_chat_status<P: Platform + ?Sized>(platform: &mut P, project: &str, online: bool) -> PluginResult<()> {
     let key = super::keys::chat_announced(project);
     // Nothing announced yet means offline: every chat starts offline (PR-1).
     let announced = crate::storage::get_json::<bool, _>(platform, &key)?.unwrap_or(false);
@@ -89,11 +78,7 @@ pub fn announce_chat_status<P: Platform + ?Sized>(
     publish_chat_status(platform, project, online)
 }
 
-fn publish_chat_status<P: Platform + ?Sized>(
-    platform: &mut P,
-    project: &str,
-    online: bool,
-) -> PluginResult<()> {
+fn publish_chat_status<P: Platform + ?Sized>(platform: &mut P, project: &str, online: bool) -> PluginResult<()> {
     publish(
         platform,
         &chat_status_topic(project),

@@ -32,22 +32,14 @@ pub fn user_of_agent_key(key: &str) -> PluginResult<String> {
 
 /// The due marker of a duration ending at `at`.
 pub fn due(at: Timestamp, project: &str, user: &str) -> String {
-    format!(
-        "{DUE_PREFIX}{}/{}/{}",
-        time_part(at),
-        key_part(project),
-        key_part(user)
-    )
+    format!("{DUE_PREFIX}{}/{}/{}", time_part(at), key_part(project), key_part(user))
 }
 
 /// The range of due markers at or before `now`, and the range of those after it.
 pub fn due_split(now: Timestamp) -> ((String, String), (String, String)) {
     let first_later = format!("{DUE_PREFIX}{}", time_part(now.saturating_add(1)));
     let end = prefix_end(DUE_PREFIX);
-    (
-        (DUE_PREFIX.to_string(), first_later.clone()),
-        (first_later, end),
-    )
+    ((DUE_PREFIX.to_string(), first_later.clone()), (first_later, end))
 }
 
 /// A due marker's time, project and user.
@@ -55,9 +47,7 @@ pub fn parse_due(key: &str) -> PluginResult<(Timestamp, String, String)> {
     let bad = || PluginError::Unavailable(format!("stored data is corrupt: bad due key {key:?}"));
     let rest = key.strip_prefix(DUE_PREFIX).ok_or_else(bad)?;
     let mut parts = rest.split('/');
-    let (Some(at), Some(project), Some(user), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(at), Some(project), Some(user), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(bad());
     };
     let at = at.parse().map_err(|_| bad())?;
@@ -66,11 +56,7 @@ pub fn parse_due(key: &str) -> PluginResult<(Timestamp, String, String)> {
 
 /// The history entry `seq` of a project, at `at`.
 pub fn log_entry(project: &str, at: Timestamp, seq: u64) -> String {
-    format!(
-        "presence/log/{}/{}/{seq:012}",
-        key_part(project),
-        time_part(at)
-    )
+    format!("presence/log/{}/{}/{seq:012}", key_part(project), time_part(at))
 }
 
 /// Whether customers were last told that the project's chat is online.
@@ -88,10 +74,7 @@ mod tests {
     #[test]
     fn due_keys_round_trip_and_split_at_now() {
         let key = due(1_500, "S/P", "ann");
-        assert_eq!(
-            parse_due(&key).unwrap(),
-            (1_500, "S/P".into(), "ann".into())
-        );
+        assert_eq!(parse_due(&key).unwrap(), (1_500, "S/P".into(), "ann".into()));
         let ((start, end), (later, _)) = due_split(1_500);
         assert!(start.as_str() <= key.as_str() && key.as_str() < end.as_str());
         assert!(key.as_str() < later.as_str());

@@ -69,15 +69,8 @@ fn pr_2_chat_is_online_exactly_when_an_agent_is() {
     go_offline(&mut platform, &ctx("alice", "SUP"), false).unwrap();
     assert!(!chat_online(&mut platform, &anyone).unwrap());
     let events = platform.take_events("chat-status:SUP");
-    let states: Vec<bool> = events
-        .iter()
-        .map(|e| e.payload["online"].as_bool().unwrap())
-        .collect();
-    assert_eq!(
-        states,
-        vec![true, false],
-        "one event per flip, none in between"
-    );
+    let states: Vec<bool> = events.iter().map(|e| e.payload["online"].as_bool().unwrap()).collect();
+    assert_eq!(states, vec![true, false], "one event per flip, none in between");
 }
 
 #[test]
@@ -156,10 +149,7 @@ fn pr_4_online_in_all_projects_needs_no_current_project() {
 fn pr_4_online_for_duration_ends_by_itself() {
     let mut platform = FakePlatform::demo();
     let outcome = go_online(&mut platform, &ctx("alice", "SUP"), false, Some(30)).unwrap();
-    assert_eq!(
-        outcome.states[0].state.until,
-        Some(platform.now + 30 * 60_000)
-    );
+    assert_eq!(outcome.states[0].state.until, Some(platform.now + 30 * 60_000));
     platform.advance_minutes(29);
     assert_eq!(count(&mut platform, "SUP"), 1);
     platform.advance_minutes(1);
@@ -190,14 +180,8 @@ fn pr_4_scheduler_records_and_announces_the_end_of_a_duration() {
     );
     platform.advance_minutes(10);
     assert_eq!(scheduler_run(&mut platform), None);
-    assert_eq!(
-        platform.take_events("chat-status:SUP")[0].payload["online"],
-        false
-    );
-    assert_eq!(
-        platform.take_events("presence:SUP")[0].payload["user"],
-        "bob"
-    );
+    assert_eq!(platform.take_events("chat-status:SUP")[0].payload["online"], false);
+    assert_eq!(platform.take_events("presence:SUP")[0].payload["user"], "bob");
     // Running again finds nothing more to do.
     assert_eq!(scheduler_run(&mut platform), None);
     assert!(platform.published.is_empty());
@@ -228,17 +212,11 @@ fn pr_5_offline_in_current_or_all_projects() {
     let mut platform = FakePlatform::demo();
     go_online(&mut platform, &ctx("alice", "SUP"), true, None).unwrap();
     go_offline(&mut platform, &ctx("alice", "SUP"), false).unwrap();
-    assert_eq!(
-        (count(&mut platform, "SUP"), count(&mut platform, "OPS")),
-        (0, 1)
-    );
+    assert_eq!((count(&mut platform, "SUP"), count(&mut platform, "OPS")), (0, 1));
     go_online(&mut platform, &ctx("alice", "SUP"), false, None).unwrap();
     let outcome = go_offline(&mut platform, &ctx("alice", "OPS"), true).unwrap();
     assert_eq!(outcome.changed.len(), 2);
-    assert_eq!(
-        (count(&mut platform, "SUP"), count(&mut platform, "OPS")),
-        (0, 0)
-    );
+    assert_eq!((count(&mut platform, "SUP"), count(&mut platform, "OPS")), (0, 0));
 }
 
 #[test]
@@ -258,11 +236,7 @@ fn pr_6_lists_online_agents_by_name() {
     go_online(&mut platform, &ctx("bob", "SUP"), false, None).unwrap();
     go_online(&mut platform, &ctx("alice", "SUP"), false, None).unwrap();
     let presence = project_presence(&mut platform, &ctx("dana", "SUP")).unwrap();
-    let names: Vec<_> = presence
-        .online_agents
-        .iter()
-        .map(|a| a.display_name.as_str())
-        .collect();
+    let names: Vec<_> = presence.online_agents.iter().map(|a| a.display_name.as_str()).collect();
     assert_eq!(names, ["Alice Agent", "Bob Agent"]);
 }
 
@@ -316,26 +290,16 @@ fn pr_1_an_agent_whose_role_ends_goes_offline_and_a_new_role_starts_offline() {
     agent_role_ended(&mut platform, &admin, "bob").unwrap();
     let event = &platform.take_events("presence:SUP")[0];
     assert_eq!(
-        (
-            event.payload["cause"].as_str(),
-            event.payload["by"].as_str()
-        ),
+        (event.payload["cause"].as_str(), event.payload["by"].as_str()),
         (Some("admin"), Some("root"))
     );
-    assert_eq!(
-        platform.take_events("chat-status:SUP")[0].payload["online"],
-        false
-    );
+    assert_eq!(platform.take_events("chat-status:SUP")[0].payload["online"], false);
     assert!(
         platform.kv.keys().all(|k| !k.starts_with("presence/due/")),
         "its duration is gone too"
     );
     platform.grant("bob", "SUP", ProjectRole::Agent);
-    assert_eq!(
-        count(&mut platform, "SUP"),
-        0,
-        "a new agent role starts offline"
-    );
+    assert_eq!(count(&mut platform, "SUP"), 0, "a new agent role starts offline");
 }
 
 #[test]
@@ -366,11 +330,7 @@ fn pr_4_a_backlog_of_ended_durations_is_worked_off_in_bounded_runs() {
     }
     platform.advance_minutes(10);
     let now = platform.now;
-    assert_eq!(
-        scheduler_run(&mut platform),
-        Some(now),
-        "more is due at once"
-    );
+    assert_eq!(scheduler_run(&mut platform), Some(now), "more is due at once");
     assert_eq!(scheduler_run(&mut platform), None);
     assert_eq!(count(&mut platform, "SUP"), 0);
 }
@@ -378,9 +338,7 @@ fn pr_4_a_backlog_of_ended_durations_is_worked_off_in_bounded_runs() {
 #[test]
 fn pr_4_an_unreadable_due_marker_is_dropped_not_fatal() {
     let mut platform = FakePlatform::demo();
-    platform
-        .kv
-        .insert("presence/due/garbage".into(), Vec::new());
+    platform.kv.insert("presence/due/garbage".into(), Vec::new());
     go_online(&mut platform, &ctx("alice", "SUP"), false, Some(1)).unwrap();
     platform.advance_minutes(2);
     assert_eq!(scheduler_run(&mut platform), None);
