@@ -52,6 +52,22 @@ pub struct ApiContext {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
+impl ApiContext {
+    /// Calls a plugin export for the current request, as one transaction.
+    pub async fn call_plugin<T, F>(&self, export: F) -> Result<T, error::ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(
+                &crate::runtime::bindings::ChatPlugin,
+                &mut wasmtime::Store<crate::runtime::host_state::HostState>,
+            ) -> wasmtime::Result<Result<T, crate::runtime::bindings::helpdesk::chat::types::Error>>
+            + Send
+            + 'static,
+    {
+        Ok(self.plugin.call(&self.db, error::current_request_id(), export).await?)
+    }
+}
+
 /// The API routes, under `/api/v1`.
 pub fn router() -> Router<ApiContext> {
     let v1 = Router::new()

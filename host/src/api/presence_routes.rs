@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::ApiContext;
-use super::error::{ApiError, ApiJson, ApiPath, current_request_id};
+use super::error::{ApiError, ApiJson, ApiPath};
 use super::session::{CurrentUser, MaybeUser};
 use crate::runtime::bindings::exports::helpdesk::chat::presence as wit;
 use crate::runtime::plugin::call_context;
@@ -133,10 +133,7 @@ async fn project_presence(
 ) -> Result<Json<ProjectPresence>, ApiError> {
     let call = call_context(Some(&user.id), Some(&key));
     let found = ctx
-        .plugin
-        .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin.helpdesk_chat_presence().call_project_presence(store, &call)
-        })
+        .call_plugin(move |plugin, store| plugin.helpdesk_chat_presence().call_project_presence(store, &call))
         .await?;
     Ok(Json(ProjectPresence {
         project: found.project,
@@ -169,8 +166,7 @@ async fn go_online(
 ) -> Result<Json<ChangeOutcome>, ApiError> {
     let call = call_context(Some(&user.id), Some(&key));
     let changed = ctx
-        .plugin
-        .call(&ctx.db, current_request_id(), move |plugin, store| {
+        .call_plugin(move |plugin, store| {
             plugin
                 .helpdesk_chat_presence()
                 .call_go_online(store, &call, body.all_projects, body.duration_minutes)
@@ -191,8 +187,7 @@ async fn go_offline(
 ) -> Result<Json<ChangeOutcome>, ApiError> {
     let call = call_context(Some(&user.id), Some(&key));
     let changed = ctx
-        .plugin
-        .call(&ctx.db, current_request_id(), move |plugin, store| {
+        .call_plugin(move |plugin, store| {
             plugin
                 .helpdesk_chat_presence()
                 .call_go_offline(store, &call, body.all_projects)
@@ -208,10 +203,7 @@ async fn chat_status(
 ) -> Result<Json<ChatStatus>, ApiError> {
     let call = call_context(user.as_ref().map(|u| u.id.as_str()), Some(&key));
     let online = ctx
-        .plugin
-        .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin.helpdesk_chat_presence().call_chat_online(store, &call)
-        })
+        .call_plugin(move |plugin, store| plugin.helpdesk_chat_presence().call_chat_online(store, &call))
         .await?;
     Ok(Json(ChatStatus { project: key, online }))
 }
@@ -222,10 +214,7 @@ async fn my_presence(
 ) -> Result<Json<Vec<StateIn>>, ApiError> {
     let call = call_context(Some(&user.id), None);
     let states = ctx
-        .plugin
-        .call(&ctx.db, current_request_id(), move |plugin, store| {
-            plugin.helpdesk_chat_presence().call_my_presence(store, &call)
-        })
+        .call_plugin(move |plugin, store| plugin.helpdesk_chat_presence().call_my_presence(store, &call))
         .await?;
     Ok(Json(states.into_iter().map(state_in).collect()))
 }

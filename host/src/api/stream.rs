@@ -15,7 +15,7 @@ use futures::{Stream, StreamExt, stream};
 use tokio::sync::broadcast;
 
 use super::ApiContext;
-use super::error::{ApiError, current_request_id};
+use super::error::ApiError;
 use super::session::{MaybeUser, token_in};
 use crate::auth;
 use crate::push::{self, PushEvent};
@@ -162,13 +162,12 @@ async fn authorize(ctx: &ApiContext, actor: Option<&str>, topics: &[String]) -> 
     for topic in topics {
         let call = call_context(actor, None);
         let topic = topic.clone();
-        ctx.plugin
-            .call(&ctx.db, current_request_id(), move |plugin, store| {
-                plugin
-                    .helpdesk_chat_subscriptions()
-                    .call_authorize(store, &call, &topic)
-            })
-            .await?;
+        ctx.call_plugin(move |plugin, store| {
+            plugin
+                .helpdesk_chat_subscriptions()
+                .call_authorize(store, &call, &topic)
+        })
+        .await?;
     }
     Ok(())
 }
