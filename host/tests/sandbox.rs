@@ -17,6 +17,8 @@ mod probe {
         with: {
             "helpdesk:chat/types": helpdesk_host::runtime::bindings::helpdesk::chat::types,
             "helpdesk:chat/storage": helpdesk_host::runtime::bindings::helpdesk::chat::storage,
+            "helpdesk:chat/issues": helpdesk_host::runtime::bindings::helpdesk::chat::issues,
+            "helpdesk:chat/mail": helpdesk_host::runtime::bindings::helpdesk::chat::mail,
         },
     });
 }
@@ -177,4 +179,80 @@ async fn pl_4_the_chat_plugin_imports_only_granted_capabilities() {
             .any(|n| n.starts_with("wasi:filesystem") || n.starts_with("wasi:sockets")),
         "{imports:?}"
     );
+}
+
+/// Runs one probe export as one storage job; an `Err` result rolls the job back.
+async fn run_probe<R: Send + 'static>(
+    host: &TestHost,
+    pre: &SandboxProbePre<helpdesk_host::runtime::host_state::HostState>,
+    export: impl FnOnce(
+        &probe::exports::helpdesk::chat::probe::Guest,
+        &mut wasmtime::Store<helpdesk_host::runtime::host_state::HostState>,
+    ) -> wasmtime::Result<Result<R, String>>
+    + Send
+    + 'static,
+) -> Result<R, CallError> {
+    let sandbox = host.sandbox.clone();
+    let pre = pre.clone();
+    host.db
+        .transact(move |scope| {
+            let (outcome, _events) = sandbox.run_call(scope, "probe-test", |store| {
+                let probe = pre.instantiate(&mut *store)?;
+                export(probe.helpdesk_chat_probe(), store)
+            })?;
+            outcome.map_err(CallError::Fault)
+        })
+        .await
+}
+
+async fn outbox_size(host: &TestHost) -> i64 {
+    host.db
+        .run(|c| c.query_row("SELECT count(*) FROM mail_outbox", [], |r| r.get(0)))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pl_3_mail_reaches_the_outbox_only_when_the_call_commits() {
+    let (host, pre) = probe_host();
+    run_probe(&host, &pre, |p, s| p.call_send_mail(s, "ops@example.test", false))
+        .await
+        .unwrap();
+    assert_eq!(outbox_size(&host).await, 1);
+    run_probe(&host, &pre, |p, s| p.call_send_mail(s, "ops@example.test", true))
+        .await
+        .unwrap_err();
+    assert_eq!(outbox_size(&host).await, 1, "the failed call's mail is gone");
+    let err = run_probe(&host, &pre, |p, s| p.call_send_mail(s, "not an address", false))
+        .await
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("Invalid"), "{err:?}");
+    assert_eq!(outbox_size(&host).await, 1);
+}
+
+#[tokio::test]
+async fn pl_3_issue_comments_land_in_the_history_and_roll_back_with_their_call() {
+    let (host, pre) = probe_host();
+    let id = run_probe(&host, &pre, |p, s| {
+        p.call_comment_on_issue(s, "SUP-1", "Kept comment", false)
+    })
+    .await
+    .unwrap();
+    run_probe(&host, &pre, |p, s| {
+        p.call_comment_on_issue(s, "SUP-1", "Lost comment", true)
+    })
+    .await
+    .unwrap_err();
+    let history = host
+        .db
+        .run(|c| Ok(helpdesk_host::issues::history(c, "SUP-1", None, 100, Some("comment")).unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!((history[0].id as u64, history[0].body.as_str()), (id, "Kept comment"));
+    assert_eq!(history[0].author.as_deref(), Some("alice"));
+    let err = run_probe(&host, &pre, |p, s| p.call_comment_on_issue(s, "SUP-404", "x", false))
+        .await
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("NotFound"), "{err:?}");
 }

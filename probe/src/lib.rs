@@ -13,7 +13,7 @@ mod probe {
     }
 
     use bindings::exports::helpdesk::chat::probe::Guest;
-    use bindings::helpdesk::chat::storage;
+    use bindings::helpdesk::chat::{issues, mail, storage};
 
     struct Probe;
 
@@ -47,6 +47,30 @@ mod probe {
 
         fn write(key: String) {
             storage::set(&key, b"kept").expect("storage write");
+        }
+
+        fn send_mail(to: String, fail: bool) -> Result<(), String> {
+            let message = mail::Message {
+                to: vec![to],
+                subject: "Probe".into(),
+                body: "A probe mail.".into(),
+            };
+            mail::send(&message).map_err(|e| format!("{e:?}"))?;
+            if fail {
+                Err("the probe fails on purpose after queueing a mail".into())
+            } else {
+                Ok(())
+            }
+        }
+
+        fn comment_on_issue(issue: String, body: String, fail: bool) -> Result<u64, String> {
+            let id = issues::append_history(&issue, Some("alice"), issues::HistoryKind::Comment, &body)
+                .map_err(|e| format!("{e:?}"))?;
+            if fail {
+                Err("the probe fails on purpose after commenting".into())
+            } else {
+                Ok(id)
+            }
         }
     }
 }
