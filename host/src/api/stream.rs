@@ -101,11 +101,13 @@ async fn open_stream(
         })
         .await?;
     let mut pending = VecDeque::new();
-    // `ready` carries the newest id, so a client that drops before its first event
-    // resumes from here instead of starting over.
+    // `ready` carries an id, so a client that drops before its next event resumes from
+    // there instead of starting over: the newest id for a fresh client (which reads the
+    // current state itself once ready), the resume point for a resuming one.
+    let ready_id = resume_from.filter(|after| *after <= bounds.latest).unwrap_or(bounds.latest);
     pending.push_back(
         Event::default()
-            .id(bounds.latest.to_string())
+            .id(ready_id.to_string())
             .event("ready")
             .data(format!("{{\"last_event_id\":{}}}", bounds.latest)),
     );

@@ -29,15 +29,18 @@ export function openStream() {
   var url = '/api/v1/stream?topic=presence:' + encodeURIComponent(key) +
     '&topic=chat-status:' + encodeURIComponent(key);
   var es = new EventSource(url);
-  var openedBefore = false;
   state.stream = es;
 
   es.addEventListener('open', function () {
     if (es !== state.stream) return;
     state.streamDelay = 2000;
-    // After a reconnect, catch up on anything the replay may not cover.
-    if (openedBefore) refresh();
-    openedBefore = true;
+  });
+
+  // The server sends `ready` once it is subscribed. Reading the state after that (not
+  // before) means no change can fall between what was read and what is pushed.
+  es.addEventListener('ready', function () {
+    if (es !== state.stream) return;
+    refresh();
   });
 
   es.addEventListener('error', function () {
