@@ -136,6 +136,26 @@ impl Platform for WitPlatform {
     }
 }
 
+fn presence_change(change: crate::presence::record::PresenceChange) -> wit_presence::PresenceChange {
+    use crate::presence::record::ChangeCause;
+    wit_presence::PresenceChange {
+        project: change.project,
+        user: change.user,
+        online: change.online,
+        until: change.until,
+        cause: match change.cause {
+            ChangeCause::Manual => wit_presence::ChangeCause::Manual,
+            ChangeCause::Schedule => wit_presence::ChangeCause::Schedule,
+            ChangeCause::DurationEnded => wit_presence::ChangeCause::DurationEnded,
+            ChangeCause::Inactivity => wit_presence::ChangeCause::Inactivity,
+            ChangeCause::Admin => wit_presence::ChangeCause::Admin,
+            ChangeCause::ForceLogout => wit_presence::ChangeCause::ForceLogout,
+        },
+        by: change.by,
+        at: change.at,
+    }
+}
+
 fn state_in(state: crate::presence::StateIn) -> wit_presence::AgentPresenceIn {
     wit_presence::AgentPresenceIn {
         project: state.project,
@@ -201,6 +221,25 @@ impl wit_presence::Guest for ChatPlugin {
 
     fn chat_online(ctx: types::CallContext) -> Result<bool, types::Error> {
         Ok(crate::presence::chat_online(&mut WitPlatform, &context(ctx))?)
+    }
+
+    fn presence_history(
+        ctx: types::CallContext,
+        user: Option<String>,
+        before: Option<String>,
+        limit: u32,
+    ) -> Result<wit_presence::PresenceHistoryPage, types::Error> {
+        let page = crate::presence::history::presence_history(
+            &mut WitPlatform,
+            &context(ctx),
+            user.as_deref(),
+            before.as_deref(),
+            limit,
+        )?;
+        Ok(wit_presence::PresenceHistoryPage {
+            changes: page.changes.into_iter().map(presence_change).collect(),
+            cursor: page.cursor,
+        })
     }
 
     fn agent_role_ended(ctx: types::CallContext, user: String) -> Result<(), types::Error> {

@@ -137,19 +137,38 @@ impl Platform for FakePlatform {
         if request.start > request.end {
             return Err(PluginError::Invalid("start > end".into()));
         }
-        // The fake's cursor is the next key to read; the forward scans the rules make are enough.
-        let start = request.cursor.clone().unwrap_or_else(|| request.start.to_string());
-        let mut entries: Vec<Entry> = self
-            .kv
-            .range(start..request.end.to_string())
-            .take(request.limit as usize + 1)
-            .map(|(k, v)| Entry {
-                key: k.clone(),
-                value: v.clone(),
-            })
-            .collect();
-        let cursor = if entries.len() > request.limit as usize {
-            entries.pop().map(|e| e.key)
+        // As the host does: the cursor is the last key returned, and the scan goes on
+        // after it (before it, in reverse).
+        let limit = request.limit.clamp(1, 1000) as usize;
+        let in_range = self.kv.range(request.start.to_string()..request.end.to_string());
+        let after_cursor = |key: &String| match &request.cursor {
+            None => true,
+            Some(cursor) if request.reverse => key < cursor,
+            Some(cursor) => key > cursor,
+        };
+        let mut entries: Vec<Entry> = if request.reverse {
+            in_range
+                .rev()
+                .filter(|(k, _)| after_cursor(k))
+                .take(limit + 1)
+                .map(|(k, v)| Entry {
+                    key: k.clone(),
+                    value: v.clone(),
+                })
+                .collect()
+        } else {
+            in_range
+                .filter(|(k, _)| after_cursor(k))
+                .take(limit + 1)
+                .map(|(k, v)| Entry {
+                    key: k.clone(),
+                    value: v.clone(),
+                })
+                .collect()
+        };
+        let cursor = if entries.len() > limit {
+            entries.truncate(limit);
+            entries.last().map(|e| e.key.clone())
         } else {
             None
         };

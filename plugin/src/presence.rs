@@ -6,6 +6,7 @@
 //! scheduler only materialises ended durations so that history and live clients learn of them.
 
 pub mod events;
+pub mod history;
 pub mod keys;
 pub mod record;
 

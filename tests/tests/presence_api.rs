@@ -485,3 +485,59 @@ async fn pl_7_a_client_resuming_from_an_unknown_id_is_told_to_reload() {
         .await;
     assert_eq!(stream.next_of_kind("presence-changed").await.data["user"], "alice");
 }
+
+#[tokio::test]
+async fn pr_15_the_presence_history_says_who_did_what_how_and_when() {
+    let dir = data_dir();
+    let host = HostProcess::start(dir.path());
+    let alice = ApiClient::login(&host.base_url, "alice").await;
+    let bob = ApiClient::login(&host.base_url, "bob").await;
+    let paula = ApiClient::login(&host.base_url, "paula").await;
+    alice
+        .post("/api/v1/projects/SUP/presence/online", json!({ "duration_minutes": 5 }))
+        .await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    bob.advance_clock_minutes(6).await;
+
+    let (status, history) = paula.get("/api/v1/projects/SUP/presence/history").await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let changes = history["changes"].as_array().unwrap();
+    let summary: Vec<(&str, bool, &str, Option<&str>)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c["user"].as_str().unwrap(),
+                c["online"].as_bool().unwrap(),
+                c["cause"].as_str().unwrap(),
+                c["by"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("alice", false, "duration-ended", None),
+            ("bob", true, "manual", Some("bob")),
+            ("alice", true, "manual", Some("alice"))
+        ]
+    );
+
+    let (_, page) = paula.get("/api/v1/projects/SUP/presence/history?limit=2").await;
+    let cursor = page["cursor"].as_str().unwrap().to_string();
+    let (_, rest) = paula
+        .get(&format!(
+            "/api/v1/projects/SUP/presence/history?limit=2&before={cursor}"
+        ))
+        .await;
+    assert_eq!(rest["changes"].as_array().unwrap().len(), 1);
+
+    let (_, own) = bob.get("/api/v1/projects/SUP/presence/history").await;
+    assert!(own["changes"].as_array().unwrap().iter().all(|c| c["user"] == "bob"));
+    let (status, body) = bob.get("/api/v1/projects/SUP/presence/history?user=alice").await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (StatusCode::FORBIDDEN, json!("access_denied"))
+    );
+    let (status, _) = paula.get("/api/v1/projects/SUP/presence/history?limit=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

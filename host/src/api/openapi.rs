@@ -38,6 +38,7 @@ mod tests {
         ("post", "/projects/{key}/presence/offline"),
         ("get", "/projects/{key}/chat-status"),
         ("get", "/presence/me"),
+        ("get", "/projects/{key}/presence/history"),
         ("get", "/stream"),
         ("post", "/test/clock"),
         ("get", "/openapi.json"),

@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::ApiContext;
-use super::error::{ApiError, ApiJson, ApiPath};
+use super::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use super::session::{CurrentUser, MaybeUser};
 use crate::runtime::bindings::exports::helpdesk::chat::presence as wit;
 use crate::runtime::plugin::call_context;
@@ -18,6 +18,7 @@ pub fn router() -> Router<ApiContext> {
         .route("/projects/{key}/presence/online", post(go_online))
         .route("/projects/{key}/presence/offline", post(go_offline))
         .route("/projects/{key}/chat-status", get(chat_status))
+        .route("/projects/{key}/presence/history", get(presence_history))
         .route("/presence/me", get(my_presence))
 }
 
@@ -217,4 +218,91 @@ async fn my_presence(
         .call_plugin(move |plugin, store| plugin.helpdesk_chat_presence().call_my_presence(store, &call))
         .await?;
     Ok(Json(states.into_iter().map(state_in).collect()))
+}
+
+/// `GET /projects/{key}/presence/history` query.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// Only this agent's changes.
+    pub user: Option<String>,
+    /// The cursor of the previous page.
+    pub before: Option<String>,
+    /// Changes per page, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+}
+
+/// One recorded presence change (PR-15).
+#[derive(Serialize)]
+pub struct PresenceChange {
+    /// The project it happened in.
+    pub project: String,
+    /// The agent whose state changed.
+    pub user: String,
+    /// The state it changed to.
+    pub online: bool,
+    /// For an online state with a duration: when it ends (ms since the epoch).
+    pub until: Option<u64>,
+    /// How it came about: manual, schedule, duration-ended, inactivity, admin, force-logout.
+    pub cause: &'static str,
+    /// Who did it; `None` when nobody acted.
+    pub by: Option<String>,
+    /// When it happened (ms since the epoch).
+    pub at: u64,
+}
+
+/// `GET /projects/{key}/presence/history` answer, newest first.
+#[derive(Serialize)]
+pub struct PresenceHistory {
+    /// The changes, newest first.
+    pub changes: Vec<PresenceChange>,
+    /// Pass as `before` to read older changes; `None` at the end.
+    pub cursor: Option<String>,
+}
+
+fn cause_name(cause: wit::ChangeCause) -> &'static str {
+    match cause {
+        wit::ChangeCause::Manual => "manual",
+        wit::ChangeCause::Schedule => "schedule",
+        wit::ChangeCause::DurationEnded => "duration-ended",
+        wit::ChangeCause::Inactivity => "inactivity",
+        wit::ChangeCause::Admin => "admin",
+        wit::ChangeCause::ForceLogout => "force-logout",
+    }
+}
+
+async fn presence_history(
+    State(ctx): State<ApiContext>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(key): ApiPath<String>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> Result<Json<PresenceHistory>, ApiError> {
+    let call = call_context(Some(&user.id), Some(&key));
+    let page = ctx
+        .call_plugin(move |plugin, store| {
+            plugin.helpdesk_chat_presence().call_presence_history(
+                store,
+                &call,
+                query.user.as_ref(),
+                query.before.as_deref(),
+                query.limit.unwrap_or(50),
+            )
+        })
+        .await?;
+    Ok(Json(PresenceHistory {
+        changes: page
+            .changes
+            .into_iter()
+            .map(|c| PresenceChange {
+                project: c.project,
+                user: c.user,
+                online: c.online,
+                until: c.until,
+                cause: cause_name(c.cause),
+                by: c.by,
+                at: c.at,
+            })
+            .collect(),
+        cursor: page.cursor,
+    }))
 }

@@ -104,7 +104,9 @@ async fn open_stream(
     // `ready` carries an id, so a client that drops before its next event resumes from
     // there instead of starting over: the newest id for a fresh client (which reads the
     // current state itself once ready), the resume point for a resuming one.
-    let ready_id = resume_from.filter(|after| *after <= bounds.latest).unwrap_or(bounds.latest);
+    let ready_id = resume_from
+        .filter(|after| *after <= bounds.latest)
+        .unwrap_or(bounds.latest);
     pending.push_back(
         Event::default()
             .id(ready_id.to_string())

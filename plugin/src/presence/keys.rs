@@ -64,6 +64,13 @@ pub fn chat_announced(project: &str) -> String {
     format!("presence/chat-announced/{}", key_part(project))
 }
 
+/// The range holding a project's history entries.
+pub fn log_of(project: &str) -> (String, String) {
+    let prefix = format!("presence/log/{}/", key_part(project));
+    let end = prefix_end(&prefix);
+    (prefix, end)
+}
+
 /// The counter that numbers history entries.
 pub const LOG_SEQ: &str = "presence/log-seq";
 

@@ -345,3 +345,45 @@ fn pr_4_an_unreadable_due_marker_is_dropped_not_fatal() {
     assert!(!platform.kv.contains_key("presence/due/garbage"));
     assert_eq!(count(&mut platform, "SUP"), 0);
 }
+
+#[test]
+fn pr_15_admins_read_the_history_newest_first_in_pages() {
+    let mut platform = FakePlatform::demo();
+    for _ in 0..3 {
+        go_online(&mut platform, &ctx("alice", "SUP"), false, None).unwrap();
+        platform.advance_minutes(1);
+        go_offline(&mut platform, &ctx("alice", "SUP"), false).unwrap();
+        platform.advance_minutes(1);
+    }
+    go_online(&mut platform, &ctx("bob", "SUP"), false, None).unwrap();
+    let first = history::presence_history(&mut platform, &ctx("dana", "SUP"), None, None, 4).unwrap();
+    assert_eq!(first.changes.len(), 4);
+    assert_eq!(first.changes[0].user, "bob", "newest first");
+    assert!(first.changes.windows(2).all(|w| w[0].at >= w[1].at));
+    let rest =
+        history::presence_history(&mut platform, &ctx("dana", "SUP"), None, first.cursor.as_deref(), 200).unwrap();
+    assert_eq!(rest.changes.len(), 3);
+    assert_eq!(rest.cursor, None);
+    let alices = history::presence_history(&mut platform, &ctx("root", "SUP"), Some("alice"), None, 200).unwrap();
+    assert_eq!(alices.changes.len(), 6);
+    assert!(alices.changes.iter().all(|c| c.user == "alice"));
+}
+
+#[test]
+fn pr_15_agents_see_only_their_own_history_and_others_none() {
+    let mut platform = FakePlatform::demo();
+    go_online(&mut platform, &ctx("alice", "SUP"), false, None).unwrap();
+    go_online(&mut platform, &ctx("bob", "SUP"), false, None).unwrap();
+    let own = history::presence_history(&mut platform, &ctx("bob", "SUP"), None, None, 10).unwrap();
+    assert_eq!(own.changes.iter().map(|c| c.user.as_str()).collect::<Vec<_>>(), ["bob"]);
+    let err = history::presence_history(&mut platform, &ctx("bob", "SUP"), Some("alice"), None, 10).unwrap_err();
+    assert!(matches!(err, PluginError::AccessDenied(_)));
+    let err = history::presence_history(&mut platform, &ctx("carol", "SUP"), None, None, 10).unwrap_err();
+    assert!(matches!(err, PluginError::AccessDenied(_)));
+    for limit in [0, history::MAX_PAGE + 1] {
+        let err = history::presence_history(&mut platform, &ctx("dana", "SUP"), None, None, limit).unwrap_err();
+        assert!(matches!(err, PluginError::Invalid(_)));
+    }
+    let err = history::presence_history(&mut platform, &ctx("dana", "SUP"), None, Some("elsewhere"), 10).unwrap_err();
+    assert!(matches!(err, PluginError::Invalid(_)));
+}
