@@ -53,6 +53,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("/assets/js/format.js", JAVASCRIPT, include_str!("../web/js/format.js")),
     ("/assets/js/header.js", JAVASCRIPT, include_str!("../web/js/header.js")),
     (
+        "/assets/js/history.js",
+        JAVASCRIPT,
+        include_str!("../web/js/history.js"),
+    ),
+    (
         "/assets/js/my-status.js",
         JAVASCRIPT,
         include_str!("../web/js/my-status.js"),

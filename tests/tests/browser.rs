@@ -125,6 +125,15 @@ async fn pr_3_header_turns_green_when_an_agent_goes_online_in_every_browser() {
     let listed = alice.find(Locator::Css("#online-agents li[data-user='alice']")).await;
     assert!(listed.is_ok(), "the dialog lists alice as online");
 
+    // PR-15: her own history shows the change, made by herself.
+    wait_for_attribute(
+        &alice,
+        "#presence-history-rows tr[data-user='alice']",
+        "data-cause",
+        "manual",
+    )
+    .await;
+
     // Bob did nothing: the push stream brings the change to his header.
     wait_for_attribute(&bob, "#online-count", "data-online-count", "1").await;
     assert_eq!(computed(&bob, "online-count", "background-color").await, GREEN);

@@ -50,3 +50,42 @@ export function formatFull(ms) {
 export function untilText(until) {
   return 'until ' + formatTime(until);
 }
+
+// Day formatter ("21 Nov 2026") in the user's time zone, rebuilt when the zone changes.
+var dayFormat = null;
+var dayFormatZone = null;
+
+function dayParts(d) {
+  var tz = (state.me && state.me.user && state.me.user.time_zone) || null;
+  if (!dayFormat || dayFormatZone !== tz) {
+    var opts = { day: 'numeric', month: 'short', year: 'numeric' };
+    dayFormat = null;
+    if (tz) {
+      try {
+        dayFormat = new Intl.DateTimeFormat('en-GB', Object.assign({ timeZone: tz }, opts));
+      } catch (e) { /* unknown zone: fall back to the browser's */ }
+    }
+    if (!dayFormat) dayFormat = new Intl.DateTimeFormat('en-GB', opts);
+    dayFormatZone = tz;
+  }
+  var out = { day: '', month: '', year: '' };
+  dayFormat.formatToParts(d).forEach(function (p) {
+    if (Object.prototype.hasOwnProperty.call(out, p.type)) out[p.type] = p.value;
+  });
+  return out;
+}
+
+// "21 Nov 14:05" in the user's time zone; the year is added when it is not this year.
+export function formatDateTime(ms) {
+  var d = new Date(ms);
+  if (isNaN(d.getTime())) return '';
+  try {
+    var day = dayParts(d);
+    if (day.day && day.month) {
+      var text = day.day + ' ' + day.month;
+      if (day.year && day.year !== dayParts(new Date()).year) text += ' ' + day.year;
+      return text + ' ' + formatTime(ms);
+    }
+  } catch (e) { /* fall through */ }
+  return formatFull(ms);
+}

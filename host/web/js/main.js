@@ -11,6 +11,7 @@ import { renderProjectSelect, renderUserName } from './header.js';
 import { openDialog, closeDialog, changePresence } from './dialog.js';
 import { renderAll, refresh } from './refresh.js';
 import { openStream, closeStream } from './stream.js';
+import { loadOlder } from './history.js';
 
 var PROJECT_KEY = 'helpdesk.project';
 
@@ -93,6 +94,7 @@ function bindHandlers() {
   $('go-online').addEventListener('click', function () { changePresence(true); });
   $('go-offline').addEventListener('click', function () { changePresence(false); });
   $('presence-form').addEventListener('submit', function (ev) { ev.preventDefault(); });
+  $('presence-history-more').addEventListener('click', loadOlder);
 
   var dialog = $('presence-dialog');
   // A click on the backdrop lands on the <dialog> itself (the content is in .modal-inner).

@@ -1,5 +1,6 @@
 // Loading and re-rendering: renderAll, the coalescing refresh() that reloads
-// presence + own status, and the timer that reloads when a duration ends.
+// presence + own status + presence history, and the timer that reloads when a
+// duration ends.
 
 import { api, ApiError, projectPath } from './api.js';
 import { showBanner, clearBanner, errorText } from './banner.js';
@@ -7,6 +8,7 @@ import { state, hasTime, projectName, currentPresence } from './state.js';
 import { renderHeader } from './header.js';
 import { renderDialog } from './dialog.js';
 import { renderMain } from './content.js';
+import { historyLimit, loadHistory, applyHistory, renderHistory } from './history.js';
 
 var MAX_TIMEOUT = 2147483647;
 
@@ -14,6 +16,7 @@ export function renderAll() {
   renderHeader();
   renderDialog();
   renderMain();
+  renderHistory();
   scheduleExpiryRefresh();
 }
 
@@ -30,9 +33,11 @@ function loadAndRender() {
     renderAll();
     return Promise.resolve();
   }
+  var limit = historyLimit(project);
   return Promise.all([
     settle(api('GET', projectPath(project) + '/presence')),
-    settle(api('GET', '/api/v1/presence/me'))
+    settle(api('GET', '/api/v1/presence/me')),
+    settle(loadHistory(project, limit))
   ]).then(function (results) {
     if (project !== state.project) return; // switched meanwhile; the loop reloads
     var pres = results[0];
@@ -61,6 +66,9 @@ function loadAndRender() {
     } else if (mine.error.status !== 401) {
       problems.push('Could not load your status: ' + errorText(mine.error));
     }
+
+    // History errors show in its card, not in the banner.
+    applyHistory(project, results[2], limit);
 
     if (problems.length) showBanner(problems.join(' '), 'load');
     else clearBanner('load');

@@ -9,6 +9,12 @@ export var state = {
   presenceFor: null,   // project key the presence above belongs to
   access: 'unknown',   // 'ok' | 'denied' | 'unknown'
   mine: null,          // GET /presence/me
+  history: null,       // presence changes shown for historyFor, newest first
+  historyFor: null,    // project key the history above belongs to
+  historyCursor: null, // `before` cursor of the next older page; null at the end
+  historyAccess: 'unknown', // 'ok' | 'denied' | 'unknown'
+  historyError: null,  // inline error text of the "Presence history" card
+  historyWanted: 0,    // how many changes a reload asks for (grows with "Show older")
   stream: null,
   streamRetry: null,
   streamDelay: 2000,
