@@ -146,26 +146,19 @@ impl Platform for FakePlatform {
             Some(cursor) if request.reverse => key < cursor,
             Some(cursor) => key > cursor,
         };
-        let mut entries: Vec<Entry> = if request.reverse {
-            in_range
-                .rev()
-                .filter(|(k, _)| after_cursor(k))
-                .take(limit + 1)
-                .map(|(k, v)| Entry {
-                    key: k.clone(),
-                    value: v.clone(),
-                })
-                .collect()
+        let ordered: Box<dyn Iterator<Item = (&String, &Vec<u8>)>> = if request.reverse {
+            Box::new(in_range.rev())
         } else {
-            in_range
-                .filter(|(k, _)| after_cursor(k))
-                .take(limit + 1)
-                .map(|(k, v)| Entry {
-                    key: k.clone(),
-                    value: v.clone(),
-                })
-                .collect()
+            Box::new(in_range)
         };
+        let mut entries: Vec<Entry> = ordered
+            .filter(|(k, _)| after_cursor(k))
+            .take(limit + 1)
+            .map(|(k, v)| Entry {
+                key: k.clone(),
+                value: v.clone(),
+            })
+            .collect();
         let cursor = if entries.len() > limit {
             entries.truncate(limit);
             entries.last().map(|e| e.key.clone())
