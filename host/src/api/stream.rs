@@ -242,6 +242,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pl_7_a_gap_that_cannot_be_replayed_is_named() {
+        let bounds = push::IdBounds {
+            latest: 100,
+            oldest: Some(50),
+        };
+        assert_eq!(resume_gap(100, &bounds, 0), None, "up to date");
+        assert_eq!(resume_gap(60, &bounds, 40), None, "all still stored");
+        assert_eq!(resume_gap(49, &bounds, 51), None, "the next one is the oldest kept");
+        assert_eq!(resume_gap(10, &bounds, 51), Some("events-expired"));
+        assert_eq!(resume_gap(101, &bounds, 0), Some("unknown-event-id"));
+        assert_eq!(
+            resume_gap(60, &bounds, MAX_REPLAY as usize),
+            Some("too-many-missed-events")
+        );
+        let pruned_all = push::IdBounds {
+            latest: 100,
+            oldest: None,
+        };
+        assert_eq!(resume_gap(90, &pruned_all, 0), Some("events-expired"));
+        assert_eq!(
+            resume_gap(
+                0,
+                &push::IdBounds {
+                    latest: 0,
+                    oldest: None
+                },
+                0
+            ),
+            None,
+            "nothing ever happened"
+        );
+    }
+
+    #[test]
     fn pl_7_stream_query_takes_repeated_topics_and_a_resume_id() {
         let (topics, last) = parse_query(Some("topic=presence%3ASUP&topic=chat-status:SUP&last_event_id=7")).unwrap();
         assert_eq!(topics, ["presence:SUP", "chat-status:SUP"]);
