@@ -12,6 +12,41 @@ use helpdesk_host::runtime::{ChatPluginRuntime, Sandbox, SandboxLimits};
 use helpdesk_host::storage::Database;
 
 const PLUGIN: &[u8] = include_bytes!(env!("HELPDESK_PLUGIN_WASM"));
+const PROBE: &[u8] = include_bytes!(env!("HELPDESK_PROBE_WASM"));
+
+mod probe {
+    wasmtime::component::bindgen!({
+        world: "sandbox-probe",
+        path: "../wit",
+        with: {
+            "helpdesk:chat/types": helpdesk_host::runtime::bindings::helpdesk::chat::types,
+            "helpdesk:chat/storage": helpdesk_host::runtime::bindings::helpdesk::chat::storage,
+            "helpdesk:chat/issues": helpdesk_host::runtime::bindings::helpdesk::chat::issues,
+            "helpdesk:chat/mail": helpdesk_host::runtime::bindings::helpdesk::chat::mail,
+        },
+    });
+}
+
+type ProbePre = probe::SandboxProbePre<helpdesk_host::runtime::host_state::HostState>;
+
+/// The smallest durable call: a fresh instance that writes one key (what appending one
+/// chat message costs at the least), as one job.
+async fn minimal_write(bench: &Bench, probe: &ProbePre, key: String) {
+    let sandbox = bench.plugin.sandbox().clone();
+    let probe = probe.clone();
+    bench
+        .db
+        .transact(move |scope| {
+            sandbox
+                .run_call(scope, "", |store| {
+                    let instance = probe.instantiate(&mut *store)?;
+                    instance.helpdesk_chat_probe().call_write(store, &key)
+                })
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+}
 
 struct Bench {
     db: Database,
@@ -120,6 +155,32 @@ async fn main() {
         before,
         &bench,
     );
+
+    let component = bench
+        .plugin
+        .sandbox()
+        .load_component(PROBE, None, helpdesk_host::runtime::capabilities::CHAT_PLUGIN_GRANTS)
+        .unwrap();
+    let probe = ProbePre::new(bench.plugin.sandbox().linker().instantiate_pre(&component).unwrap()).unwrap();
+    for concurrency in [1, 512] {
+        let calls = 20_000;
+        let before = bench.db.stats().snapshot();
+        let started = Instant::now();
+        let (bench_ref, probe_ref) = (&bench, &probe);
+        futures::future::join_all((0..concurrency).map(|worker| async move {
+            for i in 0..calls / concurrency {
+                minimal_write(bench_ref, probe_ref, format!("bench/{worker}/{i}")).await;
+            }
+        }))
+        .await;
+        report(
+            &format!("minimal durable write, {concurrency} callers"),
+            calls,
+            started.elapsed(),
+            before,
+            &bench,
+        );
+    }
 
     for concurrency in [16, 128, 512] {
         let calls = 20_000;
