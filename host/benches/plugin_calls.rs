@@ -2,37 +2,24 @@
 //! caller and with many concurrent callers sharing commits. Run with
 //! `cargo bench -p helpdesk-host --bench plugin_calls`; it prints figures and asserts nothing.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use helpdesk_host::clock::HostClock;
-use helpdesk_host::push::PushHub;
+use helpdesk_host::runtime::SandboxLimits;
+use helpdesk_host::runtime::capabilities::CHAT_PLUGIN_GRANTS;
 use helpdesk_host::runtime::plugin::call_context;
-use helpdesk_host::runtime::{ChatPluginRuntime, Sandbox, SandboxLimits};
-use helpdesk_host::storage::Database;
 
-const PLUGIN: &[u8] = include_bytes!(env!("HELPDESK_PLUGIN_WASM"));
-const PROBE: &[u8] = include_bytes!(env!("HELPDESK_PROBE_WASM"));
+#[path = "../tests/support/probe.rs"]
+mod probe;
+#[path = "../tests/support/test_host.rs"]
+mod test_host;
 
-mod probe {
-    wasmtime::component::bindgen!({
-        world: "sandbox-probe",
-        path: "../wit",
-        with: {
-            "helpdesk:chat/types": helpdesk_host::runtime::bindings::helpdesk::chat::types,
-            "helpdesk:chat/storage": helpdesk_host::runtime::bindings::helpdesk::chat::storage,
-            "helpdesk:chat/issues": helpdesk_host::runtime::bindings::helpdesk::chat::issues,
-            "helpdesk:chat/mail": helpdesk_host::runtime::bindings::helpdesk::chat::mail,
-        },
-    });
-}
-
-type ProbePre = probe::SandboxProbePre<helpdesk_host::runtime::host_state::HostState>;
+use probe::{ProbePre, load_probe};
+use test_host::TestHost as Bench;
 
 /// The smallest durable call: a fresh instance that writes one key (what appending one
 /// chat message costs at the least), as one job.
 async fn minimal_write(bench: &Bench, probe: &ProbePre, key: String) {
-    let sandbox = bench.plugin.sandbox().clone();
+    let sandbox = bench.sandbox.clone();
     let probe = probe.clone();
     bench
         .db
@@ -48,38 +35,22 @@ async fn minimal_write(bench: &Bench, probe: &ProbePre, key: String) {
         .unwrap();
 }
 
-struct Bench {
-    db: Database,
-    plugin: Arc<ChatPluginRuntime>,
-    _dir: tempfile::TempDir,
-}
-
 fn setup() -> Bench {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bench.db");
-    let site = helpdesk_host::demo::SiteFile::parse(helpdesk_host::demo::BUILT_IN).unwrap();
-    let mut conn = helpdesk_host::storage::schema::open(&path).unwrap();
-    helpdesk_host::demo::load_once(&mut conn, &site).unwrap();
-    drop(conn);
-    let clock = HostClock::default();
-    let db = Database::open(&path, PushHub::default()).unwrap();
-    let sandbox = Arc::new(
-        Sandbox::new(
-            SandboxLimits {
-                concurrent_instances: 64,
-                ..Default::default()
-            },
-            clock,
-        )
-        .unwrap(),
-    );
+    let bench = Bench::start(SandboxLimits {
+        concurrent_instances: 64,
+        ..Default::default()
+    });
+    // The host caches compiled components; time a compile without the cache.
     let started = Instant::now();
-    let plugin = ChatPluginRuntime::load(sandbox, PLUGIN, None).unwrap();
+    bench
+        .sandbox
+        .load_component(&test_host::plugin_wasm(), None, CHAT_PLUGIN_GRANTS)
+        .unwrap();
     println!(
         "compile the component (no cache):          {:>10.1} ms",
         started.elapsed().as_secs_f64() * 1e3
     );
-    Bench { db, plugin, _dir: dir }
+    bench
 }
 
 /// One presence change: online for alice, then offline, alternating by `i`.
@@ -156,12 +127,7 @@ async fn main() {
         &bench,
     );
 
-    let component = bench
-        .plugin
-        .sandbox()
-        .load_component(PROBE, None, helpdesk_host::runtime::capabilities::CHAT_PLUGIN_GRANTS)
-        .unwrap();
-    let probe = ProbePre::new(bench.plugin.sandbox().linker().instantiate_pre(&component).unwrap()).unwrap();
+    let probe = load_probe(&bench.sandbox, None);
     for concurrency in [1, 512] {
         let calls = 20_000;
         let before = bench.db.stats().snapshot();

@@ -10,20 +10,10 @@ use common::{TestHost, cache_dir, probe_wasm};
 use helpdesk_host::runtime::capabilities::CHAT_PLUGIN_GRANTS;
 use helpdesk_host::runtime::{CallError, SandboxLimits};
 
-mod probe {
-    wasmtime::component::bindgen!({
-        world: "sandbox-probe",
-        path: "../wit",
-        with: {
-            "helpdesk:chat/types": helpdesk_host::runtime::bindings::helpdesk::chat::types,
-            "helpdesk:chat/storage": helpdesk_host::runtime::bindings::helpdesk::chat::storage,
-            "helpdesk:chat/issues": helpdesk_host::runtime::bindings::helpdesk::chat::issues,
-            "helpdesk:chat/mail": helpdesk_host::runtime::bindings::helpdesk::chat::mail,
-        },
-    });
-}
+#[path = "support/probe.rs"]
+mod probe;
 
-use probe::SandboxProbePre;
+use probe::{ProbePre, load_probe};
 
 fn limits() -> SandboxLimits {
     SandboxLimits {
@@ -43,12 +33,7 @@ enum Fault {
     Write,
 }
 
-async fn call_probe(
-    host: &TestHost,
-    pre: &SandboxProbePre<helpdesk_host::runtime::host_state::HostState>,
-    fault: Fault,
-    key: &str,
-) -> Result<(), CallError> {
+async fn call_probe(host: &TestHost, pre: &ProbePre, fault: Fault, key: &str) -> Result<(), CallError> {
     let sandbox = host.sandbox.clone();
     let pre = pre.clone();
     let key = key.to_string();
@@ -70,13 +55,9 @@ async fn call_probe(
         .await
 }
 
-fn probe_host() -> (TestHost, SandboxProbePre<helpdesk_host::runtime::host_state::HostState>) {
+fn probe_host() -> (TestHost, ProbePre) {
     let host = TestHost::start(limits());
-    let component = host
-        .sandbox
-        .load_component(&probe_wasm(), Some(&cache_dir()), CHAT_PLUGIN_GRANTS)
-        .unwrap();
-    let pre = SandboxProbePre::new(host.sandbox.linker().instantiate_pre(&component).unwrap()).unwrap();
+    let pre = load_probe(&host.sandbox, Some(&cache_dir()));
     (host, pre)
 }
 
@@ -184,7 +165,7 @@ async fn pl_4_the_chat_plugin_imports_only_granted_capabilities() {
 /// Runs one probe export as one storage job; an `Err` result rolls the job back.
 async fn run_probe<R: Send + 'static>(
     host: &TestHost,
-    pre: &SandboxProbePre<helpdesk_host::runtime::host_state::HostState>,
+    pre: &ProbePre,
     export: impl FnOnce(
         &probe::exports::helpdesk::chat::probe::Guest,
         &mut wasmtime::Store<helpdesk_host::runtime::host_state::HostState>,
