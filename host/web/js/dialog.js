@@ -5,7 +5,7 @@ import { $, el } from './dom.js';
 import { api, projectPath } from './api.js';
 import { errorText } from './banner.js';
 import { state, hasTime, projectName, currentPresence, viewerInfo } from './state.js';
-import { formatFull, untilText } from './format.js';
+import { appendUntil, untilText } from './format.js';
 import { refresh } from './refresh.js';
 
 export function renderDialog() {
@@ -60,10 +60,7 @@ export function renderDialog() {
     li.appendChild(nameEl);
 
     if (hasTime(a.until)) {
-      li.appendChild(document.createTextNode(' '));
-      var until = el('span', 'until', untilText(a.until));
-      until.title = 'Online until ' + formatFull(a.until);
-      li.appendChild(until);
+      appendUntil(li, a.until, 'Online until ');
     }
     list.appendChild(li);
   });

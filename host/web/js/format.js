@@ -1,6 +1,7 @@
 // Time formatting: "HH:MM" and full date/time in the user's time zone
 // (from the profile), else the browser's.
 
+import { el } from './dom.js';
 import { state } from './state.js';
 
 export function makeTimeFormat(timeZone) {
@@ -49,6 +50,14 @@ export function formatFull(ms) {
 
 export function untilText(until) {
   return 'until ' + formatTime(until);
+}
+
+// Appends " until HH:MM" to `parent`, with the full date and time on hover.
+export function appendUntil(parent, until, titlePrefix) {
+  parent.appendChild(document.createTextNode(' '));
+  var span = el('span', 'until', untilText(until));
+  span.title = titlePrefix + formatFull(until);
+  parent.appendChild(span);
 }
 
 // Day formatter ("21 Nov 2026") in the user's time zone, rebuilt when the zone changes.

@@ -6,7 +6,7 @@ import { $, el } from './dom.js';
 import { api, projectPath } from './api.js';
 import { errorText } from './banner.js';
 import { state, hasTime, currentPresence } from './state.js';
-import { formatDateTime, formatFull, formatTime } from './format.js';
+import { appendUntil, formatDateTime, formatFull } from './format.js';
 import { refresh } from './refresh.js';
 
 var PAGE = 20;
@@ -176,10 +176,7 @@ function renderRow(c, names, selfId) {
   var tdChange = el('td', 'history-change ' + (online ? 'state-online' : 'state-offline'));
   tdChange.appendChild(el('span', 'lozenge' + (online ? ' lozenge-online' : ''), online ? 'Online' : 'Offline'));
   if (online && hasTime(c.until)) {
-    tdChange.appendChild(document.createTextNode(' '));
-    var until = el('span', 'until', 'until ' + formatTime(c.until));
-    until.title = 'Until ' + formatFull(c.until);
-    tdChange.appendChild(until);
+    appendUntil(tdChange, c.until, 'Until ');
   }
   tr.appendChild(tdChange);
 

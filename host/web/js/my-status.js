@@ -3,7 +3,7 @@
 
 import { $, el } from './dom.js';
 import { state, hasTime, projectName } from './state.js';
-import { formatFull, untilText } from './format.js';
+import { appendUntil } from './format.js';
 
 export function renderMyStatus() {
   var key = state.project;
@@ -34,10 +34,7 @@ export function renderMyStatus() {
     var tdState = el('td', 'state ' + (online ? 'state-online' : 'state-offline'));
     tdState.appendChild(el('span', 'lozenge' + (online ? ' lozenge-online' : ''), online ? 'Online' : 'Offline'));
     if (hasTime(s.until)) {
-      tdState.appendChild(document.createTextNode(' '));
-      var until = el('span', 'until', untilText(s.until));
-      until.title = 'Until ' + formatFull(s.until);
-      tdState.appendChild(until);
+      appendUntil(tdState, s.until, 'Until ');
     }
     tr.appendChild(tdState);
     tbody.appendChild(tr);
