@@ -1,5 +1,7 @@
 //! Builds the plugin component (and the sandbox probe the tests load) for `wasm32-wasip2`,
-//! so that a plain `cargo run -p helpdesk-host` or `cargo test` needs nothing else.
+//! so that a plain `cargo run -p helpdesk-host` or `cargo test` needs nothing else; and
+//! generates, from `wit/`, the JSON form and the OpenAPI schemas of every WIT record and the
+//! pages' module of WIT enums, so none of them is written by hand.
 //!
 //! The nested cargo uses its own target directory: sharing the outer build's would
 //! deadlock on cargo's build-directory lock.
@@ -18,8 +20,10 @@ fn main() {
         .to_path_buf();
     for watched in [
         "plugin/src",
+        "plugin/build.rs",
         "plugin/Cargo.toml",
         "probe/src",
+        "probe/wit",
         "probe/Cargo.toml",
         "wit",
         "Cargo.lock",
@@ -27,6 +31,7 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
+    generate_record_views(&workspace);
 
     let target_dir = workspace.join("target").join("plugin-build");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -65,4 +70,26 @@ fn main() {
 fn export_path(name: &str, path: &Path) {
     assert!(path.exists(), "the build did not produce {}", path.display());
     println!("cargo:rustc-env={name}={}", path.display());
+}
+
+/// The JSON form and OpenAPI schemas of the WIT records, and the pages' enum module.
+fn generate_record_views(workspace: &Path) {
+    let contract = helpdesk_wit_codegen::Contract::load(&[&workspace.join("wit")], "helpdesk:chat/chat-plugin")
+        .unwrap_or_else(|err| panic!("reading the WIT contract: {err:#}"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let write = |name: &str, text: String| {
+        std::fs::write(out.join(name), text).unwrap_or_else(|err| panic!("writing {name}: {err}"));
+    };
+    let fail = |err: anyhow::Error| -> String { panic!("generating from the WIT contract: {err:#}") };
+    write(
+        "wit_json.rs",
+        contract.serde_impls("crate::contract").unwrap_or_else(fail),
+    );
+    write(
+        "wit_openapi.rs",
+        contract
+            .openapi_schemas("crate::contract", "crate::contract::openapi_schema")
+            .unwrap_or_else(fail),
+    );
+    write("contract.js", contract.javascript_enums());
 }

@@ -1,89 +1,49 @@
 //! The REST API (SPEC PL-7): one router per resource under `/api/v1`, sharing an
-//! [`ApiContext`], with errors as [`error::ApiError`].
+//! [`ApiContext`], with errors as [`error::ApiError`]. Each route is registered together with
+//! its OpenAPI description, so the document describes exactly the routes served.
 
 pub mod auth_routes;
+pub mod caller;
+pub mod context;
 pub mod directory_routes;
 pub mod error;
 pub mod issue_routes;
 pub mod openapi;
+pub mod params;
 pub mod presence_routes;
-pub mod session;
 pub mod stream;
 pub mod test_clock;
-pub mod validate;
 
-use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
-use axum::response::Response;
-use tokio::sync::Notify;
+use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
+use utoipa_axum::router::OpenApiRouter;
 
-use crate::clock::HostClock;
-use crate::push::PushHub;
-use crate::runtime::ChatPluginRuntime;
-use crate::storage::Database;
+pub use context::{ApiContext, ApiSettings};
 
-/// What every handler shares.
-#[derive(Clone)]
-pub struct ApiContext {
-    /// The site's database: directory, issues, plugin storage and push events.
-    pub db: Database,
-    /// The loaded chat plugin, which answers every chat and presence question.
-    pub plugin: Arc<ChatPluginRuntime>,
-    /// Hands committed push events to this node's open streams.
-    pub hub: PushHub,
-    /// The host clock; only `POST /api/v1/test/clock` moves it.
-    pub clock: HostClock,
-    /// Wakes the scheduler when something may have come due sooner.
-    pub scheduler_wake: Arc<Notify>,
-    /// Whether `POST /api/v1/test/clock` may move the clock.
-    pub test_clock: bool,
-    /// How often an open push stream checks that its session and permissions still hold.
-    pub stream_recheck: std::time::Duration,
-    /// Failed-login counts, against password guessing.
-    pub login_throttle: Arc<crate::login_throttle::LoginThrottle>,
-    /// Bounds how many password checks (deliberately slow) run at once.
-    pub password_checks: Arc<tokio::sync::Semaphore>,
-    /// Turns true when the host shuts down, so that open streams end.
-    pub shutdown: tokio::sync::watch::Receiver<bool>,
-}
-
-impl ApiContext {
-    /// Calls a plugin export for the current request, as one transaction.
-    pub async fn call_plugin<T, F>(&self, export: F) -> Result<T, error::ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(
-                &crate::runtime::bindings::ChatPlugin,
-                &mut wasmtime::Store<crate::runtime::host_state::HostState>,
-            ) -> wasmtime::Result<Result<T, crate::runtime::bindings::helpdesk::chat::types::Error>>
-            + Send
-            + 'static,
-    {
-        Ok(self.plugin.call(&self.db, error::current_request_id(), export).await?)
-    }
-}
-
-/// The API routes, under `/api/v1`.
-pub fn router() -> Router<ApiContext> {
-    let v1 = Router::new()
+/// The API routes under `/api/v1`, and the OpenAPI document describing them.
+pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
+    let (v1, doc) = OpenApiRouter::with_openapi(openapi::base())
         .merge(auth_routes::router())
         .merge(directory_routes::router())
         .merge(presence_routes::router())
         .merge(issue_routes::router())
         .merge(stream::router())
         .merge(test_clock::router())
-        .merge(openapi::router());
-    Router::new().nest("/api/v1", v1)
+        .merge(openapi::router())
+        .split_for_parts();
+    (Router::new().nest("/api/v1", v1), doc)
 }
 
-/// Gives every request an id (the client's `x-request-id` if sane, else a new one), tags
-/// its log lines and error body with it, and returns it in `x-request-id`.
-pub async fn request_id(request: Request, next: Next) -> Response {
+/// Gives every request an id (the client's `x-request-id` if sane, else a new one) and a
+/// deadline: its log lines and error body carry the id, it is answered `503 timeout` when it
+/// takes longer than the request timeout, and storage does not start its jobs after that.
+pub async fn request_context(State(api): State<ApiContext>, request: Request, next: Next) -> Response {
     let id = request
         .headers()
         .get("x-request-id")
@@ -93,10 +53,15 @@ pub async fn request_id(request: Request, next: Next) -> Response {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let span =
         tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path());
-    let mut response = error::REQUEST_ID
-        .scope(id.clone(), next.run(request))
-        .instrument(span)
-        .await;
+    let timeout = api.settings.request_timeout;
+    let deadline = Instant::now() + timeout;
+    let answer = async move {
+        match tokio::time::timeout(timeout, crate::deadline::within(deadline, next.run(request))).await {
+            Ok(response) => response,
+            Err(_) => error::ApiError::Timeout.into_response(),
+        }
+    };
+    let mut response = error::REQUEST_ID.scope(id.clone(), answer).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }

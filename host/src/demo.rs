@@ -3,10 +3,14 @@
 use std::collections::HashSet;
 
 use anyhow::{Context, bail};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 
-use crate::directory::{self, NamedKind, Project, Role, User};
+use crate::contract::exports::helpdesk::chat::host_events::{HostEvent, RoleChange};
+use crate::contract::helpdesk::chat::directory::{Project, User};
+use crate::contract::helpdesk::chat::types::ProjectRole;
+use crate::directory::{Directory, DirectoryError, checked_user, joined_event, tell_all};
+use crate::runtime::system_context;
+use crate::storage::{NamedKind, NamedSet};
 
 /// The demo site shipped with the host.
 pub const BUILT_IN: &str = include_str!("../demo/site.toml");
@@ -119,10 +123,10 @@ impl SiteFile {
             bail!("the site file names a user id twice");
         }
         for user in &site.users {
-            crate::api::validate::user_id(&user.id).map_err(anyhow::Error::msg)?;
+            crate::validate::user_id(&user.id).map_err(anyhow::Error::msg)?;
         }
         for project in &site.projects {
-            crate::api::validate::project_key(&project.key).map_err(anyhow::Error::msg)?;
+            crate::validate::project_key(&project.key).map_err(anyhow::Error::msg)?;
         }
         let referenced = site
             .projects
@@ -147,67 +151,95 @@ impl SiteFile {
     }
 }
 
-/// Loads the site into the database unless it was loaded before. Returns whether it loaded.
-/// Passwords are hashed here, before the transaction, so hashing never holds the database.
-pub fn load_once(conn: &mut Connection, site: &SiteFile) -> anyhow::Result<bool> {
-    let seeded: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |row| row.get(0))
-        .optional()?;
+/// Loads the site into the database unless it was loaded before, in one transaction, telling
+/// the plugin of every user, role and membership as the directory API would. Returns whether
+/// it loaded. Passwords are hashed first, so hashing never holds the database.
+pub async fn load_once(directory: &Directory, site: SiteFile) -> anyhow::Result<bool> {
+    let seeded = directory
+        .db
+        .read(|slot| -> Result<_, DirectoryError> { Ok(slot.tx()?.meta(SEEDED)?) })
+        .await?;
     if seeded.is_some() {
         return Ok(false);
     }
-    let hashes: Vec<Option<String>> = site
-        .users
-        .iter()
-        .map(|u| u.password.as_deref().map(crate::auth::hash_password).transpose())
-        .collect::<anyhow::Result<_>>()?;
-    let tx = conn.transaction()?;
-    for (entry, hash) in site.users.iter().zip(&hashes) {
-        let user = User {
-            id: entry.id.clone(),
-            display_name: entry.display_name.clone(),
-            email: entry.email.clone(),
-            time_zone: entry.time_zone.clone(),
-            locale: entry.locale.clone(),
-            site_admin: entry.site_admin,
-            member: entry.member,
-        };
-        directory::insert_user(&tx, &user, hash.as_deref())?;
-    }
-    for project in &site.projects {
-        directory::insert_project(
-            &tx,
-            &Project {
-                key: project.key.clone(),
-                name: project.name.clone(),
-            },
-        )?;
-        for agent in &project.agents {
-            tx.execute(
-                "INSERT OR IGNORE INTO project_roles VALUES (?1, ?2, ?3)",
-                params![project.key, agent, Role::Agent.as_str()],
-            )?;
+    let hashes: Vec<Option<String>> = tokio::task::spawn_blocking({
+        let passwords: Vec<Option<String>> = site.users.iter().map(|u| u.password.clone()).collect();
+        move || {
+            passwords
+                .iter()
+                .map(|password| password.as_deref().map(crate::auth::hash_password).transpose())
+                .collect::<anyhow::Result<Vec<_>>>()
         }
-        for admin in &project.admins {
-            tx.execute(
-                "INSERT OR IGNORE INTO project_roles VALUES (?1, ?2, ?3)",
-                params![project.key, admin, Role::ProjectAdmin.as_str()],
-            )?;
-        }
-    }
-    for group in &site.groups {
-        directory::insert_named_with_members(&tx, NamedKind::Group, &group.id, &group.name, &group.members)?;
-    }
-    for company in &site.companies {
-        directory::insert_named_with_members(&tx, NamedKind::Company, &company.id, &company.name, &company.members)?;
-    }
-    for issue in &site.issues {
-        crate::issues::create_issue(&tx, &issue.project, &issue.summary, issue.reporter.as_deref())?;
-    }
-    tx.execute("INSERT INTO meta (key, value) VALUES ('seeded', 'yes')", [])?;
-    tx.commit()?;
-    Ok(true)
+    })
+    .await??;
+    let plugin = directory.plugin.clone();
+    let ctx = system_context();
+    let loaded = directory
+        .db
+        .write(move |slot| -> Result<bool, DirectoryError> {
+            if slot.tx()?.meta(SEEDED)?.is_some() {
+                return Ok(false);
+            }
+            let mut events = Vec::new();
+            for (entry, hash) in site.users.iter().zip(&hashes) {
+                let user = checked_user(User {
+                    id: entry.id.clone(),
+                    display_name: entry.display_name.clone(),
+                    email: entry.email.clone(),
+                    time_zone: entry.time_zone.clone(),
+                    locale: entry.locale.clone(),
+                    site_admin: entry.site_admin,
+                    member: entry.member,
+                })?;
+                slot.tx()?.insert_user(&user, hash.as_deref())?;
+                events.push(HostEvent::UserRegistered(user.id));
+            }
+            for project in &site.projects {
+                let tx = slot.tx()?;
+                tx.insert_project(&Project {
+                    key: project.key.clone(),
+                    name: project.name.clone(),
+                })?;
+                let roles = project
+                    .agents
+                    .iter()
+                    .map(|user| (user, ProjectRole::Agent))
+                    .chain(project.admins.iter().map(|user| (user, ProjectRole::ProjectAdmin)));
+                for (user, role) in roles {
+                    if tx.grant_role(&project.key, user, role)? {
+                        events.push(HostEvent::RoleGranted(RoleChange {
+                            user: user.clone(),
+                            project: project.key.clone(),
+                            role,
+                        }));
+                    }
+                }
+            }
+            for (kind, sets) in [(NamedKind::Group, &site.groups), (NamedKind::Company, &site.companies)] {
+                for set in sets {
+                    let named = NamedSet {
+                        id: set.id.clone(),
+                        name: set.name.clone(),
+                        members: set.members.clone(),
+                    };
+                    slot.tx()?.insert_named(kind, &named)?;
+                    events.extend(set.members.iter().map(|user| joined_event(kind, &set.id, user)));
+                }
+            }
+            for issue in &site.issues {
+                crate::issues::create_issue(slot.tx()?, &issue.project, &issue.summary, issue.reporter.as_deref())
+                    .map_err(|err| DirectoryError::Invalid(format!("issue {:?}: {err}", issue.summary)))?;
+            }
+            tell_all(&plugin, slot, "site-file", &ctx, events)?;
+            slot.tx()?.set_meta(SEEDED, "yes")?;
+            Ok(true)
+        })
+        .await?;
+    Ok(loaded)
 }
+
+/// The marker of a site whose site file was loaded.
+const SEEDED: &str = "seeded";
 
 #[cfg(test)]
 mod tests {

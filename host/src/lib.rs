@@ -2,6 +2,10 @@
 //! wasmtime and serves the REST API, the push stream and the web pages. It owns identity,
 //! sessions, the directory, issues, storage and the mail outbox; every chat and presence
 //! rule is the plugin's.
+//!
+//! Layers, each using only those below it: `contract` (generated from `wit/`), `storage`,
+//! the host's services (`auth`, `directory`, `issues`, `outbox`, `login_throttle`, `push`),
+//! `runtime` (the plugin), `site` and `scheduler`, then `api`, `web`, `http_server`, `app`.
 
 #![warn(missing_docs)]
 
@@ -9,12 +13,18 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod clock;
+pub mod contract;
+pub mod deadline;
 pub mod demo;
 pub mod directory;
+pub mod http_server;
 pub mod issues;
 pub mod login_throttle;
+pub mod outbox;
 pub mod push;
 pub mod runtime;
 pub mod scheduler;
+pub mod site;
 pub mod storage;
+pub mod validate;
 pub mod web;

@@ -5,8 +5,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+use helpdesk_host::api::ApiSettings;
 use helpdesk_host::app::{Host, HostSettings};
+use helpdesk_host::http_server::HttpLimits;
 use helpdesk_host::runtime::SandboxLimits;
+use helpdesk_host::site::SiteSettings;
 
 /// The helpdesk chat reference host.
 #[derive(Parser, Debug)]
@@ -33,8 +36,28 @@ struct Args {
     /// The most memory one plugin call may use, in MiB.
     #[arg(long, default_value_t = 64)]
     call_memory_mib: usize,
-    /// How often an open push stream re-checks its session and permissions, in seconds
-    /// (a logged-out user or one who lost access stops receiving events within this time).
+    /// How many read calls run at once, each on its own read-only database connection
+    /// [default: one per processor, 2 to 16].
+    #[arg(long)]
+    readers: Option<u32>,
+    /// How many storage jobs (each of reads and writes) may wait before requests are refused
+    /// with 503 and Retry-After.
+    #[arg(long, default_value_t = 4096)]
+    max_queued_jobs: usize,
+    /// The longest a request may take before it is answered 503 timeout, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    request_timeout_ms: u64,
+    /// How long a client may take to send its headers, or stay idle between requests, in seconds.
+    #[arg(long, default_value_t = 15)]
+    header_timeout_secs: u64,
+    /// How long a client may take to send a request body, in seconds.
+    #[arg(long, default_value_t = 15)]
+    body_timeout_secs: u64,
+    /// The most HTTP connections open at once.
+    #[arg(long, default_value_t = 10_000)]
+    max_connections: usize,
+    /// How often an open push stream re-checks its session and revocable grants, in seconds
+    /// (it also re-checks at once when its user's access changes, and ends at once on logout).
     #[arg(long, default_value_t = 30.0)]
     stream_recheck_secs: f64,
     /// Allow tests to move the clock (POST /api/v1/test/clock). Never on a real site.
@@ -52,20 +75,36 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    let settings = HostSettings {
-        data_dir: args.data_dir,
-        listen: args.listen,
-        plugin: args.plugin,
-        cache_dir: args.cache_dir,
-        seed: args.seed,
-        limits: SandboxLimits {
-            call_timeout: Duration::from_millis(args.call_timeout_ms),
-            memory_bytes: args.call_memory_mib << 20,
-            ..SandboxLimits::default()
-        },
-        test_clock: args.test_clock,
-        stream_recheck: Duration::from_secs_f64(args.stream_recheck_secs.max(0.05)),
+    let mut limits = SandboxLimits {
+        call_timeout: Duration::from_millis(args.call_timeout_ms),
+        memory_bytes: args.call_memory_mib << 20,
+        ..SandboxLimits::default()
     };
-    let host = Host::build(&settings)?;
-    host.serve(settings.listen).await
+    if let Some(readers) = args.readers {
+        limits.readers = readers.max(1);
+        limits.concurrent_instances = limits.concurrent_instances.max(limits.readers + 16);
+    }
+    let settings = HostSettings {
+        site: SiteSettings {
+            data_dir: args.data_dir,
+            plugin: args.plugin,
+            cache_dir: args.cache_dir,
+            seed: args.seed,
+            limits,
+            max_queued_jobs: args.max_queued_jobs.max(1),
+        },
+        api: ApiSettings {
+            test_clock: args.test_clock,
+            stream_recheck: Duration::from_secs_f64(args.stream_recheck_secs.max(0.05)),
+            request_timeout: Duration::from_millis(args.request_timeout_ms.max(1)),
+        },
+        http: HttpLimits {
+            header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
+            body_timeout: Duration::from_secs(args.body_timeout_secs.max(1)),
+            max_connections: args.max_connections.max(1),
+            ..HttpLimits::default()
+        },
+    };
+    let host = Host::build(&settings).await?;
+    host.serve(args.listen).await
 }

@@ -1,8 +1,9 @@
-//! The plugin's error: one case per stable code of the WIT `error` variant.
+//! The plugin's error: one case per stable code of the WIT `error` variant, and its
+//! conversions to and from that variant.
 
 use std::fmt;
 
-/// An error a rule returns; `lib.rs` turns it into the WIT `error` the host sees.
+/// An error a rule returns; the WIT glue turns it into the WIT `error` the host sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PluginError {
     /// The thing named does not exist.
@@ -55,3 +56,47 @@ impl std::error::Error for PluginError {}
 
 /// The result type of every rule.
 pub type PluginResult<T> = Result<T, PluginError>;
+
+use crate::bindings::helpdesk::chat::types::Error as WitError;
+
+impl From<WitError> for PluginError {
+    fn from(err: WitError) -> Self {
+        match err {
+            WitError::NotFound(m) => PluginError::NotFound(m),
+            WitError::AccessDenied(m) => PluginError::AccessDenied(m),
+            WitError::Invalid(m) => PluginError::Invalid(m),
+            WitError::Conflict(m) => PluginError::Conflict(m),
+            WitError::LimitExceeded(m) => PluginError::LimitExceeded(m),
+            WitError::Unavailable(m) => PluginError::Unavailable(m),
+        }
+    }
+}
+
+impl From<PluginError> for WitError {
+    fn from(err: PluginError) -> Self {
+        match err {
+            PluginError::NotFound(m) => WitError::NotFound(m),
+            PluginError::AccessDenied(m) => WitError::AccessDenied(m),
+            PluginError::Invalid(m) => WitError::Invalid(m),
+            PluginError::Conflict(m) => WitError::Conflict(m),
+            PluginError::LimitExceeded(m) => WitError::LimitExceeded(m),
+            PluginError::Unavailable(m) => WitError::Unavailable(m),
+        }
+    }
+}
+
+impl PluginError {
+    /// The same error with `context` in front of its message, for example the topic that
+    /// was refused.
+    pub fn in_context(self, context: &str) -> PluginError {
+        let prefix = |m: String| format!("{context}: {m}");
+        match self {
+            PluginError::NotFound(m) => PluginError::NotFound(prefix(m)),
+            PluginError::AccessDenied(m) => PluginError::AccessDenied(prefix(m)),
+            PluginError::Invalid(m) => PluginError::Invalid(prefix(m)),
+            PluginError::Conflict(m) => PluginError::Conflict(prefix(m)),
+            PluginError::LimitExceeded(m) => PluginError::LimitExceeded(prefix(m)),
+            PluginError::Unavailable(m) => PluginError::Unavailable(prefix(m)),
+        }
+    }
+}

@@ -1,21 +1,30 @@
-//! The chat plugin component: glue between the WIT world `helpdesk:chat/chat-plugin` and the
-//! rules, which live in plain modules and are unit-tested natively.
+//! The chat plugin component (SPEC PL-2): every chat, presence and permission rule.
+//!
+//! - `bindings`: the types and imports generated from `wit/` (with their JSON form);
+//! - `capabilities`: the host's capabilities as small traits, one per kind of need, so each
+//!   rule names exactly what it uses and unit-tests natively against an in-memory host;
+//! - one module per feature (`presence` today), owning its rules, its WIT glue, its push
+//!   topics, its due work, its reactions to host events and its migrations;
+//! - `features`: the list of features, through which the shared exports (`subscriptions`,
+//!   `scheduler`, `host_events`, `lifecycle`) reach each feature;
+//! - `component`: the `export!` of the whole world (only inside a component).
 //!
 //! Everything stateful lives in host storage; the plugin keeps nothing between calls.
 
 #![warn(missing_docs)]
 
+pub mod bindings;
+pub mod capabilities;
 pub mod error;
+pub mod features;
+pub mod host_events;
+pub mod lifecycle;
 pub mod permissions;
-pub mod platform;
 pub mod presence;
 pub mod scheduler;
 pub mod storage;
 pub mod subscriptions;
 
-#[cfg(test)]
-mod fake_platform;
-
-// The WIT glue links against the host's imports, which exist only inside a component.
+// The exports link against the host's imports, which exist only inside a component.
 #[cfg(target_arch = "wasm32")]
 mod component;

@@ -1,11 +1,14 @@
-//! Work that comes due with time: the host calls [`run_due`] when it is due.
+//! Work that comes due with time: the host calls [`run_due`] when a time a call asked for
+//! (`wake.wake-at`) has come.
 
+use crate::capabilities::HostCapabilities;
 use crate::error::PluginResult;
-use crate::platform::{Platform, Timestamp};
-use crate::presence;
+use crate::features;
 
-/// Does all work due by now and returns when the next work is due.
-pub fn run_due<P: Platform + ?Sized>(platform: &mut P) -> PluginResult<Option<Timestamp>> {
-    let durations = presence::end_due_durations(platform)?;
-    Ok(durations)
+/// Does every feature's work that is due by now; each asks to be woken for what remains.
+pub fn run_due<H: HostCapabilities>(host: &mut H) -> PluginResult<()> {
+    for feature in features::all::<H>() {
+        (feature.run_due)(host)?;
+    }
+    Ok(())
 }

@@ -3,8 +3,9 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 
+use crate::bindings::helpdesk::chat::storage::Entry;
+use crate::capabilities::{ScanRequest, Storage};
 use crate::error::{PluginError, PluginResult};
-use crate::platform::{Entry, Platform, ScanRequest};
 
 /// Escapes one component of a key so that `/` always separates components and ordering
 /// within a prefix is kept.
@@ -50,31 +51,34 @@ pub fn prefix_end(prefix: &str) -> String {
 }
 
 /// Reads and decodes a JSON value.
-pub fn get_json<T: DeserializeOwned, P: Platform + ?Sized>(platform: &mut P, key: &str) -> PluginResult<Option<T>> {
-    match platform.kv_get(key)? {
+pub fn get_json<T: DeserializeOwned>(storage: &mut impl Storage, key: &str) -> PluginResult<Option<T>> {
+    match storage.kv_get(key)? {
         None => Ok(None),
-        Some(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|err| corrupt(format!("value under {key:?} does not decode: {err}"))),
+        Some(bytes) => decode_json(key, &bytes).map(Some),
     }
 }
 
+/// Decodes a stored JSON value; one that does not decode is corrupt.
+pub fn decode_json<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> PluginResult<T> {
+    serde_json::from_slice(bytes).map_err(|err| corrupt(format!("value under {key:?} does not decode: {err}")))
+}
+
 /// Encodes and stores a JSON value.
-pub fn put_json<T: Serialize, P: Platform + ?Sized>(platform: &mut P, key: &str, value: &T) -> PluginResult<()> {
+pub fn put_json<T: Serialize>(storage: &mut impl Storage, key: &str, value: &T) -> PluginResult<()> {
     let bytes =
         serde_json::to_vec(value).map_err(|err| PluginError::Unavailable(format!("cannot encode {key:?}: {err}")))?;
-    platform.kv_set(key, &bytes)
+    storage.kv_set(key, &bytes)
 }
 
 /// Every entry with `start <= key < end`, in key order, following cursors.
 ///
 /// For the small ranges the rules scan (one project's agents, the due list); callers with
 /// unbounded ranges page through `kv_scan` themselves.
-pub fn scan_all<P: Platform + ?Sized>(platform: &mut P, start: &str, end: &str) -> PluginResult<Vec<Entry>> {
+pub fn scan_all(storage: &mut impl Storage, start: &str, end: &str) -> PluginResult<Vec<Entry>> {
     let mut entries = Vec::new();
     let mut cursor = None;
     loop {
-        let page = platform.kv_scan(ScanRequest {
+        let page = storage.kv_scan(ScanRequest {
             start,
             end,
             limit: 1000,
@@ -90,8 +94,8 @@ pub fn scan_all<P: Platform + ?Sized>(platform: &mut P, start: &str, end: &str) 
 }
 
 /// The first entry with `start <= key < end`, if any.
-pub fn first_in<P: Platform + ?Sized>(platform: &mut P, start: &str, end: &str) -> PluginResult<Option<Entry>> {
-    let page = platform.kv_scan(ScanRequest {
+pub fn first_in(storage: &mut impl Storage, start: &str, end: &str) -> PluginResult<Option<Entry>> {
+    let page = storage.kv_scan(ScanRequest {
         start,
         end,
         limit: 1,
@@ -99,6 +103,17 @@ pub fn first_in<P: Platform + ?Sized>(platform: &mut P, start: &str, end: &str) 
         cursor: None,
     })?;
     Ok(page.entries.into_iter().next())
+}
+
+/// The counter under `key` (0 when nothing is stored), read without changing it.
+pub fn get_counter(storage: &mut impl Storage, key: &str) -> PluginResult<i64> {
+    match storage.kv_get(key)? {
+        None => Ok(0),
+        Some(bytes) => std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .ok_or_else(|| corrupt(format!("{key:?} does not hold a counter"))),
+    }
 }
 
 /// Stored data that does not decode is a fault of the plugin or the store, not of the

@@ -7,12 +7,14 @@
 mod probe {
     mod bindings {
         wit_bindgen::generate!({
-            world: "sandbox-probe",
-            path: "../wit",
+            world: "helpdesk:probe/sandbox-probe",
+            path: ["../wit", "wit"],
+            // The chat interfaces the probe imports come from the contract package.
+            generate_all,
         });
     }
 
-    use bindings::exports::helpdesk::chat::probe::Guest;
+    use bindings::exports::helpdesk::probe::faults::Guest;
     use bindings::helpdesk::chat::{issues, mail, storage};
 
     struct Probe;

@@ -55,18 +55,19 @@ impl HostProcess {
         ));
         std::fs::create_dir_all(data_dir).unwrap();
         let log = std::fs::File::create(&log_path).unwrap();
+        // Quick periodic stream checks, unless the test sets its own.
+        let recheck: &[&str] = if extra.contains(&"--stream-recheck-secs") {
+            &[]
+        } else {
+            &["--stream-recheck-secs", "0.2"]
+        };
         let mut child = Command::new(host_binary())
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--cache-dir")
             .arg(shared_cache_dir())
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--test-clock",
-                "--stream-recheck-secs",
-                "0.2",
-            ])
+            .args(["--listen", "127.0.0.1:0", "--test-clock"])
+            .args(recheck)
             .args(extra)
             .env("RUST_LOG", "info")
             .stdout(Stdio::piped())

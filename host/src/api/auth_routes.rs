@@ -1,30 +1,30 @@
-//! Logging in and out.
+//! Logging in and out. Failed logins are throttled per user id and per address (through the
+//! store, so every node sees them); logging out ends the session's open streams.
 
+use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::ApiContext;
-use super::error::{ApiError, ApiJson};
-use super::session::{ClientAddress, token_of};
-use std::time::Instant;
-
-use crate::auth::{self, SESSION_COOKIE};
-use crate::directory::{self, User};
-use crate::login_throttle::ThrottleKey;
+use super::caller::{Caller, SESSION_COOKIE, session_token};
+use super::context::ApiContext;
+use super::error::{ApiError, ApiErrors, ApiJson, ApiResult, current_request_id};
+use crate::auth;
+use crate::contract::helpdesk::chat::directory::User;
+use crate::login_throttle::{self, ThrottleKey};
+use crate::scheduler::end_session_in;
 
 /// The auth routes.
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout))
 }
 
 /// `POST /auth/login` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
     /// The user id; surrounding spaces are ignored.
     pub user: String,
@@ -33,7 +33,7 @@ pub struct LoginRequest {
 }
 
 /// `POST /auth/login` answer: the token doubles as a bearer token for scripts.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct LoginResponse {
     /// The session token, also set as the session cookie.
     pub token: String,
@@ -41,26 +41,42 @@ pub struct LoginResponse {
     pub user: User,
 }
 
+/// An Argon2 hash of a random password, checked when the user does not exist, so timing
+/// does not tell whether a user exists.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7DgnRh5AsFe8o5nmvRkH1oeFXm5Ll7O0qphm0G4Hq1I";
+
+/// Logs in: sets the session cookie and returns the token. Repeated failures for a user id
+/// or from an address are refused for a while (`429 rate_limited` with `Retry-After`).
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = OK, body = LoginResponse), ApiErrors))]
 async fn login(
-    State(ctx): State<ApiContext>,
-    ClientAddress(address): ClientAddress,
+    State(api): State<ApiContext>,
+    caller: Caller,
     ApiJson(request): ApiJson<LoginRequest>,
-) -> Result<Response, ApiError> {
+) -> ApiResult<Response> {
     let refused = || ApiError::BadCredentials("wrong user or password".into());
     let user_id = request.user.trim().to_string();
     let mut keys = vec![ThrottleKey::User(user_id.clone())];
-    if let Some(address) = address {
+    if let Some(address) = caller.address {
         keys.push(ThrottleKey::Address(address));
     }
-    if let Err(wait) = ctx.login_throttle.check(&keys, Instant::now()) {
+    let now = api.site.clock.now_ms();
+    let (lookup, check_keys) = (user_id.clone(), keys.clone());
+    let (throttled, hash) = api
+        .site
+        .db
+        .read(move |slot| -> Result<_, ApiError> {
+            let tx = slot.tx()?;
+            Ok((login_throttle::check(tx, &check_keys, now)?, tx.password_hash(&lookup)?))
+        })
+        .await?;
+    if let Err(wait) = throttled {
         return Err(ApiError::RateLimited(wait.as_secs().max(1)));
     }
-    let lookup = user_id.clone();
-    let hash = ctx.db.run(move |conn| directory::password_hash(conn, &lookup)).await?;
-    // Verify even without a hash, so timing does not tell whether the user exists.
     let hash_to_check = hash.clone().unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = request.password;
-    let permit = ctx
+    let permit = api
         .password_checks
         .clone()
         .acquire_owned()
@@ -73,21 +89,22 @@ async fn login(
     .await
     .map_err(|e| ApiError::Internal(e.into()))?;
     if !(verified && hash.is_some()) {
-        ctx.login_throttle.record_failure(&keys, Instant::now());
+        api.site
+            .db
+            .write(move |slot| -> Result<_, ApiError> { Ok(login_throttle::record_failure(slot.tx()?, &keys, now)?) })
+            .await?;
         return Err(refused());
     }
-    ctx.login_throttle.record_success(&user_id);
-    let token = auth::new_token();
-    let now = ctx.clock.now_ms();
-    let session_token = token.clone();
-    let user = ctx
+    let (token, user) = api
+        .site
         .db
-        .run(move |conn| {
-            auth::create_session(conn, &session_token, &user_id, now)?;
-            directory::get_user(conn, &user_id)
+        .write(move |slot| -> Result<_, ApiError> {
+            let tx = slot.tx()?;
+            login_throttle::record_success(tx, &user_id)?;
+            let user = tx.user(&user_id)?.ok_or_else(refused)?;
+            Ok((auth::start_session(tx, &user_id, now)?, user))
         })
-        .await?
-        .ok_or_else(refused)?;
+        .await?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
         auth::SESSION_TTL_MS / 1000
@@ -99,14 +116,23 @@ async fn login(
     Ok(response)
 }
 
-/// An Argon2 hash of a random password, checked when the user does not exist.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7DgnRh5AsFe8o5nmvRkH1oeFXm5Ll7O0qphm0G4Hq1I";
-
-async fn logout(State(ctx): State<ApiContext>, request: axum::extract::Request) -> Result<Response, ApiError> {
-    let (parts, _) = request.into_parts();
-    if let Some(token) = token_of(&parts) {
-        ctx.db.run(move |conn| auth::delete_session(conn, &token)).await?;
+/// Logs out: ends the session (its open streams end too) and clears the cookie.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = NO_CONTENT, description = "Logged out."), ApiErrors))]
+async fn logout(State(api): State<ApiContext>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = session_token(&headers) {
+        let plugin = api.site.plugin.clone();
+        let now = api.site.clock.now_ms();
+        let request_id = current_request_id();
+        api.site
+            .db
+            .write(move |slot| -> Result<_, ApiError> {
+                let session = auth::token_id(&token);
+                if let Some(user) = slot.tx()?.delete_session(&session)? {
+                    end_session_in(&plugin, slot, &request_id, &user, &session, now)?;
+                }
+                Ok(())
+            })
+            .await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");

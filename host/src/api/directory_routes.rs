@@ -1,59 +1,67 @@
-//! The directory: who I am, the projects, and (for site admins) changing users, projects
-//! and roles. Identity is the host's own business, so these rules live here.
+//! The directory: who I am, the projects, and (for site admins) changing users, projects,
+//! roles, groups and companies. Identity is the host's own business; the plugin hears of
+//! each change (see `directory.rs`).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::ApiContext;
-use super::error::{ApiError, ApiJson, ApiPath, current_request_id};
-use super::session::{CurrentUser, require_member, require_site_admin};
-use super::validate;
+use super::caller::SignedIn;
+use super::context::ApiContext;
+use super::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiResult, current_request_id};
 use crate::auth;
-use crate::directory::{self, NamedKind, NamedSet, Project, Role, User};
-use crate::runtime::plugin::call_context;
+use crate::contract::helpdesk::chat::directory::{Project, User};
+use crate::contract::helpdesk::chat::types::ProjectRole;
+use crate::storage::{NamedKind, NamedSet};
 
 /// The directory routes.
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/me", get(me))
-        .route("/projects", get(projects))
-        .route("/directory/users", get(list_users).post(create_user))
-        .route("/directory/projects", post(create_project))
-        .route("/directory/projects/{key}/roles/{user}", put(set_roles))
-        .route(
-            "/directory/groups",
-            get(|ctx: State<ApiContext>, user: CurrentUser| list_named(ctx, user, NamedKind::Group)).post(
-                |ctx: State<ApiContext>, admin: CurrentUser, body: ApiJson<NamedSet>| {
-                    create_named(ctx, admin, NamedKind::Group, body)
-                },
-            ),
-        )
-        .route(
-            "/directory/companies",
-            get(|ctx: State<ApiContext>, user: CurrentUser| list_named(ctx, user, NamedKind::Company)).post(
-                |ctx: State<ApiContext>, admin: CurrentUser, body: ApiJson<NamedSet>| {
-                    create_named(ctx, admin, NamedKind::Company, body)
-                },
-            ),
-        )
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(projects))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(create_project))
+        .routes(routes!(set_roles))
+        .routes(routes!(list_groups, create_group))
+        .routes(routes!(list_companies, create_company))
+}
+
+/// `access-denied` unless `user` is a licensed member of the site (not a portal-only
+/// customer): members use the directory, issues and team chat.
+pub fn require_member(user: &User) -> Result<(), ApiError> {
+    if user.member {
+        Ok(())
+    } else {
+        Err(ApiError::AccessDenied("only members of the site may do this".into()))
+    }
+}
+
+/// `access-denied` unless `user` is a site admin: only they change the directory.
+pub fn require_site_admin(user: &User) -> Result<(), ApiError> {
+    if user.site_admin {
+        Ok(())
+    } else {
+        Err(ApiError::AccessDenied("only site admins change the directory".into()))
+    }
 }
 
 /// A project with the viewer's roles in it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ProjectWithRoles {
     /// The project's key.
     pub key: String,
     /// The project's name.
     pub name: String,
     /// The viewer's roles in the project; empty when they hold none.
-    pub roles: Vec<Role>,
+    pub roles: Vec<ProjectRole>,
 }
 
 /// `GET /me`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Me {
     /// The logged-in user.
     pub user: User,
@@ -61,44 +69,59 @@ pub struct Me {
     pub projects: Vec<ProjectWithRoles>,
 }
 
-async fn me(State(ctx): State<ApiContext>, CurrentUser(user): CurrentUser) -> Result<Json<Me>, ApiError> {
+/// Who I am, and my roles in every project.
+#[utoipa::path(get, path = "/me", tag = "directory", responses((status = OK, body = Me), ApiErrors))]
+async fn me(State(api): State<ApiContext>, caller: SignedIn) -> ApiResult<Json<Me>> {
+    let user = caller.user().clone();
     let id = user.id.clone();
-    let (projects, roles) = ctx
+    let (projects, roles) = api
+        .site
         .db
-        .run(move |conn| Ok((directory::list_projects(conn)?, directory::roles_of(conn, &id)?)))
+        .read(move |slot| -> Result<_, ApiError> {
+            let tx = slot.tx()?;
+            Ok((tx.list_projects()?, tx.roles_of(&id)?))
+        })
         .await?;
     let projects = projects
         .into_iter()
-        .map(|p| {
-            let roles = roles
+        .map(|project| ProjectWithRoles {
+            roles: roles
                 .iter()
-                .filter(|(project, _)| *project == p.key)
+                .filter(|(key, _)| *key == project.key)
                 .map(|(_, role)| *role)
-                .collect();
-            ProjectWithRoles {
-                key: p.key,
-                name: p.name,
-                roles,
-            }
+                .collect(),
+            key: project.key,
+            name: project.name,
         })
         .collect();
     Ok(Json(Me { user, projects }))
 }
 
-async fn projects(State(ctx): State<ApiContext>, CurrentUser(_): CurrentUser) -> Result<Json<Vec<Project>>, ApiError> {
-    Ok(Json(ctx.db.run(directory::list_projects).await?))
+/// Every project of the site.
+#[utoipa::path(get, path = "/projects", tag = "directory", responses((status = OK, body = Vec<Project>), ApiErrors))]
+async fn projects(State(api): State<ApiContext>, _caller: SignedIn) -> ApiResult<Json<Vec<Project>>> {
+    let projects = api
+        .site
+        .db
+        .read(|slot| -> Result<_, ApiError> { Ok(slot.tx()?.list_projects()?) })
+        .await?;
+    Ok(Json(projects))
 }
 
-async fn list_users(
-    State(ctx): State<ApiContext>,
-    CurrentUser(user): CurrentUser,
-) -> Result<Json<Vec<User>>, ApiError> {
-    require_member(&user)?;
-    Ok(Json(ctx.db.run(directory::list_users).await?))
+/// Every user of the site (members only).
+#[utoipa::path(get, path = "/directory/users", tag = "directory", responses((status = OK, body = Vec<User>), ApiErrors))]
+async fn list_users(State(api): State<ApiContext>, caller: SignedIn) -> ApiResult<Json<Vec<User>>> {
+    require_member(caller.user())?;
+    let users = api
+        .site
+        .db
+        .read(|slot| -> Result<_, ApiError> { Ok(slot.tx()?.list_users()?) })
+        .await?;
+    Ok(Json(users))
 }
 
 /// `POST /directory/users` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// The new user's id: 1 to 64 letters, digits, `.`, `_`, `-` or `@`.
@@ -128,149 +151,137 @@ fn yes() -> bool {
 /// The shortest password accepted.
 const MIN_PASSWORD_CHARS: usize = 8;
 
+/// Adds a user (site admins only); the plugin hears of the registration.
+#[utoipa::path(post, path = "/directory/users", tag = "directory", request_body = NewUser,
+    responses((status = CREATED, body = User), ApiErrors))]
 async fn create_user(
-    State(ctx): State<ApiContext>,
-    CurrentUser(admin): CurrentUser,
+    State(api): State<ApiContext>,
+    SignedIn(caller): SignedIn,
     ApiJson(body): ApiJson<NewUser>,
-) -> Result<(StatusCode, Json<User>), ApiError> {
-    require_site_admin(&admin)?;
-    validate::user_id(&body.id).map_err(ApiError::Invalid)?;
-    validate::display_name(&body.display_name).map_err(ApiError::Invalid)?;
-    if !validate::is_email(&body.email) {
-        return Err(ApiError::Invalid(format!(
-            "email: {:?} is not an e-mail address",
-            body.email
-        )));
-    }
+) -> ApiResult<(StatusCode, Json<User>)> {
+    require_site_admin(caller.user.as_ref().ok_or(ApiError::Unauthenticated)?)?;
     if body.password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(ApiError::Invalid(format!(
             "password: at least {MIN_PASSWORD_CHARS} characters"
         )));
     }
-    let password = body.password.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
-    let user = User {
+    let user = crate::directory::checked_user(User {
         id: body.id,
-        display_name: body.display_name.trim().to_string(),
+        display_name: body.display_name,
         email: body.email,
         time_zone: body.time_zone.unwrap_or_else(|| "UTC".into()),
         locale: body.locale.unwrap_or_else(|| "en".into()),
         site_admin: body.site_admin,
         member: body.member,
-    };
-    let stored = user.clone();
-    let inserted = ctx
-        .db
-        .run(move |conn| directory::insert_user(conn, &stored, Some(&hash)))
+    })?;
+    let password = body.password;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let user = api
+        .site
+        .directory
+        .create_user(caller.context(None), current_request_id(), user, Some(hash))
         .await?;
-    if !inserted {
-        return Err(ApiError::Conflict(format!("a user with id {} exists", user.id)));
-    }
     Ok((StatusCode::CREATED, Json(user)))
 }
 
+/// Adds a project (site admins only).
+#[utoipa::path(post, path = "/directory/projects", tag = "directory", request_body = Project,
+    responses((status = CREATED, body = Project), ApiErrors))]
 async fn create_project(
-    State(ctx): State<ApiContext>,
-    CurrentUser(admin): CurrentUser,
+    State(api): State<ApiContext>,
+    caller: SignedIn,
     ApiJson(project): ApiJson<Project>,
-) -> Result<(StatusCode, Json<Project>), ApiError> {
-    require_site_admin(&admin)?;
-    validate::project_key(&project.key).map_err(ApiError::Invalid)?;
-    validate::display_name(&project.name).map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
-    let stored = project.clone();
-    if !ctx.db.run(move |conn| directory::insert_project(conn, &stored)).await? {
-        return Err(ApiError::Conflict(format!("a project with key {} exists", project.key)));
-    }
+) -> ApiResult<(StatusCode, Json<Project>)> {
+    require_site_admin(caller.user())?;
+    let project = api.site.directory.create_project(project).await?;
     Ok((StatusCode::CREATED, Json(project)))
 }
 
 /// `PUT /directory/projects/{key}/roles/{user}` body: exactly the roles to hold.
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RolesBody {
     /// The roles (`agent`, `project-admin`); an empty list takes every role away.
-    pub roles: Vec<Role>,
+    pub roles: Vec<ProjectRole>,
 }
 
+/// Sets exactly which roles a user holds in a project (site admins only); the plugin hears
+/// of each role given and taken, in the same transaction.
+#[utoipa::path(put, path = "/directory/projects/{key}/roles/{user}", tag = "directory",
+    params(("key" = String, Path, description = "The project's key."), ("user" = String, Path, description = "The user's id.")),
+    request_body = RolesBody, responses((status = OK, body = RolesBody), ApiErrors))]
 async fn set_roles(
-    State(ctx): State<ApiContext>,
-    CurrentUser(admin): CurrentUser,
+    State(api): State<ApiContext>,
+    SignedIn(caller): SignedIn,
     ApiPath((key, user)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<RolesBody>,
-) -> Result<Json<RolesBody>, ApiError> {
-    require_site_admin(&admin)?;
-    let roles = body.roles;
-    let saved = roles.clone();
-    let plugin = ctx.plugin.clone();
-    let request_id = current_request_id();
-    ctx.db
-        .transact(move |scope| {
-            let conn = scope.conn()?;
-            if directory::get_project(conn, &key)?.is_none() {
-                return Err(ApiError::NotFound(format!("project {key} does not exist")));
-            }
-            if directory::get_user(conn, &user)?.is_none() {
-                return Err(ApiError::NotFound(format!("user {user} does not exist")));
-            }
-            let was_agent = directory::has_role(conn, &user, &key, Role::Agent)?;
-            directory::set_roles(conn, &key, &user, &saved)?;
-            if was_agent && !saved.contains(&Role::Agent) {
-                // In the same transaction, so nobody ever sees a non-agent counted online.
-                let call = call_context(Some(&admin.id), Some(&key));
-                plugin.call_in(scope, &request_id, |p, store| {
-                    p.helpdesk_chat_presence().call_agent_role_ended(store, &call, &user)
-                })?;
-            }
-            Ok(())
-        })
+) -> ApiResult<Json<RolesBody>> {
+    require_site_admin(caller.user.as_ref().ok_or(ApiError::Unauthenticated)?)?;
+    let roles = api
+        .site
+        .directory
+        .set_roles(caller.context(Some(&key)), current_request_id(), key, user, body.roles)
         .await?;
     Ok(Json(RolesBody { roles }))
 }
 
-/// Every group or company with its members.
-async fn list_named(
-    State(ctx): State<ApiContext>,
-    CurrentUser(user): CurrentUser,
-    kind: NamedKind,
-) -> Result<Json<Vec<NamedSet>>, ApiError> {
-    require_member(&user)?;
-    Ok(Json(ctx.db.run(move |conn| directory::list_named(conn, kind)).await?))
+async fn list_named(api: &ApiContext, caller: &SignedIn, kind: NamedKind) -> ApiResult<Json<Vec<NamedSet>>> {
+    require_member(caller.user())?;
+    let sets = api
+        .site
+        .db
+        .read(move |slot| -> Result<_, ApiError> { Ok(slot.tx()?.list_named(kind)?) })
+        .await?;
+    Ok(Json(sets))
 }
 
-/// Creates a group or company with its members, all or nothing.
 async fn create_named(
-    State(ctx): State<ApiContext>,
-    CurrentUser(admin): CurrentUser,
+    api: &ApiContext,
+    caller: SignedIn,
     kind: NamedKind,
-    ApiJson(set): ApiJson<NamedSet>,
-) -> Result<(StatusCode, Json<NamedSet>), ApiError> {
-    require_site_admin(&admin)?;
-    validate::user_id(&set.id).map_err(ApiError::Invalid)?;
-    validate::display_name(&set.name).map_err(|_| ApiError::Invalid("name: 1 to 100 characters".into()))?;
-    let stored = set.clone();
-    ctx.db
-        .transact(move |scope| {
-            let conn = scope.conn()?;
-            let exists = match kind {
-                NamedKind::Group => directory::get_group(conn, &stored.id)?,
-                NamedKind::Company => directory::get_company(conn, &stored.id)?,
-            };
-            if exists.is_some() {
-                return Err(ApiError::Conflict(format!("{} exists", stored.id)));
-            }
-            for member in &stored.members {
-                if directory::get_user(conn, member)?.is_none() {
-                    return Err(ApiError::NotFound(format!("members: user {member} does not exist")));
-                }
-            }
-            let mut members = stored.members.clone();
-            members.sort();
-            members.dedup();
-            directory::insert_named_with_members(conn, kind, &stored.id, stored.name.trim(), &members)?;
-            Ok(())
-        })
+    set: NamedSet,
+) -> ApiResult<(StatusCode, Json<NamedSet>)> {
+    require_site_admin(caller.user())?;
+    let set = api
+        .site
+        .directory
+        .create_named(caller.0.context(None), current_request_id(), kind, set)
         .await?;
     Ok((StatusCode::CREATED, Json(set)))
+}
+
+/// Every group with its members (members only).
+#[utoipa::path(get, path = "/directory/groups", tag = "directory", responses((status = OK, body = Vec<NamedSet>), ApiErrors))]
+async fn list_groups(State(api): State<ApiContext>, caller: SignedIn) -> ApiResult<Json<Vec<NamedSet>>> {
+    list_named(&api, &caller, NamedKind::Group).await
+}
+
+/// Adds a group with its members (site admins only); the plugin hears of each member.
+#[utoipa::path(post, path = "/directory/groups", tag = "directory", request_body = NamedSet,
+    responses((status = CREATED, body = NamedSet), ApiErrors))]
+async fn create_group(
+    State(api): State<ApiContext>,
+    caller: SignedIn,
+    ApiJson(set): ApiJson<NamedSet>,
+) -> ApiResult<(StatusCode, Json<NamedSet>)> {
+    create_named(&api, caller, NamedKind::Group, set).await
+}
+
+/// Every company with its members (members only).
+#[utoipa::path(get, path = "/directory/companies", tag = "directory", responses((status = OK, body = Vec<NamedSet>), ApiErrors))]
+async fn list_companies(State(api): State<ApiContext>, caller: SignedIn) -> ApiResult<Json<Vec<NamedSet>>> {
+    list_named(&api, &caller, NamedKind::Company).await
+}
+
+/// Adds a company with its members (site admins only); the plugin hears of each member.
+#[utoipa::path(post, path = "/directory/companies", tag = "directory", request_body = NamedSet,
+    responses((status = CREATED, body = NamedSet), ApiErrors))]
+async fn create_company(
+    State(api): State<ApiContext>,
+    caller: SignedIn,
+    ApiJson(set): ApiJson<NamedSet>,
+) -> ApiResult<(StatusCode, Json<NamedSet>)> {
+    create_named(&api, caller, NamedKind::Company, set).await
 }

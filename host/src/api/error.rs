@@ -1,14 +1,21 @@
-//! The API's error: a stable code, a message and the request id, as JSON.
+//! The API's error: a stable code, a message and the request id, as JSON; and the
+//! extractors whose rejections are such errors.
+
+use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, ResponseBuilder};
 
+use crate::contract::helpdesk::chat::types::Error as WitError;
+use crate::directory::DirectoryError;
+use crate::issues::IssueError;
 use crate::runtime::CallError;
-use crate::runtime::bindings::helpdesk::chat::types::Error as WitError;
-use crate::storage::StorageFailure;
+use crate::storage::{StorageFailure, StoreError};
 
 tokio::task_local! {
     /// The id of the request being served, for error bodies and logs.
@@ -50,6 +57,14 @@ pub enum ApiError {
     /// Too many failed logins; try again after this many seconds (429 `rate_limited`).
     #[error("too many failed logins; try again in {0} seconds")]
     RateLimited(u64),
+    /// The host is busy: the request was refused at once rather than queued; try again
+    /// after a second (503 `overloaded`, with `Retry-After`).
+    #[error("the server is busy; nothing was changed, try again in a moment")]
+    Overloaded,
+    /// The request could not be served within its deadline; nothing was changed if it had
+    /// not started (503 `timeout`, with `Retry-After`).
+    #[error("the request took too long and was given up")]
+    Timeout,
     /// The plugin ran out of time; the call was rolled back (503 `plugin_timeout`).
     #[error("the request took too long and was stopped; nothing was changed")]
     PluginTimeout,
@@ -74,6 +89,8 @@ impl ApiError {
             ApiError::LimitExceeded(_) => (StatusCode::UNPROCESSABLE_ENTITY, "limit_exceeded"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
+            ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             ApiError::PluginTimeout => (StatusCode::SERVICE_UNAVAILABLE, "plugin_timeout"),
             ApiError::PluginFault => (StatusCode::INTERNAL_SERVER_ERROR, "plugin_fault"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -88,9 +105,20 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(err) = &self {
             tracing::error!(request_id, error = format!("{err:#}"), "internal error");
         }
-        let body = json!({ "error": { "code": code, "message": self.to_string(), "request_id": request_id } });
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: self.to_string(),
+                request_id,
+            },
+        };
         let mut response = (status, Json(body)).into_response();
-        if let ApiError::RateLimited(seconds) = self {
+        let retry_after = match self {
+            ApiError::RateLimited(seconds) => Some(seconds),
+            ApiError::Overloaded | ApiError::Timeout => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, seconds.into());
@@ -125,16 +153,94 @@ impl From<CallError> for ApiError {
 
 impl From<StorageFailure> for ApiError {
     fn from(failure: StorageFailure) -> Self {
-        tracing::error!(request_id = current_request_id(), %failure, "storage failure");
-        ApiError::Unavailable("storage is unavailable; nothing was changed, try again".into())
+        match failure {
+            StorageFailure::Overloaded => ApiError::Overloaded,
+            StorageFailure::DeadlinePassed => ApiError::Timeout,
+            failure => {
+                tracing::error!(request_id = current_request_id(), %failure, "storage failure");
+                ApiError::Unavailable("storage is unavailable; nothing was changed, try again".into())
+            }
+        }
     }
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(err: rusqlite::Error) -> Self {
-        ApiError::from(StorageFailure::from(err))
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Invalid(m) => ApiError::Invalid(m),
+            StoreError::LimitExceeded(m) => ApiError::LimitExceeded(m),
+            failure => ApiError::from(StorageFailure::from(failure)),
+        }
     }
 }
+
+impl From<DirectoryError> for ApiError {
+    fn from(err: DirectoryError) -> Self {
+        match err {
+            DirectoryError::NotFound(m) => ApiError::NotFound(m),
+            DirectoryError::Invalid(m) => ApiError::Invalid(m),
+            DirectoryError::Conflict(m) => ApiError::Conflict(m),
+            DirectoryError::Plugin(err) => err.into(),
+            DirectoryError::Storage(failure) => failure.into(),
+        }
+    }
+}
+
+impl From<IssueError> for ApiError {
+    fn from(err: IssueError) -> Self {
+        match err {
+            IssueError::NotFound(m) => ApiError::NotFound(m),
+            IssueError::Invalid(m) => ApiError::Invalid(m),
+            IssueError::LimitExceeded(m) => ApiError::LimitExceeded(m),
+            IssueError::Store(err) => err.into(),
+        }
+    }
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for clients and for people.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// The stable code clients match on: `unauthenticated`, `bad_credentials`,
+    /// `access_denied`, `not_found`, `invalid`, `conflict`, `limit_exceeded`,
+    /// `unavailable`, `rate_limited`, `overloaded`, `timeout`, `plugin_timeout`,
+    /// `plugin_fault` or `internal`.
+    pub code: &'static str,
+    /// What happened, in words; for a refused input it names the field and why.
+    pub message: String,
+    /// The request's id, as in the `x-request-id` header and the host's log.
+    pub request_id: String,
+}
+
+/// The error answers every route may give, for the OpenAPI document.
+pub struct ApiErrors;
+
+impl utoipa::IntoResponses for ApiErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
+        let response = ResponseBuilder::new()
+            .description(
+                "An error: the HTTP status and `error.code` say which (see `ErrorDetail`); a refused \
+                 request changed nothing. `429` and `503` answers carry `Retry-After`.",
+            )
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ErrorBody"))))
+                    .build(),
+            )
+            .build();
+        BTreeMap::from([("default".to_string(), RefOr::T(response))])
+    }
+}
+
+/// What every handler returns.
+pub type ApiResult<T> = Result<T, ApiError>;
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
@@ -200,6 +306,16 @@ mod tests {
                 ApiError::from(CallError::Storage(StorageFailure::WorkerStopped)),
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
+            ),
+            (
+                ApiError::from(StorageFailure::Overloaded),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+            ),
+            (
+                ApiError::from(StorageFailure::DeadlinePassed),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
             ),
         ];
         for (error, status, code) in cases {

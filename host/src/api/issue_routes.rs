@@ -1,114 +1,114 @@
 //! Issues and their history: the tracker's own data, which issue chats (TC-5) and chats
 //! that become issues (LC-11) write into through the plugin.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::ApiContext;
-use super::error::{ApiError, ApiJson, ApiPath};
-use super::session::{CurrentUser, require_member};
-use crate::issues::{self, HistoryEntry, Issue, IssueError};
+use super::caller::SignedIn;
+use super::context::ApiContext;
+use super::directory_routes::require_member;
+use super::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
+use super::params::{IssuePath, ProjectPath};
+use crate::contract::helpdesk::chat::issues::{HistoryEntry, HistoryKind, Issue};
+use crate::issues;
 
 /// The issue routes.
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/projects/{key}/issues", post(create_issue))
-        .route("/issues/{key}", get(get_issue))
-        .route("/issues/{key}/history", get(history))
-}
-
-impl From<IssueError> for ApiError {
-    fn from(err: IssueError) -> Self {
-        match err {
-            IssueError::NotFound(m) => ApiError::NotFound(m),
-            IssueError::Invalid(m) => ApiError::Invalid(m),
-            IssueError::LimitExceeded(m) => ApiError::LimitExceeded(m),
-            IssueError::Storage(e) => e.into(),
-        }
-    }
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(create_issue))
+        .routes(routes!(get_issue))
+        .routes(routes!(history))
 }
 
 /// `POST /projects/{key}/issues` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIssue {
     /// A one-line title; 1 to 255 characters after trimming.
     pub summary: String,
 }
 
+/// Creates an issue in the project (members only).
+#[utoipa::path(post, path = "/projects/{key}/issues", tag = "issues", params(ProjectPath), request_body = NewIssue,
+    responses((status = CREATED, body = Issue), ApiErrors))]
 async fn create_issue(
-    State(ctx): State<ApiContext>,
-    CurrentUser(user): CurrentUser,
-    ApiPath(project): ApiPath<String>,
+    State(api): State<ApiContext>,
+    caller: SignedIn,
+    ApiPath(path): ApiPath<ProjectPath>,
     ApiJson(body): ApiJson<NewIssue>,
-) -> Result<(StatusCode, Json<Issue>), ApiError> {
-    require_member(&user)?;
-    let issue = ctx
+) -> ApiResult<(StatusCode, Json<Issue>)> {
+    require_member(caller.user())?;
+    let reporter = caller.user().id.clone();
+    let issue = api
+        .site
         .db
-        .transact(move |scope| {
-            Ok::<_, ApiError>(issues::create_issue(
-                scope.conn()?,
-                &project,
+        .write(move |slot| -> Result<_, ApiError> {
+            Ok(issues::create_issue(
+                slot.tx()?,
+                &path.key,
                 &body.summary,
-                Some(&user.id),
+                Some(&reporter),
             )?)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(issue)))
 }
 
+/// One issue (members only).
+#[utoipa::path(get, path = "/issues/{key}", tag = "issues", params(IssuePath), responses((status = OK, body = Issue), ApiErrors))]
 async fn get_issue(
-    State(ctx): State<ApiContext>,
-    CurrentUser(user): CurrentUser,
-    ApiPath(key): ApiPath<String>,
-) -> Result<Json<Issue>, ApiError> {
-    require_member(&user)?;
-    let missing = format!("issue {key} does not exist");
-    ctx.db
-        .run(move |conn| issues::get_issue(conn, &key))
+    State(api): State<ApiContext>,
+    caller: SignedIn,
+    ApiPath(path): ApiPath<IssuePath>,
+) -> ApiResult<Json<Issue>> {
+    require_member(caller.user())?;
+    let missing = format!("issue {} does not exist", path.key);
+    api.site
+        .db
+        .read(move |slot| -> Result<_, ApiError> { Ok(slot.tx()?.issue(&path.key)?) })
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound(missing))
 }
 
 /// `GET /issues/{key}/history` query.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// Only entries with a greater id (the last one seen); from the first entry when omitted.
-    pub after: Option<i64>,
+    pub after: Option<u64>,
     /// The most entries to return: 100 when omitted, at most 500.
     pub limit: Option<u32>,
-    /// `comment` shows the "comments only" view.
-    pub kind: Option<String>,
+    /// `comment` for the "comments only" view, `change` for change records only.
+    #[param(value_type = Option<String>)]
+    pub kind: Option<HistoryKind>,
 }
 
+/// An issue's history, oldest first; `kind=comment` is the "comments only" view (members only).
+#[utoipa::path(get, path = "/issues/{key}/history", tag = "issues", params(IssuePath, HistoryQuery),
+    responses((status = OK, body = Vec<HistoryEntry>), ApiErrors))]
 async fn history(
-    State(ctx): State<ApiContext>,
-    CurrentUser(user): CurrentUser,
-    ApiPath(key): ApiPath<String>,
-    super::error::ApiQuery(query): super::error::ApiQuery<HistoryQuery>,
-) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
-    require_member(&user)?;
-    if let Some(kind) = &query.kind
-        && kind != "comment"
-        && kind != "change"
-    {
-        return Err(ApiError::Invalid("kind: comment or change".into()));
-    }
-    let limit = query.limit.unwrap_or(100);
-    let entries = ctx
+    State(api): State<ApiContext>,
+    caller: SignedIn,
+    ApiPath(path): ApiPath<IssuePath>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> ApiResult<Json<Vec<HistoryEntry>>> {
+    require_member(caller.user())?;
+    let entries = api
+        .site
         .db
-        .transact(move |scope| {
-            Ok::<_, ApiError>(issues::history(
-                scope.conn()?,
-                &key,
+        .read(move |slot| -> Result<_, ApiError> {
+            Ok(issues::history(
+                slot.tx()?,
+                &path.key,
                 query.after,
-                limit,
-                query.kind.as_deref(),
+                query.limit.unwrap_or(100),
+                query.kind,
             )?)
         })
         .await?;

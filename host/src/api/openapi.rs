@@ -1,76 +1,209 @@
-//! The OpenAPI document describing this API (SPEC PL-7).
+//! The OpenAPI document describing this API (SPEC PL-7), generated from the handlers'
+//! annotations and the WIT records' generated schemas: nothing in it is written twice.
 
-use axum::Router;
+use axum::extract::State;
 use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Server, security::SecurityRequirement};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::ApiContext;
+use super::caller::{SESSION_COOKIE, VISITOR_HEADER};
+use super::context::ApiContext;
+use super::error::{ApiErrors, ErrorBody, ErrorDetail};
+use crate::contract::exports::helpdesk::chat::presence::{ChatStatusEvent, PresenceChangedEvent};
 
-/// The document, kept beside the host's sources and checked against the router by tests.
-pub const DOCUMENT: &str = include_str!("../../openapi.json");
+/// The document's frame: what it is, the push event payloads (which no route returns), the
+/// error body, and how callers authenticate.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Helpdesk chat API",
+        description = "Live chat, agent presence and team chat for an issue tracker. Every chat, \
+presence and permission answer comes from the plugin component; bodies of its records are the \
+WIT contract's records. Errors carry a stable `error.code`. The push stream (`GET /stream`) \
+sends the event payloads listed under components (for example `PresenceChangedEvent`).",
+    ),
+    components(schemas(ErrorBody, ErrorDetail, PresenceChangedEvent, ChatStatusEvent)),
+    tags(
+        (name = "auth", description = "Logging in and out."),
+        (name = "directory", description = "Users, projects, roles, groups and companies."),
+        (name = "presence", description = "Agent presence (PR-1 … PR-6, PR-15)."),
+        (name = "issues", description = "Issues and their history."),
+        (name = "push", description = "The resumable push stream."),
+        (name = "testing", description = "Only on a host started with --test-clock."),
+        (name = "meta", description = "This document."),
+    )
+)]
+struct Frame;
+
+/// The frame, with the server prefix and the ways to authenticate.
+pub fn base() -> utoipa::openapi::OpenApi {
+    let mut doc = Frame::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc.servers = Some(vec![Server::new("/api/v1")]);
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            SESSION_COOKIE,
+            "The session cookie `POST /auth/login` sets.",
+        ))),
+    );
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("The token `POST /auth/login` returns, for scripts."))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "visitor",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            VISITOR_HEADER,
+            "An anonymous widget visitor's token: any 20 to 100 URL-safe characters the visitor's \
+             browser keeps; the same token is the same visitor.",
+        ))),
+    );
+    // Every route takes a session, a bearer token, a visitor token, or nothing; each says
+    // what it needs in its description and answers 401 when a login is missing.
+    doc.security = Some(vec![
+        SecurityRequirement::new("session", Vec::<String>::new()),
+        SecurityRequirement::new("bearer", Vec::<String>::new()),
+        SecurityRequirement::new("visitor", Vec::<String>::new()),
+        SecurityRequirement::default(),
+    ]);
+    doc
+}
 
 /// The route serving the document.
-pub fn router() -> Router<ApiContext> {
-    Router::new().route(
-        "/openapi.json",
-        get(|| async { ([(header::CONTENT_TYPE, "application/json")], DOCUMENT).into_response() }),
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(document))
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = OK, description = "The OpenAPI 3.1 document of this API.", content_type = "application/json"), ApiErrors))]
+async fn document(State(api): State<ApiContext>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        api.openapi_json.to_string(),
     )
+        .into_response()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use serde_json::Value;
 
-    /// Every route the API serves, as `(method, path)`; a new route must be added here
-    /// and to `openapi.json`.
-    const ROUTES: &[(&str, &str)] = &[
-        ("post", "/auth/login"),
-        ("post", "/auth/logout"),
-        ("get", "/me"),
-        ("get", "/projects"),
-        ("get", "/directory/users"),
-        ("post", "/directory/users"),
-        ("post", "/directory/projects"),
-        ("put", "/directory/projects/{key}/roles/{user}"),
-        ("get", "/projects/{key}/presence"),
-        ("post", "/projects/{key}/presence/online"),
-        ("post", "/projects/{key}/presence/offline"),
-        ("get", "/projects/{key}/chat-status"),
-        ("get", "/presence/me"),
-        ("get", "/projects/{key}/presence/history"),
-        ("get", "/stream"),
-        ("post", "/test/clock"),
-        ("get", "/openapi.json"),
-        ("get", "/directory/groups"),
-        ("post", "/directory/groups"),
-        ("get", "/directory/companies"),
-        ("post", "/directory/companies"),
-        ("post", "/projects/{key}/issues"),
-        ("get", "/issues/{key}"),
-        ("get", "/issues/{key}/history"),
-    ];
+    /// Every `$ref` in `value`.
+    fn refs(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    found.push(target.clone());
+                }
+                map.values().for_each(|v| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
 
     #[test]
-    fn pl_7_every_route_is_described() {
-        let doc: serde_json::Value = serde_json::from_str(DOCUMENT).unwrap();
+    fn pl_7_every_route_is_described_with_its_schemas() {
+        let (_, doc) = crate::api::router();
+        let doc: Value = serde_json::to_value(&doc).unwrap();
         assert_eq!(doc["openapi"], "3.1.0");
-        for (method, path) in ROUTES {
+        let paths = doc["paths"].as_object().unwrap();
+        assert!(paths.len() >= 20, "{} paths", paths.len());
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().unwrap() {
+                let name = format!("{method} {path}");
+                let described = operation["description"].as_str().or(operation["summary"].as_str());
+                assert!(
+                    described.is_some_and(|d| !d.trim().is_empty()),
+                    "{name} has no description"
+                );
+                let responses = operation["responses"].as_object().unwrap();
+                assert_eq!(
+                    responses
+                        .get("default")
+                        .map(|r| &r["content"]["application/json"]["schema"]["$ref"]),
+                    Some(&Value::from("#/components/schemas/ErrorBody")),
+                    "{name} documents its errors"
+                );
+                let success = responses
+                    .iter()
+                    .find(|(status, _)| status.starts_with('2'))
+                    .unwrap_or_else(|| panic!("{name} has no success response"));
+                let bodiless = success.0 == "204" || path == "/openapi.json";
+                if !bodiless {
+                    let content = success.1["content"]
+                        .as_object()
+                        .unwrap_or_else(|| panic!("{name}: no body"));
+                    assert!(
+                        content.values().all(|media| media["schema"].is_object()),
+                        "{name}: its answer has no schema"
+                    );
+                }
+                if let Some(body) = operation.get("requestBody") {
+                    assert!(
+                        body["content"]["application/json"]["schema"].is_object(),
+                        "{name}: request body"
+                    );
+                }
+            }
+        }
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for target in found {
+            let name = target.strip_prefix("#/components/schemas/").unwrap_or(&target);
+            assert!(schemas.contains_key(name), "{target} is not described");
+        }
+        for name in [
+            "ProjectPresenceView",
+            "ChangeCause",
+            "PresenceChangedEvent",
+            "ChatStatusEvent",
+            "User",
+        ] {
+            let schema = &schemas[name];
             assert!(
-                doc["paths"][path][method].is_object(),
-                "{method} {path} is missing from openapi.json"
+                schema["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{name} has the WIT docs"
             );
         }
-        let described: usize = doc["paths"]
-            .as_object()
-            .unwrap()
-            .values()
-            .map(|p| p.as_object().unwrap().len())
-            .sum();
+    }
+
+    #[test]
+    fn pl_7_wit_records_have_their_one_json_form_in_the_document() {
+        let (_, doc) = crate::api::router();
+        let doc: Value = serde_json::to_value(&doc).unwrap();
+        let cause = &doc["components"]["schemas"]["ChangeCause"];
         assert_eq!(
-            described,
-            ROUTES.len(),
-            "openapi.json describes a route the test does not list"
+            cause["enum"],
+            serde_json::json!([
+                "manual",
+                "schedule",
+                "duration-ended",
+                "inactivity",
+                "admin",
+                "force-logout"
+            ])
+        );
+        let view = &doc["components"]["schemas"]["ProjectPresenceView"];
+        assert!(view["properties"]["online_count"].is_object());
+        assert!(
+            view["required"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("more_online"))
         );
     }
 }

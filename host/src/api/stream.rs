@@ -1,43 +1,66 @@
-//! The push stream (SPEC PL-7, TC-9): Server-Sent Events on the topics a client asks for
+//! The push stream (SPEC PL-7, PR-10): Server-Sent Events on the topics a client asks for
 //! and the plugin allows, resumable from the last event id.
+//!
+//! A stream's topics (each once, however often named) are authorized in one read-only
+//! plugin call. It is authorized again at once when the plugin says its user's access
+//! changed, and ends at once when its session ends; only streams whose grants can be
+//! withdrawn or that belong to a session also check now and then, at a jittered time.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::get;
 use futures::{Stream, StreamExt, stream};
-use tokio::sync::broadcast;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::ApiContext;
-use super::error::ApiError;
-use super::session::{MaybeUser, token_in};
-use crate::auth;
-use crate::push::{self, PushEvent};
-use crate::runtime::plugin::call_context;
+use super::caller::Caller;
+use super::context::ApiContext;
+use super::error::{ApiError, ApiErrors, ApiResult};
+use crate::contract::exports::helpdesk::chat::subscriptions::TopicGrant;
+use crate::push::{PushEvent, StreamSignal, Subscription};
+use crate::storage::IdBounds;
 
-/// The most topics one stream may follow.
+/// The most distinct topics one stream may follow.
 const MAX_TOPICS: usize = 32;
 /// The most stored events replayed to a resuming client; past that it must reload.
 const MAX_REPLAY: u32 = 1000;
 
 /// The stream route.
-pub fn router() -> Router<ApiContext> {
-    Router::new().route("/stream", get(open_stream))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(open_stream))
 }
 
-/// `topic` may repeat; `last_event_id` resumes (the `Last-Event-ID` header wins).
+/// `GET /stream` query (described for the OpenAPI document; `topic` may repeat).
+#[derive(Deserialize, IntoParams)]
+#[allow(dead_code)]
+struct StreamQuery {
+    /// A topic to follow, for example `presence:SUP` or `chat-status:SUP`; repeat for more
+    /// (at most 32 distinct). Each feature documents its topics in the WIT contract.
+    topic: Vec<String>,
+    /// Resume after this event id (the `Last-Event-ID` header wins).
+    last_event_id: Option<i64>,
+    /// An anonymous visitor's token (a stream cannot send the `X-Visitor-Token` header).
+    visitor_token: Option<String>,
+}
+
+/// `topic` may repeat (and is followed once); `last_event_id` resumes; `visitor_token`
+/// identifies an anonymous visitor.
 fn parse_query(raw: Option<&str>) -> Result<(Vec<String>, Option<i64>), ApiError> {
-    let mut topics = Vec::new();
+    let mut topics: Vec<String> = Vec::new();
     let mut last_id = None;
     for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match name.as_ref() {
-            "topic" => topics.push(value.into_owned()),
+            "topic" => {
+                if !topics.iter().any(|topic| *topic == value) {
+                    topics.push(value.into_owned());
+                }
+            }
             "last_event_id" => {
                 last_id = Some(
                     value
@@ -45,6 +68,7 @@ fn parse_query(raw: Option<&str>) -> Result<(Vec<String>, Option<i64>), ApiError
                         .map_err(|_| ApiError::Invalid("last_event_id: must be a number".into()))?,
                 )
             }
+            "visitor_token" => {}
             other => {
                 return Err(ApiError::Invalid(format!("query: unknown parameter {other:?}")));
             }
@@ -60,12 +84,18 @@ fn sse_event(event: &PushEvent) -> Event {
         .data(event.payload.clone())
 }
 
+/// Server-Sent Events on the topics named. First comes `ready` (with the newest event id),
+/// then, when resuming, what was missed or a `reset` when that cannot be replayed, then
+/// live events in commit order. Event payloads are the WIT records each feature documents
+/// (for example `PresenceChangedEvent`, `ChatStatusEvent`).
+#[utoipa::path(get, path = "/stream", tag = "push", params(StreamQuery),
+    responses((status = OK, description = "A stream of Server-Sent Events.", content_type = "text/event-stream", body = String), ApiErrors))]
 async fn open_stream(
-    State(ctx): State<ApiContext>,
-    MaybeUser(user): MaybeUser,
+    State(api): State<ApiContext>,
+    caller: Caller,
     headers: HeaderMap,
     uri: axum::http::Uri,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let (topics, query_last_id) = parse_query(uri.query())?;
     if topics.is_empty() {
         return Err(ApiError::Invalid("topic: name at least one topic".into()));
@@ -82,19 +112,24 @@ async fn open_stream(
         })
         .transpose()?;
     let resume_from = header_last_id.or(query_last_id);
-    let actor = user.map(|u| u.id);
-    authorize(&ctx, actor.as_deref(), &topics).await?;
+    let grants = authorize(&api, &caller, &topics).await?;
 
     // Subscribe before reading the backlog, so nothing committed in between is missed;
     // duplicates are dropped by id.
-    let live = ctx.hub.subscribe();
+    let user = caller.user.as_ref().map(|u| u.id.clone());
+    let subscription = api
+        .site
+        .hub
+        .subscribe(&topics, user.as_deref(), caller.session.as_deref());
     let replay_topics = topics.clone();
-    let (backlog, bounds) = ctx
+    let (backlog, bounds) = api
+        .site
         .db
-        .run(move |conn| {
-            let bounds = push::id_bounds(conn)?;
+        .read(move |slot| -> Result<_, ApiError> {
+            let tx = slot.tx()?;
+            let bounds = tx.id_bounds()?;
             let backlog = match resume_from {
-                Some(after) => push::replay(conn, &replay_topics, after, MAX_REPLAY)?,
+                Some(after) => tx.replay(&replay_topics, after, MAX_REPLAY)?,
                 None => Vec::new(),
             };
             Ok((backlog, bounds))
@@ -132,24 +167,29 @@ async fn open_stream(
             }
         },
     };
-    let token = token_in(&headers);
+    let needs_checks = grants.iter().any(|grant| grant.revocable) || caller.session.is_some();
+    let recheck = needs_checks.then(|| {
+        // Spread the checks of streams opened together over the period.
+        let every = api.settings.stream_recheck;
+        let first = every.mul_f64(0.5 + rand::random::<f64>());
+        tokio::time::interval_at(tokio::time::Instant::now() + first, every)
+    });
     let state = LiveStream {
-        recheck: tokio::time::interval_at(tokio::time::Instant::now() + ctx.stream_recheck, ctx.stream_recheck),
-        shutdown: ctx.shutdown.clone(),
-        ctx,
-        token,
-        actor,
+        shutdown: api.shutdown.clone(),
+        api,
+        caller,
         topics,
-        live,
+        subscription,
         last_sent,
         pending,
+        recheck,
     };
     let events = stream::unfold(state, LiveStream::next).map(Ok);
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 /// Why a resuming client cannot be given what it missed, if it cannot.
-fn resume_gap(after: i64, bounds: &push::IdBounds, replayed: usize) -> Option<&'static str> {
+fn resume_gap(after: i64, bounds: &IdBounds, replayed: usize) -> Option<&'static str> {
     if after > bounds.latest {
         Some("unknown-event-id")
     } else if after < bounds.latest && bounds.oldest.is_none_or(|oldest| after + 1 < oldest) {
@@ -161,32 +201,35 @@ fn resume_gap(after: i64, bounds: &push::IdBounds, replayed: usize) -> Option<&'
     }
 }
 
-/// Fails unless `actor` may receive every topic (the plugin decides).
-async fn authorize(ctx: &ApiContext, actor: Option<&str>, topics: &[String]) -> Result<(), ApiError> {
-    for topic in topics {
-        let call = call_context(actor, None);
-        let topic = topic.clone();
-        ctx.call_plugin(move |plugin, store| {
-            plugin
-                .helpdesk_chat_subscriptions()
-                .call_authorize(store, &call, &topic)
-        })
-        .await?;
-    }
-    Ok(())
+/// The plugin's grants for every topic, in one read-only call; fails with the first refusal.
+async fn authorize(api: &ApiContext, caller: &Caller, topics: &[String]) -> Result<Vec<TopicGrant>, ApiError> {
+    let topics = topics.to_vec();
+    api.read(caller.context(None), move |plugin, store, ctx| {
+        plugin.helpdesk_chat_subscriptions().call_authorize(store, ctx, &topics)
+    })
+    .await
 }
 
-/// An open stream after its first events: live events until the client goes, the
-/// session ends, a permission is lost, the client falls too far behind or the host stops.
+/// The next periodic check, or never for a stream that needs none.
+async fn next_tick(recheck: &mut Option<tokio::time::Interval>) {
+    match recheck {
+        Some(interval) => {
+            interval.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// An open stream after its first events: live events until the client goes, the session
+/// ends, a permission is lost, the client falls too far behind or the host stops.
 struct LiveStream {
-    ctx: ApiContext,
-    token: Option<String>,
-    actor: Option<String>,
+    api: ApiContext,
+    caller: Caller,
     topics: Vec<String>,
-    live: broadcast::Receiver<Arc<PushEvent>>,
+    subscription: Subscription,
     last_sent: i64,
     pending: VecDeque<Event>,
-    recheck: tokio::time::Interval,
+    recheck: Option<tokio::time::Interval>,
     shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
@@ -198,42 +241,45 @@ impl LiveStream {
         loop {
             tokio::select! {
                 _ = self.shutdown.changed() => return None,
-                _ = self.recheck.tick() => {
+                _ = next_tick(&mut self.recheck) => {
                     if !self.still_allowed().await {
                         return None;
                     }
                 }
-                received = self.live.recv() => match received {
-                    Ok(event) if event.id > self.last_sent && self.topics.contains(&event.topic) => {
+                signal = self.subscription.signals.recv() => match signal {
+                    Some(StreamSignal::Event(event)) if event.id > self.last_sent => {
                         self.last_sent = event.id;
                         return Some((sse_event(&event), self));
                     }
-                    Ok(_) => {}
-                    // A client that fell too far behind loses its stream; it reconnects
-                    // with its last id and replays from storage.
-                    Err(_) => return None,
+                    Some(StreamSignal::Event(_)) => {}
+                    Some(StreamSignal::Recheck) => {
+                        if !self.still_allowed().await {
+                            return None;
+                        }
+                    }
+                    // Its session ended, or it fell too far behind: the client reconnects
+                    // (and resumes from its last id, or is told to log in).
+                    Some(StreamSignal::SessionEnded) | None => return None,
                 },
             }
         }
     }
 
-    /// The session is still live, for the same user, who may still receive every topic.
+    /// The session (if any) is still live, and the plugin still allows every topic.
     async fn still_allowed(&self) -> bool {
-        let user = match &self.token {
-            None => None,
-            Some(token) => {
-                let token = token.clone();
-                let now = self.ctx.clock.now_ms();
-                match self.ctx.db.run(move |conn| auth::session_user(conn, &token, now)).await {
-                    Ok(Some(user)) => Some(user.id),
-                    _ => return false,
-                }
+        if let Some(session) = self.caller.session.clone() {
+            let now = self.api.site.clock.now_ms();
+            let live = self
+                .api
+                .site
+                .db
+                .read(move |slot| -> Result<_, ApiError> { Ok(slot.tx()?.session_user(&session, now)?.is_some()) })
+                .await;
+            if !matches!(live, Ok(true)) {
+                return false;
             }
-        };
-        if self.actor.is_some() && user != self.actor {
-            return false;
         }
-        authorize(&self.ctx, self.actor.as_deref(), &self.topics).await.is_ok()
+        authorize(&self.api, &self.caller, &self.topics).await.is_ok()
     }
 }
 
@@ -243,7 +289,7 @@ mod tests {
 
     #[test]
     fn pl_7_a_gap_that_cannot_be_replayed_is_named() {
-        let bounds = push::IdBounds {
+        let bounds = IdBounds {
             latest: 100,
             oldest: Some(50),
         };
@@ -256,28 +302,24 @@ mod tests {
             resume_gap(60, &bounds, MAX_REPLAY as usize),
             Some("too-many-missed-events")
         );
-        let pruned_all = push::IdBounds {
+        let pruned_all = IdBounds {
             latest: 100,
             oldest: None,
         };
         assert_eq!(resume_gap(90, &pruned_all, 0), Some("events-expired"));
-        assert_eq!(
-            resume_gap(
-                0,
-                &push::IdBounds {
-                    latest: 0,
-                    oldest: None
-                },
-                0
-            ),
-            None,
-            "nothing ever happened"
-        );
+        let empty = IdBounds {
+            latest: 0,
+            oldest: None,
+        };
+        assert_eq!(resume_gap(0, &empty, 0), None, "nothing ever happened");
     }
 
     #[test]
-    fn pl_7_stream_query_takes_repeated_topics_and_a_resume_id() {
-        let (topics, last) = parse_query(Some("topic=presence%3ASUP&topic=chat-status:SUP&last_event_id=7")).unwrap();
+    fn pl_7_stream_query_merges_repeated_topics_and_takes_a_resume_id() {
+        let (topics, last) = parse_query(Some(
+            "topic=presence%3ASUP&topic=chat-status:SUP&topic=presence:SUP&last_event_id=7&visitor_token=x",
+        ))
+        .unwrap();
         assert_eq!(topics, ["presence:SUP", "chat-status:SUP"]);
         assert_eq!(last, Some(7));
         assert!(parse_query(Some("topic=a&bogus=1")).is_err());

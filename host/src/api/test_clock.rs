@@ -1,21 +1,23 @@
 //! Moving the host clock, for tests only (`--test-clock`): time-dependent behaviour is
 //! tested by moving time, never by sleeping.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::ApiContext;
-use super::error::{ApiError, ApiJson};
+use super::context::ApiContext;
+use super::error::{ApiError, ApiErrors, ApiJson, ApiResult};
 
 /// The test clock route.
-pub fn router() -> Router<ApiContext> {
-    Router::new().route("/test/clock", post(advance))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(advance))
 }
 
 /// `POST /test/clock` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Advance {
     /// How far to move the clock forward, in milliseconds (0 to 366 days).
@@ -23,16 +25,23 @@ pub struct Advance {
 }
 
 /// `POST /test/clock` answer.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ClockState {
     /// The host clock's time after the move (ms since the epoch).
     pub now_ms: i64,
-    /// When the scheduler's next work is due, after running everything due now.
-    pub next_due_ms: Option<u64>,
+    /// When the plugin's next wake-up is due, after running everything due now.
+    pub next_due_ms: Option<i64>,
 }
 
-async fn advance(State(ctx): State<ApiContext>, ApiJson(body): ApiJson<Advance>) -> Result<Json<ClockState>, ApiError> {
-    if !ctx.test_clock {
+/// The most scheduler runs one move makes before answering (a backlog asks for a run at once).
+const MAX_RUNS: usize = 100;
+
+/// Moves the host clock forward and runs everything that came due, before answering, so
+/// the caller sees its effects at once. Only on a host started with `--test-clock`.
+#[utoipa::path(post, path = "/test/clock", tag = "testing", request_body = Advance,
+    responses((status = OK, body = ClockState), ApiErrors))]
+async fn advance(State(api): State<ApiContext>, ApiJson(body): ApiJson<Advance>) -> ApiResult<Json<ClockState>> {
+    if !api.settings.test_clock {
         return Err(ApiError::NotFound(
             "the test clock is off; start the host with --test-clock".into(),
         ));
@@ -40,12 +49,16 @@ async fn advance(State(ctx): State<ApiContext>, ApiJson(body): ApiJson<Advance>)
     if !(0..=366 * 24 * 60 * 60 * 1000).contains(&body.advance_ms) {
         return Err(ApiError::Invalid("advance_ms: from 0 to one year".into()));
     }
-    ctx.clock.advance(body.advance_ms);
-    // Run what came due before answering, so the caller sees its effects at once.
-    let next_due_ms = crate::scheduler::run_due(&ctx).await?;
-    ctx.scheduler_wake.notify_one();
+    api.site.clock.advance(body.advance_ms);
+    let mut next_due_ms = None;
+    for _ in 0..MAX_RUNS {
+        next_due_ms = api.site.scheduler.run_due().await?;
+        if next_due_ms.is_none_or(|at| at > api.site.clock.now_ms()) {
+            break;
+        }
+    }
     Ok(Json(ClockState {
-        now_ms: ctx.clock.now_ms(),
+        now_ms: api.site.clock.now_ms(),
         next_due_ms,
     }))
 }

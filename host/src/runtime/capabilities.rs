@@ -1,18 +1,30 @@
-//! The capability granter (SPEC PL-4): a component may import only what the host grants.
+//! The capability granter (SPEC PL-4). A plugin declares in its manifest the host
+//! capabilities it needs; the host grants them only if it offers them all and the
+//! contract is the one it implements, and refuses a component that imports anything it did
+//! not declare (beyond the WASI interfaces every Rust component needs).
 
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-/// Interfaces granted to the chat plugin: the host's capabilities, and the WASI interfaces
-/// a Rust `std` component needs (no filesystem, no sockets, no environment secrets).
-pub const CHAT_PLUGIN_GRANTS: &[&str] = &[
-    "helpdesk:chat/types@0.1.0",
-    "helpdesk:chat/directory@0.1.0",
-    "helpdesk:chat/issues@0.1.0",
-    "helpdesk:chat/storage@0.1.0",
-    "helpdesk:chat/push@0.1.0",
-    "helpdesk:chat/mail@0.1.0",
-    "helpdesk:chat/log@0.1.0",
+/// The contract this host implements.
+pub const CONTRACT: &str = "helpdesk:chat@0.2.0";
+
+/// The host capabilities this host offers: every interface of the contract's imports.
+pub const HOST_CAPABILITIES: &[&str] = &[
+    "helpdesk:chat/types@0.2.0",
+    "helpdesk:chat/directory@0.2.0",
+    "helpdesk:chat/issues@0.2.0",
+    "helpdesk:chat/storage@0.2.0",
+    "helpdesk:chat/push@0.2.0",
+    "helpdesk:chat/mail@0.2.0",
+    "helpdesk:chat/wake@0.2.0",
+    "helpdesk:chat/log@0.2.0",
+];
+
+/// The WASI interfaces a Rust `std` component imports, granted to every component: no
+/// filesystem, no sockets, no environment secrets (the context is empty), and the host's
+/// clock. A grant ending in `@` allows any version of that interface.
+pub const WASI_GRANTS: &[&str] = &[
     "wasi:cli/environment@",
     "wasi:cli/exit@",
     "wasi:cli/stdin@",
@@ -35,22 +47,56 @@ pub const CHAT_PLUGIN_GRANTS: &[&str] = &[
 
 /// Why a component was refused.
 #[derive(Debug, thiserror::Error)]
-#[error("the component imports {} capabilities it was not granted: {}", .0.len(), .0.join(", "))]
-pub struct NotGranted(pub Vec<String>);
+pub enum Refused {
+    /// It imports interfaces it was not granted.
+    #[error("the component imports {} capabilities it was not granted: {}", .0.len(), .0.join(", "))]
+    NotGranted(Vec<String>),
+    /// Its manifest names a contract this host does not implement.
+    #[error("the plugin was built for {0}; this host implements {CONTRACT}")]
+    Contract(String),
+    /// Its manifest asks for capabilities this host does not offer.
+    #[error("the plugin needs capabilities this host does not offer: {}", .0.join(", "))]
+    NotOffered(Vec<String>),
+}
 
-/// Checks that every import of `component` matches a grant. A grant ending in `@` allows
-/// any version of that interface; any other grant must match exactly.
-pub fn check_imports(engine: &Engine, component: &Component, grants: &[&str]) -> Result<(), NotGranted> {
+/// Every grant of the host: what it offers and WASI.
+pub fn offered() -> Vec<&'static str> {
+    HOST_CAPABILITIES.iter().chain(WASI_GRANTS).copied().collect()
+}
+
+/// The grants for a plugin whose manifest names `contract` and asks for `declared`: its
+/// declared capabilities and WASI, if the host offers them all.
+pub fn grant(contract: &str, declared: &[String]) -> Result<Vec<String>, Refused> {
+    if contract != CONTRACT {
+        return Err(Refused::Contract(contract.to_string()));
+    }
+    let missing: Vec<String> = declared
+        .iter()
+        .filter(|capability| !HOST_CAPABILITIES.contains(&capability.as_str()))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(Refused::NotOffered(missing));
+    }
+    Ok(declared
+        .iter()
+        .cloned()
+        .chain(WASI_GRANTS.iter().map(|g| g.to_string()))
+        .collect())
+}
+
+/// Checks that every import of `component` matches a grant.
+pub fn check_imports<G: AsRef<str>>(engine: &Engine, component: &Component, grants: &[G]) -> Result<(), Refused> {
     let refused: Vec<String> = component
         .component_type()
         .imports(engine)
         .map(|(name, _)| name.to_string())
-        .filter(|name| !grants.iter().any(|grant| is_granted(name, grant)))
+        .filter(|name| !grants.iter().any(|grant| is_granted(name, grant.as_ref())))
         .collect();
     if refused.is_empty() {
         Ok(())
     } else {
-        Err(NotGranted(refused))
+        Err(Refused::NotGranted(refused))
     }
 }
 
@@ -70,10 +116,27 @@ mod tests {
     fn pl_4_grants_match_exactly_or_by_any_version() {
         assert!(is_granted("wasi:io/streams@0.2.6", "wasi:io/streams@"));
         assert!(!is_granted("wasi:filesystem/types@0.2.6", "wasi:io/streams@"));
-        assert!(is_granted("helpdesk:chat/storage@0.1.0", "helpdesk:chat/storage@0.1.0"));
+        assert!(is_granted("helpdesk:chat/storage@0.2.0", "helpdesk:chat/storage@0.2.0"));
         assert!(!is_granted(
-            "helpdesk:chat/storage@0.2.0",
-            "helpdesk:chat/storage@0.1.0"
+            "helpdesk:chat/storage@0.3.0",
+            "helpdesk:chat/storage@0.2.0"
         ));
+    }
+
+    #[test]
+    fn pl_4_a_manifest_is_granted_only_what_the_host_offers_for_its_contract() {
+        let asked = vec!["helpdesk:chat/storage@0.2.0".to_string()];
+        let granted = grant(CONTRACT, &asked).unwrap();
+        assert!(granted.contains(&asked[0]));
+        assert!(
+            !granted.iter().any(|g| g.starts_with("helpdesk:chat/directory")),
+            "only what it asked for"
+        );
+        assert!(matches!(
+            grant("helpdesk:chat@0.1.0", &asked),
+            Err(Refused::Contract(_))
+        ));
+        let greedy = vec!["helpdesk:chat/billing@0.2.0".to_string()];
+        assert!(matches!(grant(CONTRACT, &greedy), Err(Refused::NotOffered(names)) if names == greedy));
     }
 }

@@ -1,20 +1,17 @@
-//! What one plugin store holds while a call runs: the database connection lent by the
-//! storage worker, the events and log lines the call produced, WASI and the limits.
+//! What one plugin store holds while a call runs: the transaction lent by the storage job
+//! (none for the manifest, which needs no storage), the clock, WASI and the limits.
 
-use rusqlite::Connection;
 use wasmtime::StoreLimits;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::clock::HostClock;
-use crate::push::PushEvent;
+use crate::storage::Transaction;
 
 /// The data of one call's store.
 pub struct HostState {
-    /// The connection, inside the call's savepoint.
-    pub conn: Connection,
-    /// Events the call published, delivered only after commit.
-    pub events: Vec<PushEvent>,
+    /// The job's transaction while the call runs in it.
+    pub tx: Option<Box<dyn Transaction>>,
     /// The host clock (the same one WASI reports to the guest).
     pub clock: HostClock,
     /// The request this call serves, for the log.
@@ -26,8 +23,8 @@ pub struct HostState {
 }
 
 impl HostState {
-    /// State for one call.
-    pub fn new(conn: Connection, clock: HostClock, request_id: String, limits: StoreLimits) -> HostState {
+    /// State for one call, without a transaction yet.
+    pub fn new(clock: HostClock, request_id: String, limits: StoreLimits) -> HostState {
         // No preopened directories, no environment, no sockets: the plugin's only way out
         // is the host's own interfaces. Its stderr is the host's, so a panic message shows
         // in the host's log.
@@ -36,14 +33,20 @@ impl HostState {
             .inherit_stderr()
             .build();
         HostState {
-            conn,
-            events: Vec::new(),
+            tx: None,
             clock,
             request_id,
             limits,
             wasi,
             table: ResourceTable::new(),
         }
+    }
+
+    /// The call's transaction; a call without one (the manifest) traps if it asks.
+    pub fn tx(&mut self) -> wasmtime::Result<&mut dyn Transaction> {
+        self.tx
+            .as_deref_mut()
+            .ok_or_else(|| wasmtime::Error::msg("this call has no storage"))
     }
 }
 

@@ -1,83 +1,93 @@
 //! Calls into the chat plugin, each in a fresh store inside one storage job.
+//!
+//! A read call runs on a reader's snapshot, in parallel with writes. A write call runs in
+//! the writer's transaction; its store and instance are made before it queues, when the
+//! instance pool has room, so the writer spends its time on the call itself and the commit.
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wasmtime::Store;
 
-use super::bindings::helpdesk::chat::types::{CallContext, Error as WitError};
-use super::bindings::{ChatPlugin, ChatPluginPre};
-use super::capabilities::CHAT_PLUGIN_GRANTS;
+use super::capabilities::{self, Refused};
 use super::host_state::HostState;
-use super::sandbox::Sandbox;
-use crate::push::PushEvent;
-use crate::storage::{Database, JobScope, StorageFailure};
+use super::sandbox::{CallError, Sandbox};
+use crate::contract::exports::helpdesk::chat::host_events::HostEvent;
+use crate::contract::exports::helpdesk::chat::lifecycle::PluginManifest;
+use crate::contract::helpdesk::chat::types::{Actor, CallContext, Error as WitError};
+use crate::contract::{ChatPlugin, ChatPluginPre};
+use crate::storage::{Database, StorageFailure, TxSlot};
 
-/// Why a plugin call did not succeed. Every case means its writes were rolled back.
-#[derive(Debug, thiserror::Error)]
-pub enum CallError {
-    /// The plugin refused: a stable WIT error for the client.
-    #[error("{0:?}")]
-    Plugin(WitError),
-    /// The call ran past its deadline and was stopped.
-    #[error("the plugin call ran out of time")]
-    Timeout,
-    /// The call trapped (a bug, or the memory limit); the host goes on serving.
-    #[error("the plugin call failed: {0}")]
-    Fault(String),
-    /// The database could not run or commit the call.
-    #[error(transparent)]
-    Storage(#[from] StorageFailure),
+/// The key under which the host records the plugin version that last wrote the store.
+pub const PLUGIN_VERSION_KEY: &str = "plugin-version";
+/// How long a migration may run: it may rewrite the whole store in one call.
+const MIGRATION_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// One export call on a plugin instance, returning the plugin's result.
+pub type Export<T> =
+    Box<dyn FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send>;
+
+/// A store and an instance, made before the call's job runs.
+struct Prepared {
+    store: Store<HostState>,
+    plugin: ChatPlugin,
 }
 
-impl Sandbox {
-    /// Runs `call` in a fresh store that holds the job's connection, and gives the
-    /// connection back whatever happens. Returns the call's value and the events it
-    /// published (to be delivered only if the caller keeps the job's writes).
-    pub fn run_call<R>(
-        &self,
-        scope: &mut JobScope<'_>,
-        request_id: &str,
-        call: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R>,
-    ) -> Result<(R, Vec<PushEvent>), CallError> {
-        let conn = scope.lend_conn()?;
-        let mut store = self.new_store(conn, request_id.to_string());
-        let result = call(&mut store);
-        let state = store.into_data();
-        scope.return_conn(state.conn);
-        match result {
-            Ok(value) => Ok((value, state.events)),
-            Err(err) => Err(classify_failure(err, request_id)),
-        }
-    }
-}
-
-fn classify_failure(err: wasmtime::Error, request_id: &str) -> CallError {
-    if err.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt) {
-        tracing::warn!(request_id, "plugin call stopped at its deadline");
-        return CallError::Timeout;
-    }
-    let message = format!("{err:#}");
-    tracing::error!(request_id, error = %message, "plugin call trapped; its writes are rolled back");
-    CallError::Fault(message)
-}
-
-/// The chat plugin, compiled and pre-instantiated.
+/// The chat plugin, compiled, granted and pre-instantiated.
 pub struct ChatPluginRuntime {
     sandbox: Arc<Sandbox>,
     pre: ChatPluginPre<HostState>,
+    manifest: PluginManifest,
+    /// Instances made ahead for queued write calls; when none is free, the call makes its
+    /// instance in its job instead, so queued calls never exhaust the instance pool.
+    ahead: Arc<Semaphore>,
 }
 
 impl ChatPluginRuntime {
-    /// Loads the plugin component from `wasm`, refusing it if it imports more than granted.
+    /// Loads the plugin component from `wasm`: reads its manifest, grants what it declares
+    /// if this host offers it for this contract, and refuses a component that imports more
+    /// than it declared (SPEC PL-4).
     pub fn load(
         sandbox: Arc<Sandbox>,
         wasm: &[u8],
         cache_dir: Option<&Path>,
     ) -> anyhow::Result<Arc<ChatPluginRuntime>> {
-        let component = sandbox.load_component(wasm, cache_dir, CHAT_PLUGIN_GRANTS)?;
+        let component = sandbox.compile(wasm, cache_dir)?;
+        // Nothing can be instantiated that imports what the host does not have at all.
+        capabilities::check_imports(sandbox.engine(), &component, &capabilities::offered())?;
         let pre = ChatPluginPre::new(sandbox.linker().instantiate_pre(&component)?)?;
-        Ok(Arc::new(ChatPluginRuntime { sandbox, pre }))
+        let manifest = {
+            let mut store = sandbox.new_store("manifest".into());
+            let plugin = pre.instantiate(&mut store)?;
+            plugin.helpdesk_chat_lifecycle().call_manifest(&mut store)?
+        };
+        let grants = capabilities::grant(&manifest.contract, &manifest.capabilities)?;
+        capabilities::check_imports(sandbox.engine(), &component, &grants)?;
+        tracing::info!(
+            plugin = %manifest.name,
+            version = %manifest.version,
+            capabilities = ?manifest.capabilities,
+            "plugin loaded and granted what it declared"
+        );
+        // What the pool holds beyond one instance per reader and two for calls made in jobs.
+        let ahead = sandbox
+            .limits()
+            .concurrent_instances
+            .saturating_sub(sandbox.limits().readers + 2)
+            .max(1);
+        Ok(Arc::new(ChatPluginRuntime {
+            sandbox,
+            pre,
+            manifest,
+            ahead: Arc::new(Semaphore::new(ahead as usize)),
+        }))
+    }
+
+    /// What the plugin declared about itself.
+    pub fn manifest(&self) -> &PluginManifest {
+        &self.manifest
     }
 
     /// The sandbox the plugin runs in.
@@ -85,41 +95,161 @@ impl ChatPluginRuntime {
         &self.sandbox
     }
 
-    /// Runs one export call as one storage job: committed when the export returns `ok`,
-    /// rolled back when it returns an error, traps or times out. Events go out after commit.
-    pub async fn call<T, F>(self: &Arc<Self>, db: &Database, request_id: String, export: F) -> Result<T, CallError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send + 'static,
-    {
-        let runtime = self.clone();
-        db.transact(move |scope| runtime.call_in(scope, &request_id, export))
-            .await
+    fn prepare(&self, request_id: &str) -> Result<Prepared, CallError> {
+        let mut store = self.sandbox.new_store(request_id.to_string());
+        let plugin = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|err| CallError::from_wasm(err, request_id))?;
+        Ok(Prepared { store, plugin })
     }
 
-    /// Runs one export call inside a job that is already running, so that the host's own
-    /// writes and the plugin's share one transaction. An error fails the job, and with it
-    /// both; events go out only if the job commits.
-    pub fn call_in<T>(
+    /// Runs an export in `prepared`, with the job's transaction lent to it for the call.
+    fn run_prepared<T>(
         &self,
-        scope: &mut JobScope<'_>,
+        prepared: Prepared,
+        slot: &mut TxSlot,
         request_id: &str,
-        export: impl FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>>,
+        timeout: Duration,
+        export: Export<T>,
     ) -> Result<T, CallError> {
-        let (result, events) = self.sandbox.run_call(scope, request_id, |store| {
-            let plugin = self.pre.instantiate(&mut *store)?;
-            export(&plugin, store)
-        })?;
-        let value = result.map_err(CallError::Plugin)?;
-        scope.publish_after_commit(events);
-        Ok(value)
+        let Prepared { mut store, plugin } = prepared;
+        self.sandbox
+            .run_in(&mut store, slot, request_id, timeout, |store| export(&plugin, store))?
+            .map_err(CallError::Plugin)
+    }
+
+    /// Runs a read-only export on a snapshot, beside writes. A write from it traps.
+    pub async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        db: &Database,
+        request_id: String,
+        export: Export<T>,
+    ) -> Result<T, CallError> {
+        let runtime = self.clone();
+        let timeout = self.sandbox.limits().call_timeout;
+        db.read(move |slot| {
+            let prepared = runtime.prepare(&request_id)?;
+            runtime.run_prepared(prepared, slot, &request_id, timeout, export)
+        })
+        .await
+    }
+
+    /// Runs an export as one write job: committed when it returns `ok`, rolled back when it
+    /// returns an error, traps or times out. Its events go out after the commit.
+    pub async fn write<T: Send + 'static>(
+        self: &Arc<Self>,
+        db: &Database,
+        request_id: String,
+        export: Export<T>,
+    ) -> Result<T, CallError> {
+        let runtime = self.clone();
+        let ahead: Option<(Prepared, OwnedSemaphorePermit)> = match self.ahead.clone().try_acquire_owned() {
+            Ok(permit) => Some((self.prepare(&request_id)?, permit)),
+            Err(_) => None,
+        };
+        db.write(move |slot| {
+            let timeout = runtime.sandbox.limits().call_timeout;
+            match ahead {
+                Some((prepared, permit)) => {
+                    let result = runtime.run_prepared(prepared, slot, &request_id, timeout, export);
+                    drop(permit);
+                    result
+                }
+                None => {
+                    let prepared = runtime.prepare(&request_id)?;
+                    runtime.run_prepared(prepared, slot, &request_id, timeout, export)
+                }
+            }
+        })
+        .await
+    }
+
+    /// Runs an export inside a write job that is already running, so that the host's own
+    /// writes and the plugin's share one transaction: an error fails the job, and with it
+    /// both; events go out only if the job commits.
+    pub fn call_in<T>(&self, slot: &mut TxSlot, request_id: &str, export: Export<T>) -> Result<T, CallError> {
+        let prepared = self.prepare(request_id)?;
+        self.run_prepared(prepared, slot, request_id, self.sandbox.limits().call_timeout, export)
+    }
+
+    /// Tells the plugin a fact of the host's side inside a running write job (SPEC PL-3): the
+    /// plugin's reaction commits or rolls back with the host's change.
+    pub fn tell_in(
+        &self,
+        slot: &mut TxSlot,
+        request_id: &str,
+        ctx: &CallContext,
+        event: HostEvent,
+    ) -> Result<(), CallError> {
+        let ctx = ctx.clone();
+        self.call_in(
+            slot,
+            request_id,
+            Box::new(move |plugin, store| {
+                plugin
+                    .helpdesk_chat_host_events()
+                    .call_on_host_event(store, &ctx, &event)
+            }),
+        )
+    }
+
+    /// Brings the store up to the plugin's version, once, before serving: runs the plugin's
+    /// `migrate` when the version that last wrote the store is another one, and records the
+    /// new version in the same transaction. Returns the version migrated from, if it ran.
+    pub async fn migrate_store(self: &Arc<Self>, db: &Database) -> anyhow::Result<Option<Option<String>>> {
+        let runtime = self.clone();
+        let version = self.manifest.version.clone();
+        let migrated = db
+            .write(move |slot| -> Result<Option<Option<String>>, CallError> {
+                let tx = slot.tx()?;
+                let previous = tx.meta(PLUGIN_VERSION_KEY).map_err(StorageFailure::from)?;
+                if previous.as_deref() == Some(version.as_str()) {
+                    return Ok(None);
+                }
+                let prepared = runtime.prepare("migrate")?;
+                let from = previous.clone();
+                runtime.run_prepared(
+                    prepared,
+                    slot,
+                    "migrate",
+                    MIGRATION_TIMEOUT,
+                    Box::new(move |plugin, store| {
+                        plugin
+                            .helpdesk_chat_lifecycle()
+                            .call_migrate(store, &system_context(), from.as_deref())
+                    }),
+                )?;
+                slot.tx()?
+                    .set_meta(PLUGIN_VERSION_KEY, &version)
+                    .map_err(StorageFailure::from)?;
+                Ok(Some(previous))
+            })
+            .await;
+        match migrated {
+            Ok(outcome) => Ok(outcome),
+            Err(CallError::Plugin(refusal)) => Err(anyhow::anyhow!(
+                "the plugin refused to take over this store: {}",
+                crate::runtime::wit_error_message(&refusal)
+            )),
+            Err(other) => Err(anyhow::anyhow!("migrating the store failed: {other}")),
+        }
     }
 }
 
-/// The WIT call context for an actor and a project.
-pub fn call_context(actor: Option<&str>, project: Option<&str>) -> CallContext {
+impl From<Refused> for CallError {
+    fn from(refused: Refused) -> Self {
+        CallError::Fault(refused.to_string())
+    }
+}
+
+/// The context of work the host does on nobody's behalf.
+pub fn system_context() -> CallContext {
     CallContext {
-        actor: actor.map(str::to_string),
-        project: project.map(str::to_string),
+        actor: Actor::System,
+        project: None,
+        origin: None,
+        locale: None,
+        session: None,
     }
 }

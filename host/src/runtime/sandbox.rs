@@ -8,13 +8,45 @@ use std::time::Duration;
 
 use anyhow::Context;
 use blake2::{Blake2s256, Digest};
-use rusqlite::Connection;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimitsBuilder};
 
 use super::capabilities;
 use super::host_state::HostState;
 use crate::clock::HostClock;
+use crate::contract::helpdesk::chat::types::Error as WitError;
+use crate::storage::{StorageFailure, TxSlot};
+
+/// Why a call into a component did not succeed. Every case means its writes were rolled back.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// The plugin refused: a stable WIT error for the client.
+    #[error("{0:?}")]
+    Plugin(WitError),
+    /// The call ran past its deadline and was stopped.
+    #[error("the plugin call ran out of time")]
+    Timeout,
+    /// The call trapped (a bug, or the memory limit); the host goes on serving.
+    #[error("the plugin call failed: {0}")]
+    Fault(String),
+    /// The database could not run or commit the call.
+    #[error(transparent)]
+    Storage(#[from] StorageFailure),
+}
+
+impl CallError {
+    /// A failure wasmtime reported: the deadline, or a trap (a bug, the memory limit, a
+    /// failing import).
+    pub fn from_wasm(err: wasmtime::Error, request_id: &str) -> CallError {
+        if err.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt) {
+            tracing::warn!(request_id, "plugin call stopped at its deadline");
+            return CallError::Timeout;
+        }
+        let message = format!("{err:#}");
+        tracing::error!(request_id, error = %message, "plugin call trapped; its writes are rolled back");
+        CallError::Fault(message)
+    }
+}
 
 /// How often the engine's epoch advances; call deadlines are counted in these ticks.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -31,6 +63,9 @@ pub struct SandboxLimits {
     pub memory_bytes: usize,
     /// How many calls may have a live instance at once (the pooling allocator's size).
     pub concurrent_instances: u32,
+    /// How many read calls run at once (one per storage reader thread); the rest of the
+    /// pool serves the writer and write calls made ready while they queue.
+    pub readers: u32,
 }
 
 impl Default for SandboxLimits {
@@ -38,7 +73,10 @@ impl Default for SandboxLimits {
         SandboxLimits {
             call_timeout: Duration::from_secs(2),
             memory_bytes: 64 << 20,
-            concurrent_instances: 16,
+            concurrent_instances: 64,
+            readers: std::thread::available_parallelism()
+                .map_or(2, |n| n.get() as u32)
+                .clamp(2, 16),
         }
     }
 }
@@ -55,6 +93,12 @@ pub struct Sandbox {
 impl Sandbox {
     /// Builds the engine (pooling allocator, epoch interruption) and the linker.
     pub fn new(limits: SandboxLimits, clock: HostClock) -> anyhow::Result<Sandbox> {
+        anyhow::ensure!(
+            limits.concurrent_instances >= limits.readers + 4,
+            "the instance pool ({}) must hold an instance per reader ({}) and a few for writes",
+            limits.concurrent_instances,
+            limits.readers
+        );
         let mut pooling = PoolingAllocationConfig::new();
         pooling
             .total_component_instances(limits.concurrent_instances)
@@ -77,7 +121,7 @@ impl Sandbox {
         let engine = Engine::new(&config)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        super::bindings::ChatPlugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
+        crate::contract::ChatPlugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
             &mut linker,
             |state| state,
         )?;
@@ -109,14 +153,19 @@ impl Sandbox {
     /// Compiles `wasm` (or loads the compiled form cached in `cache_dir`) and checks that
     /// it imports nothing beyond `grants`.
     pub fn load_component(&self, wasm: &[u8], cache_dir: Option<&Path>, grants: &[&str]) -> anyhow::Result<Component> {
-        let component = match cache_dir {
-            Some(dir) => self.load_cached(wasm, dir)?,
-            None => Component::new(&self.engine, wasm)
-                .map_err(anyhow::Error::from)
-                .context("compiling the component")?,
-        };
+        let component = self.compile(wasm, cache_dir)?;
         capabilities::check_imports(&self.engine, &component, grants)?;
         Ok(component)
+    }
+
+    /// Compiles `wasm`, or loads the compiled form cached in `cache_dir`.
+    pub fn compile(&self, wasm: &[u8], cache_dir: Option<&Path>) -> anyhow::Result<Component> {
+        match cache_dir {
+            Some(dir) => self.load_cached(wasm, dir),
+            None => Component::new(&self.engine, wasm)
+                .map_err(anyhow::Error::from)
+                .context("compiling the component"),
+        }
     }
 
     fn load_cached(&self, wasm: &[u8], dir: &Path) -> anyhow::Result<Component> {
@@ -156,21 +205,46 @@ impl Sandbox {
         dir.join(format!("component-{name}.cwasm"))
     }
 
-    /// A fresh store for one call, holding `conn`, with the deadline and memory limit set
-    /// before anything runs in it.
-    pub fn new_store(&self, conn: Connection, request_id: String) -> Store<HostState> {
+    /// A fresh store for one call, without a transaction yet, with the deadline and memory
+    /// limit set before anything runs in it.
+    pub fn new_store(&self, request_id: String) -> Store<HostState> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(self.limits.memory_bytes)
             .instances(8)
             .trap_on_grow_failure(true)
             .build();
-        let state = HostState::new(conn, self.clock.clone(), request_id, limits);
+        let state = HostState::new(self.clock.clone(), request_id, limits);
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
-        let ticks = (self.limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
-        store.set_epoch_deadline(ticks);
+        self.arm_deadline(&mut store, self.limits.call_timeout);
         store.epoch_deadline_trap();
         store
+    }
+
+    /// Runs `call` in `store` with the job's transaction lent to it, `timeout` from now,
+    /// and takes the transaction back whatever happens (a trapped store still gives it).
+    pub fn run_in<R>(
+        &self,
+        store: &mut Store<HostState>,
+        slot: &mut TxSlot,
+        request_id: &str,
+        timeout: Duration,
+        call: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R>,
+    ) -> Result<R, CallError> {
+        store.data_mut().tx = Some(slot.lend()?);
+        self.arm_deadline(store, timeout);
+        let result = call(store);
+        if let Some(tx) = store.data_mut().tx.take() {
+            slot.give_back(tx);
+        }
+        result.map_err(|err| CallError::from_wasm(err, request_id))
+    }
+
+    /// Gives the store `timeout` from now to finish: set again right before an export runs,
+    /// so time spent waiting for the storage worker does not count against the call.
+    pub fn arm_deadline(&self, store: &mut Store<HostState>, timeout: Duration) {
+        let ticks = (timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
+        store.set_epoch_deadline(ticks);
     }
 }
 

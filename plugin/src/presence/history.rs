@@ -1,10 +1,12 @@
 //! Reading the presence history (PR-15): every change with who made it, how and when.
 
 use super::keys;
-use super::record::PresenceChange;
+use crate::bindings::exports::helpdesk::chat::presence::{PresenceChange, PresenceHistoryPage};
+use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole};
+use crate::capabilities::{Directory, ScanRequest, Storage};
 use crate::error::{PluginError, PluginResult};
-use crate::permissions::{require_actor, require_project};
-use crate::platform::{CallContext, Platform, ProjectRole, ScanRequest};
+use crate::permissions::{is_site_admin, require_actor, require_project};
+use crate::storage::decode_json;
 
 /// The most changes one page holds.
 pub const MAX_PAGE: u32 = 200;
@@ -12,36 +14,27 @@ pub const MAX_PAGE: u32 = 200;
 /// what it found with a cursor, so a call stays short however sparse the matches are.
 const MAX_SCANNED: usize = 2_000;
 
-/// One page of history, newest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryPage {
-    /// The changes, newest first.
-    pub changes: Vec<PresenceChange>,
-    /// Set when older changes may remain: pass it as `before` to read on.
-    pub cursor: Option<String>,
-}
-
 /// The context project's history, newest first. Project and site admins see everyone's
 /// changes and may filter by `user`; an agent sees only their own.
-pub fn presence_history<P: Platform + ?Sized>(
-    platform: &mut P,
+pub fn presence_history<H: Directory + Storage>(
+    host: &mut H,
     ctx: &CallContext,
     user: Option<&str>,
     before: Option<&str>,
     limit: u32,
-) -> PluginResult<HistoryPage> {
+) -> PluginResult<PresenceHistoryPage> {
     let actor = require_actor(ctx)?.to_string();
-    let project = require_project(platform, ctx)?.to_string();
+    let project = require_project(host, ctx)?.to_string();
     if limit == 0 || limit > MAX_PAGE {
         return Err(PluginError::Invalid(format!(
             "limit: from 1 to {MAX_PAGE}, not {limit}"
         )));
     }
-    let sees_everyone = platform.has_project_role(&actor, &project, ProjectRole::ProjectAdmin)
-        || platform.user(&actor).is_some_and(|u| u.site_admin);
+    let sees_everyone =
+        host.has_project_role(&actor, &project, ProjectRole::ProjectAdmin) || is_site_admin(host, &actor);
     let only = if sees_everyone {
         user.map(str::to_string)
-    } else if platform.has_project_role(&actor, &project, ProjectRole::Agent) {
+    } else if host.has_project_role(&actor, &project, ProjectRole::Agent) {
         match user {
             None => Some(actor.clone()),
             Some(named) if named == actor => Some(actor.clone()),
@@ -66,7 +59,7 @@ pub fn presence_history<P: Platform + ?Sized>(
     let mut cursor = before.map(str::to_string);
     let mut scanned = 0;
     loop {
-        let page = platform.kv_scan(ScanRequest {
+        let page = host.kv_scan(ScanRequest {
             start: &start,
             end: &end,
             limit: MAX_PAGE,
@@ -75,13 +68,12 @@ pub fn presence_history<P: Platform + ?Sized>(
         })?;
         for entry in page.entries {
             scanned += 1;
-            let change: PresenceChange = serde_json::from_slice(&entry.value)
-                .map_err(|err| PluginError::Unavailable(format!("stored data is corrupt: {}: {err}", entry.key)))?;
+            let change: PresenceChange = decode_json(&entry.key, &entry.value)?;
             if only.as_deref().is_none_or(|user| user == change.user) {
                 changes.push(change);
             }
             if changes.len() == limit as usize || scanned >= MAX_SCANNED {
-                return Ok(HistoryPage {
+                return Ok(PresenceHistoryPage {
                     changes,
                     cursor: Some(entry.key),
                 });
@@ -89,7 +81,7 @@ pub fn presence_history<P: Platform + ?Sized>(
         }
         match page.cursor {
             Some(next) => cursor = Some(next),
-            None => return Ok(HistoryPage { changes, cursor: None }),
+            None => return Ok(PresenceHistoryPage { changes, cursor: None }),
         }
     }
 }

@@ -1,33 +1,83 @@
 //! Where presence facts live in storage.
 //!
 //! - `presence/agent/<project>/<user>`: the agent's [`PresenceRecord`](super::record::PresenceRecord).
-//! - `presence/due/<time>/<project>/<user>`: an online duration ending at `<time>`.
+//! - `presence/online/<project>/<name>/<user>`: the project's online list, ordered by display
+//!   name, one [`OnlineEntry`](super::record::OnlineEntry) per agent listed online.
+//! - `presence/online-count/<project>`: a counter of the entries in the online list.
+//! - `presence/ends/<project>/<time>/<user>`: an online duration in the project ending at `<time>`,
+//!   so a read can leave out agents whose duration ended before the scheduler ran.
+//! - `presence/due/<time>/<project>/<user>`: the same durations across projects, for the scheduler.
 //! - `presence/log/<project>/<time>/<seq>`: the history of changes (PR-15).
-//! - `presence/log-seq`: the last history sequence number.
+//! - `presence/log-seq/<project>`: a counter numbering the project's history entries.
 //! - `presence/chat-announced/<project>`: whether customers were last told the chat is online.
 
+use crate::bindings::helpdesk::chat::types::Timestamp;
 use crate::error::{PluginError, PluginResult};
-use crate::platform::Timestamp;
 use crate::storage::{decode_key_part, key_part, prefix_end, time_part};
 
 const DUE_PREFIX: &str = "presence/due/";
+/// How much of a display name orders the online list; longer names are ordered by this much
+/// and then by user id, which keeps every key well under the storage's 512 bytes.
+const NAME_ORDER_CHARS: usize = 48;
 
 /// The record of one agent in one project.
 pub fn agent(project: &str, user: &str) -> String {
     format!("presence/agent/{}/{}", key_part(project), key_part(user))
 }
 
-/// The range holding every agent record of a project.
-pub fn agents_of(project: &str) -> (String, String) {
-    let prefix = format!("presence/agent/{}/", key_part(project));
+/// Every agent record of every project (for migrations).
+pub fn all_agents() -> (String, String) {
+    let prefix = "presence/agent/".to_string();
     let end = prefix_end(&prefix);
     (prefix, end)
 }
 
-/// The user id at the end of an agent record's key.
-pub fn user_of_agent_key(key: &str) -> PluginResult<String> {
-    let last = key.rsplit('/').next().unwrap_or_default();
-    decode_key_part(last)
+/// The project and user of an agent record's key.
+pub fn parse_agent(key: &str) -> PluginResult<(String, String)> {
+    let bad = || corrupt_key(key);
+    let rest = key.strip_prefix("presence/agent/").ok_or_else(bad)?;
+    let (project, user) = rest.split_once('/').ok_or_else(bad)?;
+    Ok((decode_key_part(project)?, decode_key_part(user)?))
+}
+
+/// An agent's entry in the project's online list.
+pub fn online_entry(project: &str, display_name: &str, user: &str) -> String {
+    let name: String = display_name.chars().take(NAME_ORDER_CHARS).collect();
+    format!(
+        "presence/online/{}/{}/{}",
+        key_part(project),
+        key_part(&name),
+        key_part(user)
+    )
+}
+
+/// The range of a project's online list.
+pub fn online_list(project: &str) -> (String, String) {
+    let prefix = format!("presence/online/{}/", key_part(project));
+    let end = prefix_end(&prefix);
+    (prefix, end)
+}
+
+/// The counter of a project's online list.
+pub fn online_count(project: &str) -> String {
+    format!("presence/online-count/{}", key_part(project))
+}
+
+/// The marker of a duration in `project` ending at `at`.
+pub fn ends(project: &str, at: Timestamp, user: &str) -> String {
+    format!(
+        "presence/ends/{}/{}/{}",
+        key_part(project),
+        time_part(at),
+        key_part(user)
+    )
+}
+
+/// The range of a project's duration markers ending at or before `now`.
+pub fn ended_by(project: &str, now: Timestamp) -> (String, String) {
+    let prefix = format!("presence/ends/{}/", key_part(project));
+    let end = format!("{prefix}{}", time_part(now.saturating_add(1)));
+    (prefix, end)
 }
 
 /// The due marker of a duration ending at `at`.
@@ -44,7 +94,7 @@ pub fn due_split(now: Timestamp) -> ((String, String), (String, String)) {
 
 /// A due marker's time, project and user.
 pub fn parse_due(key: &str) -> PluginResult<(Timestamp, String, String)> {
-    let bad = || PluginError::Unavailable(format!("stored data is corrupt: bad due key {key:?}"));
+    let bad = || corrupt_key(key);
     let rest = key.strip_prefix(DUE_PREFIX).ok_or_else(bad)?;
     let mut parts = rest.split('/');
     let (Some(at), Some(project), Some(user), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
@@ -59,11 +109,6 @@ pub fn log_entry(project: &str, at: Timestamp, seq: u64) -> String {
     format!("presence/log/{}/{}/{seq:012}", key_part(project), time_part(at))
 }
 
-/// Whether customers were last told that the project's chat is online.
-pub fn chat_announced(project: &str) -> String {
-    format!("presence/chat-announced/{}", key_part(project))
-}
-
 /// The range holding a project's history entries.
 pub fn log_of(project: &str) -> (String, String) {
     let prefix = format!("presence/log/{}/", key_part(project));
@@ -71,8 +116,22 @@ pub fn log_of(project: &str) -> (String, String) {
     (prefix, end)
 }
 
-/// The counter that numbers history entries.
-pub const LOG_SEQ: &str = "presence/log-seq";
+/// The counter that numbers a project's history entries.
+pub fn log_seq(project: &str) -> String {
+    format!("presence/log-seq/{}", key_part(project))
+}
+
+/// The one counter plugin 0.1 numbered every project's history with.
+pub const LOG_SEQ_0_1: &str = "presence/log-seq";
+
+/// Whether customers were last told that the project's chat is online.
+pub fn chat_announced(project: &str) -> String {
+    format!("presence/chat-announced/{}", key_part(project))
+}
+
+fn corrupt_key(key: &str) -> PluginError {
+    PluginError::Unavailable(format!("stored data is corrupt: bad presence key {key:?}"))
+}
 
 #[cfg(test)]
 mod tests {
@@ -90,7 +149,33 @@ mod tests {
     }
 
     #[test]
-    fn agent_keys_give_back_their_user() {
-        assert_eq!(user_of_agent_key(&agent("SUP", "a/b")).unwrap(), "a/b");
+    fn agent_keys_give_back_their_project_and_user() {
+        assert_eq!(parse_agent(&agent("SUP", "a/b")).unwrap(), ("SUP".into(), "a/b".into()));
+    }
+
+    #[test]
+    fn pr_6_the_online_list_orders_by_name_then_user_and_stays_in_range() {
+        let (start, end) = online_list("SUP");
+        let alice = online_entry("SUP", "Alice Agent", "zed");
+        let bob = online_entry("SUP", "Bob Agent", "amy");
+        assert!(alice < bob, "by name first");
+        assert!(
+            online_entry("SUP", "Same", "a") < online_entry("SUP", "Same", "b"),
+            "then by user"
+        );
+        for key in [&alice, &bob] {
+            assert!(start.as_str() <= key.as_str() && key.as_str() < end.as_str());
+        }
+        let long = online_entry("SUP", &"%/".repeat(100), &"u".repeat(64));
+        assert!(long.len() < 512, "{} bytes", long.len());
+    }
+
+    #[test]
+    fn pr_4_ended_by_covers_durations_up_to_now_only() {
+        let (start, end) = ended_by("SUP", 1_000);
+        let ended = ends("SUP", 1_000, "ann");
+        let running = ends("SUP", 1_001, "ann");
+        assert!(start.as_str() <= ended.as_str() && ended.as_str() < end.as_str());
+        assert!(running.as_str() >= end.as_str());
     }
 }

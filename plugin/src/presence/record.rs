@@ -1,26 +1,12 @@
 //! The stored facts of presence and how the current state is computed from them.
+//!
+//! Records crossing the plugin boundary (`change-cause`, `presence-change`) are the WIT
+//! ones; what is stored only for the plugin's own use is defined here.
 
 use serde::{Deserialize, Serialize};
 
-use crate::platform::Timestamp;
-
-/// Why a presence state changed (SPEC PR-15).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChangeCause {
-    /// The agent acted.
-    Manual,
-    /// The agent's online schedule switched.
-    Schedule,
-    /// An online duration ended by itself.
-    DurationEnded,
-    /// The inactivity timeout put the agent offline.
-    Inactivity,
-    /// An admin put the agent offline.
-    Admin,
-    /// A site admin ended all the agent's sessions.
-    ForceLogout,
-}
+use crate::bindings::exports::helpdesk::chat::presence::ChangeCause;
+use crate::bindings::helpdesk::chat::types::Timestamp;
 
 /// What is stored for one agent in one project: the last change, not a live flag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +21,21 @@ pub struct PresenceRecord {
     pub cause: ChangeCause,
     /// Who made the last change; `None` when nobody acted.
     pub by: Option<String>,
+    /// The key of the agent's entry in the project's online list while the last change
+    /// left them online (stored since plugin 0.2; records of 0.1 have none until migrated).
+    #[serde(default)]
+    pub listed_as: Option<String>,
+}
+
+/// An agent's entry in a project's online list, stored under a key ordered by display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlineEntry {
+    /// The agent.
+    pub user: String,
+    /// Since when they are online.
+    pub since: Timestamp,
+    /// When an online duration ends by itself.
+    pub until: Option<Timestamp>,
 }
 
 /// The state at one instant, computed from a record and the time.
@@ -76,25 +77,6 @@ impl PresenceRecord {
     }
 }
 
-/// One entry of the presence history (PR-15): who changed what, how and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PresenceChange {
-    /// The project's key.
-    pub project: String,
-    /// The agent whose state changed.
-    pub user: String,
-    /// The state the change set.
-    pub online: bool,
-    /// When an online state with a duration ends by itself; `None` without an end.
-    pub until: Option<Timestamp>,
-    /// Why the state changed.
-    pub cause: ChangeCause,
-    /// Who made the change; `None` when nobody acted.
-    pub by: Option<String>,
-    /// When the change happened.
-    pub at: Timestamp,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +88,7 @@ mod tests {
             until,
             cause: ChangeCause::Manual,
             by: None,
+            listed_as: None,
         }
     }
 
@@ -129,6 +112,16 @@ mod tests {
             }
         );
         assert!(!record.state_at(5_000).online);
+    }
+
+    #[test]
+    fn pr_15_a_record_keeps_the_json_form_of_plugin_0_1() {
+        let stored = r#"{"online":true,"since":5,"until":null,"cause":"duration-ended","by":null}"#;
+        let record: PresenceRecord = serde_json::from_str(stored).unwrap();
+        assert_eq!(record.cause, ChangeCause::DurationEnded);
+        assert_eq!(record.listed_as, None);
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["cause"], "duration-ended");
     }
 
     #[test]

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# HTTP load figures: presence reads and durable presence changes, with p50/p99, using wrk
+# (Debian's `wrk` package) on loopback against a release host with the demo site.
+#
+#   cargo build --release -p helpdesk-host && host/benches/http/run.sh [HOST_BINARY] [DATA_DIR]
+#
+# DATA_DIR defaults to a new temporary directory with the demo site; pass a prepared one (for
+# example the 10,000-agent site the presence_scale bench leaves behind) to load that instead.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+binary=${1:-$here/../../../target/release/helpdesk-host}
+data=${2:-$(mktemp -d)}
+duration=${DURATION:-15s}
+port=${PORT:-18080}
+base="http://127.0.0.1:$port"
+
+"$binary" --data-dir "$data" --listen "127.0.0.1:$port" >/dev/null 2>"$data/host.log" &
+host=$!
+trap 'kill $host 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf "$base/api/v1/openapi.json" >/dev/null && break; sleep 0.2; done
+
+login() {
+  curl -sf -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
+    -d "{\"user\":\"$1\",\"password\":\"demo\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+export TOKEN
+TOKEN=$(login paula)
+echo "== presence read (GET /projects/SUP/presence as a project admin), 64 connections"
+wrk -t2 -c64 -d"$duration" --latency -H "Authorization: Bearer $TOKEN" "$base/api/v1/projects/SUP/presence"
+echo "== chat status read (GET /projects/SUP/chat-status, anonymous), 64 connections"
+wrk -t2 -c64 -d"$duration" --latency "$base/api/v1/projects/SUP/chat-status"
+TOKEN=$(login alice)
+for connections in 64 512; do
+  echo "== durable presence change (POST .../presence/online|offline), $connections connections"
+  wrk -t2 -c"$connections" -d"$duration" --latency -s "$here/presence_toggle.lua" "$base"
+done

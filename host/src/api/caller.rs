@@ -1,0 +1,230 @@
+//! Who is asking, from where, in what language: the [`Caller`] of a request, from which the
+//! plugin's call context is made. A session comes from `Authorization: Bearer …` or the
+//! session cookie; an anonymous widget visitor from `X-Visitor-Token` (or `visitor_token` in
+//! the query, for a push stream, which cannot send headers).
+
+use std::net::IpAddr;
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+
+use super::context::ApiContext;
+use super::error::ApiError;
+use crate::auth;
+use crate::contract::helpdesk::chat::directory::User;
+use crate::contract::helpdesk::chat::types::{Actor, CallContext};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "hd_session";
+/// The header carrying an anonymous visitor's token.
+pub const VISITOR_HEADER: &str = "x-visitor-token";
+
+/// Who is asking, and the request's origin and language.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    /// The logged-in user, if a live session came with the request.
+    pub user: Option<User>,
+    /// That session's id.
+    pub session: Option<String>,
+    /// An anonymous visitor's id, when no user is logged in and a visitor token came.
+    pub visitor: Option<String>,
+    /// The page origin the browser sent.
+    pub origin: Option<String>,
+    /// The preferred language the client sent.
+    pub locale: Option<String>,
+    /// The client's address, when the server knows it (not in in-process tests).
+    pub address: Option<IpAddr>,
+}
+
+impl Caller {
+    /// The plugin's call context for this caller, in `project` if any.
+    pub fn context(&self, project: Option<&str>) -> CallContext {
+        let actor = match (&self.user, &self.visitor) {
+            (Some(user), _) => Actor::User(user.id.clone()),
+            (None, Some(visitor)) => Actor::Visitor(visitor.clone()),
+            (None, None) => Actor::Anonymous,
+        };
+        CallContext {
+            actor,
+            project: project.map(str::to_string),
+            origin: self.origin.clone(),
+            locale: self.locale.clone(),
+            session: self.session.clone(),
+        }
+    }
+
+    /// The call context in the project `key`.
+    pub fn in_project(&self, key: &str) -> CallContext {
+        self.context(Some(key))
+    }
+}
+
+/// A caller who must be logged in: `401 unauthenticated` otherwise.
+pub struct SignedIn(pub Caller);
+
+impl SignedIn {
+    /// The logged-in user.
+    pub fn user(&self) -> &User {
+        self.0.user.as_ref().expect("SignedIn always has a user")
+    }
+}
+
+impl FromRequestParts<ApiContext> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, api: &ApiContext) -> Result<Self, Self::Rejection> {
+        let mut caller = Caller {
+            origin: origin(&parts.headers),
+            locale: locale(&parts.headers),
+            address: parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip()),
+            ..Caller::default()
+        };
+        if let Some(token) = session_token(&parts.headers) {
+            let now = api.site.clock.now_ms();
+            let found = api
+                .site
+                .db
+                .read(move |slot| -> Result<_, ApiError> { Ok(auth::session_user(slot.tx()?, &token, now)?) })
+                .await?;
+            if let Some((user, session)) = found {
+                caller.user = Some(user);
+                caller.session = Some(session);
+                return Ok(caller);
+            }
+        }
+        if let Some(token) = visitor_token(parts)? {
+            caller.visitor = Some(auth::token_id(&token));
+        }
+        Ok(caller)
+    }
+}
+
+impl FromRequestParts<ApiContext> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, api: &ApiContext) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, api).await?;
+        if caller.user.is_none() {
+            return Err(ApiError::Unauthenticated);
+        }
+        Ok(SignedIn(caller))
+    }
+}
+
+/// The session token in these headers, if any: `Authorization: Bearer …` first, then the cookie.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(bearer) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return Some(bearer.trim().to_string());
+    }
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// A visitor token is what `POST /visitors`-style clients make: 20 to 100 URL-safe characters.
+fn is_visitor_token(token: &str) -> bool {
+    (20..=100).contains(&token.len()) && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn visitor_token(parts: &Parts) -> Result<Option<String>, ApiError> {
+    let from_header = parts
+        .headers
+        .get(VISITOR_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let from_query = parts.uri.query().and_then(|query| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "visitor_token")
+            .map(|(_, value)| value.into_owned())
+    });
+    match from_header.or(from_query) {
+        None => Ok(None),
+        Some(token) if is_visitor_token(&token) => Ok(Some(token)),
+        Some(_) => Err(ApiError::Invalid(
+            "visitor token: 20 to 100 letters, digits, '-' or '_'".into(),
+        )),
+    }
+}
+
+/// The `Origin` header, lower-cased, when it is one (`scheme://host[:port]` or `null`).
+fn origin(headers: &HeaderMap) -> Option<String> {
+    let origin = headers.get(axum::http::header::ORIGIN)?.to_str().ok()?.trim();
+    let plausible = origin == "null"
+        || (origin.len() <= 256
+            && origin.split_once("://").is_some_and(|(scheme, rest)| {
+                !scheme.is_empty() && !rest.is_empty() && !rest.contains(['/', '?', '#', ' '])
+            }));
+    plausible.then(|| origin.to_ascii_lowercase())
+}
+
+/// The client's first choice in `Accept-Language`, if it is a plausible language tag.
+fn locale(headers: &HeaderMap) -> Option<String> {
+    let header = headers.get(axum::http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    let first = header.split(',').next()?.split(';').next()?.trim();
+    let plausible = !first.is_empty()
+        && first.len() <= 35
+        && first != "*"
+        && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    plausible.then(|| first.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn pl_1_the_context_says_who_acts_where_from_and_in_what_language() {
+        let caller = Caller {
+            visitor: Some("v-1".into()),
+            origin: origin(&headers(&[("origin", "HTTPS://Shop.Example:8443")])),
+            locale: locale(&headers(&[("accept-language", "nb-NO,nb;q=0.9,en;q=0.8")])),
+            ..Caller::default()
+        };
+        let ctx = caller.in_project("SUP");
+        assert_eq!(ctx.actor, Actor::Visitor("v-1".into()));
+        assert_eq!(ctx.origin.as_deref(), Some("https://shop.example:8443"));
+        assert_eq!(ctx.locale.as_deref(), Some("nb-NO"));
+        assert_eq!(ctx.project.as_deref(), Some("SUP"));
+        assert_eq!(Caller::default().context(None).actor, Actor::Anonymous);
+    }
+
+    #[test]
+    fn pl_1_odd_origins_and_languages_are_left_out() {
+        assert_eq!(origin(&headers(&[("origin", "null")])).as_deref(), Some("null"));
+        assert_eq!(origin(&headers(&[("origin", "https://a.example/path")])), None);
+        assert_eq!(locale(&headers(&[("accept-language", "*")])), None);
+        assert_eq!(locale(&headers(&[("accept-language", "en_US;<script>")])), None);
+    }
+
+    #[test]
+    fn pl_7_bearer_tokens_win_over_the_cookie() {
+        let both = headers(&[("authorization", "Bearer abc"), ("cookie", "x=1; hd_session=def")]);
+        assert_eq!(session_token(&both).as_deref(), Some("abc"));
+        let cookie = headers(&[("cookie", "x=1; hd_session=def")]);
+        assert_eq!(session_token(&cookie).as_deref(), Some("def"));
+        assert!(is_visitor_token(&auth::new_token()));
+        assert!(!is_visitor_token("short"));
+    }
+}

@@ -1,0 +1,74 @@
+//! What every handler shares: the site, and the few settings that are the HTTP layer's own.
+//! A plugin route is a few lines: build the caller's context, name the export, answer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wasmtime::Store;
+
+use super::error::{ApiError, current_request_id};
+use crate::contract::ChatPlugin;
+use crate::contract::helpdesk::chat::types::{CallContext, Error as WitError};
+use crate::runtime::host_state::HostState;
+use crate::site::Site;
+
+/// The HTTP layer's own settings.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Whether `POST /api/v1/test/clock` may move the clock.
+    pub test_clock: bool,
+    /// How often an open push stream checks that its session and revocable grants still hold
+    /// (it also checks at once when the plugin says its user's access changed).
+    pub stream_recheck: Duration,
+    /// The longest a request may take before it is answered `503 timeout`.
+    pub request_timeout: Duration,
+}
+
+/// What every handler shares; cheap to clone.
+#[derive(Clone)]
+pub struct ApiContext {
+    /// Everything below HTTP: storage, plugin, push hub, clock, directory, scheduler.
+    pub site: Site,
+    /// The HTTP layer's settings.
+    pub settings: Arc<ApiSettings>,
+    /// Bounds how many password checks (deliberately slow) run at once.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Turns true when the host shuts down, so that open streams end.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// The OpenAPI document, as served.
+    pub openapi_json: Arc<str>,
+}
+
+impl ApiContext {
+    /// Calls a read-only plugin export for the current request, on a snapshot.
+    pub async fn read<T, F>(&self, ctx: CallContext, export: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
+            + Send
+            + 'static,
+    {
+        let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));
+        Ok(self
+            .site
+            .plugin
+            .read(&self.site.db, current_request_id(), export)
+            .await?)
+    }
+
+    /// Calls a plugin export for the current request, as one write transaction.
+    pub async fn write<T, F>(&self, ctx: CallContext, export: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
+            + Send
+            + 'static,
+    {
+        let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));
+        Ok(self
+            .site
+            .plugin
+            .write(&self.site.db, current_request_id(), export)
+            .await?)
+    }
+}

@@ -1,0 +1,91 @@
+//! The mail outbox in SQLite, the wake-up times, failed logins and the host's markers.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::tx::SqliteTx;
+use crate::storage::backend::{LoginFailures, MailOutbox, Meta, StoreError, WakeUps};
+
+impl MailOutbox for SqliteTx {
+    fn queue_mail(&mut self, to: &[String], subject: &str, body: &str, now_ms: i64) -> Result<(), StoreError> {
+        self.write_conn()?.execute(
+            "INSERT INTO mail_outbox (recipients, subject, body, created_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![to.join(", "), subject, body, now_ms],
+        )?;
+        Ok(())
+    }
+}
+
+impl WakeUps for SqliteTx {
+    fn wake_at(&mut self, at_ms: i64) -> Result<(), StoreError> {
+        self.write_conn()?
+            .prepare_cached("INSERT OR IGNORE INTO wakeups (at) VALUES (?1)")?
+            .execute(params![at_ms])?;
+        self.earliest_wake = Some(self.earliest_wake.map_or(at_ms, |earliest| earliest.min(at_ms)));
+        Ok(())
+    }
+
+    fn take_due(&mut self, now_ms: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .write_conn()?
+            .prepare_cached("DELETE FROM wakeups WHERE at <= ?1")?
+            .execute(params![now_ms])?
+            > 0)
+    }
+
+    fn next_wake(&mut self) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT min(at) FROM wakeups")?
+            .query_row([], |row| row.get(0))?)
+    }
+}
+
+impl LoginFailures for SqliteTx {
+    fn record_login_failure(&mut self, keys: &[String], now_ms: i64) -> Result<(), StoreError> {
+        let conn = self.write_conn()?;
+        for key in keys {
+            conn.prepare_cached("INSERT INTO login_failures (key, at) VALUES (?1, ?2)")?
+                .execute(params![key, now_ms])?;
+        }
+        Ok(())
+    }
+
+    fn login_failures(&mut self, key: &str, since_ms: i64) -> Result<Vec<i64>, StoreError> {
+        let mut statement = self
+            .conn()
+            .prepare_cached("SELECT at FROM login_failures WHERE key = ?1 AND at >= ?2 ORDER BY at")?;
+        let rows = statement.query_map(params![key, since_ms], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn clear_login_failures(&mut self, key: &str) -> Result<(), StoreError> {
+        self.write_conn()?
+            .prepare_cached("DELETE FROM login_failures WHERE key = ?1")?
+            .execute(params![key])?;
+        Ok(())
+    }
+
+    fn prune_login_failures(&mut self, before_ms: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .write_conn()?
+            .execute("DELETE FROM login_failures WHERE at < ?1", params![before_ms])?)
+    }
+}
+
+impl Meta for SqliteTx {
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row(params![key], |row| row.get(0))
+            .optional()?)
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.write_conn()?.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}

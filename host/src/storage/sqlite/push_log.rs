@@ -1,0 +1,68 @@
+//! The push event log in SQLite. With one writer, ids given at insert are in commit order.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::tx::SqliteTx;
+use crate::storage::backend::{IdBounds, PushEvent, PushLog, StoreError};
+
+impl PushLog for SqliteTx {
+    fn publish(&mut self, topic: &str, kind: &str, payload: &str, now_ms: i64) -> Result<(), StoreError> {
+        let conn = self.write_conn()?;
+        conn.prepare_cached("INSERT INTO push_events (topic, kind, payload, created_ms) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![topic, kind, payload, now_ms])?;
+        let id = conn.last_insert_rowid();
+        self.staged.push(PushEvent {
+            id,
+            topic: topic.into(),
+            kind: kind.into(),
+            payload: payload.into(),
+        });
+        Ok(())
+    }
+
+    fn replay(&mut self, topics: &[String], after_id: i64, limit: u32) -> Result<Vec<PushEvent>, StoreError> {
+        let mut events = Vec::new();
+        let mut statement = self.conn().prepare_cached(
+            "SELECT id, topic, kind, payload FROM push_events WHERE topic = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+        )?;
+        for topic in topics {
+            let rows = statement.query_map(params![topic, after_id, limit], |row| {
+                Ok(PushEvent {
+                    id: row.get(0)?,
+                    topic: row.get(1)?,
+                    kind: row.get(2)?,
+                    payload: row.get(3)?,
+                })
+            })?;
+            for row in rows {
+                events.push(row?);
+            }
+        }
+        events.sort_by_key(|event| event.id);
+        events.truncate(limit as usize);
+        Ok(events)
+    }
+
+    fn id_bounds(&mut self) -> Result<IdBounds, StoreError> {
+        // AUTOINCREMENT keeps the newest id in sqlite_sequence even after pruning.
+        let latest: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'push_events'")?
+            .query_row([], |row| row.get(0))
+            .optional()?;
+        let oldest: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT min(id) FROM push_events")?
+            .query_row([], |row| row.get(0))?;
+        Ok(IdBounds {
+            latest: latest.unwrap_or(0),
+            oldest,
+        })
+    }
+
+    fn prune_events(&mut self, before_ms: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .write_conn()?
+            .execute("DELETE FROM push_events WHERE created_ms < ?1", params![before_ms])?)
+    }
+}

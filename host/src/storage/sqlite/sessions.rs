@@ -1,0 +1,46 @@
+//! Login sessions in SQLite, kept by the hash of their token.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::tx::SqliteTx;
+use crate::storage::backend::{SessionStore, StoreError};
+
+impl SessionStore for SqliteTx {
+    fn create_session(
+        &mut self,
+        session: &str,
+        user: &str,
+        created_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write_conn()?.execute(
+            "INSERT INTO sessions (token_hash, user_id, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![session, user, created_ms, expires_ms],
+        )?;
+        Ok(())
+    }
+
+    fn session_user(&mut self, session: &str, now_ms: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2")?
+            .query_row(params![session, now_ms], |row| row.get(0))
+            .optional()?)
+    }
+
+    fn delete_session(&mut self, session: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .write_conn()?
+            .prepare_cached("DELETE FROM sessions WHERE token_hash = ?1 RETURNING user_id")?
+            .query_row(params![session], |row| row.get(0))
+            .optional()?)
+    }
+
+    fn purge_expired_sessions(&mut self, now_ms: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let mut statement = self
+            .write_conn()?
+            .prepare_cached("DELETE FROM sessions WHERE expires_ms <= ?1 RETURNING user_id, token_hash")?;
+        let rows = statement.query_map(params![now_ms], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,279 @@
+//! The SQLite backend under the storage contract: group commit, savepoints, reads beside
+//! writes, read-only snapshots, bounded queues, deadlines, and events after commit only.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::{SqliteBackend, SqliteSettings};
+use crate::storage::{CommitListener, Database, PushEvent, StorageFailure, StoreError};
+
+#[derive(Default)]
+struct Recorder {
+    events: Mutex<Vec<PushEvent>>,
+    wakes: Mutex<Vec<i64>>,
+}
+
+impl CommitListener for Recorder {
+    fn events_committed(&self, events: Vec<PushEvent>) {
+        self.events.lock().unwrap().extend(events);
+    }
+    fn wake_requested(&self, at_ms: i64) {
+        self.wakes.lock().unwrap().push(at_ms);
+    }
+}
+
+struct Fixture {
+    db: Database,
+    recorder: Arc<Recorder>,
+    _dir: tempfile::TempDir,
+}
+
+fn open_with(change: impl FnOnce(&mut SqliteSettings)) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = SqliteSettings::new(dir.path().join("t.db"));
+    change(&mut settings);
+    let recorder = Arc::new(Recorder::default());
+    let backend = SqliteBackend::open(&settings, recorder.clone()).unwrap();
+    Fixture {
+        db: Database::new(backend),
+        recorder,
+        _dir: dir,
+    }
+}
+
+fn open() -> Fixture {
+    open_with(|_| {})
+}
+
+async fn write(db: &Database, key: &'static str) -> Result<(), StorageFailure> {
+    db.write(move |slot| -> Result<(), StorageFailure> { Ok(slot.tx()?.kv_set(key, b"v")?) })
+        .await
+}
+
+async fn has(db: &Database, key: &'static str) -> bool {
+    db.read(move |slot| -> Result<_, StorageFailure> { Ok(slot.tx()?.kv_get(key)?) })
+        .await
+        .unwrap()
+        .is_some()
+}
+
+/// Occupies the writer for `hold` and returns once it is busy, so that the jobs sent next
+/// queue up behind it.
+async fn occupy_writer(db: &Database, hold: Duration) -> tokio::task::JoinHandle<Result<(), StorageFailure>> {
+    let (started, busy) = std::sync::mpsc::channel();
+    let db = db.clone();
+    let holding = tokio::spawn(async move {
+        db.write(move |_| -> Result<(), StorageFailure> {
+            let _ = started.send(());
+            std::thread::sleep(hold);
+            Ok(())
+        })
+        .await
+    });
+    tokio::task::spawn_blocking(move || busy.recv()).await.unwrap().unwrap();
+    holding
+}
+
+#[tokio::test]
+async fn pl_5_a_panicking_job_fails_its_batch_and_the_next_batch_works() {
+    let f = open();
+    let hold = occupy_writer(&f.db, Duration::from_millis(200)).await;
+    let panicking =
+        f.db.write(|_| -> Result<(), StorageFailure> { panic!("a bug in a job") });
+    let (before, panicked, after) = tokio::join!(write(&f.db, "before"), panicking, write(&f.db, "after"));
+    assert!(hold.await.unwrap().is_ok());
+    assert!(panicked.is_err());
+    assert!(before.is_err() && after.is_err(), "the batch failed as a whole");
+    assert!(
+        !has(&f.db, "before").await && !has(&f.db, "after").await,
+        "nothing of it was kept"
+    );
+    write(&f.db, "later").await.unwrap();
+    assert!(has(&f.db, "later").await, "the writer goes on");
+}
+
+#[tokio::test]
+async fn pl_5_a_failed_job_rolls_back_alone_within_its_batch() {
+    let f = open();
+    let hold = occupy_writer(&f.db, Duration::from_millis(200)).await;
+    let failing = f.db.write(|slot| -> Result<(), StorageFailure> {
+        slot.tx()?.kv_set("failed", b"v")?;
+        slot.tx()?.publish("t:x", "k", "{}", 1)?;
+        Err(StorageFailure::Database("the job refuses".into()))
+    });
+    let kept = f.db.write(|slot| -> Result<(), StorageFailure> {
+        slot.tx()?.kv_set("kept", b"v")?;
+        slot.tx()?.publish("t:x", "k", "{\"kept\":true}", 1)?;
+        Ok(())
+    });
+    let (ok, failed) = tokio::join!(kept, failing);
+    assert!(hold.await.unwrap().is_ok());
+    assert!(ok.is_ok() && failed.is_err());
+    assert!(has(&f.db, "kept").await);
+    assert!(!has(&f.db, "failed").await);
+    let events = f.recorder.events.lock().unwrap().clone();
+    assert_eq!(events.len(), 1, "only the kept job's event went out: {events:?}");
+    assert_eq!(events[0].payload, "{\"kept\":true}");
+    let stats = f.db.stats();
+    assert!(stats.writes > stats.commits, "jobs shared a commit: {stats:?}");
+}
+
+#[tokio::test]
+async fn pl_3_reads_run_beside_a_busy_writer() {
+    let f = open();
+    write(&f.db, "present").await.unwrap();
+    let hold = occupy_writer(&f.db, Duration::from_millis(800)).await;
+    let started = Instant::now();
+    assert!(has(&f.db, "present").await);
+    assert!(
+        started.elapsed() < Duration::from_millis(600),
+        "the read did not wait for the writer ({:?})",
+        started.elapsed()
+    );
+    hold.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn pl_3_a_read_job_cannot_write() {
+    let f = open();
+    let refused =
+        f.db.read(|slot| -> Result<(), StoreError> { slot.tx().map_err(StoreError::from)?.kv_set("k", b"v") })
+            .await;
+    assert!(matches!(refused, Err(StoreError::ReadOnly)), "{refused:?}");
+    assert!(!has(&f.db, "k").await);
+}
+
+impl From<StorageFailure> for StoreError {
+    fn from(failure: StorageFailure) -> Self {
+        StoreError::Backend(failure.to_string())
+    }
+}
+
+#[tokio::test]
+async fn pl_5_a_full_write_queue_refuses_at_once() {
+    let f = open_with(|settings| settings.max_queued_writes = 1);
+    let hold = occupy_writer(&f.db, Duration::from_millis(300)).await;
+    let queued = tokio::spawn({
+        let db = f.db.clone();
+        async move { write(&db, "queued").await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = Instant::now();
+    let refused = write(&f.db, "refused").await;
+    assert_eq!(refused, Err(StorageFailure::Overloaded));
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "refused without waiting"
+    );
+    hold.await.unwrap().unwrap();
+    queued.await.unwrap().unwrap();
+    assert!(has(&f.db, "queued").await && !has(&f.db, "refused").await);
+    assert_eq!(f.db.stats().shed, 1);
+}
+
+#[tokio::test]
+async fn pl_5_a_job_whose_deadline_passes_in_the_queue_does_nothing() {
+    let f = open();
+    let hold = occupy_writer(&f.db, Duration::from_millis(200)).await;
+    let late = crate::deadline::within(Instant::now() + Duration::from_millis(20), write(&f.db, "late")).await;
+    assert_eq!(late, Err(StorageFailure::DeadlinePassed));
+    hold.await.unwrap().unwrap();
+    assert!(!has(&f.db, "late").await);
+}
+
+#[tokio::test]
+async fn pl_7_event_ids_follow_commit_order_and_wake_ups_are_announced() {
+    let f = open();
+    for n in 0..3 {
+        f.db.write(move |slot| -> Result<(), StorageFailure> {
+            let tx = slot.tx()?;
+            tx.publish("t:x", "k", &format!("{{\"n\":{n}}}"), 1)?;
+            tx.wake_at(1_000 + n)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    }
+    let events = f.recorder.events.lock().unwrap().clone();
+    assert!(events.windows(2).all(|w| w[0].id < w[1].id), "{events:?}");
+    assert_eq!(*f.recorder.wakes.lock().unwrap(), [1_000, 1_001, 1_002]);
+    let next =
+        f.db.write(|slot| -> Result<_, StorageFailure> {
+            let tx = slot.tx()?;
+            assert!(tx.take_due(1_001)?);
+            Ok(tx.next_wake()?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(next, Some(1_002));
+}
+
+#[tokio::test]
+async fn pl_3_scans_page_forward_and_backward_and_counters_count() {
+    let f = open();
+    let page =
+        f.db.write(|slot| -> Result<_, StoreError> {
+            let tx = slot.tx().map_err(StoreError::from)?;
+            for key in ["a/1", "a/2", "a/3", "b/1"] {
+                tx.kv_set(key, key.as_bytes())?;
+            }
+            let keys = |page: &crate::contract::helpdesk::chat::storage::ScanPage| {
+                page.entries.iter().map(|e| e.key.clone()).collect::<Vec<_>>()
+            };
+            let first = tx.kv_scan("a/", "a/\u{10FFFF}", 2, false, None)?;
+            assert_eq!(keys(&first), ["a/1", "a/2"]);
+            let second = tx.kv_scan("a/", "a/\u{10FFFF}", 2, false, first.cursor.as_deref())?;
+            assert_eq!((keys(&second), second.cursor), (vec!["a/3".to_string()], None));
+            let back = tx.kv_scan("a/", "a/\u{10FFFF}", 2, true, None)?;
+            assert_eq!(keys(&back), ["a/3", "a/2"]);
+            let back2 = tx.kv_scan("a/", "a/\u{10FFFF}", 2, true, back.cursor.as_deref())?;
+            assert_eq!(keys(&back2), ["a/1"]);
+            assert_eq!(tx.kv_increment("n", 5)?, 5);
+            assert_eq!(tx.kv_increment("n", -2)?, 3);
+            assert_eq!(tx.kv_get("n")?.as_deref(), Some(&b"3"[..]));
+            assert!(matches!(tx.kv_increment("a/1", 1), Err(StoreError::Invalid(_))));
+            let many = tx.kv_get_many(&["a/1".into(), "nope".into()])?;
+            Ok(many)
+        })
+        .await
+        .unwrap();
+    assert_eq!(page, vec![Some(b"a/1".to_vec()), None]);
+}
+
+#[tokio::test]
+async fn pl_3_limits_are_errors_and_store_nothing() {
+    let f = open();
+    let refused =
+        f.db.write(|slot| -> Result<(), StoreError> {
+            let tx = slot.tx().map_err(StoreError::from)?;
+            assert!(matches!(
+                tx.kv_set(&"k".repeat(513), b"v"),
+                Err(StoreError::LimitExceeded(_))
+            ));
+            assert!(matches!(
+                tx.kv_set("k", &vec![0; (1 << 20) + 1]),
+                Err(StoreError::LimitExceeded(_))
+            ));
+            assert!(matches!(tx.kv_set("", b"v"), Err(StoreError::Invalid(_))));
+            assert!(matches!(
+                tx.kv_scan("b", "a", 10, false, None),
+                Err(StoreError::Invalid(_))
+            ));
+            assert!(matches!(
+                tx.kv_scan("a", "b", 10, false, Some("c")),
+                Err(StoreError::Invalid(_))
+            ));
+            Ok(())
+        })
+        .await;
+    assert!(refused.is_ok());
+    let empty =
+        f.db.read(|slot| -> Result<_, StoreError> {
+            slot.tx()
+                .map_err(StoreError::from)?
+                .kv_scan("", "\u{10FFFF}", 10, false, None)
+        })
+        .await
+        .unwrap();
+    assert!(empty.entries.is_empty());
+}

@@ -1,0 +1,150 @@
+//! Checks on what the host accepts from people, the same for the API, the site file and the
+//! plugin's imports: identifiers, e-mail addresses, and one policy for every free-text field
+//! (length, control characters, bidirectional overrides).
+
+/// A user id: 1 to 64 of ASCII letters, digits, `.`, `_`, `-`, `@`.
+pub fn user_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "id: {id:?} must be 1 to 64 letters, digits, '.', '_', '-' or '@'"
+        ))
+    }
+}
+
+/// A project key: 2 to 10 upper-case ASCII letters or digits, starting with a letter.
+pub fn project_key(key: &str) -> Result<(), String> {
+    let ok = (2..=10).contains(&key.len())
+        && key.starts_with(|c: char| c.is_ascii_uppercase())
+        && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "key: {key:?} must be 2 to 10 capital letters or digits, starting with a letter"
+        ))
+    }
+}
+
+/// A plausible e-mail address: one `@`, something on each side, no spaces.
+pub fn is_email(address: &str) -> bool {
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !address.contains(char::is_whitespace)
+                && !domain.contains('@')
+                && address.len() <= 254
+        }
+        None => false,
+    }
+}
+
+/// How one free-text field is checked.
+#[derive(Debug, Clone, Copy)]
+pub struct TextRule {
+    /// The field's name, as error messages say it.
+    pub field: &'static str,
+    /// The most characters after trimming.
+    pub max_chars: usize,
+    /// Whether line breaks and tabs are allowed (a body), or not (a name, a title).
+    pub multiline: bool,
+}
+
+/// A person's or a thing's name (users, projects, groups, companies).
+pub const NAME: TextRule = TextRule {
+    field: "name",
+    max_chars: 100,
+    multiline: false,
+};
+
+/// A name as a user's `display_name`.
+pub const DISPLAY_NAME: TextRule = TextRule {
+    field: "display_name",
+    ..NAME
+};
+
+/// The one-line title of an issue.
+pub const SUMMARY: TextRule = TextRule {
+    field: "summary",
+    max_chars: 255,
+    multiline: false,
+};
+
+/// Characters that reorder text when displayed (bidirectional embeddings, overrides and
+/// isolates, and the invisible direction marks): allowed nowhere, so no text can show
+/// differently from what it says.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Checks a free-text field and returns it trimmed: not empty, at most `max_chars`, no
+/// control characters (line breaks and tabs only in multiline fields), no bidirectional
+/// controls.
+pub fn text(value: &str, rule: TextRule) -> Result<String, String> {
+    let field = rule.field;
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(format!("{field}: must not be empty"));
+    }
+    let chars = trimmed.chars().count();
+    if chars > rule.max_chars {
+        return Err(format!("{field}: at most {} characters, not {chars}", rule.max_chars));
+    }
+    let allowed_control = |c: char| rule.multiline && matches!(c, '\n' | '\r' | '\t');
+    if trimmed.chars().any(|c| c.is_control() && !allowed_control(c)) {
+        return Err(format!("{field}: control characters are not allowed"));
+    }
+    if trimmed.chars().any(is_bidi_control) {
+        return Err(format!("{field}: bidirectional control characters are not allowed"));
+    }
+    Ok(trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_addresses() {
+        assert!(user_id("alice").is_ok());
+        assert!(user_id("").is_err());
+        assert!(user_id("a/b").is_err());
+        assert!(project_key("SUP").is_ok());
+        assert!(project_key("sup").is_err());
+        assert!(project_key("1AB").is_err());
+        assert!(is_email("a@b.co"));
+        assert!(!is_email("a@b"));
+        assert!(!is_email("a b@c.de"));
+    }
+
+    #[test]
+    fn pl_7_every_text_field_follows_one_policy() {
+        assert_eq!(text("  Alice Agent ", DISPLAY_NAME).unwrap(), "Alice Agent");
+        assert!(text("  ", NAME).unwrap_err().contains("must not be empty"));
+        assert!(text(&"x".repeat(101), NAME).unwrap_err().contains("at most 100"));
+        assert!(text("a\u{0007}b", NAME).unwrap_err().contains("control"));
+        assert!(text("line\nbreak", SUMMARY).is_err(), "one line");
+        let body = TextRule {
+            field: "body",
+            max_chars: 1000,
+            multiline: true,
+        };
+        assert!(text("line\nbreak", body).is_ok());
+        assert!(text("evil\u{202E}txt.exe", NAME).unwrap_err().contains("bidirectional"));
+        assert!(text("\u{2067}x", body).is_err());
+        assert_eq!(
+            text("Zoë 東京", NAME).unwrap(),
+            "Zoë 東京",
+            "letters of every script are fine"
+        );
+    }
+}

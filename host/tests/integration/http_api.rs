@@ -1,0 +1,193 @@
+//! The API router with the real plugin, driven through `oneshot` (no network): a faulty
+//! call gives a clean error with its request id, rolls back, and the next call works
+//! (PL-5); every documented route is served (PL-7); a request past its deadline is given up.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use helpdesk_host::api::ApiSettings;
+use helpdesk_host::app::{Host, HostSettings};
+use helpdesk_host::http_server::HttpLimits;
+use helpdesk_host::runtime::SandboxLimits;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::support::site_settings;
+
+fn settings(dir: &std::path::Path) -> HostSettings {
+    HostSettings {
+        site: site_settings(
+            dir,
+            SandboxLimits {
+                call_timeout: Duration::from_secs(5),
+                ..SandboxLimits::default()
+            },
+        ),
+        api: ApiSettings {
+            test_clock: true,
+            stream_recheck: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(30),
+        },
+        http: HttpLimits::default(),
+    }
+}
+
+async fn send(host: &Host, request: Request<Body>) -> (StatusCode, Option<String>, Value) {
+    let response = host.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .map(|v| v.to_str().unwrap().to_string());
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (
+        status,
+        request_id,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn login(host: &Host, user: &str) -> String {
+    let request = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({ "user": user, "password": "demo" }).to_string()))
+        .unwrap();
+    let (status, _, body) = send(host, request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["token"].as_str().unwrap().to_string()
+}
+
+fn go_online(token: &str) -> Request<Body> {
+    Request::post("/api/v1/projects/SUP/presence/online")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::from("{}"))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pl_5_a_call_that_traps_in_the_host_returns_a_clean_error_and_the_next_call_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let token = login(&host, "alice").await;
+
+    // Break the directory under the running host: the plugin's role lookup now fails
+    // inside an import, which traps the call.
+    let side = rusqlite::Connection::open(dir.path().join("helpdesk.db")).unwrap();
+    side.execute_batch("ALTER TABLE project_roles RENAME TO project_roles_hidden")
+        .unwrap();
+    let (status, request_id, body) = send(&host, go_online(&token)).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert_eq!(body["error"]["code"], "plugin_fault");
+    assert_eq!(
+        body["error"]["request_id"].as_str(),
+        request_id.as_deref(),
+        "the body names the request id"
+    );
+    let stored: i64 = side
+        .query_row("SELECT count(*) FROM kv WHERE key LIKE 'presence/agent/%'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(stored, 0, "nothing of the failed call was kept");
+
+    side.execute_batch("ALTER TABLE project_roles_hidden RENAME TO project_roles")
+        .unwrap();
+    let (status, _, body) = send(&host, go_online(&token)).await;
+    assert_eq!(status, StatusCode::OK, "the next call works: {body}");
+    assert_eq!(body["changed"], json!(["SUP"]));
+}
+
+#[tokio::test]
+async fn pl_7_a_client_request_id_is_kept_and_unauthenticated_calls_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let request = Request::get("/api/v1/projects/SUP/presence")
+        .header("x-request-id", "trace-42")
+        .body(Body::empty())
+        .unwrap();
+    let (status, request_id, body) = send(&host, request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(request_id.as_deref(), Some("trace-42"));
+    assert_eq!(
+        body["error"],
+        json!({ "code": "unauthenticated", "message": "log in first", "request_id": "trace-42" })
+    );
+}
+
+#[tokio::test]
+async fn pl_7_repeated_failed_logins_are_refused_for_a_while_with_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let attempt = |password: &str| {
+        Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(json!({ "user": "bob", "password": password }).to_string()))
+            .unwrap()
+    };
+    for _ in 0..helpdesk_host::login_throttle::PER_USER {
+        let (status, _, body) = send(&host, attempt("guess")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    }
+    let response = host.router.clone().oneshot(attempt("demo")).await.unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(response.headers().contains_key("retry-after"));
+    login(&host, "alice").await;
+    // The counts live in the store: a restarted host still refuses.
+    drop(host);
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let (status, _, _) = send(&host, attempt("demo")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn pl_7_every_documented_route_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let doc: Value = serde_json::from_str(&host.api.openapi_json).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            let concrete = path.replace("{key}", "SUP").replace("{user}", "alice");
+            let request = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(format!("/api/v1{concrete}"))
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let response = host.router.clone().oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap_or_default();
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            let unrouted = status == StatusCode::METHOD_NOT_ALLOWED
+                || (status == StatusCode::NOT_FOUND && body["error"]["code"].is_null());
+            assert!(!unrouted, "{method} {path} is documented but not served ({status})");
+        }
+    }
+}
+
+#[tokio::test]
+async fn pl_5_a_request_past_its_deadline_is_given_up_with_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = settings(dir.path());
+    settings.api.request_timeout = Duration::from_millis(1);
+    let host = Host::build(&settings).await.unwrap();
+    // A password check takes far longer than a millisecond.
+    let request = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({ "user": "alice", "password": "demo" }).to_string()))
+        .unwrap();
+    let response = host.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "1");
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["error"]["code"], "timeout");
+}

@@ -1,0 +1,92 @@
+//! The host's capabilities as the rules use them: one small trait per kind of need, so each
+//! rule's signature says what it touches. `wit_host.rs` implements them over the WIT imports
+//! (inside a component); `fake_host.rs` implements them in memory for native tests.
+
+use crate::bindings::helpdesk::chat::directory::{Project, User};
+use crate::bindings::helpdesk::chat::log::Level;
+use crate::bindings::helpdesk::chat::storage::ScanPage;
+use crate::bindings::helpdesk::chat::types::{ProjectRole, Timestamp};
+use crate::error::PluginResult;
+
+#[cfg(test)]
+pub mod fake_host;
+#[cfg(target_arch = "wasm32")]
+pub mod wit_host;
+
+/// The host's clock (the WASI wall clock, which tests move).
+pub trait Clock {
+    /// Milliseconds since the Unix epoch.
+    fn now(&self) -> Timestamp;
+}
+
+/// The host's directory, read-only.
+pub trait Directory {
+    /// The user with this id.
+    fn user(&self, id: &str) -> Option<User>;
+    /// The users with these ids, in order, `None` for unknown ids (at most 1000 at once).
+    fn users(&self, ids: &[String]) -> PluginResult<Vec<Option<User>>>;
+    /// Every project, ordered by key.
+    fn projects(&self) -> Vec<Project>;
+    /// Does the project exist?
+    fn project_exists(&self, key: &str) -> bool;
+    /// Does `user` hold `role` in `project`?
+    fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool;
+    /// The projects where `user` holds `role`, ordered by key.
+    fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String>;
+}
+
+/// A range scan over storage: `start <= key < end`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanRequest<'a> {
+    /// The first key of the range (inclusive).
+    pub start: &'a str,
+    /// The end of the range (exclusive).
+    pub end: &'a str,
+    /// The most entries to return in this page; the host caps it at 1000.
+    pub limit: u32,
+    /// True to scan in descending key order.
+    pub reverse: bool,
+    /// The previous page's `cursor` to continue from; `None` to start at the beginning.
+    pub cursor: Option<String>,
+}
+
+/// The plugin's key-value storage, inside the call's transaction.
+pub trait Storage {
+    /// The value under `key`.
+    fn kv_get(&mut self, key: &str) -> PluginResult<Option<Vec<u8>>>;
+    /// The values under `keys`, in order (at most 1000 keys).
+    fn kv_get_many(&mut self, keys: &[String]) -> PluginResult<Vec<Option<Vec<u8>>>>;
+    /// Stores `value` under `key`.
+    fn kv_set(&mut self, key: &str, value: &[u8]) -> PluginResult<()>;
+    /// Removes `key`; whether it existed.
+    fn kv_delete(&mut self, key: &str) -> PluginResult<bool>;
+    /// Adds `delta` to the counter under `key` and returns the new value.
+    fn kv_increment(&mut self, key: &str, delta: i64) -> PluginResult<i64>;
+    /// One page of a range scan.
+    fn kv_scan(&mut self, request: ScanRequest<'_>) -> PluginResult<ScanPage>;
+}
+
+/// Push events to clients, delivered after the call commits.
+pub trait Push {
+    /// Publishes an event.
+    fn publish(&mut self, topic: &str, kind: &str, payload: &str) -> PluginResult<()>;
+    /// What these users may receive may have changed: their streams are authorized again.
+    fn access_changed(&mut self, users: &[String]);
+}
+
+/// Being woken for due work.
+pub trait Wake {
+    /// Asks for `scheduler.run-due` at `at` or soon after.
+    fn wake_at(&mut self, at: Timestamp);
+}
+
+/// The host's log.
+pub trait Log {
+    /// Writes a line to the host's log.
+    fn log(&self, level: Level, message: &str);
+}
+
+/// Everything a feature may use; the feature list is built over it.
+pub trait HostCapabilities: Clock + Directory + Storage + Push + Wake + Log {}
+
+impl<T: Clock + Directory + Storage + Push + Wake + Log> HostCapabilities for T {}

@@ -1,0 +1,91 @@
+//! The capabilities over the WIT imports: what the rules use inside a component.
+
+use super::{Clock, Directory, Log, Push, ScanRequest, Storage, Wake};
+use crate::bindings::helpdesk::chat::directory::{self, Project, User};
+use crate::bindings::helpdesk::chat::log::{self, Level};
+use crate::bindings::helpdesk::chat::storage::{self, ScanPage};
+use crate::bindings::helpdesk::chat::types::{ProjectRole, Timestamp};
+use crate::bindings::helpdesk::chat::{push, wake};
+use crate::error::PluginResult;
+
+/// The host behind the component's imports. It holds nothing: every call goes to the host.
+pub struct WitHost;
+
+impl Clock for WitHost {
+    fn now(&self) -> Timestamp {
+        // The WASI wall clock is the host's clock, which tests can move.
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as Timestamp)
+            .unwrap_or(0)
+    }
+}
+
+impl Directory for WitHost {
+    fn user(&self, id: &str) -> Option<User> {
+        directory::get_user(id)
+    }
+    fn users(&self, ids: &[String]) -> PluginResult<Vec<Option<User>>> {
+        Ok(directory::get_users(ids)?)
+    }
+    fn projects(&self) -> Vec<Project> {
+        directory::list_projects()
+    }
+    fn project_exists(&self, key: &str) -> bool {
+        directory::get_project(key).is_some()
+    }
+    fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool {
+        directory::has_project_role(user, project, role)
+    }
+    fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String> {
+        directory::projects_with_role(user, role)
+    }
+}
+
+impl Storage for WitHost {
+    fn kv_get(&mut self, key: &str) -> PluginResult<Option<Vec<u8>>> {
+        Ok(storage::get(key)?)
+    }
+    fn kv_get_many(&mut self, keys: &[String]) -> PluginResult<Vec<Option<Vec<u8>>>> {
+        Ok(storage::get_many(keys)?)
+    }
+    fn kv_set(&mut self, key: &str, value: &[u8]) -> PluginResult<()> {
+        Ok(storage::set(key, value)?)
+    }
+    fn kv_delete(&mut self, key: &str) -> PluginResult<bool> {
+        Ok(storage::delete(key)?)
+    }
+    fn kv_increment(&mut self, key: &str, delta: i64) -> PluginResult<i64> {
+        Ok(storage::increment(key, delta)?)
+    }
+    fn kv_scan(&mut self, request: ScanRequest<'_>) -> PluginResult<ScanPage> {
+        Ok(storage::scan(
+            request.start,
+            request.end,
+            request.limit,
+            request.reverse,
+            request.cursor.as_deref(),
+        )?)
+    }
+}
+
+impl Push for WitHost {
+    fn publish(&mut self, topic: &str, kind: &str, payload: &str) -> PluginResult<()> {
+        Ok(push::publish(topic, kind, payload)?)
+    }
+    fn access_changed(&mut self, users: &[String]) {
+        push::access_changed(users);
+    }
+}
+
+impl Wake for WitHost {
+    fn wake_at(&mut self, at: Timestamp) {
+        wake::wake_at(at);
+    }
+}
+
+impl Log for WitHost {
+    fn log(&self, level: Level, message: &str) {
+        log::log(level, message);
+    }
+}

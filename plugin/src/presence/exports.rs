@@ -1,0 +1,50 @@
+//! The `presence` export: the WIT functions onto the rules (inside a component only).
+
+use super::{changes, history, reads};
+use crate::bindings::exports::helpdesk::chat::presence::{
+    AgentPresenceIn, ChangeOutcome, Guest, OnlineAgentsPage, PresenceHistoryPage, ProjectPresenceView,
+};
+use crate::bindings::helpdesk::chat::types::{CallContext, Error};
+use crate::capabilities::wit_host::WitHost;
+use crate::component::Component;
+
+impl Guest for Component {
+    fn go_online(ctx: CallContext, all_projects: bool, duration_minutes: Option<u32>) -> Result<ChangeOutcome, Error> {
+        Ok(changes::go_online(&mut WitHost, &ctx, all_projects, duration_minutes)?)
+    }
+
+    fn go_offline(ctx: CallContext, all_projects: bool) -> Result<ChangeOutcome, Error> {
+        Ok(changes::go_offline(&mut WitHost, &ctx, all_projects)?)
+    }
+
+    fn project_presence(ctx: CallContext) -> Result<ProjectPresenceView, Error> {
+        Ok(reads::project_presence(&mut WitHost, &ctx)?)
+    }
+
+    fn online_agents(ctx: CallContext, after: Option<String>, limit: u32) -> Result<OnlineAgentsPage, Error> {
+        Ok(reads::online_agents(&mut WitHost, &ctx, after.as_deref(), limit)?)
+    }
+
+    fn chat_online(ctx: CallContext) -> Result<bool, Error> {
+        Ok(reads::chat_online(&mut WitHost, &ctx)?)
+    }
+
+    fn presence_history(
+        ctx: CallContext,
+        user: Option<String>,
+        before: Option<String>,
+        limit: u32,
+    ) -> Result<PresenceHistoryPage, Error> {
+        Ok(history::presence_history(
+            &mut WitHost,
+            &ctx,
+            user.as_deref(),
+            before.as_deref(),
+            limit,
+        )?)
+    }
+
+    fn my_presence(ctx: CallContext) -> Result<Vec<AgentPresenceIn>, Error> {
+        Ok(reads::my_presence(&mut WitHost, &ctx)?)
+    }
+}

@@ -1,0 +1,166 @@
+//! The presence header in a real headless Chromium (SPEC PR-3, PR-4, PR-10, PL-8): two
+//! agents in two browsers; when one goes online, both headers follow live.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use helpdesk_e2e::TestSite;
+use helpdesk_e2e::browser::start_driver;
+use serde_json::json;
+
+async fn log_in(browser: &Client, base_url: &str, user: &str) {
+    browser
+        .goto(&format!("{base_url}/login?next=/%3Fproject%3DSUP"))
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("login-user"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("login-password"))
+        .await
+        .unwrap()
+        .send_keys("demo")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_attribute(browser, "body", "data-ready", "1").await;
+}
+
+/// Waits (up to 10 s) until the element's attribute has the value.
+async fn wait_for_attribute(browser: &Client, css: &str, attribute: &str, expected: &str) {
+    let mut last = None;
+    for _ in 0..100 {
+        if let Ok(element) = browser.find(Locator::Css(css)).await {
+            last = element.attr(attribute).await.ok().flatten();
+            if last.as_deref() == Some(expected) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}[{attribute}] stayed {last:?}, expected {expected:?}");
+}
+
+/// The computed CSS `property` of the element with this id, as the browser renders it.
+async fn computed(browser: &Client, id: &str, property: &str) -> String {
+    let script = "return getComputedStyle(document.getElementById(arguments[0])).getPropertyValue(arguments[1]);";
+    let value = browser.execute(script, vec![json!(id), json!(property)]).await.unwrap();
+    value.as_str().unwrap_or_default().to_string()
+}
+
+const RED: &str = "rgb(222, 53, 11)";
+const GREEN: &str = "rgb(0, 135, 90)";
+const GREY: &str = "rgb(151, 160, 175)";
+const WHITE: &str = "rgb(255, 255, 255)";
+const BLACK_ON_LIGHT: &str = "rgb(23, 43, 77)";
+
+async fn click(browser: &Client, id: &str) {
+    browser.find(Locator::Id(id)).await.unwrap().click().await.unwrap();
+}
+
+async fn classes(browser: &Client, id: &str) -> String {
+    browser
+        .find(Locator::Id(id))
+        .await
+        .unwrap()
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn pr_3_header_turns_green_when_an_agent_goes_online_in_every_browser() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let alice = driver.new_browser("alice").await;
+    let bob = driver.new_browser("bob").await;
+    log_in(&alice, &site.host.base_url, "alice").await;
+    log_in(&bob, &site.host.base_url, "bob").await;
+
+    for browser in [&alice, &bob] {
+        wait_for_attribute(browser, "#online-count", "data-online-count", "0").await;
+        assert!(classes(browser, "online-count").await.contains("count-zero"));
+        assert_eq!(
+            computed(browser, "online-count", "background-color").await,
+            RED,
+            "red at zero"
+        );
+    }
+    assert!(classes(&alice, "own-status").await.contains("status-offline"));
+    assert_eq!(
+        computed(&alice, "own-status", "color").await,
+        GREY,
+        "grey while offline"
+    );
+
+    click(&alice, "presence-indicator").await;
+    click(&alice, "go-online").await;
+
+    wait_for_attribute(&alice, "#online-count", "data-online-count", "1").await;
+    assert!(classes(&alice, "online-count").await.contains("count-nonzero"));
+    assert_eq!(
+        computed(&alice, "online-count", "background-color").await,
+        GREEN,
+        "green once someone is online"
+    );
+    assert!(classes(&alice, "own-status").await.contains("status-online"));
+    assert_eq!(
+        computed(&alice, "own-status", "color").await,
+        WHITE,
+        "white while online"
+    );
+    let listed = alice.find(Locator::Css("#online-agents li[data-user='alice']")).await;
+    assert!(listed.is_ok(), "the dialog lists alice as online");
+
+    // PR-15: her own history shows the change, made by herself.
+    wait_for_attribute(
+        &alice,
+        "#presence-history-rows tr[data-user='alice']",
+        "data-cause",
+        "manual",
+    )
+    .await;
+
+    // Bob did nothing: the push stream brings the change to his header.
+    wait_for_attribute(&bob, "#online-count", "data-online-count", "1").await;
+    assert_eq!(computed(&bob, "online-count", "background-color").await, GREEN);
+    assert!(
+        classes(&bob, "own-status").await.contains("status-offline"),
+        "bob himself is still offline"
+    );
+    if let Ok(png) = alice.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("helpdesk-presence-header.png"), png);
+    }
+
+    // On a light toolbar the online icon is black.
+    click(&alice, "dialog-close").await;
+    click(&alice, "theme-toggle").await;
+    assert_eq!(
+        computed(&alice, "own-status", "color").await,
+        BLACK_ON_LIGHT,
+        "black on a light toolbar"
+    );
+    if let Ok(png) = alice.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("helpdesk-presence-header-light.png"), png);
+    }
+
+    click(&alice, "presence-indicator").await;
+    click(&alice, "go-offline").await;
+    wait_for_attribute(&bob, "#online-count", "data-online-count", "0").await;
+    assert_eq!(computed(&bob, "online-count", "background-color").await, RED);
+
+    alice.close().await.unwrap();
+    bob.close().await.unwrap();
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests: the built host binary with the real plugin component, over HTTP, the
+//! push stream and headless Chromium; one module per feature.
+
+mod browser;
+mod directory;
+mod platform;
+mod presence;

@@ -1,0 +1,295 @@
+//! Presence end to end: the host binary with the real plugin component, over HTTP and the
+//! push stream (SPEC PR-1 … PR-6, PR-15).
+
+use helpdesk_e2e::TestSite;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn pr_1_new_agents_start_offline_and_only_agents_go_online() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let (status, presence) = alice.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        presence["viewer"],
+        json!({ "is_agent": true, "online": false, "until": null })
+    );
+    assert_eq!(presence["online_count"], 0);
+
+    let tom = site.login("tom").await;
+    let (status, body) = tom.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"]["code"], "access_denied");
+    assert!(!body["error"]["request_id"].as_str().unwrap().is_empty());
+    let (status, _) = alice.post("/api/v1/projects/DEV/presence/online", json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "alice is no agent of DEV");
+}
+
+#[tokio::test]
+async fn pr_2_customers_see_only_whether_the_chat_is_online() {
+    let site = TestSite::start();
+    let anonymous = site.anonymous();
+    let (status, body) = anonymous.get("/api/v1/projects/SUP/chat-status").await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({ "project": "SUP", "online": false }))
+    );
+    let (status, _) = anonymous.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let cora = site.login("cora").await;
+    let (status, body) = cora.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (StatusCode::FORBIDDEN, json!("access_denied"))
+    );
+
+    let mut customer_stream = site.stream(&anonymous, &["chat-status:SUP"], None).await;
+    let bob = site.login("bob").await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    let event = customer_stream.next_of_kind("chat-status").await;
+    assert_eq!(event.data, json!({ "project": "SUP", "online": true }));
+    let (_, body) = anonymous.get("/api/v1/projects/SUP/chat-status").await;
+    assert_eq!(body["online"], true);
+    let refused = anonymous
+        .client
+        .get(site.url("/api/v1/stream?topic=presence:SUP"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "customers may not follow agents"
+    );
+}
+
+#[tokio::test]
+async fn pr_3_pr_6_two_agents_and_an_admin_follow_each_other_live() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let bob = site.login("bob").await;
+    let paula = site.login("paula").await;
+    let mut bob_stream = site.stream(&bob, &["presence:SUP"], None).await;
+    let mut paula_stream = site.stream(&paula, &["presence:SUP"], None).await;
+
+    let (status, _) = alice.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    for stream in [&mut bob_stream, &mut paula_stream] {
+        let event = stream.next_of_kind("presence-changed").await;
+        assert_eq!(event.data["user"], "alice");
+        assert_eq!(event.data["online"], true);
+        assert_eq!(event.data["online_count"], 1);
+    }
+    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    assert_eq!(
+        paula_stream.next_of_kind("presence-changed").await.data["online_count"],
+        2
+    );
+    assert_eq!(
+        bob_stream.next_of_kind("presence-changed").await.data["user"],
+        "bob",
+        "bob's other tabs learn too (PR-10)"
+    );
+
+    let (_, presence) = paula.get("/api/v1/projects/SUP/presence").await;
+    let names: Vec<&str> = presence["online_agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["display_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Alice Agent", "Bob Agent"]);
+    assert_eq!(
+        presence["viewer"]["is_agent"], false,
+        "paula administers SUP but is no agent"
+    );
+
+    alice.post("/api/v1/projects/SUP/presence/offline", json!({})).await;
+    let event = bob_stream.next_of_kind("presence-changed").await;
+    assert_eq!(
+        (event.data["user"].clone(), event.data["online"].clone()),
+        (json!("alice"), json!(false))
+    );
+}
+
+#[tokio::test]
+async fn pr_4_online_in_all_projects_and_pr_5_offline_in_all() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let (status, outcome) = alice
+        .post("/api/v1/projects/SUP/presence/online", json!({ "all_projects": true }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["changed"], json!(["OPS", "SUP"]));
+    let (_, mine) = alice.get("/api/v1/presence/me").await;
+    assert!(mine.as_array().unwrap().iter().all(|s| s["online"] == true), "{mine}");
+
+    alice
+        .post(
+            "/api/v1/projects/SUP/presence/offline",
+            json!({ "all_projects": false }),
+        )
+        .await;
+    let (_, mine) = alice.get("/api/v1/presence/me").await;
+    assert_eq!(
+        mine,
+        json!([{ "project": "OPS", "online": true, "until": null }, { "project": "SUP", "online": false, "until": null }])
+    );
+
+    alice
+        .post("/api/v1/projects/SUP/presence/offline", json!({ "all_projects": true }))
+        .await;
+    let (_, mine) = alice.get("/api/v1/presence/me").await;
+    assert!(mine.as_array().unwrap().iter().all(|s| s["online"] == false), "{mine}");
+}
+
+#[tokio::test]
+async fn pr_4_online_for_duration_ends_by_itself() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let bob = site.login("bob").await;
+    let mut stream = site.stream(&bob, &["presence:SUP"], None).await;
+    let (_, outcome) = alice
+        .post(
+            "/api/v1/projects/SUP/presence/online",
+            json!({ "duration_minutes": 30 }),
+        )
+        .await;
+    assert!(outcome["states"][0]["until"].is_u64(), "{outcome}");
+    stream.next_of_kind("presence-changed").await;
+
+    bob.advance_clock_minutes(29).await;
+    let (_, presence) = bob.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(presence["online_count"], 1);
+
+    bob.advance_clock_minutes(2).await;
+    let event = stream.next_of_kind("presence-changed").await;
+    assert_eq!(event.data["user"], "alice");
+    assert_eq!(event.data["cause"], "duration-ended");
+    assert_eq!(event.data["by"], serde_json::Value::Null, "nobody acted");
+    let (_, presence) = bob.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(presence["online_count"], 0);
+}
+
+#[tokio::test]
+async fn pr_1_an_online_agent_whose_role_is_removed_goes_offline_at_once() {
+    let site = TestSite::start();
+    let bob = site.login("bob").await;
+    let sam = site.login("sam").await;
+    let anonymous = site.anonymous();
+    let mut customers = site.stream(&anonymous, &["chat-status:SUP"], None).await;
+    let mut staff = site.stream(&sam, &["presence:SUP"], None).await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    assert_eq!(customers.next_of_kind("chat-status").await.data["online"], true);
+    staff.next_of_kind("presence-changed").await;
+
+    let (status, body) = sam
+        .put("/api/v1/directory/projects/SUP/roles/bob", json!({ "roles": [] }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let event = staff.next_of_kind("presence-changed").await;
+    assert_eq!(
+        (
+            event.data["user"].clone(),
+            event.data["cause"].clone(),
+            event.data["by"].clone()
+        ),
+        (json!("bob"), json!("admin"), json!("sam"))
+    );
+    assert_eq!(customers.next_of_kind("chat-status").await.data["online"], false);
+
+    sam.put(
+        "/api/v1/directory/projects/SUP/roles/bob",
+        json!({ "roles": ["agent"] }),
+    )
+    .await;
+    let (_, presence) = bob.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(
+        presence["viewer"],
+        json!({ "is_agent": true, "online": false, "until": null }),
+        "a new agent role starts offline"
+    );
+}
+
+#[tokio::test]
+async fn pr_15_the_presence_history_says_who_did_what_how_and_when() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let bob = site.login("bob").await;
+    let paula = site.login("paula").await;
+    alice
+        .post("/api/v1/projects/SUP/presence/online", json!({ "duration_minutes": 5 }))
+        .await;
+    bob.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    bob.advance_clock_minutes(6).await;
+
+    let (status, history) = paula.get("/api/v1/projects/SUP/presence/history").await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let changes = history["changes"].as_array().unwrap();
+    let summary: Vec<(&str, bool, &str, Option<&str>)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c["user"].as_str().unwrap(),
+                c["online"].as_bool().unwrap(),
+                c["cause"].as_str().unwrap(),
+                c["by"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("alice", false, "duration-ended", None),
+            ("bob", true, "manual", Some("bob")),
+            ("alice", true, "manual", Some("alice"))
+        ]
+    );
+
+    let (_, page) = paula.get("/api/v1/projects/SUP/presence/history?limit=2").await;
+    let cursor = page["cursor"].as_str().unwrap().to_string();
+    let (_, rest) = paula
+        .get(&format!(
+            "/api/v1/projects/SUP/presence/history?limit=2&before={cursor}"
+        ))
+        .await;
+    assert_eq!(rest["changes"].as_array().unwrap().len(), 1);
+
+    let (_, own) = bob.get("/api/v1/projects/SUP/presence/history").await;
+    assert!(own["changes"].as_array().unwrap().iter().all(|c| c["user"] == "bob"));
+    let (status, body) = bob.get("/api/v1/projects/SUP/presence/history?user=alice").await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (StatusCode::FORBIDDEN, json!("access_denied"))
+    );
+    let (status, _) = paula.get("/api/v1/projects/SUP/presence/history?limit=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn pr_6_the_online_agents_page_through_the_api_by_name() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let bob = site.login("bob").await;
+    for agent in [&alice, &bob] {
+        let (status, _) = agent.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, first) = alice.get("/api/v1/projects/SUP/presence/online-agents?limit=1").await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["agents"][0]["display_name"], "Alice Agent");
+    let cursor = first["cursor"].as_str().expect("a next page").to_string();
+    let (_, second) = alice
+        .get(&format!(
+            "/api/v1/projects/SUP/presence/online-agents?limit=1&after={cursor}"
+        ))
+        .await;
+    assert_eq!(second["agents"][0]["display_name"], "Bob Agent");
+    assert_eq!(second["cursor"], serde_json::Value::Null);
+    let (status, body) = alice.get("/api/v1/projects/SUP/presence/online-agents?limit=0").await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!("invalid"))
+    );
+}
