@@ -23,6 +23,7 @@ fn main() {
         "plugin/build.rs",
         "plugin/Cargo.toml",
         "probe/src",
+        "probe/build.rs",
         "probe/wit",
         "probe/Cargo.toml",
         "wit",

@@ -1,14 +1,12 @@
 //! Calls into the chat plugin, each in a fresh store inside one storage job.
 //!
-//! A read call runs on a reader's snapshot, in parallel with writes. A write call runs in
-//! the writer's transaction; its store and instance are made before it queues, when the
-//! instance pool has room, so the writer spends its time on the call itself and the commit.
+//! A read call runs on a reader's snapshot, in parallel with writes and other reads. A write
+//! call runs in the writer's transaction.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wasmtime::Store;
 
 use super::capabilities::{self, Refused};
@@ -29,7 +27,7 @@ const MIGRATION_TIMEOUT: Duration = Duration::from_secs(600);
 pub type Export<T> =
     Box<dyn FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send>;
 
-/// A store and an instance, made before the call's job runs.
+/// A store and an instance for one call.
 struct Prepared {
     store: Store<HostState>,
     plugin: ChatPlugin,
@@ -40,9 +38,6 @@ pub struct ChatPluginRuntime {
     sandbox: Arc<Sandbox>,
     pre: ChatPluginPre<HostState>,
     manifest: PluginManifest,
-    /// Instances made ahead for queued write calls; when none is free, the call makes its
-    /// instance in its job instead, so queued calls never exhaust the instance pool.
-    ahead: Arc<Semaphore>,
 }
 
 impl ChatPluginRuntime {
@@ -71,18 +66,7 @@ impl ChatPluginRuntime {
             capabilities = ?manifest.capabilities,
             "plugin loaded and granted what it declared"
         );
-        // What the pool holds beyond one instance per reader and two for calls made in jobs.
-        let ahead = sandbox
-            .limits()
-            .concurrent_instances
-            .saturating_sub(sandbox.limits().readers + 2)
-            .max(1);
-        Ok(Arc::new(ChatPluginRuntime {
-            sandbox,
-            pre,
-            manifest,
-            ahead: Arc::new(Semaphore::new(ahead as usize)),
-        }))
+        Ok(Arc::new(ChatPluginRuntime { sandbox, pre, manifest }))
     }
 
     /// What the plugin declared about itself.
@@ -144,25 +128,7 @@ impl ChatPluginRuntime {
         export: Export<T>,
     ) -> Result<T, CallError> {
         let runtime = self.clone();
-        let ahead: Option<(Prepared, OwnedSemaphorePermit)> = match self.ahead.clone().try_acquire_owned() {
-            Ok(permit) => Some((self.prepare(&request_id)?, permit)),
-            Err(_) => None,
-        };
-        db.write(move |slot| {
-            let timeout = runtime.sandbox.limits().call_timeout;
-            match ahead {
-                Some((prepared, permit)) => {
-                    let result = runtime.run_prepared(prepared, slot, &request_id, timeout, export);
-                    drop(permit);
-                    result
-                }
-                None => {
-                    let prepared = runtime.prepare(&request_id)?;
-                    runtime.run_prepared(prepared, slot, &request_id, timeout, export)
-                }
-            }
-        })
-        .await
+        db.write(move |slot| runtime.call_in(slot, &request_id, export)).await
     }
 
     /// Runs an export inside a write job that is already running, so that the host's own

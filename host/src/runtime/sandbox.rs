@@ -63,8 +63,8 @@ pub struct SandboxLimits {
     pub memory_bytes: usize,
     /// How many calls may have a live instance at once (the pooling allocator's size).
     pub concurrent_instances: u32,
-    /// How many read calls run at once (one per storage reader thread); the rest of the
-    /// pool serves the writer and write calls made ready while they queue.
+    /// How many read calls run at once (one per storage reader thread); the pool must hold
+    /// an instance for each of them and for the writer.
     pub readers: u32,
 }
 
@@ -73,7 +73,7 @@ impl Default for SandboxLimits {
         SandboxLimits {
             call_timeout: Duration::from_secs(2),
             memory_bytes: 64 << 20,
-            concurrent_instances: 64,
+            concurrent_instances: 32,
             readers: std::thread::available_parallelism()
                 .map_or(2, |n| n.get() as u32)
                 .clamp(2, 16),

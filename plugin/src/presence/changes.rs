@@ -4,7 +4,7 @@
 //! (PR-15) in step.
 
 use super::record::{OnlineEntry, PresenceRecord, PresenceState};
-use super::{events, keys, online_list, reads};
+use super::{events, keys, online_list};
 use crate::bindings::exports::helpdesk::chat::presence::{AgentPresenceIn, ChangeCause, ChangeOutcome, PresenceChange};
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole, Timestamp};
 use crate::capabilities::{Clock, Directory, Push, Storage, Wake};
@@ -87,7 +87,8 @@ pub fn agent_role_ended<H: Clock + Directory + Storage + Push + Wake>(
         return Err(PluginError::Conflict(format!("{user} is still an agent of {project}")));
     }
     let now = host.now();
-    if !reads::state_of(host, project, user, now)?.online {
+    let previous = get_json::<PresenceRecord>(host, &keys::agent(project, user))?;
+    if !previous.as_ref().is_some_and(|record| record.state_at(now).online) {
         return Ok(());
     }
     let change = Change {
@@ -97,8 +98,18 @@ pub fn agent_role_ended<H: Clock + Directory + Storage + Push + Wake>(
         by: crate::permissions::acting_user(ctx).map(str::to_string),
         at: now,
     };
-    write_change(host, project, user, &change)?;
-    announce(host, project, &[(user.to_string(), change)], now)
+    let name = display_name(host, user);
+    write_change(host, project, user, previous, &change, &name)?;
+    announce(
+        host,
+        project,
+        &[Announced {
+            user: user.to_string(),
+            display_name: name,
+            change,
+        }],
+        now,
+    )
 }
 
 /// The projects a go-online or go-offline acts on; only agents may be online (PR-1).
@@ -133,15 +144,27 @@ pub fn apply_to_projects<H: Directory + Storage + Push + Wake>(
         changed: Vec::new(),
         states: Vec::new(),
     };
+    let mut name = None;
     for project in projects {
-        let before = reads::state_of(host, project, user, change.at)?;
+        let previous = get_json::<PresenceRecord>(host, &keys::agent(project, user))?;
+        let before = previous
+            .as_ref()
+            .map_or(PresenceState::NEVER_ONLINE, |record| record.state_at(change.at));
         let unchanged = before.online == change.online && before.until == change.until;
-        if !unchanged {
-            write_change(host, project, user, change)?;
-            announce(host, project, &[(user.to_string(), change.clone())], change.at)?;
+        let state = if unchanged {
+            before
+        } else {
+            let name = name.get_or_insert_with(|| display_name(host, user)).clone();
+            let record = write_change(host, project, user, previous, change, &name)?;
+            let announced = Announced {
+                user: user.to_string(),
+                display_name: name,
+                change: change.clone(),
+            };
+            announce(host, project, &[announced], change.at)?;
             outcome.changed.push(project.clone());
-        }
-        let state = reads::state_of(host, project, user, change.at)?;
+            record.state_at(change.at)
+        };
         outcome.states.push(AgentPresenceIn {
             project: project.clone(),
             online: state.online,
@@ -151,31 +174,51 @@ pub fn apply_to_projects<H: Directory + Storage + Push + Wake>(
     Ok(outcome)
 }
 
+/// The name people see for `user` (the id when the directory has no such user).
+pub fn display_name(directory: &impl Directory, user: &str) -> String {
+    directory
+        .user(user)
+        .map_or_else(|| user.to_string(), |u| u.display_name)
+}
+
+/// One change to tell the project's staff of.
+#[derive(Debug, Clone)]
+pub struct Announced {
+    /// The agent whose state changed.
+    pub user: String,
+    /// The agent's name as people see it.
+    pub display_name: String,
+    /// The change.
+    pub change: Change,
+}
+
 /// Tells the project's staff of each change, and customers whether the chat is online,
 /// with the count as it is after the changes.
-pub fn announce<H: Directory + Storage + Push>(
+pub fn announce<H: Storage + Push>(
     host: &mut H,
     project: &str,
-    changes: &[(String, Change)],
+    changes: &[Announced],
     now: Timestamp,
 ) -> PluginResult<()> {
     let online_count = online_list::count(host, project, now)?;
-    for (user, change) in changes {
-        events::publish_agent_change(host, project, user, change, online_count)?;
+    for announced in changes {
+        events::publish_agent_change(host, project, announced, online_count)?;
     }
     events::announce_chat_status(host, project, online_count > 0)
 }
 
-/// Stores a change: the agent's record, their place in the online list and its counter,
-/// the markers of an online duration (and a wake-up for its end), and a history entry.
-pub fn write_change<H: Directory + Storage + Wake>(
+/// Stores a change over the agent's `previous` record: the new record, their place in the
+/// online list (under `display_name`) and its counter, the markers of an online duration
+/// (and a wake-up for its end), and a history entry. Returns the new record.
+pub fn write_change<H: Storage + Wake>(
     host: &mut H,
     project: &str,
     user: &str,
+    previous: Option<PresenceRecord>,
     change: &Change,
-) -> PluginResult<()> {
+    display_name: &str,
+) -> PluginResult<PresenceRecord> {
     let key = keys::agent(project, user);
-    let previous = get_json::<PresenceRecord>(host, &key)?;
     if let Some(PresenceRecord {
         until: Some(old_end), ..
     }) = &previous
@@ -196,8 +239,7 @@ pub fn write_change<H: Directory + Storage + Wake>(
         host.kv_delete(entry)?;
     }
     let listed_as = if change.online {
-        let name = host.user(user).map_or_else(|| user.to_string(), |u| u.display_name);
-        let entry = keys::online_entry(project, &name, user);
+        let entry = keys::online_entry(project, display_name, user);
         put_json(
             host,
             &entry,
@@ -224,7 +266,7 @@ pub fn write_change<H: Directory + Storage + Wake>(
         listed_as,
     };
     put_json(host, &key, &record)?;
-    if let (true, Some(end)) = (change.online, change.until) {
+    if let (true, Some(end)) = (record.online, record.until) {
         host.kv_set(&keys::due(end, project, user), b"")?;
         host.kv_set(&keys::ends(project, end, user), b"")?;
         host.wake_at(end);
@@ -239,5 +281,6 @@ pub fn write_change<H: Directory + Storage + Wake>(
         by: change.by.clone(),
         at: change.at,
     };
-    put_json(host, &keys::log_entry(project, change.at, seq.max(0) as u64), &entry)
+    put_json(host, &keys::log_entry(project, change.at, seq.max(0) as u64), &entry)?;
+    Ok(record)
 }

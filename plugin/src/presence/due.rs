@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::changes::{Change, announce, write_change};
+use super::changes::{Announced, Change, announce, display_name, write_change};
 use super::keys;
 use super::record::PresenceRecord;
 use crate::bindings::exports::helpdesk::chat::presence::ChangeCause;
@@ -28,7 +28,7 @@ pub fn end_due_durations<H: Clock + Directory + Storage + Push + Wake + Log>(hos
         reverse: false,
         cursor: None,
     })?;
-    let mut ended: BTreeMap<String, Vec<(String, Change)>> = BTreeMap::new();
+    let mut ended: BTreeMap<String, Vec<Announced>> = BTreeMap::new();
     for entry in page.entries {
         host.kv_delete(&entry.key)?;
         let (ended_at, project, user) = match keys::parse_due(&entry.key) {
@@ -42,12 +42,13 @@ pub fn end_due_durations<H: Clock + Directory + Storage + Push + Wake + Log>(hos
                 continue;
             }
         };
-        let Some(record) = get_json::<PresenceRecord>(host, &keys::agent(&project, &user))? else {
-            continue;
-        };
+        let record = get_json::<PresenceRecord>(host, &keys::agent(&project, &user))?;
         // A marker can outlive its duration if a later change replaced it; only the
         // duration still recorded ends here.
-        if !(record.online && record.until == Some(ended_at)) {
+        if !record
+            .as_ref()
+            .is_some_and(|record| record.online && record.until == Some(ended_at))
+        {
             continue;
         }
         let change = Change {
@@ -57,8 +58,13 @@ pub fn end_due_durations<H: Clock + Directory + Storage + Push + Wake + Log>(hos
             by: None,
             at: ended_at,
         };
-        write_change(host, &project, &user, &change)?;
-        ended.entry(project).or_default().push((user, change));
+        let name = display_name(host, &user);
+        write_change(host, &project, &user, record, &change, &name)?;
+        ended.entry(project).or_default().push(Announced {
+            user,
+            display_name: name,
+            change,
+        });
     }
     for (project, changes) in ended {
         announce(host, &project, &changes, now)?;

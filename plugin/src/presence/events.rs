@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::changes::Change;
+use super::changes::Announced;
 use crate::bindings::exports::helpdesk::chat::presence::{ChatStatusEvent, PresenceChangedEvent};
-use crate::capabilities::{Directory, Push, Storage};
+use crate::capabilities::{Push, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::storage::{get_json, put_json};
 
@@ -26,18 +26,17 @@ pub fn chat_status_topic(project: &str) -> String {
 
 /// Tells the project's staff that an agent's state changed, with the count of agents
 /// online after the change.
-pub fn publish_agent_change<H: Directory + Push>(
-    host: &mut H,
+pub fn publish_agent_change(
+    push: &mut impl Push,
     project: &str,
-    user: &str,
-    change: &Change,
+    announced: &Announced,
     online_count: u32,
 ) -> PluginResult<()> {
-    let display_name = host.user(user).map_or_else(|| user.to_string(), |u| u.display_name);
+    let change = &announced.change;
     let payload = PresenceChangedEvent {
         project: project.into(),
-        user: user.into(),
-        display_name,
+        user: announced.user.clone(),
+        display_name: announced.display_name.clone(),
         online: change.online,
         until: change.until,
         cause: change.cause,
@@ -46,7 +45,7 @@ pub fn publish_agent_change<H: Directory + Push>(
         online_count,
         chat_online: online_count > 0,
     };
-    publish(host, &presence_topic(project), "presence-changed", &payload)
+    publish(push, &presence_topic(project), "presence-changed", &payload)
 }
 
 /// Tells everyone watching the project whether its chat is online (PR-2), once per

@@ -61,6 +61,7 @@ fn from_0_1<H: Clock + Directory + Storage + Wake>(host: &mut H) -> PluginResult
         let ids: Vec<String> = online.iter().map(|(_, _, user, _)| user.clone()).collect();
         let users = host.users(&ids)?;
         for ((key, project, user, mut record), found) in online.into_iter().zip(users) {
+            let name = found.map_or_else(|| user.clone(), |u| u.display_name);
             if !host.has_project_role(&user, &project, ProjectRole::Agent) {
                 // 0.1 left such records out of every count; 0.2 takes them offline for good.
                 let change = Change {
@@ -70,10 +71,9 @@ fn from_0_1<H: Clock + Directory + Storage + Wake>(host: &mut H) -> PluginResult
                     by: None,
                     at: now,
                 };
-                write_change(host, &project, &user, &change)?;
+                write_change(host, &project, &user, Some(record), &change, &name)?;
                 continue;
             }
-            let name = found.map_or_else(|| user.clone(), |u| u.display_name);
             let entry = keys::online_entry(&project, &name, &user);
             put_json(
                 host,

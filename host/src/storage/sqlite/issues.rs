@@ -72,7 +72,7 @@ impl IssueStore for SqliteTx {
     ) -> Result<Vec<HistoryEntry>, StoreError> {
         let mut statement = self.conn().prepare_cached(
             "SELECT id, author, kind, body, created_ms FROM issue_history
-             WHERE issue_key = ?1 AND id > ?2 AND (?4 IS NULL OR kind = ?4) ORDER BY id LIMIT ?3",
+             WHERE issue_key = ?1 AND id > ?2 AND (?4 IS NULL OR kind = ?4) ORDER BY id LIMIT ?3 + 0",
         )?;
         let after = i64::try_from(after.unwrap_or(0)).unwrap_or(i64::MAX);
         let rows = statement.query_map(params![issue, after, limit, kind.map(kind_name)], |row| {

@@ -73,17 +73,20 @@ impl KvStore for SqliteTx {
         // Read one more than asked, to know whether a next page exists.
         let fetch = i64::from(limit) + 1;
         let conn = self.conn();
+        // `LIMIT ?3 + 0`, not `LIMIT ?3`: SQLite plans with a bare bound limit's value and
+        // prepares the statement again whenever it changes; an expression keeps one plan.
         let mut statement = match (reverse, cursor.is_some()) {
             (false, false) => {
-                conn.prepare_cached("SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3")?
+                conn.prepare_cached("SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3 + 0")?
             }
             (false, true) => conn.prepare_cached(
-                "SELECT key, value FROM kv WHERE key > ?4 AND key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3",
+                "SELECT key, value FROM kv WHERE key > ?4 AND key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3 + 0",
             )?,
-            (true, false) => conn
-                .prepare_cached("SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3")?,
+            (true, false) => conn.prepare_cached(
+                "SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3 + 0",
+            )?,
             (true, true) => conn.prepare_cached(
-                "SELECT key, value FROM kv WHERE key < ?4 AND key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3",
+                "SELECT key, value FROM kv WHERE key < ?4 AND key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT ?3 + 0",
             )?,
         };
         let read = |row: &rusqlite::Row<'_>| {

@@ -23,7 +23,7 @@ impl PushLog for SqliteTx {
     fn replay(&mut self, topics: &[String], after_id: i64, limit: u32) -> Result<Vec<PushEvent>, StoreError> {
         let mut events = Vec::new();
         let mut statement = self.conn().prepare_cached(
-            "SELECT id, topic, kind, payload FROM push_events WHERE topic = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+            "SELECT id, topic, kind, payload FROM push_events WHERE topic = ?1 AND id > ?2 ORDER BY id LIMIT ?3 + 0",
         )?;
         for topic in topics {
             let rows = statement.query_map(params![topic, after_id, limit], |row| {

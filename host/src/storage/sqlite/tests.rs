@@ -277,3 +277,21 @@ async fn pl_3_limits_are_errors_and_store_nothing() {
         .unwrap();
     assert!(empty.entries.is_empty());
 }
+
+#[test]
+fn pl_3_scans_keep_their_prepared_statement_whatever_the_limit() {
+    use crate::storage::KvStore;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = super::schema::open(&dir.path().join("p.db")).unwrap();
+    let mut tx = super::tx::SqliteTx::new(conn, true);
+    for limit in [1, 5, 1000, 2, 200] {
+        tx.kv_scan("a", "b", limit, false, None).unwrap();
+    }
+    let sql = "SELECT key, value FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3 + 0";
+    let statement = tx.conn().prepare_cached(sql).unwrap();
+    assert_eq!(statement.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    assert!(
+        statement.get_status(rusqlite::StatementStatus::Run) >= 5,
+        "the cached statement ran"
+    );
+}
