@@ -1,4 +1,7 @@
-//! The web pages (SPEC PL-8): plain HTML, CSS and JS compiled into the host, no build step.
+//! The web pages (SPEC PL-8): plain HTML, CSS and ES modules compiled into the host, no
+//! build step. A small shared core (`web/core/`: api, stream, dom, format, banner, theme, and
+//! the module of WIT enums generated from the contract), one folder per feature
+//! (`web/presence/`, `web/login/`), and one entry module per page.
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -32,51 +35,95 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
+const SVG: &str = "image/svg+xml";
+
+/// The pages: URL path and HTML.
+const PAGES: &[(&str, &str)] = &[
+    ("/", include_str!("../web/index.html")),
+    ("/login", include_str!("../web/login.html")),
+];
 
 /// Every script and style sheet: URL path, content type, contents. Module scripts run only
 /// when served as JavaScript, so the type matters.
 const ASSETS: &[(&str, &str, &str)] = &[
-    ("/assets/login.js", JAVASCRIPT, include_str!("../web/login.js")),
-    ("/assets/css/base.css", CSS, include_str!("../web/css/base.css")),
-    ("/assets/css/header.css", CSS, include_str!("../web/css/header.css")),
-    ("/assets/css/presence.css", CSS, include_str!("../web/css/presence.css")),
-    ("/assets/js/main.js", JAVASCRIPT, include_str!("../web/js/main.js")),
-    ("/assets/js/api.js", JAVASCRIPT, include_str!("../web/js/api.js")),
-    ("/assets/js/banner.js", JAVASCRIPT, include_str!("../web/js/banner.js")),
+    ("/assets/core/base.css", CSS, include_str!("../web/core/base.css")),
+    ("/assets/core/header.css", CSS, include_str!("../web/core/header.css")),
+    ("/assets/core/favicon.svg", SVG, include_str!("../web/core/favicon.svg")),
+    ("/assets/core/api.js", JAVASCRIPT, include_str!("../web/core/api.js")),
     (
-        "/assets/js/content.js",
+        "/assets/core/banner.js",
         JAVASCRIPT,
-        include_str!("../web/js/content.js"),
+        include_str!("../web/core/banner.js"),
     ),
-    ("/assets/js/dialog.js", JAVASCRIPT, include_str!("../web/js/dialog.js")),
-    ("/assets/js/dom.js", JAVASCRIPT, include_str!("../web/js/dom.js")),
-    ("/assets/js/format.js", JAVASCRIPT, include_str!("../web/js/format.js")),
-    ("/assets/js/header.js", JAVASCRIPT, include_str!("../web/js/header.js")),
+    ("/assets/core/contract.js", JAVASCRIPT, crate::contract::ENUMS_JS),
+    ("/assets/core/dom.js", JAVASCRIPT, include_str!("../web/core/dom.js")),
     (
-        "/assets/js/history.js",
+        "/assets/core/format.js",
         JAVASCRIPT,
-        include_str!("../web/js/history.js"),
+        include_str!("../web/core/format.js"),
     ),
     (
-        "/assets/js/my-status.js",
+        "/assets/core/stream.js",
         JAVASCRIPT,
-        include_str!("../web/js/my-status.js"),
+        include_str!("../web/core/stream.js"),
     ),
     (
-        "/assets/js/refresh.js",
+        "/assets/core/theme.js",
         JAVASCRIPT,
-        include_str!("../web/js/refresh.js"),
+        include_str!("../web/core/theme.js"),
     ),
-    ("/assets/js/state.js", JAVASCRIPT, include_str!("../web/js/state.js")),
-    ("/assets/js/stream.js", JAVASCRIPT, include_str!("../web/js/stream.js")),
-    ("/assets/js/theme.js", JAVASCRIPT, include_str!("../web/js/theme.js")),
+    (
+        "/assets/login/login-page.js",
+        JAVASCRIPT,
+        include_str!("../web/login/login-page.js"),
+    ),
+    (
+        "/assets/presence/presence.css",
+        CSS,
+        include_str!("../web/presence/presence.css"),
+    ),
+    (
+        "/assets/presence/chat-availability.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/chat-availability.js"),
+    ),
+    (
+        "/assets/presence/my-status.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/my-status.js"),
+    ),
+    (
+        "/assets/presence/presence-dialog.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/presence-dialog.js"),
+    ),
+    (
+        "/assets/presence/presence-history.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/presence-history.js"),
+    ),
+    (
+        "/assets/presence/presence-indicator.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/presence-indicator.js"),
+    ),
+    (
+        "/assets/presence/presence-page.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/presence-page.js"),
+    ),
+    (
+        "/assets/presence/presence-store.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/presence-store.js"),
+    ),
 ];
 
 /// The page routes.
 pub fn router() -> Router<ApiContext> {
-    let pages = Router::new()
-        .route("/", get(|| async { page(include_str!("../web/index.html")) }))
-        .route("/login", get(|| async { page(include_str!("../web/login.html")) }));
+    let pages = PAGES.iter().fold(Router::new(), |router, &(path, body)| {
+        router.route(path, get(move || async move { page(body) }))
+    });
     ASSETS.iter().fold(pages, |router, &(path, content_type, body)| {
         router.route(path, get(move || async move { asset(content_type, body) }))
     })
@@ -84,33 +131,92 @@ pub fn router() -> Router<ApiContext> {
 
 #[cfg(test)]
 mod tests {
-    use super::ASSETS;
+    use std::collections::BTreeMap;
 
-    /// A page that links a file the host does not serve would break silently in the browser.
+    use super::{ASSETS, PAGES};
+
+    /// The served paths a module imports, resolved against its own path.
+    fn imports_of(path: &str, body: &str) -> Vec<String> {
+        let dir = &path[..path.rfind('/').unwrap_or(0)];
+        body.lines()
+            .map(str::trim)
+            .filter(|line| line.starts_with("import "))
+            .filter_map(|line| line.split(['"', '\'']).nth(1))
+            .map(|target| {
+                let mut parts: Vec<&str> = dir.split('/').collect();
+                for step in target.split('/') {
+                    match step {
+                        "." => {}
+                        ".." => {
+                            parts.pop();
+                        }
+                        name => parts.push(name),
+                    }
+                }
+                parts.join("/")
+            })
+            .collect()
+    }
+
+    /// A page that links or imports a file the host does not serve would break silently in
+    /// the browser.
     #[test]
-    fn pl_8_every_linked_script_and_style_is_served() {
+    fn pl_8_every_linked_and_imported_file_is_served() {
         let served: Vec<&str> = ASSETS.iter().map(|(path, _, _)| *path).collect();
-        let sources = [include_str!("../web/index.html"), include_str!("../web/login.html")]
-            .into_iter()
-            .chain(
-                ASSETS
-                    .iter()
-                    .filter(|(p, _, _)| p.ends_with(".js"))
-                    .map(|(_, _, body)| *body),
-            );
-        for source in sources {
-            for link in source.split(['"', '\'']).filter(|s| s.starts_with("/assets/")) {
-                assert!(served.contains(&link), "{link} is linked but not served");
+        for (page, html) in PAGES {
+            for link in html.split(['"', '\'']).filter(|s| s.starts_with("/assets/")) {
+                assert!(served.contains(&link), "{page} links {link}, which is not served");
             }
         }
-        for (path, _, body) in ASSETS.iter().filter(|(p, _, _)| p.starts_with("/assets/js/")) {
-            for import in body.split(['"', '\'']).filter(|s| s.starts_with("./")) {
-                let target = format!("/assets/js/{}", &import[2..]);
+        for (path, _, body) in ASSETS.iter().filter(|(p, _, _)| p.ends_with(".js")) {
+            for import in imports_of(path, body) {
                 assert!(
-                    served.contains(&target.as_str()),
+                    served.contains(&import.as_str()),
                     "{path} imports {import}, which is not served"
                 );
             }
         }
+    }
+
+    #[test]
+    fn pl_8_each_page_has_one_entry_module_and_the_modules_import_no_circle() {
+        for (page, html) in PAGES {
+            assert_eq!(html.matches("<script").count(), 1, "{page} has one entry module");
+            assert!(html.contains("type=\"module\""), "{page}'s entry is an ES module");
+        }
+        let graph: BTreeMap<&str, Vec<String>> = ASSETS
+            .iter()
+            .filter(|(p, _, _)| p.ends_with(".js"))
+            .map(|(path, _, body)| (*path, imports_of(path, body)))
+            .collect();
+        // Depth-first search; a module met again while still on the path closes a circle.
+        fn visit<'a>(node: &'a str, graph: &'a BTreeMap<&str, Vec<String>>, path: &mut Vec<&'a str>) {
+            assert!(
+                !path.contains(&node),
+                "circular imports: {} -> {node}",
+                path.join(" -> ")
+            );
+            path.push(node);
+            for next in graph.get(node).into_iter().flatten() {
+                visit(next, graph, path);
+            }
+            path.pop();
+        }
+        for node in graph.keys() {
+            visit(node, &graph, &mut Vec::new());
+        }
+        let core_imports_features = graph
+            .iter()
+            .filter(|(path, _)| path.starts_with("/assets/core/"))
+            .flat_map(|(path, imports)| imports.iter().map(move |i| (path, i)))
+            .find(|(_, import)| !import.starts_with("/assets/core/"));
+        assert_eq!(core_imports_features, None, "the core imports no feature");
+    }
+
+    #[test]
+    fn pl_8_the_pages_enum_module_comes_from_the_contract() {
+        let contract = crate::contract::ENUMS_JS;
+        assert!(contract.contains("export const presence"), "{contract}");
+        assert!(contract.contains("\"duration-ended\""));
     }
 }

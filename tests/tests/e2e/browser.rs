@@ -133,6 +133,20 @@ async fn pr_3_header_turns_green_when_an_agent_goes_online_in_every_browser() {
     )
     .await;
 
+    let how = alice
+        .find(Locator::Css(
+            "#presence-history-rows tr[data-user='alice'] .history-how",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        how, "The agent acted.",
+        "told in the contract's words (the WIT docs of change-cause)"
+    );
+
     // Bob did nothing: the push stream brings the change to his header.
     wait_for_attribute(&bob, "#online-count", "data-online-count", "1").await;
     assert_eq!(computed(&bob, "online-count", "background-color").await, GREEN);

@@ -1,4 +1,5 @@
-// API access: the JSON fetch wrapper, ApiError, and the redirect to /login on HTTP 401.
+// API access: the JSON fetch wrapper, ApiError with the server's stable code, and the
+// redirect to /login on HTTP 401.
 
 export function ApiError(status, code, message, requestId) {
   this.name = 'ApiError';

@@ -1,10 +1,13 @@
-// Time formatting: "HH:MM" and full date/time in the user's time zone
-// (from the profile), else the browser's.
+// Time formatting in the user's time zone (from the profile, set with setTimeZone), else the
+// browser's: "HH:MM", "21 Nov 14:05", and a full date and time for hover titles.
 
 import { el } from './dom.js';
-import { state } from './state.js';
 
-export function makeTimeFormat(timeZone) {
+var zone = null;
+var timeFormat = makeTimeFormat(null);
+var dayFormat = null;
+
+function makeTimeFormat(timeZone) {
   var opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
   if (timeZone) {
     try {
@@ -14,17 +17,23 @@ export function makeTimeFormat(timeZone) {
   return new Intl.DateTimeFormat('en-GB', opts);
 }
 
+export function setTimeZone(timeZone) {
+  zone = timeZone || null;
+  timeFormat = makeTimeFormat(zone);
+  dayFormat = null;
+}
+
 function pad2(v) {
   var s = String(v);
   return s.length < 2 ? '0' + s : s;
 }
 
-// "HH:MM" (24 h) in the user's time zone (profile), else the browser's.
+// "HH:MM" (24 h).
 export function formatTime(ms) {
   var d = new Date(ms);
   if (isNaN(d.getTime())) return '';
   try {
-    var parts = state.timeFormat.formatToParts(d);
+    var parts = timeFormat.formatToParts(d);
     var h = '', m = '';
     for (var i = 0; i < parts.length; i++) {
       if (parts[i].type === 'hour') h = parts[i].value;
@@ -40,9 +49,8 @@ export function formatFull(ms) {
   var d = new Date(ms);
   if (isNaN(d.getTime())) return '';
   var opts = { dateStyle: 'medium', timeStyle: 'short' };
-  var tz = state.me && state.me.user && state.me.user.time_zone;
   try {
-    return new Intl.DateTimeFormat(undefined, tz ? Object.assign({ timeZone: tz }, opts) : opts).format(d);
+    return new Intl.DateTimeFormat(undefined, zone ? Object.assign({ timeZone: zone }, opts) : opts).format(d);
   } catch (e) {
     return d.toLocaleString();
   }
@@ -60,22 +68,15 @@ export function appendUntil(parent, until, titlePrefix) {
   parent.appendChild(span);
 }
 
-// Day formatter ("21 Nov 2026") in the user's time zone, rebuilt when the zone changes.
-var dayFormat = null;
-var dayFormatZone = null;
-
 function dayParts(d) {
-  var tz = (state.me && state.me.user && state.me.user.time_zone) || null;
-  if (!dayFormat || dayFormatZone !== tz) {
+  if (!dayFormat) {
     var opts = { day: 'numeric', month: 'short', year: 'numeric' };
-    dayFormat = null;
-    if (tz) {
+    if (zone) {
       try {
-        dayFormat = new Intl.DateTimeFormat('en-GB', Object.assign({ timeZone: tz }, opts));
+        dayFormat = new Intl.DateTimeFormat('en-GB', Object.assign({ timeZone: zone }, opts));
       } catch (e) { /* unknown zone: fall back to the browser's */ }
     }
     if (!dayFormat) dayFormat = new Intl.DateTimeFormat('en-GB', opts);
-    dayFormatZone = tz;
   }
   var out = { day: '', month: '', year: '' };
   dayFormat.formatToParts(d).forEach(function (p) {
@@ -84,7 +85,7 @@ function dayParts(d) {
   return out;
 }
 
-// "21 Nov 14:05" in the user's time zone; the year is added when it is not this year.
+// "21 Nov 14:05"; the year is added when it is not this year.
 export function formatDateTime(ms) {
   var d = new Date(ms);
   if (isNaN(d.getTime())) return '';
