@@ -93,4 +93,5 @@ fn generate_record_views(workspace: &Path) {
             .unwrap_or_else(fail),
     );
     write("contract.js", contract.javascript_enums());
+    write("wit_world.rs", contract.world_constants());
 }

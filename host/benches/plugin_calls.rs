@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use helpdesk_host::runtime::Access::Read;
 use helpdesk_host::runtime::SandboxLimits;
 
 #[path = "../tests/integration/support.rs"]
@@ -21,22 +22,12 @@ async fn minimal_write(bench: &TestHost, probe: &ProbePre, key: String) {
 
 /// One presence change: online for alice, then offline, alternating by `i`.
 async fn toggle(bench: &TestHost, i: usize) {
-    let online = i.is_multiple_of(2);
-    bench
-        .write(user_in("alice", "SUP"), move |p, store, ctx| {
-            if online {
-                p.helpdesk_chat_presence().call_go_online(store, ctx, false, None)
-            } else {
-                p.helpdesk_chat_presence().call_go_offline(store, ctx, false)
-            }
-        })
-        .await
-        .unwrap();
+    bench.set_online("alice", "SUP", i.is_multiple_of(2)).await.unwrap();
 }
 
 async fn read(bench: &TestHost) {
     bench
-        .read(user_in("paula", "SUP"), |p, store, ctx| {
+        .call(Read, user_in("paula", "SUP"), |p, store, ctx| {
             p.helpdesk_chat_presence().call_project_presence(store, ctx)
         })
         .await

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use helpdesk_host::contract::helpdesk::chat::directory::User;
 use helpdesk_host::contract::helpdesk::chat::types::ProjectRole;
+use helpdesk_host::runtime::Access::{Read, Write};
 use helpdesk_host::runtime::SandboxLimits;
 use helpdesk_host::site::Site;
 use helpdesk_host::storage::StorageFailure;
@@ -76,7 +77,7 @@ async fn main() {
         .await
         .unwrap();
     for i in (0..AGENTS).step_by(ONLINE_EVERY) {
-        host.write(user_in(&format!("agent{i:05}"), "SUP"), |p, store, ctx| {
+        host.call(Write, user_in(&format!("agent{i:05}"), "SUP"), |p, store, ctx| {
             p.helpdesk_chat_presence().call_go_online(store, ctx, false, None)
         })
         .await
@@ -90,7 +91,7 @@ async fn main() {
     let host = &host;
     timed("project presence read (10,000 agents, 1,000 online)", 1_000, || async {
         let view = host
-            .read(user_in("paula", "SUP"), |p, store, ctx| {
+            .call(Read, user_in("paula", "SUP"), |p, store, ctx| {
                 p.helpdesk_chat_presence().call_project_presence(store, ctx)
             })
             .await
@@ -100,7 +101,7 @@ async fn main() {
     .await;
     timed("chat online (10,000 agents, 1,000 online)", 1_000, || async {
         let online = host
-            .read(user_in("paula", "SUP"), |p, store, ctx| {
+            .call(Read, user_in("paula", "SUP"), |p, store, ctx| {
                 p.helpdesk_chat_presence().call_chat_online(store, ctx)
             })
             .await
@@ -110,15 +111,7 @@ async fn main() {
     .await;
     timed("an agent goes online and offline (10,000 agents)", 200, || async {
         for online in [true, false] {
-            host.write(user_in("agent00001", "SUP"), move |p, store, ctx| {
-                if online {
-                    p.helpdesk_chat_presence().call_go_online(store, ctx, false, None)
-                } else {
-                    p.helpdesk_chat_presence().call_go_offline(store, ctx, false)
-                }
-            })
-            .await
-            .unwrap();
+            host.set_online("agent00001", "SUP", online).await.unwrap();
         }
     })
     .await;

@@ -8,7 +8,7 @@ pub mod imports;
 pub mod plugin;
 pub mod sandbox;
 
-pub use plugin::{ChatPluginRuntime, Export, system_context};
+pub use plugin::{Access, ChatPluginRuntime, Export, system_context};
 pub use sandbox::CallError;
 pub use sandbox::{Sandbox, SandboxLimits};
 

@@ -5,8 +5,9 @@
 //!   rule names exactly what it uses and unit-tests natively against an in-memory host;
 //! - one module per feature (`presence` today), owning its rules, its WIT glue, its push
 //!   topics, its due work, its reactions to host events and its migrations;
-//! - `features`: the list of features, through which the shared exports (`subscriptions`,
-//!   `scheduler`, `host_events`, `lifecycle`) reach each feature;
+//! - `hooks` says what a feature plugs into the shared exports, and `features` lists the
+//!   features, through which the shared exports (`subscriptions`, `scheduler`, `host_events`,
+//!   `lifecycle`) reach each one;
 //! - `component`: the `export!` of the whole world (only inside a component).
 //!
 //! Everything stateful lives in host storage; the plugin keeps nothing between calls.
@@ -17,6 +18,7 @@ pub mod bindings;
 pub mod capabilities;
 pub mod error;
 pub mod features;
+pub mod hooks;
 pub mod host_events;
 pub mod lifecycle;
 pub mod permissions;
@@ -24,6 +26,7 @@ pub mod presence;
 pub mod scheduler;
 pub mod storage;
 pub mod subscriptions;
+pub mod version;
 
 // The exports link against the host's imports, which exist only inside a component.
 #[cfg(target_arch = "wasm32")]

@@ -2,12 +2,12 @@
 //! earlier version up to date (`migrate`).
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use crate::bindings::exports::helpdesk::chat::lifecycle::PluginManifest;
 use crate::capabilities::HostCapabilities;
 use crate::error::{PluginError, PluginResult};
 use crate::features;
+use crate::version::Version;
 
 /// The plugin's name.
 pub const NAME: &str = "helpdesk-chat";
@@ -31,45 +31,6 @@ pub fn manifest() -> PluginManifest {
         version: env!("CARGO_PKG_VERSION").into(),
         contract: CONTRACT.into(),
         capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
-    }
-}
-
-/// A plugin version, `major.minor.patch`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version {
-    /// Incompatible changes.
-    pub major: u32,
-    /// Compatible additions.
-    pub minor: u32,
-    /// Fixes.
-    pub patch: u32,
-}
-
-impl Version {
-    /// This plugin's version.
-    pub fn current() -> Version {
-        Version::parse(env!("CARGO_PKG_VERSION")).expect("the crate version is major.minor.patch")
-    }
-
-    /// Parses `major.minor.patch` (a pre-release or build suffix is ignored).
-    pub fn parse(text: &str) -> PluginResult<Version> {
-        let core = text.split(['-', '+']).next().unwrap_or_default();
-        let numbers: Vec<u32> =
-            core.split('.').map(str::parse).collect::<Result<_, _>>().map_err(|_| {
-                PluginError::Invalid(format!("previous: {text:?} is not a version (major.minor.patch)"))
-            })?;
-        match numbers[..] {
-            [major, minor, patch] => Ok(Version { major, minor, patch }),
-            _ => Err(PluginError::Invalid(format!(
-                "previous: {text:?} is not a version (major.minor.patch)"
-            ))),
-        }
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
     }
 }
 

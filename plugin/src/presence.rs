@@ -26,7 +26,7 @@ pub use history::presence_history;
 pub use reads::{chat_online, my_presence, online_agents, project_presence};
 
 use crate::capabilities::HostCapabilities;
-use crate::features::Feature;
+use crate::hooks::Feature;
 
 /// What presence plugs into the shared exports.
 pub fn feature<H: HostCapabilities>() -> Feature<H> {

@@ -9,6 +9,7 @@ use wasmtime::Store;
 use super::error::{ApiError, current_request_id};
 use crate::contract::ChatPlugin;
 use crate::contract::helpdesk::chat::types::{CallContext, Error as WitError};
+use crate::runtime::Access;
 use crate::runtime::host_state::HostState;
 use crate::site::Site;
 
@@ -40,8 +41,9 @@ pub struct ApiContext {
 }
 
 impl ApiContext {
-    /// Calls a read-only plugin export for the current request, on a snapshot.
-    pub async fn read<T, F>(&self, ctx: CallContext, export: F) -> Result<T, ApiError>
+    /// Calls a plugin export for the current request: a read-only one on a snapshot, one
+    /// that writes as one transaction.
+    pub async fn call<T, F>(&self, access: Access, ctx: CallContext, export: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
@@ -49,26 +51,7 @@ impl ApiContext {
             + 'static,
     {
         let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));
-        Ok(self
-            .site
-            .plugin
-            .read(&self.site.db, current_request_id(), export)
-            .await?)
-    }
-
-    /// Calls a plugin export for the current request, as one write transaction.
-    pub async fn write<T, F>(&self, ctx: CallContext, export: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
-            + Send
-            + 'static,
-    {
-        let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));
-        Ok(self
-            .site
-            .plugin
-            .write(&self.site.db, current_request_id(), export)
-            .await?)
+        let plugin = &self.site.plugin;
+        Ok(plugin.call(&self.site.db, access, current_request_id(), export).await?)
     }
 }

@@ -15,6 +15,7 @@ use super::params::ProjectPath;
 use crate::contract::exports::helpdesk::chat::presence::{
     AgentPresenceIn, ChangeOutcome, ChatStatusEvent, OnlineAgentsPage, PresenceHistoryPage, ProjectPresenceView,
 };
+use crate::runtime::Access::{Read, Write};
 
 /// The presence routes.
 pub fn router() -> OpenApiRouter<ApiContext> {
@@ -58,7 +59,7 @@ async fn project_presence(
     ApiPath(path): ApiPath<ProjectPath>,
 ) -> ApiResult<Json<ProjectPresenceView>> {
     let ctx = caller.in_project(&path.key);
-    api.read(ctx, |plugin, store, ctx| {
+    api.call(Read, ctx, |plugin, store, ctx| {
         plugin.helpdesk_chat_presence().call_project_presence(store, ctx)
     })
     .await
@@ -85,7 +86,7 @@ async fn online_agents(
     ApiQuery(query): ApiQuery<OnlineAgentsQuery>,
 ) -> ApiResult<Json<OnlineAgentsPage>> {
     let ctx = caller.in_project(&path.key);
-    api.read(ctx, move |plugin, store, ctx| {
+    api.call(Read, ctx, move |plugin, store, ctx| {
         plugin.helpdesk_chat_presence().call_online_agents(
             store,
             ctx,
@@ -108,7 +109,7 @@ async fn go_online(
     ApiJson(body): ApiJson<GoOnline>,
 ) -> ApiResult<Json<ChangeOutcome>> {
     let ctx = caller.in_project(&path.key);
-    api.write(ctx, move |plugin, store, ctx| {
+    api.call(Write, ctx, move |plugin, store, ctx| {
         plugin
             .helpdesk_chat_presence()
             .call_go_online(store, ctx, body.all_projects, body.duration_minutes)
@@ -127,7 +128,7 @@ async fn go_offline(
     ApiJson(body): ApiJson<GoOffline>,
 ) -> ApiResult<Json<ChangeOutcome>> {
     let ctx = caller.in_project(&path.key);
-    api.write(ctx, move |plugin, store, ctx| {
+    api.call(Write, ctx, move |plugin, store, ctx| {
         plugin
             .helpdesk_chat_presence()
             .call_go_offline(store, ctx, body.all_projects)
@@ -146,7 +147,7 @@ async fn chat_status(
 ) -> ApiResult<Json<ChatStatusEvent>> {
     let ctx = caller.in_project(&path.key);
     let online = api
-        .read(ctx, |plugin, store, ctx| {
+        .call(Read, ctx, |plugin, store, ctx| {
             plugin.helpdesk_chat_presence().call_chat_online(store, ctx)
         })
         .await?;
@@ -163,7 +164,7 @@ async fn my_presence(
     State(api): State<ApiContext>,
     SignedIn(caller): SignedIn,
 ) -> ApiResult<Json<Vec<AgentPresenceIn>>> {
-    api.read(caller.context(None), |plugin, store, ctx| {
+    api.call(Read, caller.context(None), |plugin, store, ctx| {
         plugin.helpdesk_chat_presence().call_my_presence(store, ctx)
     })
     .await
@@ -192,7 +193,7 @@ async fn presence_history(
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> ApiResult<Json<PresenceHistoryPage>> {
     let ctx = caller.in_project(&path.key);
-    api.read(ctx, move |plugin, store, ctx| {
+    api.call(Read, ctx, move |plugin, store, ctx| {
         plugin.helpdesk_chat_presence().call_presence_history(
             store,
             ctx,

@@ -24,6 +24,7 @@ use super::context::ApiContext;
 use super::error::{ApiError, ApiErrors, ApiResult};
 use crate::contract::exports::helpdesk::chat::subscriptions::TopicGrant;
 use crate::push::{PushEvent, StreamSignal, Subscription};
+use crate::runtime::Access::Read;
 use crate::storage::IdBounds;
 
 /// The most distinct topics one stream may follow.
@@ -204,7 +205,7 @@ fn resume_gap(after: i64, bounds: &IdBounds, replayed: usize) -> Option<&'static
 /// The plugin's grants for every topic, in one read-only call; fails with the first refusal.
 async fn authorize(api: &ApiContext, caller: &Caller, topics: &[String]) -> Result<Vec<TopicGrant>, ApiError> {
     let topics = topics.to_vec();
-    api.read(caller.context(None), move |plugin, store, ctx| {
+    api.call(Read, caller.context(None), move |plugin, store, ctx| {
         plugin.helpdesk_chat_subscriptions().call_authorize(store, ctx, &topics)
     })
     .await

@@ -13,27 +13,23 @@ pub fn boolean() -> RefOr<Schema> {
 
 /// An unsigned integer of 32 or 64 bits.
 pub fn unsigned(bits: u8) -> RefOr<Schema> {
-    ObjectBuilder::new()
-        .schema_type(Type::Integer)
-        .format(Some(SchemaFormat::KnownFormat(if bits > 32 {
-            KnownFormat::Int64
-        } else {
-            KnownFormat::Int32
-        })))
-        .minimum(Some(0))
-        .into()
+    integer(bits).minimum(Some(0)).into()
 }
 
 /// A signed integer of 32 or 64 bits.
 pub fn signed(bits: u8) -> RefOr<Schema> {
+    integer(bits).into()
+}
+
+fn integer(bits: u8) -> ObjectBuilder {
+    let format = if bits > 32 {
+        KnownFormat::Int64
+    } else {
+        KnownFormat::Int32
+    };
     ObjectBuilder::new()
         .schema_type(Type::Integer)
-        .format(Some(SchemaFormat::KnownFormat(if bits > 32 {
-            KnownFormat::Int64
-        } else {
-            KnownFormat::Int32
-        })))
-        .into()
+        .format(Some(SchemaFormat::KnownFormat(format)))
 }
 
 /// A floating-point number.

@@ -6,20 +6,11 @@
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-/// The contract this host implements.
-pub const CONTRACT: &str = "helpdesk:chat@0.2.0";
+/// The contract this host implements (read from `wit/` at build time).
+pub const CONTRACT: &str = crate::contract::PACKAGE;
 
-/// The host capabilities this host offers: every interface of the contract's imports.
-pub const HOST_CAPABILITIES: &[&str] = &[
-    "helpdesk:chat/types@0.2.0",
-    "helpdesk:chat/directory@0.2.0",
-    "helpdesk:chat/issues@0.2.0",
-    "helpdesk:chat/storage@0.2.0",
-    "helpdesk:chat/push@0.2.0",
-    "helpdesk:chat/mail@0.2.0",
-    "helpdesk:chat/wake@0.2.0",
-    "helpdesk:chat/log@0.2.0",
-];
+/// The host capabilities this host offers: every interface the contract's world imports.
+pub const HOST_CAPABILITIES: &[&str] = crate::contract::WORLD_IMPORTS;
 
 /// The WASI interfaces a Rust `std` component imports, granted to every component: no
 /// filesystem, no sockets, no environment secrets (the context is empty), and the host's

@@ -27,6 +27,15 @@ const MIGRATION_TIMEOUT: Duration = Duration::from_secs(600);
 pub type Export<T> =
     Box<dyn FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send>;
 
+/// Whether a call may write: reads run on snapshots beside the writes, in parallel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// A read-only export (the WIT says which): it may not write.
+    Read,
+    /// An export that writes, in the writer's transaction.
+    Write,
+}
+
 /// A store and an instance for one call.
 struct Prepared {
     store: Store<HostState>,
@@ -103,32 +112,22 @@ impl ChatPluginRuntime {
             .map_err(CallError::Plugin)
     }
 
-    /// Runs a read-only export on a snapshot, beside writes. A write from it traps.
-    pub async fn read<T: Send + 'static>(
+    /// Runs an export as one storage job: a read on a snapshot beside the writes (a write
+    /// from it traps), or a write committed when the export returns `ok` and rolled back when
+    /// it returns an error, traps or times out. A write's events go out after the commit.
+    pub async fn call<T: Send + 'static>(
         self: &Arc<Self>,
         db: &Database,
+        access: Access,
         request_id: String,
         export: Export<T>,
     ) -> Result<T, CallError> {
         let runtime = self.clone();
-        let timeout = self.sandbox.limits().call_timeout;
-        db.read(move |slot| {
-            let prepared = runtime.prepare(&request_id)?;
-            runtime.run_prepared(prepared, slot, &request_id, timeout, export)
-        })
-        .await
-    }
-
-    /// Runs an export as one write job: committed when it returns `ok`, rolled back when it
-    /// returns an error, traps or times out. Its events go out after the commit.
-    pub async fn write<T: Send + 'static>(
-        self: &Arc<Self>,
-        db: &Database,
-        request_id: String,
-        export: Export<T>,
-    ) -> Result<T, CallError> {
-        let runtime = self.clone();
-        db.write(move |slot| runtime.call_in(slot, &request_id, export)).await
+        let job = move |slot: &mut TxSlot| runtime.call_in(slot, &request_id, export);
+        match access {
+            Access::Read => db.read(job).await,
+            Access::Write => db.write(job).await,
+        }
     }
 
     /// Runs an export inside a write job that is already running, so that the host's own

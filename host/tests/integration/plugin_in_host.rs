@@ -7,6 +7,7 @@ use std::time::Duration;
 use helpdesk_host::contract::exports::helpdesk::chat::presence::ChangeOutcome;
 use helpdesk_host::contract::helpdesk::chat::types::Error as WitError;
 use helpdesk_host::push::StreamSignal;
+use helpdesk_host::runtime::Access::{Read, Write};
 use helpdesk_host::runtime::{CallError, SandboxLimits};
 use helpdesk_host::site::Site;
 use helpdesk_host::storage::StorageFailure;
@@ -19,14 +20,14 @@ async fn go_online(
     project: &str,
     minutes: Option<u32>,
 ) -> Result<ChangeOutcome, CallError> {
-    host.write(user_in(user, project), move |p, store, ctx| {
+    host.call(Write, user_in(user, project), move |p, store, ctx| {
         p.helpdesk_chat_presence().call_go_online(store, ctx, false, minutes)
     })
     .await
 }
 
 async fn online_count(host: &TestHost, viewer: &str, project: &str) -> u32 {
-    host.read(user_in(viewer, project), |p, store, ctx| {
+    host.call(Read, user_in(viewer, project), |p, store, ctx| {
         p.helpdesk_chat_presence().call_project_presence(store, ctx)
     })
     .await

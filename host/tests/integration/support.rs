@@ -6,10 +6,11 @@
 use std::path::PathBuf;
 
 use helpdesk_host::contract::ChatPlugin;
+use helpdesk_host::contract::exports::helpdesk::chat::presence::ChangeOutcome;
 use helpdesk_host::contract::helpdesk::chat::types::{Actor, CallContext, Error as WitError};
 use helpdesk_host::runtime::capabilities::WASI_GRANTS;
 use helpdesk_host::runtime::host_state::HostState;
-use helpdesk_host::runtime::{CallError, Sandbox, SandboxLimits};
+use helpdesk_host::runtime::{Access, CallError, Sandbox, SandboxLimits};
 use helpdesk_host::site::{Site, SiteSettings};
 use helpdesk_host::storage::StorageFailure;
 use wasmtime::Store;
@@ -66,28 +67,32 @@ impl TestHost {
             .is_some()
     }
 
-    /// Calls a plugin export as one write job.
-    pub async fn write<T: Send + 'static>(
+    /// Calls a plugin export: a read on a snapshot, or a write as one job.
+    pub async fn call<T: Send + 'static>(
         &self,
+        access: Access,
         ctx: CallContext,
         export: impl FnOnce(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
         + Send
         + 'static,
     ) -> Result<T, CallError> {
         let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));
-        self.site.plugin.write(&self.site.db, "test".into(), export).await
+        self.site
+            .plugin
+            .call(&self.site.db, access, "test".into(), export)
+            .await
     }
 
-    /// Calls a read-only plugin export on a snapshot.
-    pub async fn read<T: Send + 'static>(
-        &self,
-        ctx: CallContext,
-        export: impl FnOnce(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
-        + Send
-        + 'static,
-    ) -> Result<T, CallError> {
-        let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));
-        self.site.plugin.read(&self.site.db, "test".into(), export).await
+    /// `user` goes online (without an end) or offline in `project`.
+    pub async fn set_online(&self, user: &str, project: &str, online: bool) -> Result<ChangeOutcome, CallError> {
+        self.call(Access::Write, user_in(user, project), move |p, store, ctx| {
+            if online {
+                p.helpdesk_chat_presence().call_go_online(store, ctx, false, None)
+            } else {
+                p.helpdesk_chat_presence().call_go_offline(store, ctx, false)
+            }
+        })
+        .await
     }
 }
 

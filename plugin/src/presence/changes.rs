@@ -3,6 +3,7 @@
 //! keeps the record, the online list and its counter, the duration markers and the history
 //! (PR-15) in step.
 
+pub use super::record::{Announced, Change};
 use super::record::{OnlineEntry, PresenceRecord, PresenceState};
 use super::{events, keys, online_list};
 use crate::bindings::exports::helpdesk::chat::presence::{AgentPresenceIn, ChangeCause, ChangeOutcome, PresenceChange};
@@ -14,21 +15,6 @@ use crate::storage::{get_json, put_json};
 
 /// The longest online duration a user may ask for: one week.
 pub const MAX_DURATION_MINUTES: u32 = 7 * 24 * 60;
-
-/// A state change to apply.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// True to go online, false to go offline.
-    pub online: bool,
-    /// When an online duration ends by itself; `None` without an end or when going offline.
-    pub until: Option<Timestamp>,
-    /// Why the state changes; recorded in the history.
-    pub cause: ChangeCause,
-    /// Who made the change; `None` when nobody acted (for example a duration ending).
-    pub by: Option<String>,
-    /// When the change takes effect.
-    pub at: Timestamp,
-}
 
 /// Goes online in the context's project or in all the actor's projects (PR-4).
 pub fn go_online<H: Clock + Directory + Storage + Push + Wake>(
@@ -179,17 +165,6 @@ pub fn display_name(directory: &impl Directory, user: &str) -> String {
     directory
         .user(user)
         .map_or_else(|| user.to_string(), |u| u.display_name)
-}
-
-/// One change to tell the project's staff of.
-#[derive(Debug, Clone)]
-pub struct Announced {
-    /// The agent whose state changed.
-    pub user: String,
-    /// The agent's name as people see it.
-    pub display_name: String,
-    /// The change.
-    pub change: Change,
 }
 
 /// Tells the project's staff of each change, and customers whether the chat is online,

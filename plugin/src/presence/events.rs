@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::changes::Announced;
+use super::record::Announced;
 use crate::bindings::exports::helpdesk::chat::presence::{ChatStatusEvent, PresenceChangedEvent};
 use crate::capabilities::{Push, Storage};
 use crate::error::{PluginError, PluginResult};

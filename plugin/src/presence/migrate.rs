@@ -11,8 +11,8 @@ use crate::bindings::exports::helpdesk::chat::presence::ChangeCause;
 use crate::bindings::helpdesk::chat::types::ProjectRole;
 use crate::capabilities::{Clock, Directory, ScanRequest, Storage, Wake};
 use crate::error::PluginResult;
-use crate::lifecycle::Version;
 use crate::storage::{decode_json, first_in, get_json, put_json};
+use crate::version::Version;
 
 /// Migrates presence data from plugin version `from` (`None`: nothing stored).
 pub fn migrate<H: Clock + Directory + Storage + Wake>(host: &mut H, from: Option<Version>) -> PluginResult<()> {

@@ -1,7 +1,8 @@
 //! The stored facts of presence and how the current state is computed from them.
 //!
 //! Records crossing the plugin boundary (`change-cause`, `presence-change`) are the WIT
-//! ones; what is stored only for the plugin's own use is defined here.
+//! ones; what is stored only for the plugin's own use is defined here, with the change a
+//! rule applies and tells of.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +37,32 @@ pub struct OnlineEntry {
     pub since: Timestamp,
     /// When an online duration ends by itself.
     pub until: Option<Timestamp>,
+}
+
+/// A state change to apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// True to go online, false to go offline.
+    pub online: bool,
+    /// When an online duration ends by itself; `None` without an end or when going offline.
+    pub until: Option<Timestamp>,
+    /// Why the state changes; recorded in the history.
+    pub cause: ChangeCause,
+    /// Who made the change; `None` when nobody acted (for example a duration ending).
+    pub by: Option<String>,
+    /// When the change takes effect.
+    pub at: Timestamp,
+}
+
+/// One change to tell the project's staff of.
+#[derive(Debug, Clone)]
+pub struct Announced {
+    /// The agent whose state changed.
+    pub user: String,
+    /// The agent's name as people see it.
+    pub display_name: String,
+    /// The change.
+    pub change: Change,
 }
 
 /// The state at one instant, computed from a record and the time.

@@ -71,6 +71,30 @@ impl Contract {
         &self.sources
     }
 
+    /// The world's package, as `namespace:package@version`.
+    pub fn package(&self) -> String {
+        let world = &self.resolve.worlds[self.world];
+        world
+            .package
+            .map(|package| self.resolve.packages[package].name.to_string())
+            .unwrap_or_default()
+    }
+
+    /// A Rust module naming the world's package and the interfaces it imports and exports,
+    /// so a host grants from the contract itself rather than from a list copied by hand.
+    pub fn world_constants(&self) -> String {
+        let (imports, exports) = self.world_interfaces();
+        let list = |names: &[String]| names.iter().map(|n| format!("    {n:?},\n")).collect::<String>();
+        format!(
+            "{GENERATED_HEADER}/// The contract package, `namespace:package@version`.\npub const PACKAGE: &str = {:?};\n\n\
+             /// The interfaces the world imports (the host's capabilities).\npub const WORLD_IMPORTS: &[&str] = &[\n{}];\n\n\
+             /// The interfaces the world exports (the plugin's features).\npub const WORLD_EXPORTS: &[&str] = &[\n{}];\n",
+            self.package(),
+            list(&imports),
+            list(&exports)
+        )
+    }
+
     /// The interfaces the world imports and exports, as `namespace:package/name@version`.
     pub fn world_interfaces(&self) -> (Vec<String>, Vec<String>) {
         let world = &self.resolve.worlds[self.world];
@@ -532,6 +556,8 @@ mod tests {
         assert!(serde.contains("online_count: u32"));
         let schemas = contract.openapi_schemas("crate::bindings", "h").unwrap();
         assert!(schemas.contains("\"ProjectPresenceView\""));
+        assert_eq!(contract.package(), "helpdesk:chat@0.2.0");
+        assert!(contract.world_constants().contains("\"helpdesk:chat/storage@0.2.0\""));
         let javascript = contract.javascript_enums();
         assert!(javascript.contains("export const presence"));
         assert!(javascript.contains("\"duration-ended\": \"An online duration ended by itself.\""));
