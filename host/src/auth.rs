@@ -72,6 +72,34 @@ mod tests {
     }
 
     #[test]
+    fn expired_sessions_are_purged_and_live_ones_kept() {
+        use crate::storage::{DirectoryStore, SessionStore};
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::storage::sqlite::schema::open(&dir.path().join("s.db")).unwrap();
+        let mut tx = crate::storage::sqlite::tx::SqliteTx::new(conn, true);
+        let user = User {
+            id: "u".into(),
+            display_name: "U".into(),
+            email: "u@example.test".into(),
+            time_zone: "UTC".into(),
+            locale: "en".into(),
+            site_admin: false,
+            member: true,
+        };
+        tx.insert_user(&user, None).unwrap();
+        let old = start_session(&mut tx, "u", 0).unwrap();
+        let new = start_session(&mut tx, "u", SESSION_TTL_MS).unwrap();
+        let purged = tx.purge_expired_sessions(SESSION_TTL_MS + 1).unwrap();
+        assert_eq!(
+            purged,
+            vec![("u".to_string(), token_id(&old))],
+            "who and which session, for the plugin"
+        );
+        assert!(session_user(&mut tx, &new, SESSION_TTL_MS + 1).unwrap().is_some());
+        assert!(session_user(&mut tx, &old, SESSION_TTL_MS + 1).unwrap().is_none());
+    }
+
+    #[test]
     fn tokens_are_random_and_stored_hashed() {
         let (a, b) = (new_token(), new_token());
         assert_ne!(a, b);

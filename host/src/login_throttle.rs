@@ -104,6 +104,52 @@ mod tests {
         );
     }
 
+    fn store() -> (crate::storage::sqlite::tx::SqliteTx, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::storage::sqlite::schema::open(&dir.path().join("t.db")).unwrap();
+        (crate::storage::sqlite::tx::SqliteTx::new(conn, true), dir)
+    }
+
+    #[test]
+    fn pl_7_failures_of_one_user_do_not_block_another() {
+        let (mut tx, _dir) = store();
+        let alice = [ThrottleKey::User("alice".into())];
+        for _ in 0..PER_USER {
+            record_failure(&mut tx, &alice, 1_000).unwrap();
+        }
+        assert!(check(&mut tx, &alice, 1_000).unwrap().is_err());
+        assert!(
+            check(&mut tx, &[ThrottleKey::User("bob".into())], 1_000)
+                .unwrap()
+                .is_ok()
+        );
+        assert!(
+            check(&mut tx, &alice, 1_000 + window_ms()).unwrap().is_ok(),
+            "allowed after the window"
+        );
+    }
+
+    #[test]
+    fn pl_7_success_clears_the_user_but_not_the_address() {
+        let (mut tx, _dir) = store();
+        let address = ThrottleKey::Address("127.0.0.1".parse().unwrap());
+        for _ in 0..PER_ADDRESS {
+            record_failure(&mut tx, &[ThrottleKey::User("alice".into()), address.clone()], 1_000).unwrap();
+        }
+        record_success(&mut tx, "alice").unwrap();
+        assert!(
+            check(&mut tx, &[ThrottleKey::User("alice".into())], 1_000)
+                .unwrap()
+                .is_ok()
+        );
+        assert!(check(&mut tx, &[address], 1_000).unwrap().is_err());
+        assert_eq!(
+            prune(&mut tx, 1_000 + window_ms() + 1).unwrap(),
+            PER_ADDRESS,
+            "old failures are forgotten"
+        );
+    }
+
     #[test]
     fn keys_are_kept_apart_by_kind() {
         let user = ThrottleKey::User("1.2.3.4".into());

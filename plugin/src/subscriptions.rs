@@ -73,6 +73,34 @@ mod tests {
     }
 
     #[test]
+    fn pr_2_anyone_may_follow_whether_the_chat_is_online() {
+        let mut host = FakeHost::demo();
+        let grants = authorize(&mut host, &anonymous_in(None), &topics(&["chat-status:SUP"])).unwrap();
+        assert!(!grants[0].revocable, "a grant anyone holds is never withdrawn");
+        assert!(matches!(
+            authorize(&mut host, &anonymous_in(None), &topics(&["chat-status:NOPE"])),
+            Err(PluginError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn pr_6_only_staff_follow_agent_presence() {
+        let mut host = FakeHost::demo();
+        for staff in ["alice", "root", "dana"] {
+            let grants = authorize(&mut host, &as_user(staff, "SUP"), &topics(&["presence:SUP"])).unwrap();
+            assert!(grants[0].revocable, "{staff}'s grant ends with their role");
+        }
+        assert!(matches!(
+            authorize(&mut host, &as_user("carol", "SUP"), &topics(&["presence:SUP"])),
+            Err(PluginError::AccessDenied(_))
+        ));
+        assert!(matches!(
+            authorize(&mut host, &anonymous_in(None), &topics(&["presence:SUP"])),
+            Err(PluginError::AccessDenied(_))
+        ));
+    }
+
+    #[test]
     fn pl_7_the_first_refused_topic_names_itself_in_the_error() {
         let mut host = FakeHost::demo();
         let err = authorize(
