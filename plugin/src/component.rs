@@ -1,13 +1,10 @@
 //! The component's exports: the shared interfaces here, each feature's own interface in the
 //! feature (`presence/exports.rs`). Inside a component only.
 
-use crate::bindings;
 use crate::bindings::exports::helpdesk::chat::{host_events, lifecycle, scheduler, subscriptions};
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
+use crate::bindings::{self, Component};
 use crate::capabilities::wit_host::WitHost;
-
-/// The component: every export is implemented on it.
-pub(crate) struct Component;
 
 bindings::export!(Component with_types_in bindings);
 

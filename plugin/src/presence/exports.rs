@@ -1,12 +1,12 @@
 //! The `presence` export: the WIT functions onto the rules (inside a component only).
 
 use super::{changes, history, reads};
+use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::presence::{
     AgentPresenceIn, ChangeOutcome, Guest, OnlineAgentsPage, PresenceHistoryPage, ProjectPresenceView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
-use crate::component::Component;
 
 impl Guest for Component {
     fn go_online(ctx: CallContext, all_projects: bool, duration_minutes: Option<u32>) -> Result<ChangeOutcome, Error> {
