@@ -194,8 +194,9 @@ impl ChatPluginRuntime {
         match migrated {
             Ok(outcome) => Ok(outcome),
             Err(CallError::Plugin(refusal)) => Err(anyhow::anyhow!(
-                "the plugin refused to take over this store: {}",
-                crate::runtime::wit_error_message(&refusal)
+                "the plugin refused to take over this store: {}: {}",
+                refusal.code(),
+                refusal.message()
             )),
             Err(other) => Err(anyhow::anyhow!("migrating the store failed: {other}")),
         }

@@ -21,7 +21,7 @@ use crate::storage::{StorageFailure, TxSlot};
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
     /// The plugin refused: a stable WIT error for the client.
-    #[error("{0:?}")]
+    #[error("the plugin refused: {}: {}", .0.code(), .0.message())]
     Plugin(WitError),
     /// The call ran past its deadline and was stopped.
     #[error("the plugin call ran out of time")]

@@ -4,6 +4,7 @@
 //! size a job is refused at once (the HTTP layer answers 503 with `Retry-After`).
 
 pub mod batch_worker;
+mod counters;
 pub mod read_pool;
 pub mod schema;
 pub mod tx;
@@ -17,10 +18,11 @@ mod sessions;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{SyncSender, TrySendError};
 
 use super::backend::{Backend, BackendStats, CommitListener, Job, StorageFailure};
+use counters::Counters;
 use tx::SqliteTx;
 
 pub use directory::role_name;
@@ -48,15 +50,6 @@ impl SqliteSettings {
             max_queued_reads: 4096,
         }
     }
-}
-
-/// Counters shared by the writer and the readers.
-#[derive(Debug, Default)]
-pub struct Counters {
-    commits: AtomicU64,
-    writes: AtomicU64,
-    reads: AtomicU64,
-    shed: AtomicU64,
 }
 
 /// The SQLite backend.

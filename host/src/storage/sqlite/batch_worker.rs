@@ -11,8 +11,9 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::time::Instant;
 
+use super::counters::Counters;
+use super::schema;
 use super::tx::SqliteTx;
-use super::{Counters, schema};
 use crate::storage::backend::{CommitListener, Job, JobStart, PushEvent, StorageFailure};
 
 /// How a job's caller is told the batch's fate.

@@ -10,8 +10,9 @@ use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use super::counters::Counters;
+use super::schema;
 use super::tx::SqliteTx;
-use super::{Counters, schema};
 use crate::storage::backend::{Job, JobStart, StorageFailure};
 
 /// Starts `readers` threads; at most `capacity` read jobs wait for one.
