@@ -17,14 +17,15 @@ pub mod test_clock;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::HeaderValue;
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::{HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use context::{ApiContext, ApiSettings};
+use error::ApiError;
 
 /// The API routes under `/api/v1`, and the OpenAPI document describing them.
 pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
@@ -37,7 +38,28 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .merge(test_clock::router())
         .merge(openapi::router())
         .split_for_parts();
+    let v1 = v1.fallback(no_such_route).method_not_allowed_fallback(wrong_method);
     (Router::new().nest("/api/v1", v1), doc)
+}
+
+/// Under `/api/v1`, an unknown path is answered like every other error, in JSON with a code.
+async fn no_such_route(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::NotFound(format!("no API route {method} {}", shown_path(&uri)))
+}
+
+/// A known path asked with a method it does not serve; axum keeps the `Allow` header.
+async fn wrong_method(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::MethodNotAllowed(format!("{} does not take {method}", shown_path(&uri)))
+}
+
+/// The path as an error message may quote it: the client chose it, so it is cut short.
+fn shown_path(uri: &Uri) -> String {
+    const SHOWN: usize = 120;
+    let path = uri.path();
+    match path.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &path[..cut]),
+        None => path.to_string(),
+    }
 }
 
 /// Gives every request an id (the client's `x-request-id` if sane, else a new one) and a

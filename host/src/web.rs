@@ -4,7 +4,7 @@
 //! (`web/presence/`, `web/login/`), and one entry module per page.
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -42,6 +42,9 @@ const PAGES: &[(&str, &str)] = &[
     ("/", include_str!("../web/index.html")),
     ("/login", include_str!("../web/login.html")),
 ];
+
+/// Served, with status 404, for any path that is neither a page, an asset nor an API route.
+const NOT_FOUND_PAGE: &str = include_str!("../web/not-found.html");
 
 /// Every script and style sheet: URL path, content type, contents. Module scripts run only
 /// when served as JavaScript, so the type matters.
@@ -124,16 +127,19 @@ pub fn router() -> Router<ApiContext> {
     let pages = PAGES.iter().fold(Router::new(), |router, &(path, body)| {
         router.route(path, get(move || async move { page(body) }))
     });
-    ASSETS.iter().fold(pages, |router, &(path, content_type, body)| {
-        router.route(path, get(move || async move { asset(content_type, body) }))
-    })
+    ASSETS
+        .iter()
+        .fold(pages, |router, &(path, content_type, body)| {
+            router.route(path, get(move || async move { asset(content_type, body) }))
+        })
+        .fallback(|| async { (StatusCode::NOT_FOUND, page(NOT_FOUND_PAGE)) })
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::{ASSETS, PAGES};
+    use super::{ASSETS, NOT_FOUND_PAGE, PAGES};
 
     /// The served paths a module imports, resolved against its own path.
     fn imports_of(path: &str, body: &str) -> Vec<String> {
@@ -163,7 +169,7 @@ mod tests {
     #[test]
     fn pl_8_every_linked_and_imported_file_is_served() {
         let served: Vec<&str> = ASSETS.iter().map(|(path, _, _)| *path).collect();
-        for (page, html) in PAGES {
+        for (page, html) in PAGES.iter().chain([&("(not found)", NOT_FOUND_PAGE)]) {
             for link in html.split(['"', '\'']).filter(|s| s.starts_with("/assets/")) {
                 assert!(served.contains(&link), "{page} links {link}, which is not served");
             }

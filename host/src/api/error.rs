@@ -48,6 +48,9 @@ pub enum ApiError {
     /// The request contradicts the current state, for example a duplicate id (409 `conflict`).
     #[error("{0}")]
     Conflict(String),
+    /// The route exists but not for this HTTP method (405 `method_not_allowed`, with `Allow`).
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// A size or count limit was hit (422 `limit_exceeded`).
     #[error("{0}")]
     LimitExceeded(String),
@@ -86,6 +89,7 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::LimitExceeded(_) => (StatusCode::UNPROCESSABLE_ENTITY, "limit_exceeded"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
@@ -208,7 +212,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// The stable code clients match on: `unauthenticated`, `bad_credentials`,
-    /// `access_denied`, `not_found`, `invalid`, `conflict`, `limit_exceeded`,
+    /// `access_denied`, `not_found`, `invalid`, `conflict`, `method_not_allowed`, `limit_exceeded`,
     /// `unavailable`, `rate_limited`, `overloaded`, `timeout`, `plugin_timeout`,
     /// `plugin_fault` or `internal`.
     pub code: &'static str,

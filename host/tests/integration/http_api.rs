@@ -146,6 +146,51 @@ async fn pl_7_repeated_failed_logins_are_refused_for_a_while_with_retry_after() 
 }
 
 #[tokio::test]
+async fn pl_7_unknown_api_routes_and_methods_are_answered_in_json_and_pages_with_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let (status, _, body) = send(&host, Request::get("/api/v1/nothing/here").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
+    assert_eq!(body["error"]["message"], "no API route GET /api/v1/nothing/here");
+
+    let long = format!("/api/v1/{}", "x".repeat(5000));
+    let (_, _, body) = send(&host, Request::get(long).body(Body::empty()).unwrap()).await;
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.chars().count() < 200, "the echoed path is cut short: {message}");
+
+    let response = host
+        .router
+        .clone()
+        .oneshot(Request::delete("/api/v1/me").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()["allow"], "GET,HEAD");
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    assert_eq!(body["error"]["message"], "/api/v1/me does not take DELETE");
+
+    // Outside the API a person gets a page, not JSON.
+    let response = host
+        .router
+        .clone()
+        .oneshot(Request::get("/no/such/page").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains("<h1>Page not found</h1>"));
+}
+
+#[tokio::test]
 async fn pl_7_every_documented_route_is_served() {
     let dir = tempfile::tempdir().unwrap();
     let host = Host::build(&settings(dir.path())).await.unwrap();
@@ -167,7 +212,9 @@ async fn pl_7_every_documented_route_is_served() {
                 .unwrap_or_default();
             let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             let unrouted = status == StatusCode::METHOD_NOT_ALLOWED
-                || (status == StatusCode::NOT_FOUND && body["error"]["code"].is_null());
+                || body["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("no API route"));
             assert!(!unrouted, "{method} {path} is documented but not served ({status})");
         }
     }
