@@ -61,12 +61,17 @@ impl Caller {
 }
 
 /// A caller who must be logged in: `401 unauthenticated` otherwise.
-pub struct SignedIn(pub Caller);
+pub struct SignedIn {
+    /// The whole caller, for the plugin's call context.
+    pub caller: Caller,
+    /// The logged-in user (also in `caller.user`), so handlers need not unwrap it.
+    pub user: User,
+}
 
 impl SignedIn {
     /// The logged-in user.
     pub fn user(&self) -> &User {
-        self.0.user.as_ref().expect("SignedIn always has a user")
+        &self.user
     }
 }
 
@@ -108,10 +113,8 @@ impl FromRequestParts<ApiContext> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, api: &ApiContext) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, api).await?;
-        if caller.user.is_none() {
-            return Err(ApiError::Unauthenticated);
-        }
-        Ok(SignedIn(caller))
+        let user = caller.user.clone().ok_or(ApiError::Unauthenticated)?;
+        Ok(SignedIn { caller, user })
     }
 }
 

@@ -156,7 +156,7 @@ const MIN_PASSWORD_CHARS: usize = 8;
     responses((status = CREATED, body = User), ApiErrors))]
 async fn create_user(
     State(api): State<ApiContext>,
-    SignedIn(caller): SignedIn,
+    SignedIn { caller, .. }: SignedIn,
     ApiJson(body): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
     require_site_admin(caller.user.as_ref().ok_or(ApiError::Unauthenticated)?)?;
@@ -214,7 +214,7 @@ pub struct RolesBody {
     request_body = RolesBody, responses((status = OK, body = RolesBody), ApiErrors))]
 async fn set_roles(
     State(api): State<ApiContext>,
-    SignedIn(caller): SignedIn,
+    SignedIn { caller, .. }: SignedIn,
     ApiPath((key, user)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<RolesBody>,
 ) -> ApiResult<Json<RolesBody>> {
@@ -247,7 +247,7 @@ async fn create_named(
     let set = api
         .site
         .directory
-        .create_named(caller.0.context(None), current_request_id(), kind, set)
+        .create_named(caller.caller.context(None), current_request_id(), kind, set)
         .await?;
     Ok((StatusCode::CREATED, Json(set)))
 }

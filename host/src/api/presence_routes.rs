@@ -55,7 +55,7 @@ pub struct GoOffline {
     responses((status = OK, body = ProjectPresenceView), ApiErrors))]
 async fn project_presence(
     State(api): State<ApiContext>,
-    SignedIn(caller): SignedIn,
+    SignedIn { caller, .. }: SignedIn,
     ApiPath(path): ApiPath<ProjectPath>,
 ) -> ApiResult<Json<ProjectPresenceView>> {
     let ctx = caller.in_project(&path.key);
@@ -81,7 +81,7 @@ pub struct OnlineAgentsQuery {
     params(ProjectPath, OnlineAgentsQuery), responses((status = OK, body = OnlineAgentsPage), ApiErrors))]
 async fn online_agents(
     State(api): State<ApiContext>,
-    SignedIn(caller): SignedIn,
+    SignedIn { caller, .. }: SignedIn,
     ApiPath(path): ApiPath<ProjectPath>,
     ApiQuery(query): ApiQuery<OnlineAgentsQuery>,
 ) -> ApiResult<Json<OnlineAgentsPage>> {
@@ -104,7 +104,7 @@ async fn online_agents(
     request_body = GoOnline, responses((status = OK, body = ChangeOutcome), ApiErrors))]
 async fn go_online(
     State(api): State<ApiContext>,
-    SignedIn(caller): SignedIn,
+    SignedIn { caller, .. }: SignedIn,
     ApiPath(path): ApiPath<ProjectPath>,
     ApiJson(body): ApiJson<GoOnline>,
 ) -> ApiResult<Json<ChangeOutcome>> {
@@ -123,7 +123,7 @@ async fn go_online(
     request_body = GoOffline, responses((status = OK, body = ChangeOutcome), ApiErrors))]
 async fn go_offline(
     State(api): State<ApiContext>,
-    SignedIn(caller): SignedIn,
+    SignedIn { caller, .. }: SignedIn,
     ApiPath(path): ApiPath<ProjectPath>,
     ApiJson(body): ApiJson<GoOffline>,
 ) -> ApiResult<Json<ChangeOutcome>> {
@@ -162,7 +162,7 @@ async fn chat_status(
     responses((status = OK, body = Vec<AgentPresenceIn>), ApiErrors))]
 async fn my_presence(
     State(api): State<ApiContext>,
-    SignedIn(caller): SignedIn,
+    SignedIn { caller, .. }: SignedIn,
 ) -> ApiResult<Json<Vec<AgentPresenceIn>>> {
     api.call(Read, caller.context(None), |plugin, store, ctx| {
         plugin.helpdesk_chat_presence().call_my_presence(store, ctx)
@@ -188,7 +188,7 @@ pub struct HistoryQuery {
     params(ProjectPath, HistoryQuery), responses((status = OK, body = PresenceHistoryPage), ApiErrors))]
 async fn presence_history(
     State(api): State<ApiContext>,
-    SignedIn(caller): SignedIn,
+    SignedIn { caller, .. }: SignedIn,
     ApiPath(path): ApiPath<ProjectPath>,
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> ApiResult<Json<PresenceHistoryPage>> {
