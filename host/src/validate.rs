@@ -86,9 +86,15 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Unicode's noncharacters (U+FDD0 to U+FDEF and the last two of every plane): reserved for
+/// a program's own use, never for text people exchange.
+fn is_noncharacter(c: char) -> bool {
+    matches!(c, '\u{FDD0}'..='\u{FDEF}') || (c as u32 & 0xFFFE) == 0xFFFE
+}
+
 /// Checks a free-text field and returns it trimmed: not empty, at most `max_chars`, no
 /// control characters (line breaks and tabs only in multiline fields), no bidirectional
-/// controls.
+/// controls, no noncharacters.
 pub fn text(value: &str, rule: TextRule) -> Result<String, String> {
     let field = rule.field;
     let trimmed = value.trim();
@@ -105,6 +111,9 @@ pub fn text(value: &str, rule: TextRule) -> Result<String, String> {
     }
     if trimmed.chars().any(is_bidi_control) {
         return Err(format!("{field}: bidirectional control characters are not allowed"));
+    }
+    if trimmed.chars().any(is_noncharacter) {
+        return Err(format!("{field}: Unicode noncharacters are not allowed"));
     }
     Ok(trimmed.to_string())
 }
@@ -141,6 +150,14 @@ mod tests {
         assert!(text("line\nbreak", body).is_ok());
         assert!(text("evil\u{202E}txt.exe", NAME).unwrap_err().contains("bidirectional"));
         assert!(text("\u{2067}x", body).is_err());
+        for nonchar in ['\u{FDD0}', '\u{FFFE}', '\u{FFFF}', '\u{1FFFF}', '\u{10FFFF}'] {
+            assert!(
+                text(&format!("a{nonchar}"), NAME)
+                    .unwrap_err()
+                    .contains("noncharacters")
+            );
+        }
+        assert!(text("\u{FFFD}", NAME).is_ok(), "the replacement character is text");
         assert_eq!(
             text("Zoë 東京", NAME).unwrap(),
             "Zoë 東京",

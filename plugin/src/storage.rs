@@ -7,19 +7,24 @@ use crate::bindings::helpdesk::chat::storage::Entry;
 use crate::capabilities::{ScanRequest, Storage};
 use crate::error::{PluginError, PluginResult};
 
-/// Escapes one component of a key so that `/` always separates components and ordering
-/// within a prefix is kept.
+/// Escapes one component of a key so that `/` always separates components, no key holds
+/// the character [`prefix_end`] bounds ranges with, and ordering within a prefix is kept.
 pub fn key_part(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for ch in raw.chars() {
         match ch {
             '%' => out.push_str("%25"),
             '/' => out.push_str("%2F"),
+            RANGE_END => out.push_str("%FF"),
             _ => out.push(ch),
         }
     }
     out
 }
+
+/// The largest scalar value: appended to a prefix, it bounds every key with that prefix,
+/// since [`key_part`] escapes it wherever a caller's text holds it.
+const RANGE_END: char = '\u{10FFFF}';
 
 /// Reverses [`key_part`].
 pub fn decode_key_part(part: &str) -> PluginResult<String> {
@@ -30,6 +35,7 @@ pub fn decode_key_part(part: &str) -> PluginResult<String> {
         match rest.get(at..at + 3) {
             Some("%25") => out.push('%'),
             Some("%2F") => out.push('/'),
+            Some("%FF") => out.push(RANGE_END),
             _ => return Err(corrupt(format!("bad escape in key part {part:?}"))),
         }
         rest = &rest[at + 3..];
@@ -45,9 +51,7 @@ pub fn time_part(ms: u64) -> String {
 
 /// The smallest key greater than every key starting with `prefix`.
 pub fn prefix_end(prefix: &str) -> String {
-    // Every key part is valid UTF-8 below U+10FFFF, so appending the largest scalar value
-    // bounds the prefix without touching its bytes.
-    format!("{prefix}\u{10FFFF}")
+    format!("{prefix}{RANGE_END}")
 }
 
 /// Reads and decodes a JSON value.
@@ -128,11 +132,18 @@ mod tests {
 
     #[test]
     fn key_parts_round_trip_and_keep_separators_unique() {
-        for raw in ["SUP", "a/b", "100%", "%2F", ""] {
+        for raw in ["SUP", "a/b", "100%", "%2F", "", "\u{10FFFF}name", "%FF"] {
             let part = key_part(raw);
-            assert!(!part.contains('/'));
+            assert!(!part.contains('/') && !part.contains(RANGE_END));
             assert_eq!(decode_key_part(&part).unwrap(), raw);
         }
+    }
+
+    #[test]
+    fn a_part_holding_the_last_code_point_stays_inside_its_prefix() {
+        let prefix = "presence/online/SUP/";
+        let key = format!("{prefix}{}/u", key_part("\u{10FFFF}\u{10FFFF}"));
+        assert!(prefix < key.as_str() && key < prefix_end(prefix));
     }
 
     #[test]

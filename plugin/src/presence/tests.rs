@@ -243,6 +243,21 @@ fn pr_6_lists_online_agents_by_name() {
 }
 
 #[test]
+fn pr_6_an_agent_whose_name_begins_with_the_last_code_point_is_listed_too() {
+    let mut host = FakeHost::demo();
+    host.add_user("odd", "\u{10FFFF}Odd", false);
+    host.grant("odd", "SUP", ProjectRole::Agent);
+    go_online(&mut host, &ctx("odd", "SUP"), false, None).unwrap();
+    go_online(&mut host, &ctx("alice", "SUP"), false, None).unwrap();
+    let presence = project_presence(&mut host, &ctx("dana", "SUP")).unwrap();
+    let mut names: Vec<_> = presence.online_agents.iter().map(|a| a.display_name.as_str()).collect();
+    // Where a noncharacter sorts is of no matter; that the agent is listed is.
+    names.sort();
+    assert_eq!(presence.online_count, 2);
+    assert_eq!(names, ["Alice Agent", "\u{10FFFF}Odd"]);
+}
+
+#[test]
 fn pr_6_an_agent_whose_role_ends_no_longer_counts() {
     let mut host = FakeHost::demo();
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
