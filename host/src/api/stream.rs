@@ -58,6 +58,11 @@ fn parse_query(raw: Option<&str>) -> Result<(Vec<String>, Option<i64>), ApiError
     for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match name.as_ref() {
             "topic" => {
+                if value.starts_with('@') {
+                    return Err(ApiError::Invalid(
+                        "topic: topics starting with @ are the host's own".into(),
+                    ));
+                }
                 if !topics.iter().any(|topic| *topic == value) {
                     topics.push(value.into_owned());
                 }
@@ -113,21 +118,28 @@ async fn open_stream(
         })
         .transpose()?;
     let resume_from = header_last_id.or(query_last_id);
-    let grants = authorize(&api, &caller, &topics).await?;
 
-    // Subscribe before reading the backlog, so nothing committed in between is missed;
-    // duplicates are dropped by id.
+    // Subscribe first: an event, an access change or the end of the session committed
+    // after this point reaches the subscription, and everything committed before it is
+    // seen by the authorization and the read below. Duplicates are dropped by id.
     let user = caller.user.as_ref().map(|u| u.id.clone());
     let subscription = api
         .site
         .hub
         .subscribe(&topics, user.as_deref(), caller.session.as_deref());
+    let grants = authorize(&api, &caller, &topics).await?;
     let replay_topics = topics.clone();
+    let session = caller.session.clone();
+    let now = api.site.clock.now_ms();
     let (backlog, bounds) = api
         .site
         .db
         .read(move |slot| -> Result<_, ApiError> {
             let tx = slot.tx()?;
+            if let Some(session) = &session {
+                // It may have ended since the caller was identified.
+                tx.session_user(session, now)?.ok_or(ApiError::Unauthenticated)?;
+            }
             let bounds = tx.id_bounds()?;
             let backlog = match resume_from {
                 Some(after) => tx.replay(&replay_topics, after, MAX_REPLAY)?,
@@ -203,12 +215,25 @@ fn resume_gap(after: i64, bounds: &IdBounds, replayed: usize) -> Option<&'static
 }
 
 /// The plugin's grants for every topic, in one read-only call; fails with the first refusal.
+/// A plugin that answers for other topics than those asked is at fault, and nothing is
+/// granted.
 async fn authorize(api: &ApiContext, caller: &Caller, topics: &[String]) -> Result<Vec<TopicGrant>, ApiError> {
-    let topics = topics.to_vec();
-    api.call(Read, caller.context(None), move |plugin, store, ctx| {
-        plugin.helpdesk_chat_subscriptions().call_authorize(store, ctx, &topics)
-    })
-    .await
+    let asked = topics.to_vec();
+    let grants = api
+        .call(Read, caller.context(None), move |plugin, store, ctx| {
+            plugin.helpdesk_chat_subscriptions().call_authorize(store, ctx, &asked)
+        })
+        .await?;
+    if !grants_match(topics, &grants) {
+        tracing::error!(?topics, "the plugin's grants do not answer the topics asked");
+        return Err(ApiError::PluginFault);
+    }
+    Ok(grants)
+}
+
+/// One grant per topic asked, in order.
+fn grants_match(topics: &[String], grants: &[TopicGrant]) -> bool {
+    topics.len() == grants.len() && topics.iter().zip(grants).all(|(topic, grant)| *topic == grant.topic)
 }
 
 /// The next periodic check, or never for a stream that needs none.
@@ -324,6 +349,20 @@ mod tests {
         assert_eq!(topics, ["presence:SUP", "chat-status:SUP"]);
         assert_eq!(last, Some(7));
         assert!(parse_query(Some("topic=a&bogus=1")).is_err());
+        assert!(parse_query(Some("topic=%40sessions")).is_err(), "the host's own topics");
+    }
+
+    #[test]
+    fn pl_7_grants_must_answer_the_topics_asked_in_order() {
+        let grant = |topic: &str| TopicGrant {
+            topic: topic.into(),
+            revocable: false,
+        };
+        let asked = ["a".to_string(), "b".to_string()];
+        assert!(grants_match(&asked, &[grant("a"), grant("b")]));
+        assert!(!grants_match(&asked, &[grant("a")]));
+        assert!(!grants_match(&asked, &[grant("b"), grant("a")]));
+        assert!(!grants_match(&asked, &[grant("a"), grant("@sessions")]));
         assert!(parse_query(Some("last_event_id=x")).is_err());
     }
 }

@@ -14,8 +14,8 @@ type GuestResult<T> = Result<std::result::Result<T, WitError>>;
 
 impl push::Host for HostState {
     fn publish(&mut self, topic: String, kind: String, payload: String) -> GuestResult<()> {
-        if topic.is_empty() || kind.is_empty() {
-            return Ok(Err(WitError::Invalid("topic and kind must not be empty".into())));
+        if let Err(message) = check_topic_and_kind(&topic, &kind) {
+            return Ok(Err(WitError::Invalid(message)));
         }
         if topic.starts_with('@') {
             return Ok(Err(WitError::Invalid(
@@ -44,6 +44,24 @@ impl push::Host for HostState {
             .publish(ACCESS_TOPIC, "access-changed", &payload, now)
             .map_err(super::trap)
     }
+}
+
+/// The longest topic or kind a plugin may publish.
+const MAX_NAME_BYTES: usize = 200;
+
+/// A topic is visible ASCII and a kind lower-case words joined by `-`, both short: they go
+/// into stream lines as they are, where a line break would end the event early.
+fn check_topic_and_kind(topic: &str, kind: &str) -> std::result::Result<(), String> {
+    if topic.is_empty() || topic.len() > MAX_NAME_BYTES || !topic.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(format!(
+            "topic: 1 to {MAX_NAME_BYTES} visible ASCII characters, not {topic:?}"
+        ));
+    }
+    let kind_ok = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+    if kind.is_empty() || kind.len() > MAX_NAME_BYTES || !kind.bytes().all(kind_ok) {
+        return Err(format!("kind: 1 to {MAX_NAME_BYTES} of a-z, 0-9 and -, not {kind:?}"));
+    }
+    Ok(())
 }
 
 impl mail::Host for HostState {
@@ -75,5 +93,21 @@ impl log::Host for HostState {
             log::Level::Error => tracing::error!(request_id, plugin = true, "{message}"),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_topic_and_kind;
+
+    #[test]
+    fn pl_7_published_topics_and_kinds_cannot_break_a_stream() {
+        assert!(check_topic_and_kind("presence:SUP", "presence-changed").is_ok());
+        assert!(check_topic_and_kind("", "k").is_err());
+        assert!(check_topic_and_kind("a b", "k").is_err());
+        assert!(check_topic_and_kind("t", "").is_err());
+        assert!(check_topic_and_kind("t", "evil\nevent: forged").is_err());
+        assert!(check_topic_and_kind("t", "Changed").is_err());
+        assert!(check_topic_and_kind(&"t".repeat(201), "k").is_err());
     }
 }

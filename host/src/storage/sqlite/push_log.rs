@@ -21,12 +21,26 @@ impl PushLog for SqliteTx {
     }
 
     fn replay(&mut self, topics: &[String], after_id: i64, limit: u32) -> Result<Vec<PushEvent>, StoreError> {
-        let mut events = Vec::new();
-        let mut statement = self.conn().prepare_cached(
-            "SELECT id, topic, kind, payload FROM push_events WHERE topic = ?1 AND id > ?2 ORDER BY id LIMIT ?3 + 0",
-        )?;
+        // Ids first, from the (topic, id) index alone, so that at most `limit` payloads are
+        // read however many topics the stream follows.
+        let mut ids = Vec::new();
+        let mut by_topic = self
+            .conn()
+            .prepare_cached("SELECT id FROM push_events WHERE topic = ?1 AND id > ?2 ORDER BY id LIMIT ?3 + 0")?;
         for topic in topics {
-            let rows = statement.query_map(params![topic, after_id, limit], |row| {
+            for id in by_topic.query_map(params![topic, after_id, limit], |row| row.get::<_, i64>(0))? {
+                ids.push(id?);
+            }
+        }
+        ids.sort_unstable();
+        ids.truncate(limit as usize);
+        let mut by_id = self
+            .conn()
+            .prepare_cached("SELECT id, topic, kind, payload FROM push_events WHERE id = ?1")?;
+        let mut events = Vec::with_capacity(ids.len());
+        for id in ids {
+            // One job reads one snapshot, so every id found above is still there.
+            let event = by_id.query_row(params![id], |row| {
                 Ok(PushEvent {
                     id: row.get(0)?,
                     topic: row.get(1)?,
@@ -34,12 +48,8 @@ impl PushLog for SqliteTx {
                     payload: row.get(3)?,
                 })
             })?;
-            for row in rows {
-                events.push(row?);
-            }
+            events.push(event);
         }
-        events.sort_by_key(|event| event.id);
-        events.truncate(limit as usize);
         Ok(events)
     }
 

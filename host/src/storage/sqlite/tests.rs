@@ -295,3 +295,29 @@ fn pl_3_scans_keep_their_prepared_statement_whatever_the_limit() {
         "the cached statement ran"
     );
 }
+
+#[test]
+fn pl_7_replay_merges_topics_in_id_order_and_stops_at_the_limit() {
+    use crate::storage::PushLog;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = super::schema::open(&dir.path().join("r.db")).unwrap();
+    let mut tx = super::tx::SqliteTx::new(conn, true);
+    // ids 1..=12 on three topics in turn: a, b, c, a, b, c, …
+    for i in 0..12 {
+        let topic = ["a", "b", "c"][i % 3];
+        tx.publish(topic, "k", &format!("{i}"), 0).unwrap();
+    }
+    let ids = |events: Vec<PushEvent>| events.iter().map(|e| e.id).collect::<Vec<_>>();
+    let topics = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(tx.replay(&topics(&["c", "a"]), 0, 100).unwrap()),
+        [1, 3, 4, 6, 7, 9, 10, 12]
+    );
+    assert_eq!(ids(tx.replay(&topics(&["c", "a"]), 4, 3).unwrap()), [6, 7, 9]);
+    let last = tx.replay(&topics(&["b"]), 10, 10).unwrap();
+    assert_eq!(
+        (last[0].id, last[0].topic.as_str(), last[0].payload.as_str()),
+        (11, "b", "10")
+    );
+    assert!(tx.replay(&topics(&["none"]), 0, 10).unwrap().is_empty());
+}
