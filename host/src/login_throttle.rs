@@ -2,6 +2,10 @@
 //! a sliding window, and past a limit further attempts for that key are refused until enough
 //! failures have left the window. The counts live in the store, so a restart forgets nothing
 //! and every host of a site sees the same counts.
+//!
+//! An attempt is counted as a failure before its password is checked, in the same write that
+//! checks the limit: parallel attempts are serialized there, so a burst cannot all pass one
+//! check while the slow password hashing runs. A login that succeeds takes its count back.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -56,8 +60,23 @@ fn wait_for(times: &[i64], limit: usize, now_ms: i64) -> Option<Duration> {
     (wait > 0).then(|| Duration::from_millis(wait as u64))
 }
 
+/// Checks the limits and, if none is reached, counts this attempt against every key; call it
+/// in a write, before checking the password. `Ok(Err(wait))` when a key is over its limit:
+/// how long until an attempt is allowed (nothing is counted then).
+pub fn begin_attempt(
+    tx: &mut dyn Transaction,
+    keys: &[ThrottleKey],
+    now_ms: i64,
+) -> Result<Result<(), Duration>, StoreError> {
+    if let Err(wait) = check(tx, keys, now_ms)? {
+        return Ok(Err(wait));
+    }
+    record_failure(tx, keys, now_ms)?;
+    Ok(Ok(()))
+}
+
 /// `Ok(Err(wait))` when any key is over its limit: how long until an attempt is allowed.
-pub fn check(tx: &mut dyn Transaction, keys: &[ThrottleKey], now_ms: i64) -> Result<Result<(), Duration>, StoreError> {
+fn check(tx: &mut dyn Transaction, keys: &[ThrottleKey], now_ms: i64) -> Result<Result<(), Duration>, StoreError> {
     let mut wait = Duration::ZERO;
     for key in keys {
         let times = tx.login_failures(&key.stored(), now_ms - window_ms())?;
@@ -69,14 +88,22 @@ pub fn check(tx: &mut dyn Transaction, keys: &[ThrottleKey], now_ms: i64) -> Res
 }
 
 /// Counts a failed attempt against every key.
-pub fn record_failure(tx: &mut dyn Transaction, keys: &[ThrottleKey], now_ms: i64) -> Result<(), StoreError> {
+fn record_failure(tx: &mut dyn Transaction, keys: &[ThrottleKey], now_ms: i64) -> Result<(), StoreError> {
     let stored: Vec<String> = keys.iter().map(ThrottleKey::stored).collect();
     tx.record_login_failure(&stored, now_ms)
 }
 
-/// A successful login clears the user's count (not the address's).
-pub fn record_success(tx: &mut dyn Transaction, user: &str) -> Result<(), StoreError> {
-    tx.clear_login_failures(&ThrottleKey::User(user.to_string()).stored())
+/// The attempt begun at `began_ms` with these keys succeeded: the user's count is cleared,
+/// and the address takes back this attempt only (its other failures still count, since one
+/// address may be trying many users).
+pub fn record_success(tx: &mut dyn Transaction, keys: &[ThrottleKey], began_ms: i64) -> Result<(), StoreError> {
+    for key in keys {
+        match key {
+            ThrottleKey::User(_) => tx.clear_login_failures(&key.stored())?,
+            ThrottleKey::Address(_) => tx.forget_login_failure(&key.stored(), began_ms)?,
+        }
+    }
+    Ok(())
 }
 
 /// Forgets failures that no longer count.
@@ -87,6 +114,7 @@ pub fn prune(tx: &mut dyn Transaction, now_ms: i64) -> Result<usize, StoreError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::backend::LoginFailures;
 
     #[test]
     fn failures_past_the_limit_block_until_enough_leave_the_window() {
@@ -133,21 +161,39 @@ mod tests {
     fn pl_7_success_clears_the_user_but_not_the_address() {
         let (mut tx, _dir) = store();
         let address = ThrottleKey::Address("127.0.0.1".parse().unwrap());
-        for _ in 0..PER_ADDRESS {
-            record_failure(&mut tx, &[ThrottleKey::User("alice".into()), address.clone()], 1_000).unwrap();
+        let keys = [ThrottleKey::User("alice".into()), address.clone()];
+        for i in 0..PER_ADDRESS - 1 {
+            begin_attempt(
+                &mut tx,
+                &[ThrottleKey::User(format!("user{i}")), address.clone()],
+                1_000,
+            )
+            .unwrap()
+            .unwrap();
         }
-        record_success(&mut tx, "alice").unwrap();
-        assert!(
-            check(&mut tx, &[ThrottleKey::User("alice".into())], 1_000)
-                .unwrap()
-                .is_ok()
-        );
-        assert!(check(&mut tx, &[address], 1_000).unwrap().is_err());
+        // Alice's attempt counts until her password proves right, then only hers is taken back.
+        begin_attempt(&mut tx, &keys, 2_000).unwrap().unwrap();
+        assert!(check(&mut tx, &[address.clone()], 2_000).unwrap().is_err());
+        record_success(&mut tx, &keys, 2_000).unwrap();
+        assert!(check(&mut tx, &[address.clone()], 2_000).unwrap().is_ok());
+        assert_eq!(tx.login_failures(&address.stored(), 0).unwrap().len(), PER_ADDRESS - 1);
+        assert!(tx.login_failures(&keys[0].stored(), 0).unwrap().is_empty());
         assert_eq!(
             prune(&mut tx, 1_000 + window_ms() + 1).unwrap(),
-            PER_ADDRESS,
-            "old failures are forgotten"
+            2 * (PER_ADDRESS - 1),
+            "old failures (of each user and of the address) are forgotten"
         );
+    }
+
+    #[test]
+    fn pl_7_an_attempt_over_the_limit_is_refused_and_not_counted() {
+        let (mut tx, _dir) = store();
+        let carol = [ThrottleKey::User("carol".into())];
+        for _ in 0..PER_USER {
+            begin_attempt(&mut tx, &carol, 1_000).unwrap().unwrap();
+        }
+        assert!(begin_attempt(&mut tx, &carol, 1_000).unwrap().is_err());
+        assert_eq!(tx.login_failures(&carol[0].stored(), 0).unwrap().len(), PER_USER);
     }
 
     #[test]

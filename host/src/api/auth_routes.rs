@@ -57,18 +57,24 @@ async fn login(
 ) -> ApiResult<Response> {
     let refused = || ApiError::BadCredentials("wrong user or password".into());
     let user_id = request.user.trim().to_string();
+    if crate::validate::user_id(&user_id).is_err() {
+        // No such user can exist, and nothing unbounded is stored for the throttle.
+        return Err(refused());
+    }
     let mut keys = vec![ThrottleKey::User(user_id.clone())];
     if let Some(address) = caller.address {
         keys.push(ThrottleKey::Address(address));
     }
     let now = api.site.clock.now_ms();
-    let (lookup, check_keys) = (user_id.clone(), keys.clone());
+    // Counted before the password is checked, so parallel guesses cannot all pass the limit.
+    let (lookup, attempt_keys) = (user_id.clone(), keys.clone());
     let (throttled, hash) = api
         .site
         .db
-        .read(move |slot| -> Result<_, ApiError> {
+        .write(move |slot| -> Result<_, ApiError> {
             let tx = slot.tx()?;
-            Ok((login_throttle::check(tx, &check_keys, now)?, tx.password_hash(&lookup)?))
+            let throttled = login_throttle::begin_attempt(tx, &attempt_keys, now)?;
+            Ok((throttled, tx.password_hash(&lookup)?))
         })
         .await?;
     if let Err(wait) = throttled {
@@ -89,10 +95,6 @@ async fn login(
     .await
     .map_err(|e| ApiError::Internal(e.into()))?;
     if !(verified && hash.is_some()) {
-        api.site
-            .db
-            .write(move |slot| -> Result<_, ApiError> { Ok(login_throttle::record_failure(slot.tx()?, &keys, now)?) })
-            .await?;
         return Err(refused());
     }
     let (token, user) = api
@@ -100,7 +102,7 @@ async fn login(
         .db
         .write(move |slot| -> Result<_, ApiError> {
             let tx = slot.tx()?;
-            login_throttle::record_success(tx, &user_id)?;
+            login_throttle::record_success(tx, &keys, now)?;
             let user = tx.user(&user_id)?.ok_or_else(refused)?;
             Ok((auth::start_session(tx, &user_id, now)?, user))
         })

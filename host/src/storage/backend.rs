@@ -246,6 +246,9 @@ pub trait LoginFailures {
     fn login_failures(&mut self, key: &str, since_ms: i64) -> Result<Vec<i64>, StoreError>;
     /// Forgets `key`'s failures (after a successful login).
     fn clear_login_failures(&mut self, key: &str) -> Result<(), StoreError>;
+    /// Forgets one of `key`'s failures at `at_ms`, if there is one (an attempt counted
+    /// before its password was checked, which turned out right).
+    fn forget_login_failure(&mut self, key: &str, at_ms: i64) -> Result<(), StoreError>;
     /// Forgets failures older than `before_ms`.
     fn prune_login_failures(&mut self, before_ms: i64) -> Result<usize, StoreError>;
 }

@@ -191,6 +191,30 @@ async fn pl_7_unknown_api_routes_and_methods_are_answered_in_json_and_pages_with
 }
 
 #[tokio::test]
+async fn pl_7_a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let guesses = (0..3 * helpdesk_host::login_throttle::PER_USER).map(|i| {
+        let request = Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({ "user": "bob", "password": format!("guess{i}") }).to_string(),
+            ))
+            .unwrap();
+        host.router.clone().oneshot(request)
+    });
+    let statuses: Vec<StatusCode> = futures::future::join_all(guesses)
+        .await
+        .into_iter()
+        .map(|response| response.unwrap().status())
+        .collect();
+    let tried = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(tried, helpdesk_host::login_throttle::PER_USER, "{statuses:?}");
+    assert_eq!(refused, statuses.len() - tried);
+}
+
+#[tokio::test]
 async fn pl_7_every_documented_route_is_served() {
     let dir = tempfile::tempdir().unwrap();
     let host = Host::build(&settings(dir.path())).await.unwrap();

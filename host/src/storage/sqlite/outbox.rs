@@ -65,6 +65,16 @@ impl LoginFailures for SqliteTx {
         Ok(())
     }
 
+    fn forget_login_failure(&mut self, key: &str, at_ms: i64) -> Result<(), StoreError> {
+        self.write_conn()?
+            .prepare_cached(
+                "DELETE FROM login_failures WHERE rowid = \
+                 (SELECT rowid FROM login_failures WHERE key = ?1 AND at = ?2 LIMIT 1)",
+            )?
+            .execute(params![key, at_ms])?;
+        Ok(())
+    }
+
     fn prune_login_failures(&mut self, before_ms: i64) -> Result<usize, StoreError> {
         Ok(self
             .write_conn()?
