@@ -173,9 +173,9 @@ mod tests {
         }
         // Alice's attempt counts until her password proves right, then only hers is taken back.
         begin_attempt(&mut tx, &keys, 2_000).unwrap().unwrap();
-        assert!(check(&mut tx, &[address.clone()], 2_000).unwrap().is_err());
+        assert!(check(&mut tx, std::slice::from_ref(&address), 2_000).unwrap().is_err());
         record_success(&mut tx, &keys, 2_000).unwrap();
-        assert!(check(&mut tx, &[address.clone()], 2_000).unwrap().is_ok());
+        assert!(check(&mut tx, std::slice::from_ref(&address), 2_000).unwrap().is_ok());
         assert_eq!(tx.login_failures(&address.stored(), 0).unwrap().len(), PER_ADDRESS - 1);
         assert!(tx.login_failures(&keys[0].stored(), 0).unwrap().is_empty());
         assert_eq!(
