@@ -72,7 +72,7 @@ mod tests {
     }
 
     #[test]
-    fn expired_sessions_are_purged_and_live_ones_kept() {
+    fn expired_sessions_are_found_and_live_ones_kept() {
         use crate::storage::{DirectoryStore, SessionStore};
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::storage::sqlite::schema::open(&dir.path().join("s.db")).unwrap();
@@ -89,12 +89,13 @@ mod tests {
         tx.insert_user(&user, None).unwrap();
         let old = start_session(&mut tx, "u", 0).unwrap();
         let new = start_session(&mut tx, "u", SESSION_TTL_MS).unwrap();
-        let purged = tx.purge_expired_sessions(SESSION_TTL_MS + 1).unwrap();
+        let expired = tx.expired_sessions(SESSION_TTL_MS + 1, 10).unwrap();
         assert_eq!(
-            purged,
+            expired,
             vec![("u".to_string(), token_id(&old))],
             "who and which session, for the plugin"
         );
+        assert_eq!(tx.delete_session(&token_id(&old)).unwrap().as_deref(), Some("u"));
         assert!(session_user(&mut tx, &new, SESSION_TTL_MS + 1).unwrap().is_some());
         assert!(session_user(&mut tx, &old, SESSION_TTL_MS + 1).unwrap().is_none());
     }

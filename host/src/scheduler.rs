@@ -21,6 +21,19 @@ use crate::storage::{Database, StorageFailure};
 const MAX_SLEEP: Duration = Duration::from_secs(5);
 /// How often old push events, expired sessions and old login failures are cleared away.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
+/// How many expired sessions are ended together (each in its own job, sharing commits).
+const SESSION_BATCH: u32 = 100;
+
+/// What one housekeeping round cleared away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Housekeeping {
+    /// Push events past their retention.
+    pub events: usize,
+    /// Expired sessions ended.
+    pub sessions: usize,
+    /// Login failures that no longer count.
+    pub login_failures: usize,
+}
 
 /// Pokes the scheduler when a commit asked for a wake-up.
 #[derive(Debug, Default)]
@@ -85,23 +98,94 @@ impl Scheduler {
     }
 
     /// Clears away what only grows: push events past their retention (resuming clients get
-    /// a `reset` instead), expired sessions (the plugin and their streams are told), and
-    /// login failures that no longer count. Returns how many of each.
-    pub async fn housekeeping(&self) -> Result<(usize, usize, usize), CallError> {
+    /// a `reset` instead), login failures that no longer count, and expired sessions (the
+    /// plugin and their streams are told).
+    pub async fn housekeeping(&self) -> Result<Housekeeping, CallError> {
         let now = self.clock.now_ms();
-        let plugin = self.plugin.clone();
-        self.db
-            .write(move |slot| {
+        let (events, login_failures) = self
+            .db
+            .write(move |slot| -> Result<_, CallError> {
                 let tx = slot.tx()?;
                 let events = tx.prune_events(now - RETENTION_MS).map_err(StorageFailure::from)?;
-                let expired = tx.purge_expired_sessions(now).map_err(StorageFailure::from)?;
                 let failures = crate::login_throttle::prune(tx, now).map_err(StorageFailure::from)?;
-                for (user, session) in &expired {
-                    end_session_in(&plugin, slot, "housekeeping", user, session, now)?;
-                }
-                Ok((events, expired.len(), failures))
+                Ok((events, failures))
             })
-            .await
+            .await?;
+        let sessions = self.end_expired_sessions(now).await?;
+        Ok(Housekeeping {
+            events,
+            sessions,
+            login_failures,
+        })
+    }
+
+    /// Ends the sessions expired by `now`, a batch at a time and each in its own job: the
+    /// jobs of a batch share commits, and a session the plugin fails on neither holds the
+    /// writer long nor keeps the others alive.
+    async fn end_expired_sessions(&self, now: i64) -> Result<usize, CallError> {
+        let mut ended = 0;
+        loop {
+            let expired = self
+                .db
+                .read(move |slot| -> Result<_, StorageFailure> { Ok(slot.tx()?.expired_sessions(now, SESSION_BATCH)?) })
+                .await?;
+            let ends = expired
+                .iter()
+                .map(|(user, session)| self.end_expired_session(user, session, now));
+            let done = futures::future::join_all(ends).await;
+            let progress = done.iter().filter(|outcome| matches!(outcome, Ok(true))).count();
+            ended += progress;
+            if let Some(Err(err)) = done.into_iter().find(Result::is_err) {
+                // Storage itself fails: stop here and try again at the next housekeeping.
+                return Err(err);
+            }
+            if expired.len() < SESSION_BATCH as usize || progress == 0 {
+                return Ok(ended);
+            }
+        }
+    }
+
+    /// Ends one expired session; `false` if it was already gone. If the plugin fails on it,
+    /// the session still ends (an expired session must not stay usable), without the plugin.
+    async fn end_expired_session(&self, user: &str, session: &str, now: i64) -> Result<bool, CallError> {
+        let plugin = self.plugin.clone();
+        let (user, session) = (user.to_string(), session.to_string());
+        let (first_user, first_session) = (user.clone(), session.clone());
+        let told = self
+            .db
+            .write(move |slot| {
+                if slot
+                    .tx()?
+                    .delete_session(&first_session)
+                    .map_err(StorageFailure::from)?
+                    .is_none()
+                {
+                    return Ok(false);
+                }
+                end_session_in(&plugin, slot, "housekeeping", &first_user, &first_session, now)?;
+                Ok(true)
+            })
+            .await;
+        match told {
+            Err(err @ (CallError::Plugin(_) | CallError::Fault(_) | CallError::Timeout)) => {
+                tracing::error!(error = %err, user, "the plugin failed on an expired session; ending it without the plugin");
+                self.db
+                    .write(move |slot| -> Result<bool, CallError> {
+                        if slot
+                            .tx()?
+                            .delete_session(&session)
+                            .map_err(StorageFailure::from)?
+                            .is_none()
+                        {
+                            return Ok(false);
+                        }
+                        announce_session_end(slot, &session, now)?;
+                        Ok(true)
+                    })
+                    .await
+            }
+            other => other,
+        }
     }
 
     /// Loops for the life of the host: run what is due, sleep until the next due time, a
@@ -112,9 +196,7 @@ impl Scheduler {
             if last_housekeeping.elapsed() >= HOUSEKEEPING_EVERY {
                 last_housekeeping = tokio::time::Instant::now();
                 match self.housekeeping().await {
-                    Ok((events, sessions, failures)) => {
-                        tracing::debug!(events, sessions, failures, "housekeeping done")
-                    }
+                    Ok(done) => tracing::debug!(?done, "housekeeping done"),
                     Err(err) => tracing::warn!(error = %err, "housekeeping failed; trying again later"),
                 }
             }
@@ -149,6 +231,16 @@ pub fn end_session_in(
     session: &str,
     now_ms: i64,
 ) -> Result<(), CallError> {
+    announce_session_end(slot, session, now_ms)?;
+    let event = HostEvent::SessionEnded(SessionEnd {
+        user: user.to_string(),
+        session: session.to_string(),
+    });
+    plugin.tell_in(slot, request_id, &system_context(), event)
+}
+
+/// Ends the session's open streams on every node, once the running job commits.
+fn announce_session_end(slot: &mut crate::storage::TxSlot, session: &str, now_ms: i64) -> Result<(), CallError> {
     let payload = serde_json::to_string(&SessionEnded {
         session: session.to_string(),
     })
@@ -156,9 +248,5 @@ pub fn end_session_in(
     slot.tx()?
         .publish(SESSIONS_TOPIC, "session-ended", &payload, now_ms)
         .map_err(StorageFailure::from)?;
-    let event = HostEvent::SessionEnded(SessionEnd {
-        user: user.to_string(),
-        session: session.to_string(),
-    });
-    plugin.tell_in(slot, request_id, &system_context(), event)
+    Ok(())
 }

@@ -238,3 +238,50 @@ async fn pl_3_reads_are_served_while_the_writer_is_busy() {
     assert!(began.elapsed() < Duration::from_millis(600), "{:?}", began.elapsed());
     writer.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn pl_7_housekeeping_ends_expired_sessions_in_batches_and_their_streams_with_them() {
+    use helpdesk_host::auth::{SESSION_TTL_MS, start_session, token_id};
+    let host = TestHost::start(SandboxLimits::default()).await;
+    let start_sessions = |count: usize| {
+        let now = host.site.clock.now_ms();
+        host.site.db.write(move |slot| -> Result<Vec<String>, StorageFailure> {
+            let tx = slot.tx()?;
+            (0..count)
+                .map(|_| Ok(token_id(&start_session(tx, "alice", now)?)))
+                .collect()
+        })
+    };
+    let expiring = start_sessions(250).await.unwrap();
+    host.site.clock.advance(SESSION_TTL_MS - 1_000);
+    let live = start_sessions(1).await.unwrap().remove(0);
+    host.site.clock.advance(2_000);
+    let mut stream = host
+        .site
+        .hub
+        .subscribe(&["presence:SUP".into()], Some("alice"), Some(&expiring[7]));
+
+    let done = host.site.scheduler.housekeeping().await.unwrap();
+    assert_eq!(done.sessions, 250, "more than one batch: {done:?}");
+    let mut ended = false;
+    while let Ok(signal) = stream.signals.try_recv() {
+        ended |= matches!(signal, StreamSignal::SessionEnded);
+    }
+    assert!(ended, "the stream of an expired session is told to end");
+    let now = host.site.clock.now_ms();
+    let (gone, kept) = host
+        .site
+        .db
+        .read(move |slot| -> Result<_, StorageFailure> {
+            let tx = slot.tx()?;
+            Ok((tx.session_user(&expiring[0], now)?, tx.session_user(&live, now)?))
+        })
+        .await
+        .unwrap();
+    assert_eq!((gone, kept.as_deref()), (None, Some("alice")));
+    assert_eq!(
+        host.site.scheduler.housekeeping().await.unwrap().sessions,
+        0,
+        "nothing left"
+    );
+}

@@ -127,6 +127,10 @@ CREATE INDEX login_failures_by_key ON login_failures (key, at);
 -- migration, so a store holding anything was written by it.
 INSERT INTO meta (key, value) SELECT 'plugin-version', '0.1.0' WHERE EXISTS (SELECT 1 FROM kv);
 "#,
+    r#"
+-- Housekeeping finds expired sessions a batch at a time.
+CREATE INDEX sessions_by_expiry ON sessions (expires_ms);
+"#,
 ];
 
 /// Opens (creating if needed) the database at `path` for writing, in WAL mode with full

@@ -36,11 +36,11 @@ impl SessionStore for SqliteTx {
             .optional()?)
     }
 
-    fn purge_expired_sessions(&mut self, now_ms: i64) -> Result<Vec<(String, String)>, StoreError> {
-        let mut statement = self
-            .write_conn()?
-            .prepare_cached("DELETE FROM sessions WHERE expires_ms <= ?1 RETURNING user_id, token_hash")?;
-        let rows = statement.query_map(params![now_ms], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    fn expired_sessions(&mut self, now_ms: i64, limit: u32) -> Result<Vec<(String, String)>, StoreError> {
+        let mut statement = self.conn().prepare_cached(
+            "SELECT user_id, token_hash FROM sessions WHERE expires_ms <= ?1 ORDER BY expires_ms LIMIT ?2 + 0",
+        )?;
+        let rows = statement.query_map(params![now_ms, limit], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
