@@ -8,6 +8,7 @@ pub mod context;
 pub mod directory_routes;
 pub mod error;
 pub mod issue_routes;
+pub mod live_chat_routes;
 pub mod openapi;
 pub mod params;
 pub mod presence_routes;
@@ -33,12 +34,18 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .merge(auth_routes::router())
         .merge(directory_routes::router())
         .merge(presence_routes::router())
+        .merge(live_chat_routes::staff_router())
+        .merge(live_chat_routes::widget_router())
         .merge(issue_routes::router())
         .merge(stream::router())
         .merge(test_clock::router())
         .merge(openapi::router())
         .split_for_parts();
-    let v1 = v1.fallback(no_such_route).method_not_allowed_fallback(wrong_method);
+    // CORS answers preflights before routing, so it wraps the whole API; see `cors()`.
+    let v1 = v1
+        .fallback(no_such_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(live_chat_routes::widget_cors());
     (Router::new().nest("/api/v1", v1), doc)
 }
 

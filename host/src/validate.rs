@@ -32,32 +32,7 @@ pub fn project_key(key: &str) -> Result<(), String> {
     }
 }
 
-/// A plausible e-mail address: one `@`, something on each side, no spaces.
-pub fn is_email(address: &str) -> bool {
-    match address.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !address.contains(char::is_whitespace)
-                && !domain.contains('@')
-                && address.len() <= 254
-        }
-        None => false,
-    }
-}
-
-/// How one free-text field is checked.
-#[derive(Debug, Clone, Copy)]
-pub struct TextRule {
-    /// The field's name, as error messages say it.
-    pub field: &'static str,
-    /// The most characters after trimming.
-    pub max_chars: usize,
-    /// Whether line breaks and tabs are allowed (a body), or not (a name, a title).
-    pub multiline: bool,
-}
+pub use helpdesk_text_policy::{TextRule, is_email, text};
 
 /// A person's or a thing's name (users, projects, groups, companies).
 pub const NAME: TextRule = TextRule {
@@ -78,45 +53,6 @@ pub const SUMMARY: TextRule = TextRule {
     max_chars: 255,
     multiline: false,
 };
-
-/// Characters that reorder text when displayed (bidirectional embeddings, overrides and
-/// isolates, and the invisible direction marks): allowed nowhere, so no text can show
-/// differently from what it says.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Unicode's noncharacters (U+FDD0 to U+FDEF and the last two of every plane): reserved for
-/// a program's own use, never for text people exchange.
-fn is_noncharacter(c: char) -> bool {
-    matches!(c, '\u{FDD0}'..='\u{FDEF}') || (c as u32 & 0xFFFE) == 0xFFFE
-}
-
-/// Checks a free-text field and returns it trimmed: not empty, at most `max_chars`, no
-/// control characters (line breaks and tabs only in multiline fields), no bidirectional
-/// controls, no noncharacters.
-pub fn text(value: &str, rule: TextRule) -> Result<String, String> {
-    let field = rule.field;
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(format!("{field}: must not be empty"));
-    }
-    let chars = trimmed.chars().count();
-    if chars > rule.max_chars {
-        return Err(format!("{field}: at most {} characters, not {chars}", rule.max_chars));
-    }
-    let allowed_control = |c: char| rule.multiline && matches!(c, '\n' | '\r' | '\t');
-    if trimmed.chars().any(|c| c.is_control() && !allowed_control(c)) {
-        return Err(format!("{field}: control characters are not allowed"));
-    }
-    if trimmed.chars().any(is_bidi_control) {
-        return Err(format!("{field}: bidirectional control characters are not allowed"));
-    }
-    if trimmed.chars().any(is_noncharacter) {
-        return Err(format!("{field}: Unicode noncharacters are not allowed"));
-    }
-    Ok(trimmed.to_string())
-}
 
 #[cfg(test)]
 mod tests {

@@ -31,6 +31,8 @@ pub trait Directory {
     fn project_exists(&self, key: &str) -> bool;
     /// Does `user` hold `role` in `project`?
     fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool;
+    /// Does the group exist?
+    fn group_exists(&self, id: &str) -> bool;
     /// The projects where `user` holds `role`, ordered by key.
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String>;
 }

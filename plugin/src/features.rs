@@ -4,9 +4,9 @@
 
 use crate::capabilities::HostCapabilities;
 use crate::hooks::Feature;
-use crate::presence;
+use crate::{live_chat, presence};
 
 /// Every feature, in the order their hooks run.
-pub fn all<H: HostCapabilities>() -> [Feature<H>; 1] {
-    [presence::feature::<H>()]
+pub fn all<H: HostCapabilities>() -> [Feature<H>; 2] {
+    [presence::feature::<H>(), live_chat::feature::<H>()]
 }

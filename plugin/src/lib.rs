@@ -3,7 +3,7 @@
 //! - `bindings`: the types and imports generated from `wit/` (with their JSON form);
 //! - `capabilities`: the host's capabilities as small traits, one per kind of need, so each
 //!   rule names exactly what it uses and unit-tests natively against an in-memory host;
-//! - one module per feature (`presence` today), owning its rules, its WIT glue, its push
+//! - one module per feature (`presence`, `live_chat`), owning its rules, its WIT glue, its push
 //!   topics, its due work, its reactions to host events and its migrations;
 //! - `hooks` says what a feature plugs into the shared exports, and `features` lists the
 //!   features, through which the shared exports (`subscriptions`, `scheduler`, `host_events`,
@@ -21,8 +21,10 @@ pub mod features;
 pub mod hooks;
 pub mod host_events;
 pub mod lifecycle;
+pub mod live_chat;
 pub mod permissions;
 pub mod presence;
+pub mod publish;
 pub mod scheduler;
 pub mod storage;
 pub mod subscriptions;

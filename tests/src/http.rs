@@ -19,6 +19,23 @@ impl ApiClient {
         }
     }
 
+    /// A widget visitor's client: its visitor token in `X-Visitor-Token`, on a page of the
+    /// site itself (`page` = `None`, as a browser says with `Sec-Fetch-Site: same-origin`)
+    /// or of another site (`page` = its origin, as the browser sends in `Origin`).
+    pub fn visitor(base_url: &str, token: &str, page: Option<&str>) -> ApiClient {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-visitor-token", token.parse().unwrap());
+        match page {
+            None => headers.insert("sec-fetch-site", "same-origin".parse().unwrap()),
+            Some(origin) => headers.insert("origin", origin.parse().unwrap()),
+        };
+        let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
+        ApiClient {
+            base_url: base_url.to_string(),
+            client,
+        }
+    }
+
     /// A client logged in as `user` with the demo password.
     pub async fn login(base_url: &str, user: &str) -> ApiClient {
         let api = ApiClient::anonymous(base_url);

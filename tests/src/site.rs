@@ -53,6 +53,11 @@ impl TestSite {
         ApiClient::anonymous(&self.host.base_url)
     }
 
+    /// A widget visitor with `token`, on the portal (`page` = `None`) or another site's page.
+    pub fn visitor(&self, token: &str, page: Option<&str>) -> ApiClient {
+        ApiClient::visitor(&self.host.base_url, token, page)
+    }
+
     /// A push stream of `client` on `topics`, resuming after `last_event_id` if given, once
     /// it is `ready`.
     pub async fn stream(&self, client: &ApiClient, topics: &[&str], last_event_id: Option<i64>) -> EventStream {

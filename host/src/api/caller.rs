@@ -13,7 +13,7 @@ use super::context::ApiContext;
 use super::error::ApiError;
 use crate::auth;
 use crate::contract::helpdesk::chat::directory::User;
-use crate::contract::helpdesk::chat::types::{Actor, CallContext};
+use crate::contract::helpdesk::chat::types::{Actor, CallContext, PageOrigin};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "hd_session";
@@ -21,7 +21,7 @@ pub const SESSION_COOKIE: &str = "hd_session";
 pub const VISITOR_HEADER: &str = "x-visitor-token";
 
 /// Who is asking, and the request's origin and language.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Caller {
     /// The logged-in user, if a live session came with the request.
     pub user: Option<User>,
@@ -29,12 +29,25 @@ pub struct Caller {
     pub session: Option<String>,
     /// An anonymous visitor's id, when no user is logged in and a visitor token came.
     pub visitor: Option<String>,
-    /// The page origin the browser sent.
-    pub origin: Option<String>,
+    /// The page the request came from, as the browser said.
+    pub page: PageOrigin,
     /// The preferred language the client sent.
     pub locale: Option<String>,
     /// The client's address, when the server knows it (not in in-process tests).
     pub address: Option<IpAddr>,
+}
+
+impl Default for Caller {
+    fn default() -> Self {
+        Caller {
+            user: None,
+            session: None,
+            visitor: None,
+            page: PageOrigin::Unknown,
+            locale: None,
+            address: None,
+        }
+    }
 }
 
 impl Caller {
@@ -48,7 +61,7 @@ impl Caller {
         CallContext {
             actor,
             project: project.map(str::to_string),
-            origin: self.origin.clone(),
+            page: self.page.clone(),
             locale: self.locale.clone(),
             session: self.session.clone(),
         }
@@ -80,7 +93,7 @@ impl FromRequestParts<ApiContext> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, api: &ApiContext) -> Result<Self, Self::Rejection> {
         let mut caller = Caller {
-            origin: origin(&parts.headers),
+            page: page_origin(&parts.headers),
             locale: locale(&parts.headers),
             address: parts
                 .extensions
@@ -162,15 +175,36 @@ fn visitor_token(parts: &Parts) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// The `Origin` header, lower-cased, when it is one (`scheme://host[:port]` or `null`).
-fn origin(headers: &HeaderMap) -> Option<String> {
-    let origin = headers.get(axum::http::header::ORIGIN)?.to_str().ok()?.trim();
-    let plausible = origin == "null"
-        || (origin.len() <= 256
-            && origin.split_once("://").is_some_and(|(scheme, rest)| {
-                !scheme.is_empty() && !rest.is_empty() && !rest.contains(['/', '?', '#', ' '])
-            }));
-    plausible.then(|| origin.to_ascii_lowercase())
+/// Where the request came from, as the browser said. Browsers set `Origin` and
+/// `Sec-Fetch-Site` themselves and no page script can change them: `Sec-Fetch-Site:
+/// same-origin` marks the host's own pages (a same-origin `GET` carries no `Origin`), and an
+/// `Origin` is serialized as a URL parser does (punycode, lower case, no default port), so
+/// the plugin compares it exactly.
+fn page_origin(headers: &HeaderMap) -> PageOrigin {
+    let same_origin = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("same-origin"));
+    if same_origin {
+        return PageOrigin::Site;
+    }
+    let Some(origin) = headers.get(axum::http::header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return PageOrigin::Unknown;
+    };
+    let origin = origin.trim();
+    if origin == "null" {
+        return PageOrigin::Opaque;
+    }
+    if origin.len() > 256 {
+        return PageOrigin::Unknown;
+    }
+    match url::Url::parse(origin) {
+        Ok(url) if url.path() == "/" && url.query().is_none() && url.fragment().is_none() => match url.origin() {
+            origin @ url::Origin::Tuple(..) => PageOrigin::External(origin.ascii_serialization()),
+            url::Origin::Opaque(_) => PageOrigin::Opaque,
+        },
+        _ => PageOrigin::Unknown,
+    }
 }
 
 /// The client's first choice in `Accept-Language`, if it is a plausible language tag.
@@ -201,22 +235,41 @@ mod tests {
     fn pl_1_the_context_says_who_acts_where_from_and_in_what_language() {
         let caller = Caller {
             visitor: Some("v-1".into()),
-            origin: origin(&headers(&[("origin", "HTTPS://Shop.Example:8443")])),
+            page: page_origin(&headers(&[("origin", "HTTPS://Shop.Example:8443")])),
             locale: locale(&headers(&[("accept-language", "nb-NO,nb;q=0.9,en;q=0.8")])),
             ..Caller::default()
         };
         let ctx = caller.in_project("SUP");
         assert_eq!(ctx.actor, Actor::Visitor("v-1".into()));
-        assert_eq!(ctx.origin.as_deref(), Some("https://shop.example:8443"));
+        assert_eq!(ctx.page, PageOrigin::External("https://shop.example:8443".into()));
         assert_eq!(ctx.locale.as_deref(), Some("nb-NO"));
         assert_eq!(ctx.project.as_deref(), Some("SUP"));
         assert_eq!(Caller::default().context(None).actor, Actor::Anonymous);
     }
 
     #[test]
-    fn pl_1_odd_origins_and_languages_are_left_out() {
-        assert_eq!(origin(&headers(&[("origin", "null")])).as_deref(), Some("null"));
-        assert_eq!(origin(&headers(&[("origin", "https://a.example/path")])), None);
+    fn lc_3_the_page_origin_is_what_the_browser_said_in_its_exact_form() {
+        let page = |pairs: &[(&'static str, &str)]| page_origin(&headers(pairs));
+        assert_eq!(page(&[("origin", "null")]), PageOrigin::Opaque);
+        assert_eq!(page(&[("origin", "https://a.example/path")]), PageOrigin::Unknown);
+        assert_eq!(page(&[]), PageOrigin::Unknown, "no Origin: no page");
+        assert_eq!(page(&[("sec-fetch-site", "same-origin")]), PageOrigin::Site);
+        assert_eq!(
+            page(&[("sec-fetch-site", "cross-site"), ("origin", "https://x.example")]),
+            PageOrigin::External("https://x.example".into())
+        );
+        assert_eq!(
+            page(&[("origin", "https://XN--bcher-kva.Example:443")]),
+            PageOrigin::External("https://xn--bcher-kva.example".into())
+        );
+        assert_eq!(
+            page(&[("origin", "http://127.0.0.2:80")]),
+            PageOrigin::External("http://127.0.0.2".into())
+        );
+    }
+
+    #[test]
+    fn pl_1_odd_languages_are_left_out() {
         assert_eq!(locale(&headers(&[("accept-language", "*")])), None);
         assert_eq!(locale(&headers(&[("accept-language", "en_US;<script>")])), None);
     }

@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 use super::caller::{SESSION_COOKIE, VISITOR_HEADER};
 use super::context::ApiContext;
 use super::error::{ApiErrors, ErrorBody, ErrorDetail};
+use crate::contract::exports::helpdesk::chat::live_chat::{InboxView, TypingEvent};
 use crate::contract::exports::helpdesk::chat::presence::{ChatStatusEvent, PresenceChangedEvent};
 
 /// The document's frame: what it is, the push event payloads (which no route returns), the
@@ -24,13 +25,15 @@ use crate::contract::exports::helpdesk::chat::presence::{ChatStatusEvent, Presen
         description = "Live chat, agent presence and team chat for an issue tracker. Every chat, \
 presence and permission answer comes from the plugin component; bodies of its records are the \
 WIT contract's records. Errors carry a stable `error.code`. The push stream (`GET /stream`) \
-sends the event payloads listed under components (for example `PresenceChangedEvent`).",
+sends the event payloads listed under components (for example `PresenceChangedEvent`, \
+`TypingEvent`) and records routes return (`ChatMessage`, `Conversation`, `InboxCounts`).",
     ),
-    components(schemas(ErrorBody, ErrorDetail, PresenceChangedEvent, ChatStatusEvent)),
+    components(schemas(ErrorBody, ErrorDetail, PresenceChangedEvent, ChatStatusEvent, TypingEvent, InboxView)),
     tags(
         (name = "auth", description = "Logging in and out."),
         (name = "directory", description = "Users, projects, roles, groups and companies."),
         (name = "presence", description = "Agent presence (PR-1 … PR-6, PR-15)."),
+        (name = "live-chat", description = "Live chat with customers: widget settings, conversations, the agents' inbox (LC-1 … LC-11, PR-11)."),
         (name = "issues", description = "Issues and their history."),
         (name = "push", description = "The resumable push stream."),
         (name = "testing", description = "Only on a host started with --test-clock."),

@@ -214,7 +214,7 @@ pub fn system_context() -> CallContext {
     CallContext {
         actor: Actor::System,
         project: None,
-        origin: None,
+        page: crate::contract::helpdesk::chat::types::PageOrigin::Unknown,
         locale: None,
         session: None,
     }

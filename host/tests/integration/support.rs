@@ -101,7 +101,7 @@ pub fn user_in(user: &str, project: &str) -> CallContext {
     CallContext {
         actor: Actor::User(user.into()),
         project: Some(project.into()),
-        origin: None,
+        page: helpdesk_host::contract::helpdesk::chat::types::PageOrigin::Unknown,
         locale: None,
         session: None,
     }

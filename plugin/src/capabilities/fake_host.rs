@@ -7,7 +7,7 @@ use super::{Clock, Directory, Log, Push, ScanRequest, Storage, Wake};
 use crate::bindings::helpdesk::chat::directory::{Project, User};
 use crate::bindings::helpdesk::chat::log::Level;
 use crate::bindings::helpdesk::chat::storage::{Entry, ScanPage};
-use crate::bindings::helpdesk::chat::types::{Actor, CallContext, ProjectRole, Timestamp};
+use crate::bindings::helpdesk::chat::types::{Actor, CallContext, PageOrigin, ProjectRole, Timestamp};
 use crate::error::{PluginError, PluginResult};
 
 /// One published event.
@@ -34,6 +34,8 @@ pub struct FakeHost {
     pub roles: BTreeSet<(String, String, ProjectRole)>,
     /// The plugin's storage.
     pub kv: BTreeMap<String, Vec<u8>>,
+    /// The groups' ids.
+    pub groups: BTreeSet<String>,
     /// Events published, oldest first.
     pub published: Vec<Published>,
     /// Users named by `access_changed`, in order.
@@ -118,7 +120,7 @@ pub fn as_user(user: &str, project: &str) -> CallContext {
     CallContext {
         actor: Actor::User(user.into()),
         project: Some(project.into()),
-        origin: None,
+        page: PageOrigin::Unknown,
         locale: None,
         session: None,
     }
@@ -129,10 +131,24 @@ pub fn anonymous_in(project: Option<&str>) -> CallContext {
     CallContext {
         actor: Actor::Anonymous,
         project: project.map(str::to_string),
-        origin: None,
+        page: PageOrigin::Unknown,
         locale: None,
         session: None,
     }
+}
+
+/// A context for an anonymous widget visitor in `project`, on a page of the site itself.
+pub fn as_visitor(visitor: &str, project: &str) -> CallContext {
+    CallContext {
+        actor: Actor::Visitor(visitor.into()),
+        page: PageOrigin::Site,
+        ..anonymous_in(Some(project))
+    }
+}
+
+/// The same context, from another page.
+pub fn on_page(ctx: CallContext, page: PageOrigin) -> CallContext {
+    CallContext { page, ..ctx }
 }
 
 /// The context the host gives scheduled work and migrations.
@@ -140,7 +156,7 @@ pub fn system() -> CallContext {
     CallContext {
         actor: Actor::System,
         project: None,
-        origin: None,
+        page: PageOrigin::Unknown,
         locale: None,
         session: None,
     }
@@ -176,6 +192,9 @@ impl Directory for FakeHost {
     }
     fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool {
         self.roles.contains(&(user.into(), project.into(), role))
+    }
+    fn group_exists(&self, id: &str) -> bool {
+        self.groups.contains(id)
     }
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String> {
         let set: BTreeSet<String> = self

@@ -37,6 +37,9 @@ impl Directory for WitHost {
     fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool {
         directory::has_project_role(user, project, role)
     }
+    fn group_exists(&self, id: &str) -> bool {
+        directory::get_group(id).is_some()
+    }
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String> {
         directory::projects_with_role(user, role)
     }

@@ -1,12 +1,11 @@
 //! The push events presence publishes, and their topics. The payloads are the WIT records
 //! `presence-changed-event` and `chat-status-event`, in their one JSON form.
 
-use serde::Serialize;
-
 use super::record::Announced;
 use crate::bindings::exports::helpdesk::chat::presence::{ChatStatusEvent, PresenceChangedEvent};
 use crate::capabilities::{Push, Storage};
-use crate::error::{PluginError, PluginResult};
+use crate::error::PluginResult;
+use crate::publish::publish_json as publish;
 use crate::storage::{get_json, put_json};
 
 /// The topic kind for a project's agent presence (staff only).
@@ -64,10 +63,4 @@ pub fn announce_chat_status<H: Storage + Push>(host: &mut H, project: &str, onli
         online,
     };
     publish(host, &chat_status_topic(project), "chat-status", &payload)
-}
-
-fn publish<T: Serialize>(push: &mut impl Push, topic: &str, kind: &str, payload: &T) -> PluginResult<()> {
-    let json = serde_json::to_string(payload)
-        .map_err(|err| PluginError::Unavailable(format!("cannot encode {kind} event: {err}")))?;
-    push.publish(topic, kind, &json)
 }

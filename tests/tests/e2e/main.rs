@@ -3,5 +3,6 @@
 
 mod browser;
 mod directory;
+mod live_chat;
 mod platform;
 mod presence;

@@ -1,0 +1,38 @@
+//! Live chat with customers (SPEC LC-1 … LC-11, PR-11): the widget's settings per project
+//! and the rule that a widget call comes from an allowed page, conversations and their
+//! messages in one order, and the agents' inbox.
+//!
+//! A conversation's record carries everything a list shows (status, assignee, last message,
+//! unread counts), and indexes ordered by last activity list it in each inbox view and in its
+//! customer's list; `record::save` moves those entries and the project's counters together,
+//! so no read scans more than the page it returns.
+
+pub mod conversations;
+pub mod events;
+pub mod keys;
+pub mod reads;
+pub mod record;
+pub mod settings;
+pub mod topics;
+pub mod welcome;
+
+#[cfg(target_arch = "wasm32")]
+mod exports;
+
+use crate::capabilities::HostCapabilities;
+use crate::hooks::Feature;
+
+/// What live chat plugs into the shared exports.
+pub fn feature<H: HostCapabilities>() -> Feature<H> {
+    Feature {
+        name: "live-chat",
+        topic_kinds: &[events::CONVERSATION_TOPIC, events::INBOX_TOPIC],
+        authorize: topics::authorize::<H>,
+        run_due: |_| Ok(()),
+        on_host_event: |_, _, _| Ok(()),
+        migrate: |_, _| Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,541 @@
+//! Conversations changing (LC-9, PR-11): a customer starts one, both sides write, an agent
+//! takes it, either side ends it, typing and "seen". Every change publishes what it changed
+//! on the conversation's topic and its project's inbox, delivered once the call commits.
+
+use helpdesk_text_policy::{TextRule, is_email, text};
+use serde::{Deserialize, Serialize};
+
+use super::events;
+use super::keys;
+use super::record::{self, Side, StoredConversation, customer_key, is_agent};
+use super::settings::{self, require_allowed_page};
+use crate::bindings::exports::helpdesk::chat::live_chat::{
+    AgentRef, AuthorKind, ChatMessage, Conversation, ConversationStart, ConversationStatus, CustomerRef,
+};
+use crate::bindings::helpdesk::chat::types::{Actor, CallContext};
+use crate::capabilities::{Clock, Directory, Push, Storage};
+use crate::error::{PluginError, PluginResult};
+use crate::permissions::require_project;
+use crate::storage::{get_json, put_json};
+
+/// A message's text: plain text, line breaks allowed.
+pub const MESSAGE_BODY: TextRule = TextRule {
+    field: "body",
+    max_chars: 4000,
+    multiline: true,
+};
+/// The longest page URL kept with a conversation.
+pub const MAX_PAGE_URL: usize = 2000;
+/// How many characters of the last message a list shows.
+const PREVIEW_CHARS: usize = 100;
+
+/// A customer may start this many conversations per [`START_WINDOW_MS`].
+pub const STARTS_PER_WINDOW: u32 = 5;
+/// The window of [`STARTS_PER_WINDOW`]: ten minutes.
+pub const START_WINDOW_MS: u64 = 10 * 60_000;
+/// A customer may send this many messages per [`MESSAGE_WINDOW_MS`].
+pub const MESSAGES_PER_WINDOW: u32 = 30;
+/// The window of [`MESSAGES_PER_WINDOW`]: one minute.
+pub const MESSAGE_WINDOW_MS: u64 = 60_000;
+
+/// The name a visitor with number `n` has for agents (LC-4).
+pub fn anonymous_name(number: i64) -> String {
+    format!("Anonymous Chat User #{number}")
+}
+
+/// Starts a conversation with its first message, or gives back the one this client id
+/// started (LC-9).
+pub fn start_conversation<H: Clock + Directory + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    start: ConversationStart,
+) -> PluginResult<Conversation> {
+    let project = require_project(host, ctx)?.to_string();
+    let widget = settings::load(host, &project)?;
+    if !settings::is_on(&widget) {
+        return Err(PluginError::NotFound(format!("project {project} has no live chat")));
+    }
+    require_allowed_page(&widget, ctx)?;
+    let customer = match &ctx.actor {
+        Actor::User(user) if is_agent(host, user, &project) => {
+            return Err(PluginError::AccessDenied(format!(
+                "agents of {project} answer its chats from the inbox; they do not start them"
+            )));
+        }
+        Actor::Visitor(_) if !widget.anonymous => {
+            return Err(PluginError::AccessDenied(format!(
+                "log in or register to chat: anonymous chat is off in {project}"
+            )));
+        }
+        Actor::User(_) | Actor::Visitor(_) => customer_key(ctx).unwrap_or_default(),
+        Actor::Anonymous | Actor::System => {
+            return Err(PluginError::AccessDenied("log in, or chat through the widget".into()));
+        }
+    };
+    check_client_id(&start.client_id)?;
+    let body = text(&start.body, MESSAGE_BODY).map_err(PluginError::Invalid)?;
+    let page_url = start.page_url.as_deref().map(checked_page_url).transpose()?;
+    let email = start
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|email| !email.is_empty())
+        .map(|email| {
+            if is_email(email) {
+                Ok(email.to_string())
+            } else {
+                Err(PluginError::Invalid(format!("email: {email:?} is no e-mail address")))
+            }
+        })
+        .transpose()?;
+
+    let started_key = keys::started_by(&customer, &start.client_id);
+    if let Some(id) = get_json::<String>(host, &started_key)? {
+        let stored = record::load(host, &id)?;
+        let first = get_json::<ChatMessage>(host, &keys::message(&id, 1))?;
+        return match first {
+            Some(first) if first.body == body => Ok(stored.view),
+            _ => Err(PluginError::Conflict(format!(
+                "client_id: {:?} already started conversation {id} with another message",
+                start.client_id
+            ))),
+        };
+    }
+    count_against_limit(host, "start", &customer, STARTS_PER_WINDOW, START_WINDOW_MS)?;
+
+    let now = host.now();
+    let number = host.kv_increment(keys::CONVERSATION_SEQ, 1)?;
+    let id = format!("c{number}");
+    let customer_ref = customer_ref(host, ctx, email)?;
+    let stored = StoredConversation {
+        customer,
+        view: Conversation {
+            id: id.clone(),
+            project: project.clone(),
+            status: ConversationStatus::Open,
+            customer: customer_ref,
+            assignee: None,
+            agents: Vec::new(),
+            page_url,
+            locale: ctx.locale.clone(),
+            started: now,
+            ended: None,
+            last_seq: 0,
+            last_at: now,
+            last_preview: String::new(),
+            unread_for_agents: 0,
+            unread_for_customer: 0,
+            seen_by_agents: 0,
+            seen_by_customer: 0,
+        },
+    };
+    put_json(host, &started_key, &id)?;
+    let (stored, _) = append(host, None, stored, Writer::Customer, &start.client_id, body)?;
+    Ok(stored.view)
+}
+
+/// Adds a message to an open conversation; a retry with the same client id and body
+/// returns the stored message (LC-9, PR-11).
+pub fn post_message<H: Clock + Directory + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+    client_id: &str,
+    body: &str,
+) -> PluginResult<ChatMessage> {
+    let (stored, side) = record::load_for(host, ctx, id)?;
+    let writer = writer_of(&side, &stored.view.project)?;
+    check_client_id(client_id)?;
+    let body = text(body, MESSAGE_BODY).map_err(PluginError::Invalid)?;
+    if let Some(seq) = get_json::<u64>(host, &keys::client_id(id, client_id))? {
+        let message = get_json::<ChatMessage>(host, &keys::message(id, seq))?
+            .ok_or_else(|| PluginError::Unavailable(format!("message {seq} of {id} is missing")))?;
+        let same_author = message.author == writer.kind() && message.agent == writer.agent();
+        return if same_author && message.body == body {
+            Ok(message)
+        } else {
+            Err(PluginError::Conflict(format!(
+                "client_id: {client_id:?} was already used for another message"
+            )))
+        };
+    }
+    require_open(&stored)?;
+    if side == Side::Customer {
+        count_against_limit(
+            host,
+            "message",
+            &stored.customer,
+            MESSAGES_PER_WINDOW,
+            MESSAGE_WINDOW_MS,
+        )?;
+    }
+    let before = stored.clone();
+    let (_, message) = append(host, Some(&before), stored, writer, client_id, body)?;
+    Ok(message)
+}
+
+/// Assigns an open conversation to an agent of its project, or to nobody.
+pub fn assign<H: Clock + Directory + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+    assignee: Option<&str>,
+) -> PluginResult<Conversation> {
+    let (stored, side) = record::load_for(host, ctx, id)?;
+    let project = stored.view.project.clone();
+    if !matches!(side, Side::Agent(_)) {
+        return Err(PluginError::AccessDenied(format!(
+            "only agents of {project} assign its chats"
+        )));
+    }
+    require_open(&stored)?;
+    let assignee = match assignee {
+        None => None,
+        Some(user) if is_agent(host, user, &project) => Some(agent_ref(host, user)),
+        Some(user) => {
+            return Err(PluginError::Invalid(format!(
+                "assignee: {user} is no agent of {project}"
+            )));
+        }
+    };
+    if stored.view.assignee == assignee {
+        return Ok(stored.view);
+    }
+    let before = stored.clone();
+    let mut after = stored;
+    after.view.assignee = assignee.clone();
+    match assignee {
+        Some(agent) => {
+            let notice = format!("{} joined the conversation", agent.display_name);
+            let client_id = format!("assign-{}", after.view.last_seq + 1);
+            let (after, _) = append(host, Some(&before), after, Writer::System, &client_id, notice)?;
+            Ok(after.view)
+        }
+        None => {
+            publish_update(host, Some(&before), &after)?;
+            Ok(after.view)
+        }
+    }
+}
+
+/// Ends an open conversation; ending an ended one changes nothing.
+pub fn end_conversation<H: Clock + Directory + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+) -> PluginResult<Conversation> {
+    let (stored, side) = record::load_for(host, ctx, id)?;
+    writer_of(&side, &stored.view.project)?;
+    if stored.view.status == ConversationStatus::Ended {
+        return Ok(stored.view);
+    }
+    let notice = match &side {
+        Side::Agent(user) => format!("{} ended the conversation", agent_ref(host, user).display_name),
+        _ => format!("{} ended the conversation", stored.view.customer.name),
+    };
+    let before = stored.clone();
+    let mut after = stored;
+    after.view.status = ConversationStatus::Ended;
+    after.view.ended = Some(host.now());
+    let client_id = format!("end-{}", after.view.last_seq + 1);
+    let (after, _) = append(host, Some(&before), after, Writer::System, &client_id, notice)?;
+    Ok(after.view)
+}
+
+/// Tells the other side that the caller started or stopped typing; stores nothing.
+pub fn typing<H: Directory + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+    typing: bool,
+) -> PluginResult<()> {
+    let (stored, side) = record::load_for(host, ctx, id)?;
+    let author = writer_of(&side, &stored.view.project)?.kind();
+    require_open(&stored)?;
+    let name = match &side {
+        Side::Agent(user) => agent_ref(host, user).display_name,
+        _ => stored.view.customer.name.clone(),
+    };
+    events::typing(host, &stored.view, author, name, typing)
+}
+
+/// Marks messages up to `seq` as seen by the caller's side and recounts its unread messages.
+pub fn mark_seen<H: Clock + Directory + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+    seq: u64,
+) -> PluginResult<Conversation> {
+    let (stored, side) = record::load_for(host, ctx, id)?;
+    if seq > stored.view.last_seq {
+        return Err(PluginError::Invalid(format!(
+            "seq: {seq} is past the last message, {}",
+            stored.view.last_seq
+        )));
+    }
+    let before = stored.clone();
+    let mut after = stored;
+    let view = &mut after.view;
+    match side {
+        Side::Customer if seq > view.seen_by_customer => {
+            view.seen_by_customer = seq;
+            view.unread_for_customer = unread_after(host, id, seq, AuthorKind::Agent)?;
+        }
+        Side::Agent(_) if seq > view.seen_by_agents => {
+            view.seen_by_agents = seq;
+            view.unread_for_agents = unread_after(host, id, seq, AuthorKind::Customer)?;
+        }
+        _ => return Ok(before.view),
+    }
+    publish_update(host, Some(&before), &after)?;
+    Ok(after.view)
+}
+
+/// Stores the next message of a conversation and the conversation as it then stands, and
+/// publishes both.
+fn append<H: Clock + Directory + Storage + Push>(
+    host: &mut H,
+    before: Option<&StoredConversation>,
+    mut stored: StoredConversation,
+    writer: Writer<'_>,
+    client_id: &str,
+    body: String,
+) -> PluginResult<(StoredConversation, ChatMessage)> {
+    let now = host.now();
+    let view = &mut stored.view;
+    let seq = view.last_seq + 1;
+    let author = writer.kind();
+    let (author_name, agent) = match writer {
+        Writer::Agent(user) => {
+            let agent = agent_ref(host, user);
+            if !view.agents.iter().any(|a| a.user == agent.user) {
+                view.agents.push(agent.clone());
+            }
+            if view.assignee.is_none() {
+                view.assignee = Some(agent.clone());
+            }
+            (agent.display_name, Some(agent.user))
+        }
+        Writer::Customer => (view.customer.name.clone(), None),
+        Writer::System => (String::new(), None),
+    };
+    let message = ChatMessage {
+        conversation: view.id.clone(),
+        seq,
+        client_id: client_id.to_string(),
+        author,
+        author_name,
+        agent,
+        body,
+        at: now,
+    };
+    view.last_seq = seq;
+    view.last_at = now;
+    view.last_preview = message.body.chars().take(PREVIEW_CHARS).collect();
+    match author {
+        AuthorKind::Customer => {
+            view.unread_for_agents += 1;
+            view.seen_by_customer = seq;
+            view.unread_for_customer = 0;
+        }
+        AuthorKind::Agent => {
+            view.unread_for_customer += 1;
+            view.seen_by_agents = seq;
+            view.unread_for_agents = 0;
+        }
+        AuthorKind::System => {}
+    }
+    put_json(host, &keys::message(&view.id, seq), &message)?;
+    put_json(host, &keys::client_id(&view.id, client_id), &seq)?;
+    events::message(host, &message)?;
+    publish_update(host, before, &stored)?;
+    Ok((stored, message))
+}
+
+/// Saves a changed conversation and tells its watchers.
+fn publish_update(
+    host: &mut (impl Storage + Push),
+    before: Option<&StoredConversation>,
+    after: &StoredConversation,
+) -> PluginResult<()> {
+    let counts_changed = record::save(host, before, after)?;
+    events::conversation_updated(host, &after.view)?;
+    if counts_changed {
+        let counts = super::reads::counts(host, &after.view.project)?;
+        events::inbox_counts(host, &counts)?;
+    }
+    Ok(())
+}
+
+/// How many messages of `author` come after `seq`.
+fn unread_after(storage: &mut impl Storage, id: &str, seq: u64, author: AuthorKind) -> PluginResult<u32> {
+    let start = keys::message(id, seq + 1);
+    let end = crate::storage::prefix_end(&keys::messages(id));
+    let entries = crate::storage::scan_all(storage, &start, &end)?;
+    let mut unread = 0;
+    for entry in entries {
+        let message: ChatMessage = crate::storage::decode_json(&entry.key, &entry.value)?;
+        if message.author == author {
+            unread += 1;
+        }
+    }
+    Ok(unread)
+}
+
+/// Who writes a message.
+#[derive(Debug, Clone, Copy)]
+enum Writer<'a> {
+    Customer,
+    Agent(&'a str),
+    System,
+}
+
+impl Writer<'_> {
+    fn kind(self) -> AuthorKind {
+        match self {
+            Writer::Customer => AuthorKind::Customer,
+            Writer::Agent(_) => AuthorKind::Agent,
+            Writer::System => AuthorKind::System,
+        }
+    }
+
+    fn agent(self) -> Option<String> {
+        match self {
+            Writer::Agent(user) => Some(user.to_string()),
+            Writer::Customer | Writer::System => None,
+        }
+    }
+}
+
+/// The writer a side is; overseers read but do not write.
+fn writer_of<'s>(side: &'s Side, project: &str) -> PluginResult<Writer<'s>> {
+    match side {
+        Side::Customer => Ok(Writer::Customer),
+        Side::Agent(user) => Ok(Writer::Agent(user)),
+        Side::Overseer(_) => Err(PluginError::AccessDenied(format!(
+            "only agents of {project} answer its chats"
+        ))),
+    }
+}
+
+fn require_open(stored: &StoredConversation) -> PluginResult<()> {
+    match stored.view.status {
+        ConversationStatus::Open => Ok(()),
+        ConversationStatus::Ended => Err(PluginError::Conflict(format!(
+            "conversation {} has ended",
+            stored.view.id
+        ))),
+    }
+}
+
+/// An agent as others see them; one who left the directory keeps their id as name.
+pub fn agent_ref(directory: &impl Directory, user: &str) -> AgentRef {
+    AgentRef {
+        user: user.to_string(),
+        display_name: directory
+            .user(user)
+            .map(|u| u.display_name)
+            .unwrap_or_else(|| user.to_string()),
+    }
+}
+
+/// The customer as agents will see them; a visitor gets their number on their first chat.
+fn customer_ref<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    email: Option<String>,
+) -> PluginResult<CustomerRef> {
+    match &ctx.actor {
+        Actor::User(id) => {
+            let user = host.user(id);
+            let known_email = user.as_ref().map(|u| u.email.clone()).filter(|e| !e.is_empty());
+            Ok(CustomerRef {
+                name: user.map(|u| u.display_name).unwrap_or_else(|| id.clone()),
+                email: email.or(known_email),
+                user: Some(id.clone()),
+            })
+        }
+        Actor::Visitor(visitor) => Ok(CustomerRef {
+            name: anonymous_name(visitor_number(host, visitor, true)?.unwrap_or_default()),
+            email,
+            user: None,
+        }),
+        Actor::Anonymous | Actor::System => Err(PluginError::AccessDenied("log in first".into())),
+    }
+}
+
+/// A visitor's number, given on their first conversation when `assign` is true.
+pub fn visitor_number(storage: &mut impl Storage, visitor: &str, assign: bool) -> PluginResult<Option<i64>> {
+    let key = keys::visitor_number(visitor);
+    if let Some(number) = get_json::<i64>(storage, &key)? {
+        return Ok(Some(number));
+    }
+    if !assign {
+        return Ok(None);
+    }
+    let number = storage.kv_increment(keys::VISITOR_SEQ, 1)?;
+    put_json(storage, &key, &number)?;
+    Ok(Some(number))
+}
+
+/// A client-chosen id: 1 to 64 letters, digits, `-` or `_`.
+fn check_client_id(id: &str) -> PluginResult<()> {
+    let ok = (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(PluginError::Invalid(format!(
+            "client_id: {:?} must be 1 to 64 letters, digits, '-' or '_'",
+            id.chars().take(80).collect::<String>()
+        )))
+    }
+}
+
+/// The page URL a widget reports: `http` or `https`, at most [`MAX_PAGE_URL`] characters.
+fn checked_page_url(raw: &str) -> PluginResult<String> {
+    let raw = raw.trim();
+    if raw.chars().count() > MAX_PAGE_URL {
+        return Err(PluginError::Invalid(format!(
+            "page_url: at most {MAX_PAGE_URL} characters"
+        )));
+    }
+    let url =
+        url::Url::parse(raw).map_err(|err| PluginError::Invalid(format!("page_url: not a web address ({err})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(PluginError::Invalid(
+            "page_url: must be an http or https address".into(),
+        ));
+    }
+    Ok(url.to_string())
+}
+
+/// A count of recent actions in a fixed window.
+#[derive(Debug, Serialize, Deserialize)]
+struct RateWindow {
+    start: u64,
+    count: u32,
+}
+
+/// Counts one action of `kind` by `customer`; `limit-exceeded` when the window is full.
+fn count_against_limit<H: Clock + Storage>(
+    host: &mut H,
+    kind: &str,
+    customer: &str,
+    limit: u32,
+    window_ms: u64,
+) -> PluginResult<()> {
+    let key = keys::rate(kind, customer);
+    let now = host.now();
+    let mut window = get_json::<RateWindow>(host, &key)?
+        .filter(|w| now.saturating_sub(w.start) < window_ms)
+        .unwrap_or(RateWindow { start: now, count: 0 });
+    if window.count >= limit {
+        let wait = (window.start + window_ms).saturating_sub(now).div_ceil(1000);
+        return Err(PluginError::LimitExceeded(format!(
+            "too many chat {kind}s: at most {limit} in {} s; try again in {wait} s",
+            window_ms / 1000
+        )));
+    }
+    window.count += 1;
+    put_json(host, &key, &window)
+}

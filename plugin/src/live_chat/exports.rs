@@ -1,0 +1,84 @@
+//! The `live-chat` export: the WIT functions onto the rules (inside a component only).
+
+use super::{conversations, reads, settings};
+use crate::bindings::Component;
+use crate::bindings::exports::helpdesk::chat::live_chat::{
+    ChatMessage, Conversation, ConversationStart, Guest, InboxCounts, InboxPage, InboxView, MessagePage,
+    WidgetSettings, WidgetView,
+};
+use crate::bindings::helpdesk::chat::types::{CallContext, Error};
+use crate::capabilities::wit_host::WitHost;
+
+impl Guest for Component {
+    fn get_widget_settings(ctx: CallContext) -> Result<WidgetSettings, Error> {
+        Ok(settings::widget_settings(&mut WitHost, &ctx)?)
+    }
+
+    fn save_widget_settings(ctx: CallContext, settings: WidgetSettings) -> Result<WidgetSettings, Error> {
+        Ok(settings::save_widget_settings(&mut WitHost, &ctx, settings)?)
+    }
+
+    fn widget(ctx: CallContext) -> Result<WidgetView, Error> {
+        Ok(reads::widget(&mut WitHost, &ctx)?)
+    }
+
+    fn start_conversation(ctx: CallContext, start: ConversationStart) -> Result<Conversation, Error> {
+        Ok(conversations::start_conversation(&mut WitHost, &ctx, start)?)
+    }
+
+    fn post_message(
+        ctx: CallContext,
+        conversation: String,
+        client_id: String,
+        body: String,
+    ) -> Result<ChatMessage, Error> {
+        Ok(conversations::post_message(
+            &mut WitHost,
+            &ctx,
+            &conversation,
+            &client_id,
+            &body,
+        )?)
+    }
+
+    fn get_conversation(ctx: CallContext, conversation: String) -> Result<Conversation, Error> {
+        Ok(reads::get_conversation(&mut WitHost, &ctx, &conversation)?)
+    }
+
+    fn messages(ctx: CallContext, conversation: String, before: Option<u64>, limit: u32) -> Result<MessagePage, Error> {
+        Ok(reads::messages(&mut WitHost, &ctx, &conversation, before, limit)?)
+    }
+
+    fn my_conversations(ctx: CallContext) -> Result<Vec<Conversation>, Error> {
+        Ok(reads::my_conversations(&mut WitHost, &ctx)?)
+    }
+
+    fn inbox(ctx: CallContext, view: InboxView, before: Option<String>, limit: u32) -> Result<InboxPage, Error> {
+        Ok(reads::inbox(&mut WitHost, &ctx, view, before.as_deref(), limit)?)
+    }
+
+    fn get_inbox_counts(ctx: CallContext) -> Result<InboxCounts, Error> {
+        Ok(reads::get_inbox_counts(&mut WitHost, &ctx)?)
+    }
+
+    fn assign(ctx: CallContext, conversation: String, assignee: Option<String>) -> Result<Conversation, Error> {
+        Ok(conversations::assign(
+            &mut WitHost,
+            &ctx,
+            &conversation,
+            assignee.as_deref(),
+        )?)
+    }
+
+    fn end_conversation(ctx: CallContext, conversation: String) -> Result<Conversation, Error> {
+        Ok(conversations::end_conversation(&mut WitHost, &ctx, &conversation)?)
+    }
+
+    fn typing(ctx: CallContext, conversation: String, typing: bool) -> Result<(), Error> {
+        Ok(conversations::typing(&mut WitHost, &ctx, &conversation, typing)?)
+    }
+
+    fn mark_seen(ctx: CallContext, conversation: String, seq: u64) -> Result<Conversation, Error> {
+        Ok(conversations::mark_seen(&mut WitHost, &ctx, &conversation, seq)?)
+    }
+}

@@ -1,0 +1,70 @@
+//! Where live chat keeps its data in the plugin's key-value storage. Every key starts with
+//! `live-chat/`; user-chosen parts go through [`key_part`].
+
+use crate::storage::{key_part, time_part};
+
+/// A project's widget settings.
+pub fn settings(project: &str) -> String {
+    format!("live-chat/settings/{}", key_part(project))
+}
+
+/// The counter that numbers conversations across the site.
+pub const CONVERSATION_SEQ: &str = "live-chat/conversation-seq";
+
+/// The counter that numbers anonymous visitors across the site.
+pub const VISITOR_SEQ: &str = "live-chat/visitor-seq";
+
+/// A visitor's number ("Anonymous Chat User #n").
+pub fn visitor_number(visitor: &str) -> String {
+    format!("live-chat/visitor-number/{}", key_part(visitor))
+}
+
+/// One conversation's record.
+pub fn conversation(id: &str) -> String {
+    format!("live-chat/conversation/{}", key_part(id))
+}
+
+/// The prefix of a conversation's messages.
+pub fn messages(id: &str) -> String {
+    format!("live-chat/message/{}/", key_part(id))
+}
+
+/// One message, by number: keys sort in message order.
+pub fn message(id: &str, seq: u64) -> String {
+    format!("{}{seq:020}", messages(id))
+}
+
+/// The message number a client id was stored under.
+pub fn client_id(id: &str, client_id: &str) -> String {
+    format!("live-chat/client-id/{}/{}", key_part(id), key_part(client_id))
+}
+
+/// The conversation a customer's first-message client id started.
+pub fn started_by(customer: &str, client_id: &str) -> String {
+    format!("live-chat/started/{}/{}", key_part(customer), key_part(client_id))
+}
+
+/// A customer's recent actions of one kind, for rate limits.
+pub fn rate(kind: &str, customer: &str) -> String {
+    format!("live-chat/rate/{kind}/{}", key_part(customer))
+}
+
+/// The prefix of one inbox view's index of a project, most recent activity last.
+pub fn view_prefix(project: &str, view: &str) -> String {
+    format!("live-chat/view/{}/{view}/", key_part(project))
+}
+
+/// A conversation's entry in an index ordered by last activity.
+pub fn view_entry(prefix: &str, last_at: u64, id: &str) -> String {
+    format!("{prefix}{}/{}", time_part(last_at), key_part(id))
+}
+
+/// The prefix of a customer's conversations in a project.
+pub fn customer_prefix(project: &str, customer: &str) -> String {
+    format!("live-chat/customer/{}/{}/", key_part(project), key_part(customer))
+}
+
+/// A project's counter of open conversations in one state.
+pub fn count(project: &str, what: &str) -> String {
+    format!("live-chat/count/{}/{what}", key_part(project))
+}

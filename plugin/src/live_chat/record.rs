@@ -1,0 +1,152 @@
+//! A conversation as stored, who the caller is to it, and the indexes that list it: every
+//! inbox view and the customer's own list are derived from the record, so one function
+//! says which index entries a conversation has, and an update moves exactly those.
+
+use serde::{Deserialize, Serialize};
+
+use super::keys;
+use super::settings::{self, require_allowed_page};
+use crate::bindings::exports::helpdesk::chat::live_chat::{Conversation, ConversationStatus};
+use crate::bindings::helpdesk::chat::types::{Actor, CallContext, ProjectRole};
+use crate::capabilities::{Directory, Storage};
+use crate::error::{PluginError, PluginResult};
+use crate::permissions::{is_project_staff, may_answer_customer_chats};
+use crate::storage::{get_json, put_json};
+
+/// A conversation as stored: the record every client sees, and whose it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredConversation {
+    /// The customer's key ([`customer_key`]); never shown to anyone.
+    pub customer: String,
+    /// The conversation as clients see it.
+    pub view: Conversation,
+}
+
+/// The key that identifies a customer across calls: a user (`u:<id>`) or an anonymous
+/// visitor (`v:<id>`); `None` for nobody identified and for the system.
+pub fn customer_key(ctx: &CallContext) -> Option<String> {
+    match &ctx.actor {
+        Actor::User(user) => Some(format!("u:{user}")),
+        Actor::Visitor(visitor) => Some(format!("v:{visitor}")),
+        Actor::Anonymous | Actor::System => None,
+    }
+}
+
+/// Who the caller is to one conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Side {
+    /// Its customer, calling from a page the project allows.
+    Customer,
+    /// An agent of its project (online or not, PR-11).
+    Agent(String),
+    /// A project admin or site admin who is no agent there: may read, not answer.
+    Overseer(String),
+}
+
+/// Reads a conversation, or `not-found` (also when it does not decode as a conversation id).
+pub fn load(storage: &mut impl Storage, id: &str) -> PluginResult<StoredConversation> {
+    get_json(storage, &keys::conversation(id))?
+        .ok_or_else(|| PluginError::NotFound(format!("conversation {id} does not exist")))
+}
+
+/// Reads a conversation the caller may see, and says who they are to it. Those who may not
+/// see it are told it does not exist.
+pub fn load_for<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+) -> PluginResult<(StoredConversation, Side)> {
+    let stored = load(host, id)?;
+    let side = side_of(host, ctx, &stored)?;
+    Ok((stored, side))
+}
+
+/// Who the caller is to the conversation; a customer's call must come from an allowed page.
+pub fn side_of<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    stored: &StoredConversation,
+) -> PluginResult<Side> {
+    let project = &stored.view.project;
+    if let Actor::User(user) = &ctx.actor {
+        if may_answer_customer_chats(host, user, project) {
+            return Ok(Side::Agent(user.clone()));
+        }
+        if is_project_staff(host, user, project) {
+            return Ok(Side::Overseer(user.clone()));
+        }
+    }
+    if customer_key(ctx).as_deref() == Some(stored.customer.as_str()) {
+        require_allowed_page(&settings::load(host, project)?, ctx)?;
+        return Ok(Side::Customer);
+    }
+    Err(PluginError::NotFound(format!(
+        "conversation {} does not exist",
+        stored.view.id
+    )))
+}
+
+/// The index entries a conversation has in this state: every inbox view it belongs to and
+/// its customer's list, each ordered by last activity.
+fn index_entries(stored: &StoredConversation) -> Vec<String> {
+    let view = &stored.view;
+    let project = &view.project;
+    let entry = |prefix: String| keys::view_entry(&prefix, view.last_at, &view.id);
+    let mut entries = vec![
+        entry(keys::view_prefix(project, "all")),
+        entry(keys::customer_prefix(project, &stored.customer)),
+    ];
+    if view.status == ConversationStatus::Open {
+        match &view.assignee {
+            None => entries.push(entry(keys::view_prefix(project, "unassigned"))),
+            Some(agent) => entries.push(entry(format!(
+                "{}{}/",
+                keys::view_prefix(project, "mine"),
+                crate::storage::key_part(&agent.user)
+            ))),
+        }
+    }
+    entries
+}
+
+/// How a conversation counts in its project's numbers: (open, unassigned).
+fn counted(view: &Conversation) -> (i64, i64) {
+    let open = view.status == ConversationStatus::Open;
+    (i64::from(open), i64::from(open && view.assignee.is_none()))
+}
+
+/// Stores a conversation and moves its index entries and its project's counts from its
+/// previous state (`None` for a new one). Returns whether the counts changed.
+pub fn save(
+    storage: &mut impl Storage,
+    before: Option<&StoredConversation>,
+    after: &StoredConversation,
+) -> PluginResult<bool> {
+    put_json(storage, &keys::conversation(&after.view.id), after)?;
+    let old = before.map(index_entries).unwrap_or_default();
+    let new = index_entries(after);
+    for entry in old.iter().filter(|entry| !new.contains(entry)) {
+        storage.kv_delete(entry)?;
+    }
+    for entry in new.iter().filter(|entry| !old.contains(entry)) {
+        storage.kv_set(entry, after.view.id.as_bytes())?;
+    }
+    let (open_before, unassigned_before) = before.map(|b| counted(&b.view)).unwrap_or((0, 0));
+    let (open_after, unassigned_after) = counted(&after.view);
+    let project = &after.view.project;
+    if open_after != open_before {
+        storage.kv_increment(&keys::count(project, "open"), open_after - open_before)?;
+    }
+    if unassigned_after != unassigned_before {
+        storage.kv_increment(
+            &keys::count(project, "unassigned"),
+            unassigned_after - unassigned_before,
+        )?;
+    }
+    Ok(open_after != open_before || unassigned_after != unassigned_before)
+}
+
+/// Whether `user` is an agent of `project`, the only role that answers its chats.
+pub fn is_agent(directory: &impl Directory, user: &str, project: &str) -> bool {
+    directory.has_project_role(user, project, ProjectRole::Agent)
+}

@@ -1,0 +1,473 @@
+//! Live chat's rules against the in-memory host.
+
+use super::conversations::{self, STARTS_PER_WINDOW};
+use super::settings::{self, site_origin};
+use super::{events, reads};
+use crate::bindings::exports::helpdesk::chat::live_chat::{
+    AuthorKind, ConversationStart, ConversationStatus, InboxView, WidgetSettings,
+};
+use crate::bindings::helpdesk::chat::types::PageOrigin;
+use crate::capabilities::fake_host::{FakeHost, as_user, as_visitor, on_page};
+use crate::error::PluginError;
+use crate::presence;
+
+fn start(client_id: &str, body: &str) -> ConversationStart {
+    ConversationStart {
+        client_id: client_id.into(),
+        body: body.into(),
+        page_url: Some("https://shop.example/help".into()),
+        email: None,
+    }
+}
+
+fn external(origin: &str) -> PageOrigin {
+    PageOrigin::External(origin.into())
+}
+
+fn save(host: &mut FakeHost, change: impl FnOnce(&mut WidgetSettings)) -> WidgetSettings {
+    let mut settings = settings::defaults();
+    change(&mut settings);
+    settings::save_widget_settings(host, &as_user("dana", "SUP"), settings).unwrap()
+}
+
+#[test]
+fn lc_3_allowed_sites_are_saved_as_the_origins_browsers_send() {
+    assert_eq!(site_origin("https://Example.COM:443/").unwrap(), "https://example.com");
+    assert_eq!(site_origin("http://127.0.0.2:8081").unwrap(), "http://127.0.0.2:8081");
+    assert_eq!(
+        site_origin("https://bücher.example").unwrap(),
+        "https://xn--bcher-kva.example"
+    );
+    for bad in [
+        "ftp://example.com",
+        "https://example.com/help",
+        "https://u:p@example.com",
+        "example.com",
+        "https://example.com?x=1",
+        "null",
+    ] {
+        assert!(matches!(site_origin(bad), Err(PluginError::Invalid(_))), "{bad}");
+    }
+}
+
+#[test]
+fn lc_3_only_pages_of_allowed_sites_may_use_the_widget() {
+    let mut host = FakeHost::demo();
+    save(&mut host, |s| {
+        s.external = true;
+        s.allowed_sites = vec!["https://shop.example".into(), "http://127.0.0.2:8081".into()];
+    });
+    let visitor = as_visitor("v-1", "SUP");
+    for allowed in [
+        PageOrigin::Site,
+        external("https://shop.example"),
+        external("http://127.0.0.2:8081"),
+    ] {
+        reads::widget(&mut host, &on_page(visitor.clone(), allowed.clone()))
+            .unwrap_or_else(|e| panic!("{allowed:?}: {e}"));
+    }
+    for refused in [
+        external("https://shop.example.evil.net"),
+        external("http://shop.example"),
+        external("https://shop.example:8443"),
+        external("http://127.0.0.2:8082"),
+        PageOrigin::Opaque,
+        PageOrigin::Unknown,
+    ] {
+        let err =
+            conversations::start_conversation(&mut host, &on_page(visitor.clone(), refused.clone()), start("m1", "hi"))
+                .unwrap_err();
+        assert!(matches!(err, PluginError::AccessDenied(_)), "{refused:?}: {err}");
+    }
+    assert!(host.keys_under("live-chat/conversation/").is_empty(), "nothing started");
+}
+
+#[test]
+fn lc_2_external_pages_are_refused_while_switched_off_or_the_list_is_empty() {
+    let mut host = FakeHost::demo();
+    let ctx = on_page(as_visitor("v-1", "SUP"), external("https://shop.example"));
+    let err = reads::widget(&mut host, &ctx).unwrap_err();
+    assert!(err.message().contains("other web sites"), "{err}");
+    save(&mut host, |s| s.external = true);
+    assert!(matches!(
+        reads::widget(&mut host, &ctx),
+        Err(PluginError::AccessDenied(_))
+    ));
+}
+
+#[test]
+fn lc_1_the_portal_shows_the_chat_only_while_it_is_on() {
+    let mut host = FakeHost::demo();
+    let ctx = as_visitor("v-1", "SUP");
+    assert!(reads::widget(&mut host, &ctx).unwrap().may_start);
+    save(&mut host, |s| {
+        s.portal = false;
+        s.external = true;
+        s.allowed_sites = vec!["https://shop.example".into()];
+    });
+    let err = reads::widget(&mut host, &ctx).unwrap_err();
+    assert!(err.message().contains("customer portal"), "{err}");
+    save(&mut host, |s| s.portal = false);
+    assert!(
+        matches!(reads::widget(&mut host, &ctx), Err(PluginError::NotFound(_))),
+        "no chat at all"
+    );
+}
+
+#[test]
+fn lc_1_only_project_admins_configure_the_widget_and_bad_settings_are_refused() {
+    let mut host = FakeHost::demo();
+    for outsider in ["alice", "carol"] {
+        assert!(matches!(
+            settings::widget_settings(&mut host, &as_user(outsider, "SUP")),
+            Err(PluginError::AccessDenied(_))
+        ));
+    }
+    assert!(
+        settings::widget_settings(&mut host, &as_user("root", "SUP")).is_ok(),
+        "site admin"
+    );
+    let mut bad = settings::defaults();
+    bad.allowed_sites = vec!["javascript:alert(1)".into()];
+    assert!(matches!(
+        settings::save_widget_settings(&mut host, &as_user("dana", "SUP"), bad),
+        Err(PluginError::Invalid(_))
+    ));
+    let mut bad = settings::defaults();
+    bad.greeting = Some("hi\u{202E}".into());
+    assert!(matches!(
+        settings::save_widget_settings(&mut host, &as_user("dana", "SUP"), bad),
+        Err(PluginError::Invalid(_))
+    ));
+    let mut bad = settings::defaults();
+    bad.login_blocked_groups = vec!["nope".into()];
+    assert!(matches!(
+        settings::save_widget_settings(&mut host, &as_user("dana", "SUP"), bad),
+        Err(PluginError::Invalid(_))
+    ));
+}
+
+#[test]
+fn lc_4_visitors_are_numbered_anonymous_users_and_need_the_switch() {
+    let mut host = FakeHost::demo();
+    let first = conversations::start_conversation(&mut host, &as_visitor("v-1", "SUP"), start("m1", "hello")).unwrap();
+    let second = conversations::start_conversation(&mut host, &as_visitor("v-2", "SUP"), start("m1", "hi")).unwrap();
+    assert_eq!(first.customer.name, "Anonymous Chat User #1");
+    assert_eq!(second.customer.name, "Anonymous Chat User #2");
+    let again =
+        conversations::start_conversation(&mut host, &as_visitor("v-1", "SUP"), start("m2", "me again")).unwrap();
+    assert_eq!(
+        again.customer.name, "Anonymous Chat User #1",
+        "the same visitor keeps their number"
+    );
+    assert!(
+        matches!(
+            reads::get_conversation(&mut host, &as_visitor("v-2", "SUP"), &first.id),
+            Err(PluginError::NotFound(_))
+        ),
+        "no visitor reads another's conversation"
+    );
+    save(&mut host, |s| s.anonymous = false);
+    let err = conversations::start_conversation(&mut host, &as_visitor("v-3", "SUP"), start("m1", "hi")).unwrap_err();
+    assert!(
+        matches!(&err, PluginError::AccessDenied(m) if m.contains("log in")),
+        "{err}"
+    );
+    assert!(!reads::widget(&mut host, &as_visitor("v-3", "SUP")).unwrap().may_start);
+    let customer = on_page(as_user("carol", "SUP"), PageOrigin::Site);
+    assert!(
+        reads::widget(&mut host, &customer).unwrap().may_start,
+        "a logged-in customer still may"
+    );
+}
+
+#[test]
+fn lc_9_a_customer_and_an_agent_chat_in_one_order_until_one_ends_it() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    let conv = conversations::start_conversation(&mut host, &visitor, start("m1", "My order is late")).unwrap();
+    assert_eq!(conv.status, ConversationStatus::Open);
+    assert_eq!(conv.page_url.as_deref(), Some("https://shop.example/help"));
+    let inbox_events = host.take_events(&events::inbox_topic("SUP"));
+    assert!(
+        inbox_events.iter().any(|e| e.kind == "conversation-updated"),
+        "agents see it at once"
+    );
+    assert!(
+        inbox_events
+            .iter()
+            .any(|e| e.kind == "inbox-counts" && e.payload["unassigned"] == 1)
+    );
+
+    let bob = as_user("bob", "SUP");
+    let unassigned = reads::inbox(&mut host, &bob, InboxView::Unassigned, None, 50).unwrap();
+    assert_eq!(unassigned.conversations.len(), 1);
+    assert_eq!(unassigned.counts.unassigned, 1);
+    assert_eq!(unassigned.conversations[0].unread_for_agents, 1);
+
+    let reply = conversations::post_message(&mut host, &bob, &conv.id, "a1", "Let me check").unwrap();
+    assert_eq!(
+        (reply.seq, reply.author, reply.author_name.as_str()),
+        (2, AuthorKind::Agent, "Bob Agent")
+    );
+    let events = host.take_events(&events::conversation_topic(&conv.id));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == "chat-message" && e.payload["author_name"] == "Bob Agent")
+    );
+    let seen = reads::get_conversation(&mut host, &visitor, &conv.id).unwrap();
+    assert_eq!(
+        seen.assignee.as_ref().map(|a| a.display_name.as_str()),
+        Some("Bob Agent"),
+        "answering takes it"
+    );
+    assert_eq!(
+        (seen.seen_by_agents, seen.unread_for_agents, seen.unread_for_customer),
+        (2, 0, 1)
+    );
+    assert!(
+        reads::inbox(&mut host, &bob, InboxView::Unassigned, None, 50)
+            .unwrap()
+            .conversations
+            .is_empty()
+    );
+    assert_eq!(
+        reads::inbox(&mut host, &bob, InboxView::Mine, None, 50)
+            .unwrap()
+            .conversations
+            .len(),
+        1
+    );
+
+    conversations::post_message(&mut host, &visitor, &conv.id, "m2", "Thanks").unwrap();
+    let page = reads::messages(&mut host, &visitor, &conv.id, None, 50).unwrap();
+    let order: Vec<_> = page.messages.iter().map(|m| (m.seq, m.body.as_str())).collect();
+    assert_eq!(order, vec![(1, "My order is late"), (2, "Let me check"), (3, "Thanks")]);
+    let older = reads::messages(&mut host, &bob, &conv.id, Some(3), 1).unwrap();
+    assert_eq!((older.messages[0].seq, older.more_before), (2, true));
+
+    let ended = conversations::end_conversation(&mut host, &visitor, &conv.id).unwrap();
+    assert_eq!(ended.status, ConversationStatus::Ended);
+    assert!(matches!(
+        conversations::post_message(&mut host, &bob, &conv.id, "a2", "hello?"),
+        Err(PluginError::Conflict(_))
+    ));
+    let mine = reads::my_conversations(&mut host, &visitor).unwrap();
+    assert_eq!(mine[0].id, conv.id, "a reload shows the history");
+    assert_eq!(
+        reads::inbox(&mut host, &bob, InboxView::All, None, 50)
+            .unwrap()
+            .counts
+            .open,
+        0
+    );
+}
+
+#[test]
+fn lc_9_a_retried_message_is_stored_once_and_a_reused_id_is_a_conflict() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    let conv = conversations::start_conversation(&mut host, &visitor, start("m1", "hi")).unwrap();
+    let again = conversations::start_conversation(&mut host, &visitor, start("m1", "hi")).unwrap();
+    assert_eq!(again.id, conv.id, "a retried start gives the same conversation");
+    let first = conversations::post_message(&mut host, &visitor, &conv.id, "m2", "one").unwrap();
+    let retry = conversations::post_message(&mut host, &visitor, &conv.id, "m2", "one").unwrap();
+    assert_eq!(first, retry);
+    assert!(matches!(
+        conversations::post_message(&mut host, &visitor, &conv.id, "m2", "two"),
+        Err(PluginError::Conflict(_))
+    ));
+    assert!(
+        matches!(
+            conversations::post_message(&mut host, &as_user("bob", "SUP"), &conv.id, "m2", "one"),
+            Err(PluginError::Conflict(_))
+        ),
+        "another author cannot reuse the id"
+    );
+    assert_eq!(
+        reads::get_conversation(&mut host, &visitor, &conv.id).unwrap().last_seq,
+        2
+    );
+}
+
+#[test]
+fn lc_9_bad_messages_are_refused_with_the_field_named() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    for (client_id, body, field) in [
+        ("m1", "", "body"),
+        ("m1", &"x".repeat(4001)[..], "body"),
+        ("m1", "bad\u{0000}byte", "body"),
+        ("m1", "evil\u{202E}", "body"),
+        ("", "hi", "client_id"),
+        ("a/b", "hi", "client_id"),
+    ] {
+        let err = conversations::start_conversation(&mut host, &visitor, start(client_id, body)).unwrap_err();
+        assert!(matches!(&err, PluginError::Invalid(m) if m.starts_with(field)), "{err}");
+    }
+    let html =
+        conversations::start_conversation(&mut host, &visitor, start("m1", "<img src=x onerror=alert(1)>")).unwrap();
+    assert_eq!(
+        html.last_preview, "<img src=x onerror=alert(1)>",
+        "kept as plain text; pages render it as text"
+    );
+}
+
+#[test]
+fn lc_9_customers_are_rate_limited() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    for n in 0..STARTS_PER_WINDOW {
+        conversations::start_conversation(&mut host, &visitor, start(&format!("s{n}"), "hi")).unwrap();
+    }
+    let err = conversations::start_conversation(&mut host, &visitor, start("late", "hi")).unwrap_err();
+    assert!(matches!(err, PluginError::LimitExceeded(_)), "{err}");
+    host.advance_minutes(11);
+    conversations::start_conversation(&mut host, &visitor, start("later", "hi")).unwrap();
+}
+
+#[test]
+fn pr_11_offline_agents_see_and_answer_requests_and_others_do_not() {
+    let mut host = FakeHost::demo();
+    let conv = conversations::start_conversation(&mut host, &as_visitor("v-1", "SUP"), start("m1", "hi")).unwrap();
+    let bob = as_user("bob", "SUP");
+    assert!(
+        !presence::my_presence(&mut host, &bob).unwrap()[0].online,
+        "bob is offline"
+    );
+    assert_eq!(reads::get_inbox_counts(&mut host, &bob).unwrap().unassigned, 1);
+    conversations::post_message(&mut host, &bob, &conv.id, "a1", "Here").unwrap();
+    assert!(
+        matches!(
+            reads::inbox(&mut host, &as_user("carol", "SUP"), InboxView::All, None, 50),
+            Err(PluginError::AccessDenied(_))
+        ),
+        "a customer reads no inbox"
+    );
+    assert!(
+        matches!(
+            reads::inbox(&mut host, &as_user("bob", "OPS"), InboxView::All, None, 50),
+            Err(PluginError::AccessDenied(_))
+        ),
+        "nor an agent of another project"
+    );
+    assert!(matches!(
+        reads::get_conversation(&mut host, &as_user("carol", "SUP"), &conv.id),
+        Err(PluginError::NotFound(_))
+    ));
+    let dana = as_user("dana", "SUP");
+    assert!(
+        reads::get_conversation(&mut host, &dana, &conv.id).is_ok(),
+        "a project admin reads"
+    );
+    assert!(
+        matches!(
+            conversations::post_message(&mut host, &dana, &conv.id, "d1", "hi"),
+            Err(PluginError::AccessDenied(_))
+        ),
+        "but only agents answer"
+    );
+}
+
+#[test]
+fn lc_9_an_agent_takes_over_and_the_customer_sees_who_joined() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    let conv = conversations::start_conversation(&mut host, &visitor, start("m1", "hi")).unwrap();
+    conversations::assign(&mut host, &as_user("bob", "SUP"), &conv.id, Some("bob")).unwrap();
+    let taken = conversations::assign(&mut host, &as_user("alice", "SUP"), &conv.id, Some("alice")).unwrap();
+    assert_eq!(taken.assignee.unwrap().user, "alice");
+    let page = reads::messages(&mut host, &visitor, &conv.id, None, 50).unwrap();
+    let notices: Vec<_> = page
+        .messages
+        .iter()
+        .filter(|m| m.author == AuthorKind::System)
+        .map(|m| m.body.as_str())
+        .collect();
+    assert_eq!(
+        notices,
+        vec![
+            "Bob Agent joined the conversation",
+            "Alice Agent joined the conversation"
+        ]
+    );
+    assert!(matches!(
+        conversations::assign(&mut host, &as_user("bob", "SUP"), &conv.id, Some("carol")),
+        Err(PluginError::Invalid(_))
+    ));
+    assert!(matches!(
+        conversations::assign(&mut host, &visitor, &conv.id, None),
+        Err(PluginError::AccessDenied(_))
+    ));
+}
+
+#[test]
+fn lc_9_typing_and_seen_reach_the_other_side() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    let conv = conversations::start_conversation(&mut host, &visitor, start("m1", "hi")).unwrap();
+    let bob = as_user("bob", "SUP");
+    host.take_events(&events::conversation_topic(&conv.id));
+    conversations::typing(&mut host, &bob, &conv.id, true).unwrap();
+    let typing = host.take_events(&events::conversation_topic(&conv.id));
+    assert_eq!(typing[0].kind, "typing");
+    assert_eq!(
+        (typing[0].payload["author"].as_str(), typing[0].payload["name"].as_str()),
+        (Some("agent"), Some("Bob Agent"))
+    );
+    let seen = conversations::mark_seen(&mut host, &bob, &conv.id, 1).unwrap();
+    assert_eq!((seen.seen_by_agents, seen.unread_for_agents), (1, 0));
+    assert!(matches!(
+        conversations::mark_seen(&mut host, &bob, &conv.id, 9),
+        Err(PluginError::Invalid(_))
+    ));
+    conversations::post_message(&mut host, &bob, &conv.id, "a1", "one").unwrap();
+    conversations::post_message(&mut host, &bob, &conv.id, "a2", "two").unwrap();
+    assert_eq!(
+        reads::get_conversation(&mut host, &visitor, &conv.id)
+            .unwrap()
+            .unread_for_customer,
+        2
+    );
+    let read = conversations::mark_seen(&mut host, &visitor, &conv.id, 2).unwrap();
+    assert_eq!(
+        read.unread_for_customer, 1,
+        "one agent message is still after what the customer saw"
+    );
+}
+
+#[test]
+fn lc_7_the_welcome_follows_the_visitors_language_unless_overridden() {
+    let mut host = FakeHost::demo();
+    let mut ctx = as_visitor("v-1", "SUP");
+    ctx.locale = Some("de-CH".into());
+    assert!(reads::widget(&mut host, &ctx).unwrap().welcome.starts_with("Hallo"));
+    ctx.locale = Some("xx".into());
+    assert!(reads::widget(&mut host, &ctx).unwrap().welcome.starts_with("Hi!"));
+    save(&mut host, |s| {
+        s.welcome_override = Some("  Welcome to <b>Support</b>  ".into());
+        s.greeting = Some("Need help?".into());
+    });
+    let view = reads::widget(&mut host, &ctx).unwrap();
+    assert_eq!(
+        view.welcome, "Welcome to <b>Support</b>",
+        "one text for every language, kept as text"
+    );
+    assert_eq!(view.greeting.as_deref(), Some("Need help?"));
+}
+
+#[test]
+fn pl_7_conversation_topics_follow_who_may_read_them() {
+    let mut host = FakeHost::demo();
+    let conv = conversations::start_conversation(&mut host, &as_visitor("v-1", "SUP"), start("m1", "hi")).unwrap();
+    let topic = vec![events::conversation_topic(&conv.id)];
+    assert!(crate::subscriptions::authorize(&mut host, &as_visitor("v-1", "SUP"), &topic).is_ok());
+    assert!(crate::subscriptions::authorize(&mut host, &as_user("bob", "SUP"), &topic).is_ok());
+    assert!(crate::subscriptions::authorize(&mut host, &as_visitor("v-2", "SUP"), &topic).is_err());
+    let from_elsewhere = on_page(as_visitor("v-1", "SUP"), external("https://evil.example"));
+    assert!(crate::subscriptions::authorize(&mut host, &from_elsewhere, &topic).is_err());
+    let inbox = vec![events::inbox_topic("SUP")];
+    assert!(crate::subscriptions::authorize(&mut host, &as_user("bob", "SUP"), &inbox).is_ok());
+    assert!(crate::subscriptions::authorize(&mut host, &as_user("carol", "SUP"), &inbox).is_err());
+}
