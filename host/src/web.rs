@@ -41,6 +41,9 @@ const SVG: &str = "image/svg+xml";
 const PAGES: &[(&str, &str)] = &[
     ("/", include_str!("../web/index.html")),
     ("/login", include_str!("../web/login.html")),
+    ("/inbox", include_str!("../web/inbox.html")),
+    ("/chat-settings", include_str!("../web/chat-settings.html")),
+    ("/portal", include_str!("../web/portal.html")),
 ];
 
 /// Served, with status 404, for any path that is neither a page, an asset nor an API route.
@@ -120,7 +123,32 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JAVASCRIPT,
         include_str!("../web/presence/presence-store.js"),
     ),
+    ("/assets/inbox/inbox.css", CSS, include_str!("../web/inbox/inbox.css")),
+    (
+        "/assets/inbox/inbox-page.js",
+        JAVASCRIPT,
+        include_str!("../web/inbox/inbox-page.js"),
+    ),
+    (
+        "/assets/inbox/chat-settings-page.js",
+        JAVASCRIPT,
+        include_str!("../web/inbox/chat-settings-page.js"),
+    ),
+    (
+        "/assets/widget/chat-widget.js",
+        JAVASCRIPT,
+        include_str!("../web/widget/chat-widget.js"),
+    ),
+    (
+        "/assets/widget/portal-page.js",
+        JAVASCRIPT,
+        include_str!("../web/widget/portal-page.js"),
+    ),
 ];
+
+/// Assets other sites' pages load: the widget (a module script, which browsers fetch with
+/// CORS). They hold no secret and set no cookie.
+const CROSS_ORIGIN_PREFIX: &str = "/assets/widget/";
 
 /// The page routes.
 pub fn router() -> Router<ApiContext> {
@@ -130,7 +158,19 @@ pub fn router() -> Router<ApiContext> {
     ASSETS
         .iter()
         .fold(pages, |router, &(path, content_type, body)| {
-            router.route(path, get(move || async move { asset(content_type, body) }))
+            let shared = path.starts_with(CROSS_ORIGIN_PREFIX);
+            router.route(
+                path,
+                get(move || async move {
+                    let mut response = asset(content_type, body);
+                    if shared {
+                        let headers = response.headers_mut();
+                        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+                        headers.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
+                    }
+                    response
+                }),
+            )
         })
         .fallback(|| async { (StatusCode::NOT_FOUND, page(NOT_FOUND_PAGE)) })
 }

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod host_process;
 pub mod http;
+pub mod other_site;
 pub mod site;
 pub mod sse;
 

@@ -4,5 +4,6 @@
 mod browser;
 mod directory;
 mod live_chat;
+mod live_chat_browser;
 mod platform;
 mod presence;

@@ -1,0 +1,277 @@
+// The agents' chat inbox (LC-9, PR-11): the project's conversations (unassigned, mine,
+// all), the open conversation with its messages, typing and "seen", taking and ending.
+// Everything updates live from the push stream; server text is set with textContent only.
+
+import { $, el, storageGet, storageSet } from '../core/dom.js';
+import { api, projectPath } from '../core/api.js';
+import { showBanner, clearBanner, errorText } from '../core/banner.js';
+import { formatTime } from '../core/format.js';
+import { openStream } from '../core/stream.js';
+
+var PROJECT_KEY = 'helpdesk.project';
+var state = {
+  me: null, project: null, view: 'unassigned', list: [], cursor: null,
+  current: null, lastSeq: 0, stream: null, typingSent: 0, typingTimer: null
+};
+
+function chatPath(id) { return '/api/v1/chat/conversations/' + encodeURIComponent(id); }
+
+function clientId() {
+  var raw = new Uint8Array(12);
+  crypto.getRandomValues(raw);
+  return Array.prototype.map.call(raw, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+}
+
+function belongs(conv) {
+  if (state.view === 'all') return true;
+  if (conv.status !== 'open') return false;
+  if (state.view === 'unassigned') return !conv.assignee;
+  return !!conv.assignee && conv.assignee.user === state.me.id;
+}
+
+function renderCounts(counts) {
+  $('count-unassigned').textContent = String(counts.unassigned);
+  var pill = $('new-requests');
+  pill.textContent = String(counts.unassigned);
+  pill.className = 'count-pill ' + (counts.unassigned ? 'count-positive' : 'count-zero');
+  document.title = (counts.unassigned ? '(' + counts.unassigned + ') ' : '') + 'Helpdesk · Chat inbox';
+}
+
+function renderList() {
+  var list = $('conversation-list');
+  list.textContent = '';
+  state.list.forEach(function (conv) {
+    var item = el('li', 'conversation-item');
+    item.setAttribute('data-id', conv.id);
+    item.tabIndex = 0;
+    if (state.current && state.current.id === conv.id) item.setAttribute('aria-current', 'true');
+    item.append(el('span', 'name', conv.customer.name));
+    if (conv.status === 'ended') item.append(el('span', 'ended', 'ended'));
+    else if (conv.unread_for_agents) item.append(el('span', 'unread', conv.unread_for_agents));
+    else item.append(el('span', 'muted', formatTime(conv.last_at)));
+    item.append(el('span', 'preview', conv.last_preview));
+    item.addEventListener('click', function () { openConversation(conv.id); });
+    item.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') openConversation(conv.id); });
+    list.append(item);
+  });
+  $('list-empty').hidden = state.list.length > 0;
+  $('list-more').hidden = !state.cursor;
+  document.querySelectorAll('.tab').forEach(function (tab) {
+    tab.setAttribute('aria-selected', tab.getAttribute('data-view') === state.view ? 'true' : 'false');
+  });
+}
+
+function loadList(more) {
+  var query = '?view=' + state.view + '&limit=50' + (more && state.cursor ? '&before=' + encodeURIComponent(state.cursor) : '');
+  return api('GET', projectPath(state.project) + '/chat/inbox' + query).then(function (page) {
+    state.list = more ? state.list.concat(page.conversations) : page.conversations;
+    state.cursor = page.cursor;
+    renderCounts(page.counts);
+    renderList();
+  });
+}
+
+function upsert(conv) {
+  state.list = state.list.filter(function (c) { return c.id !== conv.id; });
+  if (belongs(conv)) {
+    state.list.unshift(conv);
+    state.list.sort(function (a, b) { return b.last_at - a.last_at; });
+  }
+  renderList();
+  if (state.current && state.current.id === conv.id) {
+    state.current = conv;
+    renderConversation();
+  }
+}
+
+function renderConversation() {
+  var conv = state.current;
+  $('conversation').hidden = !conv;
+  $('no-selection').hidden = !!conv;
+  if (!conv) return;
+  $('customer-name').textContent = conv.customer.name;
+  var details = [conv.customer.email, conv.page_url, conv.locale].filter(Boolean);
+  $('customer-details').textContent = details.join(' · ');
+  $('assignee').textContent = conv.assignee ? 'Assigned to ' + conv.assignee.display_name : 'Unassigned';
+  var open = conv.status === 'open';
+  $('take').hidden = !open || (conv.assignee && conv.assignee.user === state.me.id);
+  $('end').hidden = !open;
+  $('compose').hidden = !open;
+  renderSeen();
+}
+
+// "Seen" under the agents' last message once the customer has seen it.
+function renderSeen() {
+  var conv = state.current;
+  document.querySelectorAll('#messages .seen').forEach(function (n) { n.remove(); });
+  var agentLines = document.querySelectorAll('#messages .message.agent');
+  var last = agentLines[agentLines.length - 1];
+  if (conv && last && conv.seen_by_customer >= Number(last.getAttribute('data-seq'))) last.append(el('span', 'seen', 'Seen'));
+}
+
+function addMessage(message) {
+  if (message.seq <= state.lastSeq) return;
+  state.lastSeq = message.seq;
+  var line = el('li', 'message ' + message.author);
+  line.setAttribute('data-seq', String(message.seq));
+  if (message.author !== 'system') line.append(el('span', 'who', message.author_name + ' · ' + formatTime(message.at)));
+  line.append(document.createTextNode(message.body));
+  $('messages').append(line);
+  $('messages').scrollTop = $('messages').scrollHeight;
+  renderSeen();
+}
+
+function markSeen() {
+  var conv = state.current;
+  if (!conv || document.hidden || conv.seen_by_agents >= state.lastSeq) return;
+  api('POST', chatPath(conv.id) + '/seen', { seq: state.lastSeq }).then(upsert, function () {});
+}
+
+function connect() {
+  if (state.stream) state.stream.close();
+  var topics = ['inbox:' + state.project];
+  if (state.current) topics.push('conversation:' + state.current.id);
+  state.stream = openStream(topics, {
+    ready: function () {
+      loadList(false).catch(function (e) { showBanner(errorText(e), 'inbox'); });
+      if (state.current) loadMessages(state.current.id);
+    },
+    reset: function () { loadList(false); },
+    events: {
+      'conversation-updated': upsert,
+      'inbox-counts': function (counts) { if (counts.project === state.project) renderCounts(counts); },
+      'chat-message': function (message) {
+        if (!state.current || message.conversation !== state.current.id) return;
+        addMessage(message);
+        if (message.author === 'customer') $('typing').textContent = '';
+        markSeen();
+      },
+      'typing': function (data) {
+        if (!state.current || data.conversation !== state.current.id || data.author !== 'customer') return;
+        $('typing').textContent = data.typing ? data.name + ' is typing…' : '';
+      }
+    }
+  });
+}
+
+function loadMessages(id) {
+  return api('GET', chatPath(id) + '/messages?limit=200').then(function (page) {
+    if (!state.current || state.current.id !== id) return;
+    page.messages.forEach(addMessage);
+    renderConversation();
+    markSeen();
+  });
+}
+
+function openConversation(id) {
+  api('GET', chatPath(id)).then(function (conv) {
+    state.current = conv;
+    state.lastSeq = 0;
+    $('messages').textContent = '';
+    $('typing').textContent = '';
+    $('conversation-error').hidden = true;
+    renderConversation();
+    renderList();
+    connect();
+  }, function (e) { showBanner(errorText(e), 'inbox'); });
+}
+
+function act(promise) {
+  $('conversation-error').hidden = true;
+  return promise.then(upsert, function (e) {
+    $('conversation-error').textContent = errorText(e);
+    $('conversation-error').hidden = false;
+  });
+}
+
+function wire() {
+  document.querySelectorAll('.tab').forEach(function (tab) {
+    tab.addEventListener('click', function () {
+      state.view = tab.getAttribute('data-view');
+      state.cursor = null;
+      loadList(false);
+    });
+  });
+  $('list-more').addEventListener('click', function () { loadList(true); });
+  $('take').addEventListener('click', function () {
+    act(api('POST', chatPath(state.current.id) + '/assign', { assignee: state.me.id }));
+  });
+  $('end').addEventListener('click', function () {
+    act(api('POST', chatPath(state.current.id) + '/end'));
+  });
+  $('reply').addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); $('compose').requestSubmit(); }
+  });
+  $('reply').addEventListener('input', function () {
+    var now = Date.now();
+    var id = state.current && state.current.id;
+    if (!id) return;
+    if (now - state.typingSent > 3000) {
+      state.typingSent = now;
+      api('POST', chatPath(id) + '/typing', { typing: true }).catch(function () {});
+    }
+    clearTimeout(state.typingTimer);
+    state.typingTimer = setTimeout(function () {
+      state.typingSent = 0;
+      api('POST', chatPath(id) + '/typing', { typing: false }).catch(function () {});
+    }, 4000);
+  });
+  $('compose').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var body = $('reply').value.trim();
+    if (!body || !state.current) return;
+    $('send').disabled = true;
+    api('POST', chatPath(state.current.id) + '/messages', { client_id: clientId(), body: body }).then(function (message) {
+      addMessage(message);
+      $('reply').value = '';
+      clearTimeout(state.typingTimer);
+      state.typingSent = 0;
+    }, function (e) {
+      $('conversation-error').textContent = errorText(e);
+      $('conversation-error').hidden = false;
+    }).then(function () { $('send').disabled = false; $('reply').focus(); });
+  });
+  document.addEventListener('visibilitychange', markSeen);
+  $('banner-close').addEventListener('click', function () { clearBanner('inbox'); });
+  $('project-select').addEventListener('change', function () {
+    state.project = $('project-select').value;
+    storageSet(PROJECT_KEY, state.project);
+    state.current = null;
+    renderConversation();
+    connect();
+  });
+}
+
+function start() {
+  api('GET', '/api/v1/me').then(function (me) {
+    state.me = me.user;
+    $('user-name').textContent = state.me.display_name;
+    var staffed = me.projects.filter(function (p) {
+      return (p.roles || []).some(function (r) { return r === 'agent' || r === 'project-admin'; }) || state.me.site_admin;
+    });
+    var select = $('project-select');
+    staffed.forEach(function (p) {
+      var option = el('option', '', p.name + ' (' + p.key + ')');
+      option.value = p.key;
+      select.append(option);
+    });
+    var wanted = new URLSearchParams(window.location.search).get('project') || storageGet(PROJECT_KEY);
+    var chosen = staffed.filter(function (p) { return p.key === wanted; })[0] || staffed[0];
+    if (!chosen) {
+      showBanner('You are no agent or admin of any project, so you have no chat inbox.', 'inbox');
+      document.body.setAttribute('data-ready', '1');
+      return;
+    }
+    state.project = chosen.key;
+    select.value = chosen.key;
+    var settings = $('settings-link');
+    settings.href = '/chat-settings?project=' + encodeURIComponent(chosen.key);
+    settings.hidden = !(chosen.roles || []).includes('project-admin') && !state.me.site_admin;
+    wire();
+    renderConversation();
+    connect();
+    document.body.setAttribute('data-ready', '1');
+  }, function (e) { showBanner(errorText(e), 'inbox'); });
+}
+
+start();

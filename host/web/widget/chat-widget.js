@@ -1,0 +1,343 @@
+// The embeddable chat widget (LC-1 … LC-4, LC-7 … LC-9): a launcher and a chat panel that
+// talk to the helpdesk host the script was loaded from.
+//
+// On another site it is one tag:
+//   <script type="module" src="https://helpdesk.example/assets/widget/chat-widget.js?project=SUP"></script>
+// It defines no global name and registers no custom element: everything lives in a
+// shadow root on one <div>, with its own styles, so the page and the widget cannot restyle
+// or break each other. Server text is only ever set with textContent.
+//
+// A visitor is known by a random token kept in this browser's localStorage, so a reload
+// continues the same conversation; it is sent as X-Visitor-Token and never as a cookie.
+
+var STYLE = [
+  ':host { all: initial; }',
+  '.root { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #172b4d; }',
+  '.launcher { width: 56px; height: 56px; border-radius: 50%; border: 0; background: #0052cc; color: #fff; cursor: pointer; box-shadow: 0 4px 12px rgba(9,30,66,.3); position: relative; display: grid; place-items: center; }',
+  '.launcher:focus-visible, button:focus-visible, textarea:focus-visible { outline: 2px solid #4c9aff; outline-offset: 2px; }',
+  '.badge { position: absolute; top: -4px; right: -4px; min-width: 20px; height: 20px; padding: 0 5px; box-sizing: border-box; border-radius: 10px; background: #de350b; color: #fff; font-size: 12px; font-weight: 600; display: grid; place-items: center; }',
+  '.bubble { position: absolute; right: 0; bottom: 68px; width: 240px; padding: 10px 12px; background: #fff; border-radius: 12px; box-shadow: 0 4px 12px rgba(9,30,66,.25); white-space: pre-wrap; cursor: pointer; }',
+  '.panel { position: absolute; right: 0; bottom: 68px; width: 340px; max-width: calc(100vw - 40px); height: 480px; max-height: calc(100vh - 110px); background: #fff; border-radius: 12px; box-shadow: 0 8px 24px rgba(9,30,66,.3); display: flex; flex-direction: column; overflow: hidden; }',
+  '.head { background: #0052cc; color: #fff; padding: 12px 14px; }',
+  '.title { font-weight: 600; font-size: 15px; margin: 0; display: flex; align-items: center; gap: 8px; }',
+  '.dot { width: 8px; height: 8px; border-radius: 50%; background: #97a0af; display: inline-block; }',
+  '.dot.on { background: #57d9a3; }',
+  '.welcome { margin: 4px 0 0; opacity: .95; white-space: pre-wrap; }',
+  '.head-row { display: flex; justify-content: space-between; align-items: flex-start; gap: 8px; }',
+  '.end { background: transparent; color: #fff; border: 1px solid rgba(255,255,255,.6); border-radius: 4px; padding: 2px 8px; cursor: pointer; font: inherit; font-size: 12px; }',
+  '.log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 6px; background: #f4f5f7; }',
+  '.msg { max-width: 80%; padding: 7px 10px; border-radius: 10px; white-space: pre-wrap; overflow-wrap: anywhere; }',
+  '.msg.customer { align-self: flex-end; background: #0052cc; color: #fff; }',
+  '.msg.agent { align-self: flex-start; background: #fff; border: 1px solid #dfe1e6; }',
+  '.msg.system { align-self: center; background: transparent; color: #6b778c; font-size: 12px; }',
+  '.who { display: block; font-size: 11px; color: #6b778c; margin-bottom: 2px; }',
+  '.note { padding: 8px 12px; background: #fffae6; color: #172b4d; font-size: 13px; margin: 0; }',
+  '.typing { min-height: 18px; padding: 0 12px; font-size: 12px; color: #6b778c; }',
+  '.compose { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #dfe1e6; }',
+  'textarea { flex: 1; resize: none; height: 40px; font: inherit; padding: 8px; border: 1px solid #c1c7d0; border-radius: 6px; box-sizing: border-box; }',
+  '.send { background: #0052cc; color: #fff; border: 0; border-radius: 6px; padding: 0 14px; cursor: pointer; font: inherit; font-weight: 600; }',
+  '.send:disabled { background: #a5adba; cursor: default; }',
+  '.error { color: #bf2600; font-size: 12px; padding: 0 12px 6px; margin: 0; }',
+  '[hidden] { display: none !important; }'
+].join('\n');
+
+function randomId(bytes) {
+  var raw = new Uint8Array(bytes);
+  crypto.getRandomValues(raw);
+  return Array.prototype.map.call(raw, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+}
+
+function node(tag, className, text) {
+  var n = document.createElement(tag);
+  if (className) n.className = className;
+  if (text !== undefined && text !== null) n.textContent = String(text);
+  return n;
+}
+
+function visitorToken(base) {
+  var key = 'helpdesk-chat-visitor:' + base;
+  try {
+    var token = window.localStorage.getItem(key);
+    if (token && /^[A-Za-z0-9_-]{20,100}$/.test(token)) return token;
+    token = randomId(24);
+    window.localStorage.setItem(key, token);
+    return token;
+  } catch (e) {
+    return randomId(24); // storage blocked: this page view only
+  }
+}
+
+// Mounts the widget for `project`, talking to the host at `base` (an origin).
+export function mountChatWidget(base, project) {
+  var token = visitorToken(base);
+  var state = { view: null, conversation: null, lastSeq: 0, open: false, stream: null, typingSent: 0, typingTimer: null };
+
+  function call(method, path, body) {
+    var opts = { method: method, headers: { 'Accept': 'application/json', 'X-Visitor-Token': token } };
+    if (body !== undefined) {
+      opts.headers['Content-Type'] = 'application/json';
+      opts.body = JSON.stringify(body);
+    }
+    return fetch(base + '/api/v1' + path, opts).then(function (res) {
+      return res.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (res.ok) return data;
+        var err = (data && data.error) || {};
+        var error = new Error(err.message || ('The chat is unavailable (HTTP ' + res.status + ').'));
+        error.code = err.code || 'http-' + res.status;
+        throw error;
+      });
+    });
+  }
+
+  var host = document.createElement('div');
+  host.setAttribute('data-helpdesk-chat', project);
+  var shadow = host.attachShadow({ mode: 'open' });
+  // A constructed style sheet is not inline style, so a page's Content-Security-Policy
+  // (the portal's forbids inline style) lets it apply; older browsers get a <style>.
+  var style = null;
+  try {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+    shadow.adoptedStyleSheets = [sheet];
+  } catch (e) {
+    style = document.createElement('style');
+    style.textContent = STYLE;
+  }
+  var root = node('div', 'root');
+  var bubble = node('div', 'bubble');
+  bubble.hidden = true;
+  var panel = node('section', 'panel');
+  panel.hidden = true;
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-label', 'Chat');
+  var head = node('div', 'head');
+  var headRow = node('div', 'head-row');
+  var title = node('p', 'title');
+  var dot = node('span', 'dot');
+  var titleText = node('span', '', '');
+  title.append(dot, titleText);
+  var endButton = node('button', 'end', 'End chat');
+  endButton.type = 'button';
+  endButton.hidden = true;
+  headRow.append(title, endButton);
+  var welcome = node('p', 'welcome');
+  head.append(headRow, welcome);
+  var offline = node('p', 'note', 'No agent is online right now. Leave a message and we will answer here.');
+  offline.hidden = true;
+  var login = node('p', 'note', 'Please log in to the customer portal to chat with us.');
+  login.hidden = true;
+  var log = node('div', 'log');
+  log.setAttribute('role', 'log');
+  log.setAttribute('aria-live', 'polite');
+  var typing = node('div', 'typing');
+  var error = node('p', 'error');
+  error.hidden = true;
+  var compose = node('form', 'compose');
+  var input = document.createElement('textarea');
+  input.setAttribute('aria-label', 'Your message');
+  input.placeholder = 'Type your message…';
+  input.maxLength = 4000;
+  var send = node('button', 'send', 'Send');
+  send.type = 'submit';
+  compose.append(input, send);
+  panel.append(head, offline, login, log, typing, error, compose);
+  var launcher = node('button', 'launcher');
+  launcher.type = 'button';
+  launcher.setAttribute('aria-label', 'Chat with us');
+  launcher.innerHTML = '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-6l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
+  var badge = node('span', 'badge');
+  badge.hidden = true;
+  launcher.append(badge);
+  root.append(bubble, panel, launcher);
+  if (style) shadow.append(style);
+  shadow.append(root);
+
+  function showError(message) {
+    error.textContent = message || '';
+    error.hidden = !message;
+  }
+
+  function renderView() {
+    var view = state.view;
+    titleText.textContent = view.project_name;
+    dot.className = view.chat_online ? 'dot on' : 'dot';
+    dot.title = view.chat_online ? 'An agent is online' : 'No agent is online';
+    welcome.textContent = view.welcome;
+    offline.hidden = view.chat_online;
+    var canWrite = view.may_start || !!state.conversation;
+    login.hidden = canWrite;
+    compose.hidden = !canWrite;
+    bubble.textContent = view.greeting || '';
+    bubble.hidden = !view.greeting || state.open || !!state.conversation;
+  }
+
+  function renderConversation() {
+    var conv = state.conversation;
+    endButton.hidden = !conv || conv.status !== 'open';
+    var unread = conv && !state.open ? conv.unread_for_customer : 0;
+    badge.textContent = String(unread);
+    badge.hidden = !unread;
+    launcher.setAttribute('aria-label', unread ? 'Chat with us (' + unread + ' unread)' : 'Chat with us');
+    if (conv && conv.status === 'ended') {
+      input.placeholder = 'Write to start a new conversation…';
+    } else {
+      input.placeholder = 'Type your message…';
+    }
+  }
+
+  function addMessage(message) {
+    if (message.seq <= state.lastSeq) return;
+    state.lastSeq = message.seq;
+    var line = node('div', 'msg ' + message.author);
+    line.setAttribute('data-seq', String(message.seq));
+    if (message.author === 'agent') line.append(node('span', 'who', message.author_name));
+    line.append(document.createTextNode(message.body));
+    log.append(line);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function markSeen() {
+    var conv = state.conversation;
+    if (!state.open || !conv || !state.lastSeq || conv.seen_by_customer >= state.lastSeq) return;
+    call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/seen', { seq: state.lastSeq })
+      .then(function (updated) { state.conversation = updated; renderConversation(); }, function () {});
+  }
+
+  function follow(conv) {
+    if (state.stream) state.stream.close();
+    var url = base + '/api/v1/stream?topic=' + encodeURIComponent('conversation:' + conv.id) +
+      '&visitor_token=' + encodeURIComponent(token);
+    var source = new EventSource(url);
+    state.stream = source;
+    source.addEventListener('ready', function () { loadMessages(conv.id); });
+    source.addEventListener('chat-message', function (ev) {
+      var message = JSON.parse(ev.data);
+      addMessage(message);
+      if (message.author === 'agent') typing.textContent = '';
+      markSeen();
+    });
+    source.addEventListener('conversation-updated', function (ev) {
+      var updated = JSON.parse(ev.data);
+      if (state.conversation && updated.id === state.conversation.id) {
+        state.conversation = updated;
+        renderConversation();
+      }
+    });
+    source.addEventListener('typing', function (ev) {
+      var data = JSON.parse(ev.data);
+      if (data.author !== 'agent') return;
+      typing.textContent = data.typing ? data.name + ' is typing…' : '';
+    });
+  }
+
+  function loadMessages(id) {
+    return call('GET', '/chat/conversations/' + encodeURIComponent(id) + '/messages?limit=200').then(function (page) {
+      page.messages.forEach(addMessage);
+      markSeen();
+    });
+  }
+
+  function useConversation(conv) {
+    state.conversation = conv;
+    state.lastSeq = 0;
+    log.textContent = '';
+    renderConversation();
+    renderView();
+    follow(conv);
+  }
+
+  function sendTyping(on) {
+    var conv = state.conversation;
+    if (!conv || conv.status !== 'open') return;
+    call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/typing', { typing: on }).catch(function () {});
+  }
+
+  input.addEventListener('input', function () {
+    var now = Date.now();
+    if (now - state.typingSent > 3000) {
+      state.typingSent = now;
+      sendTyping(true);
+    }
+    clearTimeout(state.typingTimer);
+    state.typingTimer = setTimeout(function () { state.typingSent = 0; sendTyping(false); }, 4000);
+  });
+
+  input.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter' && !ev.shiftKey) {
+      ev.preventDefault();
+      compose.requestSubmit();
+    }
+  });
+
+  compose.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var body = input.value.trim();
+    if (!body) return;
+    send.disabled = true;
+    showError('');
+    var clientId = randomId(12);
+    var conv = state.conversation;
+    var sent;
+    if (conv && conv.status === 'open') {
+      sent = call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/messages', { client_id: clientId, body: body })
+        .then(addMessage);
+    } else {
+      sent = call('POST', '/projects/' + encodeURIComponent(project) + '/chat/conversations', {
+        client_id: clientId, body: body, page_url: window.location.href.slice(0, 2000), email: null
+      }).then(useConversation);
+    }
+    sent.then(function () {
+      input.value = '';
+      clearTimeout(state.typingTimer);
+      state.typingSent = 0;
+    }, function (e) { showError(e.message); }).then(function () { send.disabled = false; input.focus(); });
+  });
+
+  endButton.addEventListener('click', function () {
+    var conv = state.conversation;
+    if (!conv) return;
+    call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/end').then(function (updated) {
+      state.conversation = updated;
+      renderConversation();
+    }, function (e) { showError(e.message); });
+  });
+
+  function toggle(open) {
+    state.open = open;
+    panel.hidden = !open;
+    launcher.setAttribute('aria-expanded', open ? 'true' : 'false');
+    renderView();
+    renderConversation();
+    if (open) { input.focus(); markSeen(); }
+  }
+  launcher.addEventListener('click', function () { toggle(!state.open); });
+  bubble.addEventListener('click', function () { toggle(true); });
+
+  var projectPath = '/projects/' + encodeURIComponent(project) + '/chat';
+  return call('GET', projectPath + '/widget').then(function (view) {
+    state.view = view;
+    document.body.append(host);
+    renderView();
+    renderConversation();
+    return call('GET', projectPath + '/conversations').then(function (mine) {
+      var open = mine.filter(function (c) { return c.status === 'open'; })[0];
+      if (open) useConversation(open);
+      host.setAttribute('data-ready', '1');
+    });
+  }, function (e) {
+    // A page the project does not allow gets no widget; the reason goes to the console.
+    console.warn('Helpdesk chat: ' + e.message);
+    return null;
+  });
+}
+
+// Loaded by the one-tag snippet: mount for the project named in the script's own URL.
+(function () {
+  var own = new URL(import.meta.url);
+  var project = own.searchParams.get('project');
+  if (!project) return;
+  var start = function () { mountChatWidget(own.origin, project); };
+  if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
+})();

@@ -1,0 +1,222 @@
+//! Live chat in a real headless Chromium (SPEC LC-2, LC-3, LC-9, PR-11): the one-tag snippet
+//! on a page of another origin chats live with an agent in the inbox; the same snippet on a
+//! site that is not allowed shows nothing.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use helpdesk_e2e::TestSite;
+use helpdesk_e2e::browser::start_driver;
+use helpdesk_e2e::other_site::OtherSite;
+use serde_json::{Value, json};
+
+/// Runs `script` (which returns a value) until it returns something truthy, for up to 10 s.
+async fn wait_for(browser: &Client, what: &str, script: &str) -> Value {
+    for _ in 0..100 {
+        if let Ok(value) = browser.execute(script, vec![]).await
+            && !(value.is_null() || value == json!(false) || value == json!(""))
+        {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("waited in vain for {what}");
+}
+
+/// The widget's shadow root, as page scripts reach it.
+const WIDGET: &str = "document.querySelector('[data-helpdesk-chat]')";
+
+async fn log_in(browser: &Client, base_url: &str, user: &str, next: &str) {
+    browser
+        .goto(&format!(
+            "{base_url}/login?next={}",
+            next.replace('/', "%2F").replace('?', "%3F").replace('=', "%3D")
+        ))
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("login-user"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("login-password"))
+        .await
+        .unwrap()
+        .send_keys("demo")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        browser,
+        "the page to be ready",
+        "return document.body.getAttribute('data-ready') === '1';",
+    )
+    .await;
+}
+
+fn snippet_page(host: &str) -> String {
+    format!(
+        "<!doctype html><html><head><title>Shop</title><style>div {{ color: red !important; font-size: 40px; }}</style></head>\
+         <body><h1>A shop</h1><script type=\"module\" src=\"{host}/assets/widget/chat-widget.js?project=SUP\"></script></body></html>"
+    )
+}
+
+#[tokio::test]
+async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let shop = OtherSite::serve("127.0.0.2", snippet_page(&site.host.base_url)).await;
+    let elsewhere = OtherSite::serve("127.0.0.3", snippet_page(&site.host.base_url)).await;
+    let paula = site.login("paula").await;
+    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["external"] = json!(true);
+    settings["allowed_sites"] = json!([shop.origin]);
+    settings["greeting"] = json!("Need a hand? <b>Ask us</b>");
+    let (status, body) = paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
+    assert_eq!(status, 200, "{body}");
+
+    let bob = driver.new_browser("bob").await;
+    log_in(&bob, &site.host.base_url, "bob", "/inbox?project=SUP").await;
+
+    let visitor = driver.new_browser("visitor").await;
+    visitor.goto(&shop.origin).await.unwrap();
+    wait_for(
+        &visitor,
+        "the widget",
+        &format!("return {WIDGET} && {WIDGET}.getAttribute('data-ready') === '1';"),
+    )
+    .await;
+    let greeting = wait_for(
+        &visitor,
+        "the greeting",
+        &format!("return {WIDGET}.shadowRoot.querySelector('.bubble').textContent;"),
+    )
+    .await;
+    assert_eq!(
+        greeting,
+        json!("Need a hand? <b>Ask us</b>"),
+        "shown as text, never as HTML"
+    );
+    let style = visitor
+        .execute(
+            &format!("return getComputedStyle({WIDGET}.shadowRoot.querySelector('.welcome')).fontSize;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_ne!(style, json!("40px"), "the page's styles do not reach into the widget");
+
+    visitor
+        .execute(
+            &format!(
+                "var root = {WIDGET}.shadowRoot; root.querySelector('.launcher').click();\
+                 root.querySelector('textarea').value = 'Hello from the shop <script>x</script>';\
+                 root.querySelector('form').requestSubmit(); return true;"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+
+    wait_for(
+        &bob,
+        "the request in the inbox",
+        "return document.querySelectorAll('#conversation-list li').length === 1;",
+    )
+    .await;
+    let preview = bob
+        .find(Locator::Css("#conversation-list li .preview"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(preview, "Hello from the shop <script>x</script>");
+    assert_eq!(
+        bob.find(Locator::Id("new-requests"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "1"
+    );
+    bob.find(Locator::Css("#conversation-list li"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &bob,
+        "the customer's message",
+        "return document.querySelectorAll('#messages .message.customer').length === 1;",
+    )
+    .await;
+    let details = bob
+        .find(Locator::Id("customer-details"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(details.contains(&shop.origin), "the agent sees the page URL: {details}");
+    bob.find(Locator::Id("reply"))
+        .await
+        .unwrap()
+        .send_keys("Hi! How can I help?")
+        .await
+        .unwrap();
+    bob.find(Locator::Id("send")).await.unwrap().click().await.unwrap();
+
+    let answer = wait_for(
+        &visitor,
+        "the agent's answer",
+        &format!("var m = {WIDGET}.shadowRoot.querySelector('.msg.agent'); return m && m.textContent;"),
+    )
+    .await;
+    assert_eq!(
+        answer,
+        json!("Bob AgentHi! How can I help?"),
+        "the customer sees the agent's name"
+    );
+    wait_for(
+        &bob,
+        "the seen mark",
+        "return !!document.querySelector('#messages .message.agent .seen');",
+    )
+    .await;
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
+        std::fs::write(format!("{dir}/inbox.png"), bob.screenshot().await.unwrap()).unwrap();
+        std::fs::write(format!("{dir}/widget.png"), visitor.screenshot().await.unwrap()).unwrap();
+    }
+
+    visitor.goto(&shop.origin).await.unwrap();
+    wait_for(
+        &visitor,
+        "the history after a reload",
+        &format!("var r = {WIDGET} && {WIDGET}.shadowRoot; return r && r.querySelectorAll('.msg').length === 2;"),
+    )
+    .await;
+
+    let stranger = driver.new_browser("stranger").await;
+    stranger.goto(&elsewhere.origin).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let shown = stranger.execute(&format!("return !!{WIDGET};"), vec![]).await.unwrap();
+    assert_eq!(shown, json!(false), "a site not on the list gets no widget");
+    let (_, inbox) = site.login("bob").await.get("/api/v1/projects/SUP/chat/inbox").await;
+    assert_eq!(
+        inbox["conversations"].as_array().unwrap().len(),
+        1,
+        "and starts nothing"
+    );
+}
