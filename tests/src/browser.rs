@@ -92,3 +92,46 @@ impl Drop for Driver {
         let _ = self.child.wait();
     }
 }
+
+/// Runs `script` (which returns a value) until its value is truthy, for up to 10 s, and
+/// returns that value; panics naming `what` otherwise.
+pub async fn wait_until(browser: &Client, what: &str, script: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        if let Ok(value) = browser.execute(script, vec![]).await
+            && !(value.is_null() || value == json!(false) || value == json!(""))
+        {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("waited in vain for {what}");
+}
+
+/// Logs `user` in (demo password) through the login page, which then goes to `next` (a
+/// path); returns once that page says it is ready (`body[data-ready="1"]`).
+pub async fn log_in(browser: &Client, base_url: &str, user: &str, next: &str) {
+    let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    browser.goto(&format!("{base_url}/login?next={next}")).await.unwrap();
+    for (id, text) in [("login-user", user), ("login-password", "demo")] {
+        browser
+            .find(fantoccini::Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+    browser
+        .find(fantoccini::Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(
+        browser,
+        "the page to be ready",
+        "return document.body.getAttribute('data-ready') === '1';",
+    )
+    .await;
+}

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::events;
 use super::keys;
-use super::record::{self, Side, StoredConversation, customer_key, is_agent};
+use super::record::{self, Side, StoredConversation, anonymous_name, customer_key, is_agent, visitor_number};
 use super::settings::{self, require_allowed_page};
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     AgentRef, AuthorKind, ChatMessage, Conversation, ConversationStart, ConversationStatus, CustomerRef,
@@ -37,11 +37,6 @@ pub const START_WINDOW_MS: u64 = 10 * 60_000;
 pub const MESSAGES_PER_WINDOW: u32 = 30;
 /// The window of [`MESSAGES_PER_WINDOW`]: one minute.
 pub const MESSAGE_WINDOW_MS: u64 = 60_000;
-
-/// The name a visitor with number `n` has for agents (LC-4).
-pub fn anonymous_name(number: i64) -> String {
-    format!("Anonymous Chat User #{number}")
-}
 
 /// Starts a conversation with its first message, or gives back the one this client id
 /// started (LC-9).
@@ -361,7 +356,7 @@ fn publish_update(
     let counts_changed = record::save(host, before, after)?;
     events::conversation_updated(host, &after.view)?;
     if counts_changed {
-        let counts = super::reads::counts(host, &after.view.project)?;
+        let counts = record::counts(host, &after.view.project)?;
         events::inbox_counts(host, &counts)?;
     }
     Ok(())
@@ -462,20 +457,6 @@ fn customer_ref<H: Directory + Storage>(
         }),
         Actor::Anonymous | Actor::System => Err(PluginError::AccessDenied("log in first".into())),
     }
-}
-
-/// A visitor's number, given on their first conversation when `assign` is true.
-pub fn visitor_number(storage: &mut impl Storage, visitor: &str, assign: bool) -> PluginResult<Option<i64>> {
-    let key = keys::visitor_number(visitor);
-    if let Some(number) = get_json::<i64>(storage, &key)? {
-        return Ok(Some(number));
-    }
-    if !assign {
-        return Ok(None);
-    }
-    let number = storage.kv_increment(keys::VISITOR_SEQ, 1)?;
-    put_json(storage, &key, &number)?;
-    Ok(Some(number))
 }
 
 /// A client-chosen id: 1 to 64 letters, digits, `-` or `_`.

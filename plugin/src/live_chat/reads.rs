@@ -1,9 +1,8 @@
 //! Reading live chat: what the widget shows (LC-1 … LC-8), a conversation and its messages,
 //! a customer's own conversations, and the agents' inbox (PR-11). All read-only.
 
-use super::conversations::{anonymous_name, visitor_number};
 use super::keys;
-use super::record::{self, StoredConversation, customer_key, is_agent};
+use super::record::{self, StoredConversation, anonymous_name, counts, customer_key, is_agent, visitor_number};
 use super::settings::{self, require_allowed_page};
 use super::welcome::default_welcome;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
@@ -14,7 +13,7 @@ use crate::capabilities::{Clock, Directory, ScanRequest, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::{is_project_staff, require_actor, require_project};
 use crate::presence::online_list;
-use crate::storage::{decode_json, get_counter, prefix_end};
+use crate::storage::{decode_json, prefix_end};
 
 /// The most messages or conversations one page holds.
 pub const MAX_PAGE: u32 = 200;
@@ -146,19 +145,6 @@ pub fn inbox<H: Directory + Storage>(
 pub fn get_inbox_counts<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<InboxCounts> {
     let (project, _) = inbox_context(host, ctx)?;
     counts(host, &project)
-}
-
-/// A project's inbox counts, read from its counters.
-pub fn counts(storage: &mut impl Storage, project: &str) -> PluginResult<InboxCounts> {
-    let mut read = |what: &str| -> PluginResult<u32> {
-        let count = get_counter(storage, &keys::count(project, what))?.max(0);
-        Ok(u32::try_from(count).unwrap_or(u32::MAX))
-    };
-    Ok(InboxCounts {
-        unassigned: read("unassigned")?,
-        open: read("open")?,
-        project: project.to_string(),
-    })
 }
 
 /// The project and the viewer, when the viewer may read the project's inbox.

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use super::keys;
 use super::settings::{self, require_allowed_page};
-use crate::bindings::exports::helpdesk::chat::live_chat::{Conversation, ConversationStatus};
+use crate::bindings::exports::helpdesk::chat::live_chat::{Conversation, ConversationStatus, InboxCounts};
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext, ProjectRole};
 use crate::capabilities::{Directory, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::{is_project_staff, may_answer_customer_chats};
-use crate::storage::{get_json, put_json};
+use crate::storage::{get_counter, get_json, put_json};
 
 /// A conversation as stored: the record every client sees, and whose it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,4 +149,36 @@ pub fn save(
 /// Whether `user` is an agent of `project`, the only role that answers its chats.
 pub fn is_agent(directory: &impl Directory, user: &str, project: &str) -> bool {
     directory.has_project_role(user, project, ProjectRole::Agent)
+}
+
+/// The name a visitor with number `n` has for agents (LC-4).
+pub fn anonymous_name(number: i64) -> String {
+    format!("Anonymous Chat User #{number}")
+}
+
+/// A visitor's number, given on their first conversation when `assign` is true.
+pub fn visitor_number(storage: &mut impl Storage, visitor: &str, assign: bool) -> PluginResult<Option<i64>> {
+    let key = keys::visitor_number(visitor);
+    if let Some(number) = get_json::<i64>(storage, &key)? {
+        return Ok(Some(number));
+    }
+    if !assign {
+        return Ok(None);
+    }
+    let number = storage.kv_increment(keys::VISITOR_SEQ, 1)?;
+    put_json(storage, &key, &number)?;
+    Ok(Some(number))
+}
+
+/// A project's inbox counts, read from its counters.
+pub fn counts(storage: &mut impl Storage, project: &str) -> PluginResult<InboxCounts> {
+    let mut read = |what: &str| -> PluginResult<u32> {
+        let count = get_counter(storage, &keys::count(project, what))?.max(0);
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    };
+    Ok(InboxCounts {
+        unassigned: read("unassigned")?,
+        open: read("open")?,
+        project: project.to_string(),
+    })
 }

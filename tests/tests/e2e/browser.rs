@@ -5,37 +5,8 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use helpdesk_e2e::TestSite;
-use helpdesk_e2e::browser::start_driver;
+use helpdesk_e2e::browser::{log_in, start_driver};
 use serde_json::json;
-
-async fn log_in(browser: &Client, base_url: &str, user: &str) {
-    browser
-        .goto(&format!("{base_url}/login?next=/%3Fproject%3DSUP"))
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("login-user"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("login-password"))
-        .await
-        .unwrap()
-        .send_keys("demo")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_attribute(browser, "body", "data-ready", "1").await;
-}
 
 /// Waits (up to 10 s) until the element's attribute has the value.
 async fn wait_for_attribute(browser: &Client, css: &str, attribute: &str, expected: &str) {
@@ -86,8 +57,8 @@ async fn pr_3_header_turns_green_when_an_agent_goes_online_in_every_browser() {
     let site = TestSite::start();
     let alice = driver.new_browser("alice").await;
     let bob = driver.new_browser("bob").await;
-    log_in(&alice, &site.host.base_url, "alice").await;
-    log_in(&bob, &site.host.base_url, "bob").await;
+    log_in(&alice, &site.host.base_url, "alice", "/?project=SUP").await;
+    log_in(&bob, &site.host.base_url, "bob", "/?project=SUP").await;
 
     for browser in [&alice, &bob] {
         wait_for_attribute(browser, "#online-count", "data-online-count", "0").await;

@@ -4,64 +4,14 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use helpdesk_e2e::TestSite;
-use helpdesk_e2e::browser::start_driver;
+use helpdesk_e2e::browser::{log_in, start_driver, wait_until as wait_for};
 use helpdesk_e2e::other_site::OtherSite;
-use serde_json::{Value, json};
-
-/// Runs `script` (which returns a value) until it returns something truthy, for up to 10 s.
-async fn wait_for(browser: &Client, what: &str, script: &str) -> Value {
-    for _ in 0..100 {
-        if let Ok(value) = browser.execute(script, vec![]).await
-            && !(value.is_null() || value == json!(false) || value == json!(""))
-        {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("waited in vain for {what}");
-}
+use serde_json::json;
 
 /// The widget's shadow root, as page scripts reach it.
 const WIDGET: &str = "document.querySelector('[data-helpdesk-chat]')";
-
-async fn log_in(browser: &Client, base_url: &str, user: &str, next: &str) {
-    browser
-        .goto(&format!(
-            "{base_url}/login?next={}",
-            next.replace('/', "%2F").replace('?', "%3F").replace('=', "%3D")
-        ))
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("login-user"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("login-password"))
-        .await
-        .unwrap()
-        .send_keys("demo")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(
-        browser,
-        "the page to be ready",
-        "return document.body.getAttribute('data-ready') === '1';",
-    )
-    .await;
-}
 
 fn snippet_page(host: &str) -> String {
     format!(
