@@ -3,6 +3,7 @@
 //! (inside a component); `fake_host.rs` implements them in memory for native tests.
 
 use crate::bindings::helpdesk::chat::directory::{Project, User};
+use crate::bindings::helpdesk::chat::issues::{HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::Level;
 use crate::bindings::helpdesk::chat::storage::ScanPage;
 use crate::bindings::helpdesk::chat::types::{ProjectRole, Timestamp};
@@ -68,6 +69,15 @@ pub trait Storage {
     fn kv_scan(&mut self, request: ScanRequest<'_>) -> PluginResult<ScanPage>;
 }
 
+/// The tracker's issues, inside the call's transaction.
+pub trait Issues {
+    /// Creates an issue in `project`.
+    fn create_issue(&mut self, project: &str, summary: &str, reporter: Option<&str>) -> PluginResult<Issue>;
+    /// Appends an entry to an issue's history; its id.
+    fn append_history(&mut self, issue: &str, author: Option<&str>, kind: HistoryKind, body: &str)
+    -> PluginResult<u64>;
+}
+
 /// Push events to clients, delivered after the call commits.
 pub trait Push {
     /// Publishes an event.
@@ -89,6 +99,6 @@ pub trait Log {
 }
 
 /// Everything a feature may use; the feature list is built over it.
-pub trait HostCapabilities: Clock + Directory + Storage + Push + Wake + Log {}
+pub trait HostCapabilities: Clock + Directory + Storage + Issues + Push + Wake + Log {}
 
-impl<T: Clock + Directory + Storage + Push + Wake + Log> HostCapabilities for T {}
+impl<T: Clock + Directory + Storage + Issues + Push + Wake + Log> HostCapabilities for T {}

@@ -18,6 +18,7 @@ pub const CONTRACT: &str = "helpdesk:chat@0.2.0";
 pub const CAPABILITIES: &[&str] = &[
     "helpdesk:chat/types@0.2.0",
     "helpdesk:chat/directory@0.2.0",
+    "helpdesk:chat/issues@0.2.0",
     "helpdesk:chat/storage@0.2.0",
     "helpdesk:chat/push@0.2.0",
     "helpdesk:chat/wake@0.2.0",

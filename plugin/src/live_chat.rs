@@ -1,6 +1,6 @@
 //! Live chat with customers (SPEC LC-1 … LC-11, PR-11): the widget's settings per project
 //! and the rule that a widget call comes from an allowed page, conversations and their
-//! messages in one order, and the agents' inbox.
+//! messages in one order, the agents' inbox, and conversations becoming issues.
 //!
 //! A conversation's record carries everything a list shows (status, assignee, last message,
 //! unread counts), and indexes ordered by last activity list it in each inbox view and in its
@@ -13,6 +13,7 @@ pub mod keys;
 pub mod reads;
 pub mod record;
 pub mod settings;
+pub mod to_issue;
 pub mod topics;
 pub mod welcome;
 

@@ -32,6 +32,7 @@ pub fn staff_router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(inbox))
         .routes(routes!(inbox_counts))
         .routes(routes!(assign))
+        .routes(routes!(make_issue))
 }
 
 /// The routes the widget uses, from the portal or another site, with CORS.
@@ -373,6 +374,34 @@ async fn mark_seen(
         plugin
             .helpdesk_chat_live_chat()
             .call_mark_seen(store, ctx, &path.id, body.seq)
+    })
+    .await
+    .map(Json)
+}
+
+/// `POST /chat/conversations/{id}/issue` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MakeIssue {
+    /// The issue's summary; "Chat with <customer>: <first message>" when omitted.
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+/// Turns a conversation into an issue of its project, its transcript in the issue's
+/// history (LC-11); asking again answers the conversation with the issue it became.
+#[utoipa::path(post, path = "/chat/conversations/{id}/issue", tag = "live-chat", params(ConversationPath),
+    request_body = MakeIssue, responses((status = OK, body = Conversation), ApiErrors))]
+async fn make_issue(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<ConversationPath>,
+    ApiJson(body): ApiJson<MakeIssue>,
+) -> ApiResult<Json<Conversation>> {
+    api.call(Write, caller.context(None), move |plugin, store, ctx| {
+        plugin
+            .helpdesk_chat_live_chat()
+            .call_make_issue(store, ctx, &path.id, body.summary.as_deref())
     })
     .await
     .map(Json)

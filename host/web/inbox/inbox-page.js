@@ -96,6 +96,9 @@ function renderConversation() {
   var open = conv.status === 'open';
   $('take').hidden = !open || (conv.assignee && conv.assignee.user === state.me.id);
   $('end').hidden = !open;
+  $('make-issue').hidden = !!conv.issue;
+  $('issue-link').hidden = !conv.issue;
+  $('issue-link').textContent = conv.issue ? 'Issue ' + conv.issue : '';
   $('compose').hidden = !open;
   renderSeen();
 }
@@ -195,6 +198,9 @@ function wire() {
   $('list-more').addEventListener('click', function () { loadList(true); });
   $('take').addEventListener('click', function () {
     act(api('POST', chatPath(state.current.id) + '/assign', { assignee: state.me.id }));
+  });
+  $('make-issue').addEventListener('click', function () {
+    act(api('POST', chatPath(state.current.id) + '/issue', {}));
   });
   $('end').addEventListener('click', function () {
     act(api('POST', chatPath(state.current.id) + '/end'));

@@ -3,8 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Clock, Directory, Log, Push, ScanRequest, Storage, Wake};
+use super::{Clock, Directory, Issues, Log, Push, ScanRequest, Storage, Wake};
 use crate::bindings::helpdesk::chat::directory::{Project, User};
+use crate::bindings::helpdesk::chat::issues::{HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::Level;
 use crate::bindings::helpdesk::chat::storage::{Entry, ScanPage};
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext, PageOrigin, ProjectRole, Timestamp};
@@ -36,6 +37,10 @@ pub struct FakeHost {
     pub kv: BTreeMap<String, Vec<u8>>,
     /// The groups' ids.
     pub groups: BTreeSet<String>,
+    /// Issues created, in order.
+    pub issues: Vec<Issue>,
+    /// History entries appended: (issue, author, kind, body).
+    pub history: Vec<(String, Option<String>, HistoryKind, String)>,
     /// Events published, oldest first.
     pub published: Vec<Published>,
     /// Users named by `access_changed`, in order.
@@ -159,6 +164,36 @@ pub fn system() -> CallContext {
         page: PageOrigin::Unknown,
         locale: None,
         session: None,
+    }
+}
+
+impl Issues for FakeHost {
+    fn create_issue(&mut self, project: &str, summary: &str, _reporter: Option<&str>) -> PluginResult<Issue> {
+        if !self.projects.contains(project) {
+            return Err(PluginError::NotFound(format!("project {project}")));
+        }
+        let number = self.issues.iter().filter(|i| i.project == project).count() + 1;
+        let issue = Issue {
+            key: format!("{project}-{number}"),
+            project: project.into(),
+            summary: summary.into(),
+        };
+        self.issues.push(issue.clone());
+        Ok(issue)
+    }
+    fn append_history(
+        &mut self,
+        issue: &str,
+        author: Option<&str>,
+        kind: HistoryKind,
+        body: &str,
+    ) -> PluginResult<u64> {
+        if !self.issues.iter().any(|i| i.key == issue) {
+            return Err(PluginError::NotFound(format!("issue {issue}")));
+        }
+        self.history
+            .push((issue.into(), author.map(str::to_string), kind, body.into()));
+        Ok(self.history.len() as u64)
     }
 }
 

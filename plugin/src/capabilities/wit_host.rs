@@ -1,7 +1,8 @@
 //! The capabilities over the WIT imports: what the rules use inside a component.
 
-use super::{Clock, Directory, Log, Push, ScanRequest, Storage, Wake};
+use super::{Clock, Directory, Issues, Log, Push, ScanRequest, Storage, Wake};
 use crate::bindings::helpdesk::chat::directory::{self, Project, User};
+use crate::bindings::helpdesk::chat::issues::{self, HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::{self, Level};
 use crate::bindings::helpdesk::chat::storage::{self, ScanPage};
 use crate::bindings::helpdesk::chat::types::{ProjectRole, Timestamp};
@@ -18,6 +19,21 @@ impl Clock for WitHost {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as Timestamp)
             .unwrap_or(0)
+    }
+}
+
+impl Issues for WitHost {
+    fn create_issue(&mut self, project: &str, summary: &str, reporter: Option<&str>) -> PluginResult<Issue> {
+        Ok(issues::create_issue(project, summary, reporter)?)
+    }
+    fn append_history(
+        &mut self,
+        issue: &str,
+        author: Option<&str>,
+        kind: HistoryKind,
+        body: &str,
+    ) -> PluginResult<u64> {
+        Ok(issues::append_history(issue, author, kind, body)?)
     }
 }
 

@@ -115,6 +115,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push>(
             locale: ctx.locale.clone(),
             started: now,
             ended: None,
+            issue: None,
             last_seq: 0,
             last_at: now,
             last_preview: String::new(),
@@ -288,7 +289,7 @@ pub fn mark_seen<H: Clock + Directory + Storage + Push>(
 
 /// Stores the next message of a conversation and the conversation as it then stands, and
 /// publishes both.
-fn append<H: Clock + Directory + Storage + Push>(
+pub(super) fn append<H: Clock + Directory + Storage + Push>(
     host: &mut H,
     before: Option<&StoredConversation>,
     mut stored: StoredConversation,
@@ -379,9 +380,12 @@ fn unread_after(storage: &mut impl Storage, id: &str, seq: u64, author: AuthorKi
 
 /// Who writes a message.
 #[derive(Debug, Clone, Copy)]
-enum Writer<'a> {
+pub(super) enum Writer<'a> {
+    /// The conversation's customer.
     Customer,
+    /// An agent of the project.
     Agent(&'a str),
+    /// Nobody: a notice.
     System,
 }
 
@@ -413,7 +417,7 @@ fn writer_of<'s>(side: &'s Side, project: &str) -> PluginResult<Writer<'s>> {
     }
 }
 
-fn require_open(stored: &StoredConversation) -> PluginResult<()> {
+pub(super) fn require_open(stored: &StoredConversation) -> PluginResult<()> {
     match stored.view.status {
         ConversationStatus::Open => Ok(()),
         ConversationStatus::Ended => Err(PluginError::Conflict(format!(

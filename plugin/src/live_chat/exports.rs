@@ -1,6 +1,6 @@
 //! The `live-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{conversations, reads, settings};
+use super::{conversations, reads, settings, to_issue};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, ConversationStart, Guest, InboxCounts, InboxPage, InboxView, MessagePage,
@@ -67,6 +67,15 @@ impl Guest for Component {
             &ctx,
             &conversation,
             assignee.as_deref(),
+        )?)
+    }
+
+    fn make_issue(ctx: CallContext, conversation: String, summary: Option<String>) -> Result<Conversation, Error> {
+        Ok(to_issue::make_issue(
+            &mut WitHost,
+            &ctx,
+            &conversation,
+            summary.as_deref(),
         )?)
     }
 

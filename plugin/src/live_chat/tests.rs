@@ -471,3 +471,75 @@ fn pl_7_conversation_topics_follow_who_may_read_them() {
     assert!(crate::subscriptions::authorize(&mut host, &as_user("bob", "SUP"), &inbox).is_ok());
     assert!(crate::subscriptions::authorize(&mut host, &as_user("carol", "SUP"), &inbox).is_err());
 }
+
+#[test]
+fn lc_11_a_conversation_becomes_an_issue_with_its_transcript_once() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    let mut first = start("m1", "My parcel never came\nOrder 123");
+    first.email = Some("v@example.test".into());
+    let conv = conversations::start_conversation(&mut host, &visitor, first).unwrap();
+    let bob = as_user("bob", "SUP");
+    conversations::post_message(&mut host, &bob, &conv.id, "a1", "Sorry! Looking into it").unwrap();
+    assert!(
+        matches!(
+            super::to_issue::make_issue(&mut host, &as_user("dana", "SUP"), &conv.id, None),
+            Err(PluginError::AccessDenied(_))
+        ),
+        "a project admin who is no agent"
+    );
+    assert!(matches!(
+        super::to_issue::make_issue(&mut host, &visitor, &conv.id, None),
+        Err(PluginError::AccessDenied(_))
+    ));
+    let linked = super::to_issue::make_issue(&mut host, &bob, &conv.id, None).unwrap();
+    assert_eq!(linked.issue.as_deref(), Some("SUP-1"));
+    assert_eq!(
+        host.issues[0].summary,
+        "Chat with Anonymous Chat User #1: My parcel never came"
+    );
+    let (issue, author, kind, body) = &host.history[0];
+    assert_eq!(
+        (issue.as_str(), author.as_deref(), *kind),
+        (
+            "SUP-1",
+            Some("bob"),
+            crate::bindings::helpdesk::chat::issues::HistoryKind::Change
+        )
+    );
+    assert!(
+        body.starts_with(&format!(
+            "Chat conversation {} with Anonymous Chat User #1 <v@example.test>",
+            conv.id
+        )),
+        "{body}"
+    );
+    assert!(
+        body.contains("] Anonymous Chat User #1: My parcel never came\nOrder 123\n"),
+        "{body}"
+    );
+    assert!(body.contains("] Bob Agent: Sorry! Looking into it\n"), "{body}");
+    let again = super::to_issue::make_issue(&mut host, &bob, &conv.id, Some("Other")).unwrap();
+    assert_eq!(
+        (again.issue.as_deref(), host.issues.len()),
+        (Some("SUP-1"), 1),
+        "once only"
+    );
+    let page = reads::messages(&mut host, &visitor, &conv.id, None, 50).unwrap();
+    assert_eq!(
+        page.messages.last().unwrap().body,
+        "Bob Agent created issue SUP-1 from this conversation"
+    );
+    let other = conversations::start_conversation(&mut host, &visitor, start("m9", "again")).unwrap();
+    assert!(matches!(
+        super::to_issue::make_issue(&mut host, &bob, &other.id, Some("two\nlines")),
+        Err(PluginError::Invalid(_))
+    ));
+}
+
+#[test]
+fn lc_11_transcript_times_are_utc_calendar_minutes() {
+    assert_eq!(super::to_issue::utc_minute(0), "1970-01-01 00:00");
+    assert_eq!(super::to_issue::utc_minute(951_782_400_000), "2000-02-29 00:00");
+    assert_eq!(super::to_issue::utc_minute(1_795_444_380_000), "2026-11-23 14:33");
+}

@@ -321,3 +321,53 @@ async fn pr_11_only_agents_and_admins_of_the_project_read_its_inbox() {
         "agents do not configure the widget"
     );
 }
+
+#[tokio::test]
+async fn lc_11_an_agent_turns_a_conversation_into_an_issue_with_its_transcript() {
+    let site = TestSite::start();
+    let visitor = site.visitor(TOKEN_A, None);
+    let (_, conv) = visitor
+        .post(
+            "/api/v1/projects/SUP/chat/conversations",
+            start("m1", "The printer is on fire"),
+        )
+        .await;
+    let id = conv["id"].as_str().unwrap();
+    let bob = site.login("bob").await;
+    bob.post(
+        &format!("/api/v1/chat/conversations/{id}/messages"),
+        json!({ "client_id": "a1", "body": "Calling the fire brigade" }),
+    )
+    .await;
+    let (status, body) = visitor
+        .post(&format!("/api/v1/chat/conversations/{id}/issue"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "customers do not make issues: {body}");
+    let (status, linked) = bob
+        .post(&format!("/api/v1/chat/conversations/{id}/issue"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{linked}");
+    let key = linked["issue"].as_str().unwrap().to_string();
+    let (_, issue) = bob.get(&format!("/api/v1/issues/{key}")).await;
+    assert_eq!(
+        issue["summary"],
+        "Chat with Anonymous Chat User #1: The printer is on fire"
+    );
+    let (_, history) = bob.get(&format!("/api/v1/issues/{key}/history")).await;
+    let entry = &history.as_array().unwrap()[0];
+    let transcript = entry["body"].as_str().unwrap();
+    assert!(
+        transcript.starts_with(&format!("Chat conversation {id} with Anonymous Chat User #1")),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("Bob Agent: Calling the fire brigade"),
+        "{transcript}"
+    );
+    assert_eq!(
+        (entry["kind"].as_str(), entry["author"].as_str()),
+        (Some("change"), Some("bob"))
+    );
+    let (_, seen) = visitor.get(&format!("/api/v1/chat/conversations/{id}")).await;
+    assert_eq!(seen["issue"], key.as_str(), "the conversation links to the issue");
+}
