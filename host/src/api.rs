@@ -10,6 +10,7 @@ pub mod error;
 pub mod issue_routes;
 pub mod live_chat_routes;
 pub mod openapi;
+pub mod outbox_routes;
 pub mod params;
 pub mod presence_routes;
 pub mod stream;
@@ -37,6 +38,7 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .merge(live_chat_routes::staff_router())
         .merge(live_chat_routes::widget_router())
         .merge(issue_routes::router())
+        .merge(outbox_routes::router())
         .merge(stream::router())
         .merge(test_clock::router())
         .merge(openapi::router())

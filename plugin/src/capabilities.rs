@@ -86,6 +86,12 @@ pub trait Push {
     fn access_changed(&mut self, users: &[String]);
 }
 
+/// Outgoing e-mail, queued in the host's outbox and sent only if the call commits.
+pub trait Mail {
+    /// Queues a plain-text message.
+    fn send_mail(&mut self, to: &[String], subject: &str, body: &str) -> PluginResult<()>;
+}
+
 /// Being woken for due work.
 pub trait Wake {
     /// Asks for `scheduler.run-due` at `at` or soon after.
@@ -99,6 +105,6 @@ pub trait Log {
 }
 
 /// Everything a feature may use; the feature list is built over it.
-pub trait HostCapabilities: Clock + Directory + Storage + Issues + Push + Wake + Log {}
+pub trait HostCapabilities: Clock + Directory + Storage + Issues + Push + Mail + Wake + Log {}
 
-impl<T: Clock + Directory + Storage + Issues + Push + Wake + Log> HostCapabilities for T {}
+impl<T: Clock + Directory + Storage + Issues + Push + Mail + Wake + Log> HostCapabilities for T {}

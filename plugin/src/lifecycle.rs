@@ -21,6 +21,7 @@ pub const CAPABILITIES: &[&str] = &[
     "helpdesk:chat/issues@0.2.0",
     "helpdesk:chat/storage@0.2.0",
     "helpdesk:chat/push@0.2.0",
+    "helpdesk:chat/mail@0.2.0",
     "helpdesk:chat/wake@0.2.0",
     "helpdesk:chat/log@0.2.0",
 ];

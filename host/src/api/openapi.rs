@@ -35,6 +35,7 @@ sends the event payloads listed under components (for example `PresenceChangedEv
         (name = "presence", description = "Agent presence (PR-1 … PR-6, PR-15)."),
         (name = "live-chat", description = "Live chat with customers: widget settings, conversations, the agents' inbox (LC-1 … LC-11, PR-11)."),
         (name = "issues", description = "Issues and their history."),
+        (name = "admin", description = "Site administration: the mail outbox."),
         (name = "push", description = "The resumable push stream."),
         (name = "testing", description = "Only on a host started with --test-clock."),
         (name = "meta", description = "This document."),

@@ -222,10 +222,29 @@ pub trait PushLog {
     fn prune_events(&mut self, before_ms: i64) -> Result<usize, StoreError>;
 }
 
+/// One message of the mail outbox.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct OutboxMail {
+    /// Increasing in the order messages were queued; use it as a cursor.
+    pub id: i64,
+    /// The recipients.
+    pub to: Vec<String>,
+    /// One line.
+    pub subject: String,
+    /// Plain text.
+    pub body: String,
+    /// When it was queued (milliseconds since the epoch).
+    pub queued_ms: i64,
+    /// When it was sent, if it was.
+    pub sent_ms: Option<i64>,
+}
+
 /// The mail outbox.
 pub trait MailOutbox {
     /// Queues a message; it is sent only if the transaction commits.
     fn queue_mail(&mut self, to: &[String], subject: &str, body: &str, now_ms: i64) -> Result<(), StoreError>;
+    /// Up to `limit` messages with an id below `before` (or the newest), newest first.
+    fn list_mail(&mut self, before: Option<i64>, limit: u32) -> Result<Vec<OutboxMail>, StoreError>;
 }
 
 /// The times the plugin asked to be woken at (the WIT `wake` interface).

@@ -38,6 +38,8 @@ var STYLE = [
   '.send { background: #0052cc; color: #fff; border: 0; border-radius: 6px; padding: 0 14px; cursor: pointer; font: inherit; font-weight: 600; }',
   '.send:disabled { background: #a5adba; cursor: default; }',
   '.error { color: #bf2600; font-size: 12px; padding: 0 12px 6px; margin: 0; }',
+  '.email-row { padding: 6px 8px 0; }',
+  '.email-row input { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; border: 1px solid #c1c7d0; border-radius: 6px; }',
   '[hidden] { display: none !important; }'
 ].join('\n');
 
@@ -134,6 +136,14 @@ export function mountChatWidget(base, project) {
   var typing = node('div', 'typing');
   var error = node('p', 'error');
   error.hidden = true;
+  var emailRow = node('div', 'email-row');
+  var email = document.createElement('input');
+  email.type = 'email';
+  email.maxLength = 254;
+  email.placeholder = 'Your e-mail address, so that we can answer';
+  email.setAttribute('aria-label', 'Your e-mail address');
+  emailRow.append(email);
+  emailRow.hidden = true;
   var compose = node('form', 'compose');
   var input = document.createElement('textarea');
   input.setAttribute('aria-label', 'Your message');
@@ -142,7 +152,7 @@ export function mountChatWidget(base, project) {
   var send = node('button', 'send', 'Send');
   send.type = 'submit';
   compose.append(input, send);
-  panel.append(head, offline, login, log, typing, error, compose);
+  panel.append(head, offline, login, log, typing, error, emailRow, compose);
   var launcher = node('button', 'launcher');
   launcher.type = 'button';
   launcher.setAttribute('aria-label', 'Chat with us');
@@ -169,6 +179,8 @@ export function mountChatWidget(base, project) {
     var canWrite = view.may_start || !!state.conversation;
     login.hidden = canWrite;
     compose.hidden = !canWrite;
+    // LC-10: with nobody online a new conversation is a message we answer by e-mail.
+    emailRow.hidden = view.chat_online || !view.may_start || (!!state.conversation && state.conversation.status === 'open');
     bubble.textContent = view.greeting || '';
     bubble.hidden = !view.greeting || state.open || !!state.conversation;
   }
@@ -205,13 +217,24 @@ export function mountChatWidget(base, project) {
       .then(function (updated) { state.conversation = updated; renderConversation(); }, function () {});
   }
 
-  function follow(conv) {
+  // One stream: whether an agent is online (PR-2), and the conversation once there is one.
+  function follow() {
     if (state.stream) state.stream.close();
-    var url = base + '/api/v1/stream?topic=' + encodeURIComponent('conversation:' + conv.id) +
+    var conv = state.conversation;
+    var topics = ['chat-status:' + project];
+    if (conv) topics.push('conversation:' + conv.id);
+    var url = base + '/api/v1/stream?' + topics.map(function (t) { return 'topic=' + encodeURIComponent(t); }).join('&') +
       '&visitor_token=' + encodeURIComponent(token);
     var source = new EventSource(url);
     state.stream = source;
-    source.addEventListener('ready', function () { loadMessages(conv.id); });
+    source.addEventListener('ready', function () { if (conv) loadMessages(conv.id); });
+    source.addEventListener('chat-status', function (ev) {
+      var data = JSON.parse(ev.data);
+      if (state.view && data.project === project) {
+        state.view.chat_online = data.online;
+        renderView();
+      }
+    });
     source.addEventListener('chat-message', function (ev) {
       var message = JSON.parse(ev.data);
       addMessage(message);
@@ -223,6 +246,7 @@ export function mountChatWidget(base, project) {
       if (state.conversation && updated.id === state.conversation.id) {
         state.conversation = updated;
         renderConversation();
+        renderView();
       }
     });
     source.addEventListener('typing', function (ev) {
@@ -245,7 +269,7 @@ export function mountChatWidget(base, project) {
     log.textContent = '';
     renderConversation();
     renderView();
-    follow(conv);
+    follow();
   }
 
   function sendTyping(on) {
@@ -285,7 +309,8 @@ export function mountChatWidget(base, project) {
         .then(addMessage);
     } else {
       sent = call('POST', '/projects/' + encodeURIComponent(project) + '/chat/conversations', {
-        client_id: clientId, body: body, page_url: window.location.href.slice(0, 2000), email: null
+        client_id: clientId, body: body, page_url: window.location.href.slice(0, 2000),
+        email: emailRow.hidden ? null : (email.value.trim() || null)
       }).then(useConversation);
     }
     sent.then(function () {
@@ -323,7 +348,7 @@ export function mountChatWidget(base, project) {
     renderConversation();
     return call('GET', projectPath + '/conversations').then(function (mine) {
       var open = mine.filter(function (c) { return c.status === 'open'; })[0];
-      if (open) useConversation(open);
+      if (open) useConversation(open); else follow();
       host.setAttribute('data-ready', '1');
     });
   }, function (e) {

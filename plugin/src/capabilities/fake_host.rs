@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Clock, Directory, Issues, Log, Push, ScanRequest, Storage, Wake};
+use super::{Clock, Directory, Issues, Log, Mail, Push, ScanRequest, Storage, Wake};
 use crate::bindings::helpdesk::chat::directory::{Project, User};
 use crate::bindings::helpdesk::chat::issues::{HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::Level;
@@ -41,6 +41,8 @@ pub struct FakeHost {
     pub issues: Vec<Issue>,
     /// History entries appended: (issue, author, kind, body).
     pub history: Vec<(String, Option<String>, HistoryKind, String)>,
+    /// Mail queued: (to, subject, body).
+    pub mail: Vec<(Vec<String>, String, String)>,
     /// Events published, oldest first.
     pub published: Vec<Published>,
     /// Users named by `access_changed`, in order.
@@ -164,6 +166,13 @@ pub fn system() -> CallContext {
         page: PageOrigin::Unknown,
         locale: None,
         session: None,
+    }
+}
+
+impl Mail for FakeHost {
+    fn send_mail(&mut self, to: &[String], subject: &str, body: &str) -> PluginResult<()> {
+        self.mail.push((to.to_vec(), subject.into(), body.into()));
+        Ok(())
     }
 }
 

@@ -1,12 +1,12 @@
 //! The capabilities over the WIT imports: what the rules use inside a component.
 
-use super::{Clock, Directory, Issues, Log, Push, ScanRequest, Storage, Wake};
+use super::{Clock, Directory, Issues, Log, Mail, Push, ScanRequest, Storage, Wake};
 use crate::bindings::helpdesk::chat::directory::{self, Project, User};
 use crate::bindings::helpdesk::chat::issues::{self, HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::{self, Level};
 use crate::bindings::helpdesk::chat::storage::{self, ScanPage};
 use crate::bindings::helpdesk::chat::types::{ProjectRole, Timestamp};
-use crate::bindings::helpdesk::chat::{push, wake};
+use crate::bindings::helpdesk::chat::{mail, push, wake};
 use crate::error::PluginResult;
 
 /// The host behind the component's imports. It holds nothing: every call goes to the host.
@@ -19,6 +19,16 @@ impl Clock for WitHost {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as Timestamp)
             .unwrap_or(0)
+    }
+}
+
+impl Mail for WitHost {
+    fn send_mail(&mut self, to: &[String], subject: &str, body: &str) -> PluginResult<()> {
+        Ok(mail::send(&mail::Message {
+            to: to.to_vec(),
+            subject: subject.into(),
+            body: body.into(),
+        })?)
     }
 }
 

@@ -13,7 +13,7 @@ use crate::bindings::exports::helpdesk::chat::live_chat::{
     AgentRef, AuthorKind, ChatMessage, Conversation, ConversationStart, ConversationStatus, CustomerRef,
 };
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext};
-use crate::capabilities::{Clock, Directory, Push, Storage};
+use crate::capabilities::{Clock, Directory, Mail, Push, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::require_project;
 use crate::storage::{get_json, put_json};
@@ -40,7 +40,7 @@ pub const MESSAGE_WINDOW_MS: u64 = 60_000;
 
 /// Starts a conversation with its first message, or gives back the one this client id
 /// started (LC-9).
-pub fn start_conversation<H: Clock + Directory + Storage + Push>(
+pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
     host: &mut H,
     ctx: &CallContext,
     start: ConversationStart,
@@ -99,9 +99,15 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push>(
     count_against_limit(host, "start", &customer, STARTS_PER_WINDOW, START_WINDOW_MS)?;
 
     let now = host.now();
+    let offline = crate::presence::online_list::count(host, &project, now)? == 0;
+    let customer_ref = customer_ref(host, ctx, email)?;
+    if offline && customer_ref.email.is_none() {
+        return Err(PluginError::Invalid(
+            "email: nobody is online now; leave an e-mail address so that we can answer you".into(),
+        ));
+    }
     let number = host.kv_increment(keys::CONVERSATION_SEQ, 1)?;
     let id = format!("c{number}");
-    let customer_ref = customer_ref(host, ctx, email)?;
     let stored = StoredConversation {
         customer,
         view: Conversation {
@@ -116,6 +122,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push>(
             started: now,
             ended: None,
             issue: None,
+            offline,
             last_seq: 0,
             last_at: now,
             last_preview: String::new(),
@@ -132,7 +139,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push>(
 
 /// Adds a message to an open conversation; a retry with the same client id and body
 /// returns the stored message (LC-9, PR-11).
-pub fn post_message<H: Clock + Directory + Storage + Push>(
+pub fn post_message<H: Clock + Directory + Storage + Push + Mail>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,
@@ -171,7 +178,7 @@ pub fn post_message<H: Clock + Directory + Storage + Push>(
 }
 
 /// Assigns an open conversation to an agent of its project, or to nobody.
-pub fn assign<H: Clock + Directory + Storage + Push>(
+pub fn assign<H: Clock + Directory + Storage + Push + Mail>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,
@@ -215,7 +222,7 @@ pub fn assign<H: Clock + Directory + Storage + Push>(
 }
 
 /// Ends an open conversation; ending an ended one changes nothing.
-pub fn end_conversation<H: Clock + Directory + Storage + Push>(
+pub fn end_conversation<H: Clock + Directory + Storage + Push + Mail>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,
@@ -256,7 +263,7 @@ pub fn typing<H: Directory + Storage + Push>(
 }
 
 /// Marks messages up to `seq` as seen by the caller's side and recounts its unread messages.
-pub fn mark_seen<H: Clock + Directory + Storage + Push>(
+pub fn mark_seen<H: Clock + Directory + Storage + Push + Mail>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,
@@ -289,7 +296,7 @@ pub fn mark_seen<H: Clock + Directory + Storage + Push>(
 
 /// Stores the next message of a conversation and the conversation as it then stands, and
 /// publishes both.
-pub(super) fn append<H: Clock + Directory + Storage + Push>(
+pub(super) fn append<H: Clock + Directory + Storage + Push + Mail>(
     host: &mut H,
     before: Option<&StoredConversation>,
     mut stored: StoredConversation,
@@ -341,11 +348,34 @@ pub(super) fn append<H: Clock + Directory + Storage + Push>(
         }
         AuthorKind::System => {}
     }
+    if author == AuthorKind::Agent && view.offline {
+        mail_answer(host, view, &message)?;
+    }
     put_json(host, &keys::message(&view.id, seq), &message)?;
     put_json(host, &keys::client_id(&view.id, client_id), &seq)?;
     events::message(host, &message)?;
     publish_update(host, before, &stored)?;
     Ok((stored, message))
+}
+
+/// Mails an agent's answer to an offline message to its customer (LC-10).
+fn mail_answer<H: Directory + Mail>(host: &mut H, view: &Conversation, message: &ChatMessage) -> PluginResult<()> {
+    let Some(email) = &view.customer.email else {
+        return Ok(());
+    };
+    let project = host
+        .projects()
+        .into_iter()
+        .find(|p| p.key == view.project)
+        .map(|p| p.name)
+        .unwrap_or_else(|| view.project.clone());
+    let subject = format!("{} answered your message to {project}", message.author_name);
+    let body = format!(
+        "{} wrote:\n\n{}\n\nThis answers your chat message (conversation {}). Open the chat on our site again to \
+         continue the conversation there.\n",
+        message.author_name, message.body, view.id
+    );
+    host.send_mail(std::slice::from_ref(email), &subject, &body)
 }
 
 /// Saves a changed conversation and tells its watchers.

@@ -16,7 +16,8 @@ fn start(client_id: &str, body: &str) -> ConversationStart {
         client_id: client_id.into(),
         body: body.into(),
         page_url: Some("https://shop.example/help".into()),
-        email: None,
+        // Nobody is online in most tests: an offline message needs an address (LC-10).
+        email: Some("visitor@example.test".into()),
     }
 }
 
@@ -542,4 +543,60 @@ fn lc_11_transcript_times_are_utc_calendar_minutes() {
     assert_eq!(super::to_issue::utc_minute(0), "1970-01-01 00:00");
     assert_eq!(super::to_issue::utc_minute(951_782_400_000), "2000-02-29 00:00");
     assert_eq!(super::to_issue::utc_minute(1_795_444_380_000), "2026-11-23 14:33");
+}
+
+#[test]
+fn lc_10_with_nobody_online_a_known_customer_leaves_a_message_and_gets_answers_by_mail() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    let mut unknown = start("m1", "Anyone there?");
+    unknown.email = None;
+    let err = conversations::start_conversation(&mut host, &visitor, unknown.clone()).unwrap_err();
+    assert!(
+        matches!(&err, PluginError::Invalid(m) if m.starts_with("email:")),
+        "{err}"
+    );
+    let mut bad = unknown.clone();
+    bad.email = Some("not an address".into());
+    assert!(matches!(
+        conversations::start_conversation(&mut host, &visitor, bad),
+        Err(PluginError::Invalid(_))
+    ));
+
+    let left = conversations::start_conversation(&mut host, &visitor, start("m2", "Anyone there?")).unwrap();
+    assert!(left.offline);
+    let bob = as_user("bob", "SUP");
+    conversations::post_message(&mut host, &bob, &left.id, "a1", "Yes, sorry for the wait!").unwrap();
+    let (to, subject, body) = &host.mail[0];
+    assert_eq!(to, &vec!["visitor@example.test".to_string()]);
+    assert!(subject.contains("Bob Agent answered"), "{subject}");
+    assert!(
+        body.contains("Yes, sorry for the wait!") && body.contains(&left.id),
+        "{body}"
+    );
+    conversations::post_message(&mut host, &visitor, &left.id, "m3", "Thanks!").unwrap();
+    assert_eq!(host.mail.len(), 1, "the customer's own messages are not mailed");
+    assert_eq!(
+        reads::my_conversations(&mut host, &visitor).unwrap()[0].id,
+        left.id,
+        "replies thread into it"
+    );
+
+    let customer = on_page(as_user("carol", "SUP"), PageOrigin::Site);
+    let mut theirs = unknown;
+    theirs.client_id = "c1".into();
+    let conv = conversations::start_conversation(&mut host, &customer, theirs).unwrap();
+    assert_eq!(
+        conv.customer.email.as_deref(),
+        Some("carol@example.test"),
+        "a user is known by their address"
+    );
+
+    presence::go_online(&mut host, &as_user("alice", "SUP"), false, None).unwrap();
+    let mut live = start("m4", "hello");
+    live.email = None;
+    let online = conversations::start_conversation(&mut host, &as_visitor("v-2", "SUP"), live).unwrap();
+    assert!(!online.offline, "with an agent online no address is needed");
+    conversations::post_message(&mut host, &bob, &online.id, "a1", "Hi").unwrap();
+    assert_eq!(host.mail.len(), 1, "live answers are not mailed");
 }

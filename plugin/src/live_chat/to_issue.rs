@@ -8,7 +8,7 @@ use super::record::{self, Side};
 use crate::bindings::exports::helpdesk::chat::live_chat::{ChatMessage, Conversation};
 use crate::bindings::helpdesk::chat::issues::HistoryKind;
 use crate::bindings::helpdesk::chat::types::CallContext;
-use crate::capabilities::{Clock, Directory, Issues, Push, Storage};
+use crate::capabilities::{Clock, Directory, Issues, Mail, Push, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::storage::{decode_json, prefix_end, scan_all};
 
@@ -22,7 +22,7 @@ const SUMMARY: TextRule = TextRule {
 const MAX_TRANSCRIPT_BYTES: usize = 60 * 1024;
 
 /// Turns the conversation into an issue, once; answers the conversation as it then is.
-pub fn make_issue<H: Clock + Directory + Storage + Issues + Push>(
+pub fn make_issue<H: Clock + Directory + Storage + Issues + Push + Mail>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,

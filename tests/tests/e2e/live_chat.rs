@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 const TOKEN_A: &str = "visitor-token-aaaaaaaaaaaaaaaaaaaa";
 const TOKEN_B: &str = "visitor-token-bbbbbbbbbbbbbbbbbbbb";
 
+/// A first message; nobody is online in most tests, so it leaves an address (LC-10).
 fn start(client_id: &str, body: &str) -> Value {
-    json!({ "client_id": client_id, "body": body, "page_url": "https://shop.example/cart", "email": null })
+    json!({ "client_id": client_id, "body": body, "page_url": "https://shop.example/cart", "email": "visitor@example.test" })
 }
 
 fn code(body: &Value) -> &str {
@@ -370,4 +371,66 @@ async fn lc_11_an_agent_turns_a_conversation_into_an_issue_with_its_transcript()
     );
     let (_, seen) = visitor.get(&format!("/api/v1/chat/conversations/{id}")).await;
     assert_eq!(seen["issue"], key.as_str(), "the conversation links to the issue");
+}
+
+#[tokio::test]
+async fn lc_10_an_offline_message_is_answered_by_mail_through_the_outbox_kept_across_restarts() {
+    let site = TestSite::start();
+    let visitor = site.visitor(TOKEN_A, None);
+    let (status, body) = visitor
+        .post(
+            "/api/v1/projects/SUP/chat/conversations",
+            json!({ "client_id": "m1", "body": "Hello?", "page_url": null, "email": null }),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "invalid"),
+        "nobody online, no address: {body}"
+    );
+    let (_, widget) = visitor.get("/api/v1/projects/SUP/chat/widget").await;
+    assert_eq!(widget["chat_online"], false, "the widget says nobody is online");
+    let (status, conv) = visitor
+        .post("/api/v1/projects/SUP/chat/conversations", start("m1", "Hello?"))
+        .await;
+    assert_eq!(
+        (status, conv["offline"].clone()),
+        (StatusCode::OK, json!(true)),
+        "{conv}"
+    );
+    let id = conv["id"].as_str().unwrap().to_string();
+
+    let bob = site.login("bob").await;
+    let (status, _) = bob
+        .post(
+            &format!("/api/v1/chat/conversations/{id}/messages"),
+            json!({ "client_id": "a1", "body": "Here now: how can I help?" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let site = site.restart();
+    let sam = site.login("sam").await;
+    let (status, outbox) = sam.get("/api/v1/admin/outbox").await;
+    assert_eq!(status, StatusCode::OK, "{outbox}");
+    let mail = &outbox[0];
+    assert_eq!(mail["to"], json!(["visitor@example.test"]));
+    assert!(
+        mail["subject"].as_str().unwrap().contains("Bob Agent answered"),
+        "{mail}"
+    );
+    assert!(
+        mail["body"].as_str().unwrap().contains("Here now: how can I help?"),
+        "{mail}"
+    );
+    let (status, _) = site.login("paula").await.get("/api/v1/admin/outbox").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "site admins only");
+
+    let visitor = site.visitor(TOKEN_A, None);
+    let (_, mine) = visitor.get("/api/v1/projects/SUP/chat/conversations").await;
+    assert_eq!(
+        mine[0]["id"],
+        id.as_str(),
+        "the customer comes back to the same conversation"
+    );
+    assert_eq!(mine[0]["unread_for_customer"], 1);
 }

@@ -34,6 +34,12 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
     let (status, body) = paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
     assert_eq!(status, 200, "{body}");
 
+    let (status, _) = site
+        .login("bob")
+        .await
+        .post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
+    assert_eq!(status, 200, "bob is online, so the visitor chats live");
     let bob = driver.new_browser("bob").await;
     log_in(&bob, &site.host.base_url, "bob", "/inbox?project=SUP").await;
 

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::tx::SqliteTx;
-use crate::storage::backend::{LoginFailures, MailOutbox, Meta, StoreError, WakeUps};
+use crate::storage::backend::{LoginFailures, MailOutbox, Meta, OutboxMail, StoreError, WakeUps};
 
 impl MailOutbox for SqliteTx {
     fn queue_mail(&mut self, to: &[String], subject: &str, body: &str, now_ms: i64) -> Result<(), StoreError> {
@@ -12,6 +12,25 @@ impl MailOutbox for SqliteTx {
             params![to.join(", "), subject, body, now_ms],
         )?;
         Ok(())
+    }
+
+    fn list_mail(&mut self, before: Option<i64>, limit: u32) -> Result<Vec<OutboxMail>, StoreError> {
+        let mut statement = self.conn().prepare_cached(
+            "SELECT id, recipients, subject, body, created_ms, sent_ms FROM mail_outbox
+             WHERE id < ?1 ORDER BY id DESC LIMIT ?2 + 0",
+        )?;
+        let rows = statement.query_map(params![before.unwrap_or(i64::MAX), limit], |row| {
+            let recipients: String = row.get(1)?;
+            Ok(OutboxMail {
+                id: row.get(0)?,
+                to: recipients.split(", ").map(str::to_string).collect(),
+                subject: row.get(2)?,
+                body: row.get(3)?,
+                queued_ms: row.get(4)?,
+                sent_ms: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
