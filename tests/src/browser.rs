@@ -93,10 +93,11 @@ impl Drop for Driver {
     }
 }
 
-/// Runs `script` (which returns a value) until its value is truthy, for up to 10 s, and
-/// returns that value; panics naming `what` otherwise.
+/// Runs `script` (which returns a value) until its value is truthy, for up to 20 s (the
+/// whole suite shares two cores with Chromium), and returns that value; panics naming
+/// `what` otherwise.
 pub async fn wait_until(browser: &Client, what: &str, script: &str) -> serde_json::Value {
-    for _ in 0..100 {
+    for _ in 0..200 {
         if let Ok(value) = browser.execute(script, vec![]).await
             && !(value.is_null() || value == json!(false) || value == json!(""))
         {
