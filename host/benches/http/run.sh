@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HTTP load figures: presence reads and durable presence changes, with p50/p99, using wrk
+# HTTP load figures: presence reads, durable presence changes and durable chat messages,
+# with p50/p99, using wrk
 # (Debian's `wrk` package) on loopback against a release host with the demo site.
 #
 #   cargo build --release -p helpdesk-host && host/benches/http/run.sh [HOST_BINARY] [DATA_DIR]
@@ -33,4 +34,20 @@ TOKEN=$(login alice)
 for connections in 64 512; do
   echo "== durable presence change (POST .../presence/online|offline), $connections connections"
   wrk -t2 -c"$connections" -d"$duration" --latency -s "$here/presence_toggle.lua" "$base"
+done
+
+echo "== starting 64 conversations (64 visitors on the portal)"
+ids=""
+for i in $(seq 64); do
+  id=$(curl -sf -X POST "$base/api/v1/projects/SUP/chat/conversations" -H 'content-type: application/json' \
+    -H 'sec-fetch-site: same-origin' -H "x-visitor-token: bench-visitor-token-$i-xxxxxxxxxx" \
+    -d "{\"client_id\":\"start\",\"body\":\"Hello\",\"page_url\":null,\"email\":\"v$i@example.test\"}" \
+    | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
+  ids="$ids $id"
+done
+export CONVERSATIONS=$ids
+TOKEN=$(login bob)
+for connections in 64 512; do
+  echo "== durable chat message (POST /chat/conversations/{id}/messages as an agent, 64 conversations), $connections connections"
+  wrk -t2 -c"$connections" -d"$duration" --latency -s "$here/chat_message.lua" "$base"
 done
