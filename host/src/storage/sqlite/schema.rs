@@ -141,6 +141,11 @@ pub fn open(path: &Path) -> anyhow::Result<Connection> {
     // which is why the batch worker groups many calls into one commit.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Each plugin call runs in a savepoint of the batch transaction; SQLite keeps a
+    // savepoint's undo pages in a statement journal, a temporary file by default. In memory
+    // it costs no write system calls (a profile of chat messages found them at a tenth of
+    // the writer's time), and it holds only one batch's changed pages.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     configure(&conn)?;
     migrate(&mut conn)?;
     Ok(conn)
