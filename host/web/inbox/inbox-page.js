@@ -11,7 +11,7 @@ import { openStream } from '../core/stream.js';
 var PROJECT_KEY = 'helpdesk.project';
 var state = {
   me: null, project: null, view: 'unassigned', list: [], cursor: null,
-  current: null, lastSeq: 0, stream: null, typingSent: 0, typingTimer: null
+  current: null, lastSeq: 0, stream: null, typingSent: 0, typingTimer: null, revisions: {}
 };
 
 function chatPath(id) { return '/api/v1/chat/conversations/' + encodeURIComponent(id); }
@@ -33,7 +33,7 @@ function renderCounts(counts) {
   $('count-unassigned').textContent = String(counts.unassigned);
   var pill = $('new-requests');
   pill.textContent = String(counts.unassigned);
-  pill.className = 'count-pill ' + (counts.unassigned ? 'count-positive' : 'count-zero');
+  pill.className = 'count-pill ' + (counts.unassigned ? 'count-attention' : 'count-idle');
   document.title = (counts.unassigned ? '(' + counts.unassigned + ') ' : '') + 'Helpdesk · Chat inbox';
 }
 
@@ -71,7 +71,16 @@ function loadList(more) {
   });
 }
 
+// Answers and push events can arrive out of order: keep the highest revision of each.
+function newer(conv) {
+  var known = state.revisions[conv.id] || 0;
+  if (conv.revision < known) return false;
+  state.revisions[conv.id] = conv.revision;
+  return true;
+}
+
 function upsert(conv) {
+  if (!newer(conv)) return;
   state.list = state.list.filter(function (c) { return c.id !== conv.id; });
   if (belongs(conv)) {
     state.list.unshift(conv);
@@ -137,7 +146,11 @@ function connect() {
   state.stream = openStream(topics, {
     ready: function () {
       loadList(false).catch(function (e) { showBanner(errorText(e), 'inbox'); });
-      if (state.current) loadMessages(state.current.id);
+      // What changed while the stream was (re)connecting is read once it is subscribed.
+      if (state.current) {
+        api('GET', chatPath(state.current.id)).then(upsert, function () {});
+        loadMessages(state.current.id);
+      }
     },
     reset: function () { loadList(false); },
     events: {
@@ -168,6 +181,7 @@ function loadMessages(id) {
 
 function openConversation(id) {
   api('GET', chatPath(id)).then(function (conv) {
+    newer(conv);
     state.current = conv;
     state.lastSeq = 0;
     $('messages').textContent = '';

@@ -66,6 +66,14 @@ function renderPage() {
   if ($('project-select').value !== key && key) $('project-select').value = key;
   if (state.problems.length) showBanner(state.problems.join(' '), 'load');
   else clearBanner('load');
+  var requests = state.requests;
+  $('chat-requests').hidden = !requests;
+  if (requests) {
+    $('chat-requests').href = '/inbox?project=' + encodeURIComponent(key);
+    $('chat-requests-count').textContent = String(requests.unassigned);
+    $('chat-requests-count').dataset.count = String(requests.unassigned);
+    $('chat-requests-count').className = 'count-pill ' + (requests.unassigned ? 'count-attention' : 'count-idle');
+  }
   if (state.ready) document.body.dataset.ready = '1';
 }
 

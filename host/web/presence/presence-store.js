@@ -21,6 +21,7 @@ export var state = {
   moreAgents: [],       // online agents paged in after view.online_agents
   moreCursor: null,     // where the next page of online agents starts
   mine: null,           // GET /presence/me
+  requests: null,       // the project's inbox counts (LC-9 new-request notice), for its staff
   history: null,        // presence changes shown for historyFor, newest first
   historyFor: null,
   historyCursor: null,  // `before` of the next older page; null at the end
@@ -256,17 +257,44 @@ export function closeStream() {
   stream = null;
 }
 
+// Whether the user answers or oversees the project's chats (and so follows its inbox).
+export function followsInbox(key) {
+  var project = projectByKey(key);
+  var site = state.me && state.me.user && state.me.user.site_admin;
+  return !!project && (site || (project.roles || []).some(function (r) { return r === 'agent' || r === 'project-admin'; }));
+}
+
+function loadRequests(key) {
+  if (!followsInbox(key)) {
+    state.requests = null;
+    notify();
+    return;
+  }
+  api('GET', '/api/v1/projects/' + encodeURIComponent(key) + '/chat/inbox/counts').then(function (counts) {
+    if (state.project !== key) return;
+    state.requests = counts;
+    notify();
+  }, function () {});
+}
+
 export function connectStream() {
   closeStream();
   var key = state.project;
   if (!key) return;
-  stream = openStream(['presence:' + key, 'chat-status:' + key], {
-    ready: refresh,
-    reset: refresh,
+  var topics = ['presence:' + key, 'chat-status:' + key];
+  if (followsInbox(key)) topics.push('inbox:' + key);
+  stream = openStream(topics, {
+    ready: function () { loadRequests(key); return refresh(); },
+    reset: function () { loadRequests(key); return refresh(); },
     denied: function () { return state.access === 'denied'; },
     events: {
       'presence-changed': function (d) {
         if (!d.project || d.project === state.project) refresh();
+      },
+      'inbox-counts': function (counts) {
+        if (counts.project !== state.project) return;
+        state.requests = counts;
+        notify();
       },
       'chat-status': function (d) {
         var view = currentView();

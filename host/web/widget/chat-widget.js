@@ -210,11 +210,20 @@ export function mountChatWidget(base, project) {
     log.scrollTop = log.scrollHeight;
   }
 
+  // Answers and push events can arrive out of order: keep the highest revision.
+  function keep(updated) {
+    var conv = state.conversation;
+    if (!conv || updated.id !== conv.id || updated.revision < conv.revision) return;
+    state.conversation = updated;
+    renderConversation();
+    renderView();
+  }
+
   function markSeen() {
     var conv = state.conversation;
     if (!state.open || !conv || !state.lastSeq || conv.seen_by_customer >= state.lastSeq) return;
     call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/seen', { seq: state.lastSeq })
-      .then(function (updated) { state.conversation = updated; renderConversation(); }, function () {});
+      .then(keep, function () {});
   }
 
   // One stream: whether an agent is online (PR-2), and the conversation once there is one.
@@ -241,14 +250,7 @@ export function mountChatWidget(base, project) {
       if (message.author === 'agent') typing.textContent = '';
       markSeen();
     });
-    source.addEventListener('conversation-updated', function (ev) {
-      var updated = JSON.parse(ev.data);
-      if (state.conversation && updated.id === state.conversation.id) {
-        state.conversation = updated;
-        renderConversation();
-        renderView();
-      }
-    });
+    source.addEventListener('conversation-updated', function (ev) { keep(JSON.parse(ev.data)); });
     source.addEventListener('typing', function (ev) {
       var data = JSON.parse(ev.data);
       if (data.author !== 'agent') return;
@@ -323,10 +325,7 @@ export function mountChatWidget(base, project) {
   endButton.addEventListener('click', function () {
     var conv = state.conversation;
     if (!conv) return;
-    call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/end').then(function (updated) {
-      state.conversation = updated;
-      renderConversation();
-    }, function (e) { showError(e.message); });
+    call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/end').then(keep, function (e) { showError(e.message); });
   });
 
   function toggle(open) {

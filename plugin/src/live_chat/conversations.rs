@@ -123,6 +123,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
             ended: None,
             issue: None,
             offline,
+            revision: 0,
             last_seq: 0,
             last_at: now,
             last_preview: String::new(),
@@ -215,7 +216,7 @@ pub fn assign<H: Clock + Directory + Storage + Push + Mail>(
             Ok(after.view)
         }
         None => {
-            publish_update(host, Some(&before), &after)?;
+            publish_update(host, Some(&before), &mut after)?;
             Ok(after.view)
         }
     }
@@ -290,7 +291,7 @@ pub fn mark_seen<H: Clock + Directory + Storage + Push + Mail>(
         }
         _ => return Ok(before.view),
     }
-    publish_update(host, Some(&before), &after)?;
+    publish_update(host, Some(&before), &mut after)?;
     Ok(after.view)
 }
 
@@ -354,7 +355,7 @@ pub(super) fn append<H: Clock + Directory + Storage + Push + Mail>(
     put_json(host, &keys::message(&view.id, seq), &message)?;
     put_json(host, &keys::client_id(&view.id, client_id), &seq)?;
     events::message(host, &message)?;
-    publish_update(host, before, &stored)?;
+    publish_update(host, before, &mut stored)?;
     Ok((stored, message))
 }
 
@@ -382,7 +383,7 @@ fn mail_answer<H: Directory + Mail>(host: &mut H, view: &Conversation, message: 
 fn publish_update(
     host: &mut (impl Storage + Push),
     before: Option<&StoredConversation>,
-    after: &StoredConversation,
+    after: &mut StoredConversation,
 ) -> PluginResult<()> {
     let counts_changed = record::save(host, before, after)?;
     events::conversation_updated(host, &after.view)?;

@@ -115,13 +115,15 @@ fn counted(view: &Conversation) -> (i64, i64) {
     (i64::from(open), i64::from(open && view.assignee.is_none()))
 }
 
-/// Stores a conversation and moves its index entries and its project's counts from its
-/// previous state (`None` for a new one). Returns whether the counts changed.
+/// Stores a conversation with its next revision, and moves its index entries and its
+/// project's counts from its previous state (`None` for a new one). Returns whether the
+/// counts changed.
 pub fn save(
     storage: &mut impl Storage,
     before: Option<&StoredConversation>,
-    after: &StoredConversation,
+    after: &mut StoredConversation,
 ) -> PluginResult<bool> {
+    after.view.revision = before.map_or(0, |b| b.view.revision) + 1;
     put_json(storage, &keys::conversation(&after.view.id), after)?;
     let old = before.map(index_entries).unwrap_or_default();
     let new = index_entries(after);

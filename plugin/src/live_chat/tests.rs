@@ -223,6 +223,7 @@ fn lc_9_a_customer_and_an_agent_chat_in_one_order_until_one_ends_it() {
         Some("Bob Agent"),
         "answering takes it"
     );
+    assert!(seen.revision > conv.revision, "every change raises the revision");
     assert_eq!(
         (seen.seen_by_agents, seen.unread_for_agents, seen.unread_for_customer),
         (2, 0, 1)

@@ -43,6 +43,10 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
     let bob = driver.new_browser("bob").await;
     log_in(&bob, &site.host.base_url, "bob", "/inbox?project=SUP").await;
 
+    let alice = driver.new_browser("alice").await;
+    log_in(&alice, &site.host.base_url, "alice", "/?project=SUP").await;
+    wait_for(&alice, "the new-request notice", "var c = document.getElementById('chat-requests-count'); return c && !document.getElementById('chat-requests').hidden && c.textContent === '0';").await;
+
     let visitor = driver.new_browser("visitor").await;
     visitor.goto(&shop.origin).await.unwrap();
     wait_for(
@@ -89,6 +93,15 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
         "return document.querySelectorAll('#conversation-list li').length === 1;",
     )
     .await;
+    wait_for(
+        &alice,
+        "one new request in the header of another page",
+        "return document.getElementById('chat-requests-count').textContent === '1';",
+    )
+    .await;
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
+        std::fs::write(format!("{dir}/header.png"), alice.screenshot().await.unwrap()).unwrap();
+    }
     let preview = bob
         .find(Locator::Css("#conversation-list li .preview"))
         .await
@@ -149,6 +162,12 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
         &bob,
         "the seen mark",
         "return !!document.querySelector('#messages .message.agent .seen');",
+    )
+    .await;
+    wait_for(
+        &alice,
+        "no new request once bob answered",
+        "return document.getElementById('chat-requests-count').textContent === '0';",
     )
     .await;
     if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
