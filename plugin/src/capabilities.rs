@@ -34,6 +34,8 @@ pub trait Directory {
     fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool;
     /// Does the group exist?
     fn group_exists(&self, id: &str) -> bool;
+    /// The groups `user` belongs to.
+    fn groups_of(&self, user: &str) -> Vec<String>;
     /// The projects where `user` holds `role`, ordered by key.
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String>;
 }

@@ -55,6 +55,29 @@ async fn login(
     caller: Caller,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
+    let answer = password_login(&api, &caller, request, true).await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        answer.token,
+        auth::SESSION_TTL_MS / 1000
+    );
+    let mut response = Json(answer).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// Checks a user's password and starts a session, counting the attempt against the login
+/// throttle (per user id and per address) before the password is checked. With `allowed`
+/// false the attempt is refused whatever the password, with the same answer, the same
+/// count and the same work as a wrong password, so the answer tells nothing about it.
+pub async fn password_login(
+    api: &ApiContext,
+    caller: &Caller,
+    request: LoginRequest,
+    allowed: bool,
+) -> ApiResult<LoginResponse> {
     let refused = || ApiError::BadCredentials("wrong user or password".into());
     let user_id = request.user.trim().to_string();
     if crate::validate::user_id(&user_id).is_err() {
@@ -80,6 +103,7 @@ async fn login(
     if let Err(wait) = throttled {
         return Err(ApiError::RateLimited(wait.as_secs().max(1)));
     }
+    let hash = hash.filter(|_| allowed);
     let hash_to_check = hash.clone().unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = request.password;
     let permit = api
@@ -107,15 +131,7 @@ async fn login(
             Ok((auth::start_session(tx, &user_id, now)?, user))
         })
         .await?;
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        auth::SESSION_TTL_MS / 1000
-    );
-    let mut response = Json(LoginResponse { token, user }).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(LoginResponse { token, user })
 }
 
 /// Logs out: ends the session (its open streams end too) and clears the cookie.

@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::auth_routes::{LoginRequest, LoginResponse, password_login};
 use super::caller::{Caller, SignedIn, VISITOR_HEADER};
 use super::context::ApiContext;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
@@ -39,6 +40,7 @@ pub fn staff_router() -> OpenApiRouter<ApiContext> {
 pub fn widget_router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .routes(routes!(widget))
+        .routes(routes!(widget_login))
         .routes(routes!(my_conversations, start_conversation))
         .routes(routes!(get_conversation))
         .routes(routes!(messages, post_message))
@@ -405,4 +407,27 @@ async fn make_issue(
     })
     .await
     .map(Json)
+}
+
+/// Logs a customer in through the widget (LC-6) and answers a bearer token for the widget to
+/// keep; no cookie, as the widget may run on another site. Members of the groups the project
+/// blocks are refused exactly like a wrong password, and every attempt counts against the
+/// login throttle per user and per address (`429 rate_limited`).
+#[utoipa::path(post, path = "/projects/{key}/chat/login", tag = "live-chat", params(ProjectPath),
+    request_body = LoginRequest, responses((status = OK, body = LoginResponse), ApiErrors))]
+async fn widget_login(
+    State(api): State<ApiContext>,
+    caller: Caller,
+    ApiPath(path): ApiPath<ProjectPath>,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let user = request.user.trim().to_string();
+    let allowed = api
+        .call(Read, caller.in_project(&path.key), move |plugin, store, ctx| {
+            plugin
+                .helpdesk_chat_live_chat()
+                .call_may_log_in_through_widget(store, ctx, &user)
+        })
+        .await?;
+    password_login(&api, &caller, request, allowed).await.map(Json)
 }

@@ -128,7 +128,15 @@ export function mountChatWidget(base, project) {
   head.append(headRow, welcome);
   var offline = node('p', 'note', 'No agent is online right now. Leave a message and we will answer here.');
   offline.hidden = true;
-  var login = node('p', 'note', 'Please log in to the customer portal to chat with us.');
+  var login = node('p', 'note', 'Please log in to chat with us.');
+  if (base === window.location.origin) {
+    // On the portal itself: the site's own login page brings the customer back here.
+    var next = window.location.pathname + window.location.search;
+    var link = node('a', '', 'Log in');
+    link.href = '/login?next=' + encodeURIComponent(next);
+    login.textContent = '';
+    login.append(link, document.createTextNode(' to chat with us.'));
+  }
   login.hidden = true;
   var log = node('div', 'log');
   log.setAttribute('role', 'log');

@@ -37,6 +37,8 @@ pub struct FakeHost {
     pub kv: BTreeMap<String, Vec<u8>>,
     /// The groups' ids.
     pub groups: BTreeSet<String>,
+    /// Who belongs to which group: `(group, user)`.
+    pub group_members: BTreeSet<(String, String)>,
     /// Issues created, in order.
     pub issues: Vec<Issue>,
     /// History entries appended: (issue, author, kind, body).
@@ -239,6 +241,13 @@ impl Directory for FakeHost {
     }
     fn group_exists(&self, id: &str) -> bool {
         self.groups.contains(id)
+    }
+    fn groups_of(&self, user: &str) -> Vec<String> {
+        self.group_members
+            .iter()
+            .filter(|(_, u)| u == user)
+            .map(|(g, _)| g.clone())
+            .collect()
     }
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String> {
         let set: BTreeSet<String> = self

@@ -66,6 +66,9 @@ impl Directory for WitHost {
     fn group_exists(&self, id: &str) -> bool {
         directory::get_group(id).is_some()
     }
+    fn groups_of(&self, user: &str) -> Vec<String> {
+        directory::groups_of(user)
+    }
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String> {
         directory::projects_with_role(user, role)
     }

@@ -22,6 +22,10 @@ impl Guest for Component {
         Ok(reads::widget(&mut WitHost, &ctx)?)
     }
 
+    fn may_log_in_through_widget(ctx: CallContext, user: String) -> Result<bool, Error> {
+        Ok(settings::may_log_in_through_widget(&mut WitHost, &ctx, &user)?)
+    }
+
     fn start_conversation(ctx: CallContext, start: ConversationStart) -> Result<Conversation, Error> {
         Ok(conversations::start_conversation(&mut WitHost, &ctx, start)?)
     }

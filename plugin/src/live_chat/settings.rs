@@ -145,6 +145,25 @@ pub fn require_allowed_page(settings: &WidgetSettings, ctx: &CallContext) -> Plu
     }
 }
 
+/// Whether `user` may log in through the widget on the calling page (LC-6).
+pub fn may_log_in_through_widget<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    user: &str,
+) -> PluginResult<bool> {
+    let project = require_project(host, ctx)?.to_string();
+    let widget = load(host, &project)?;
+    if !is_on(&widget) {
+        return Err(PluginError::NotFound(format!("project {project} has no live chat")));
+    }
+    require_allowed_page(&widget, ctx)?;
+    if widget.login_blocked_groups.is_empty() {
+        return Ok(true);
+    }
+    let groups = host.groups_of(user);
+    Ok(!groups.iter().any(|group| widget.login_blocked_groups.contains(group)))
+}
+
 /// Whether the chat is anywhere at all: on the portal or on other sites.
 pub fn is_on(settings: &WidgetSettings) -> bool {
     settings.portal || settings.external

@@ -601,3 +601,28 @@ fn lc_10_with_nobody_online_a_known_customer_leaves_a_message_and_gets_answers_b
     conversations::post_message(&mut host, &bob, &online.id, "a1", "Hi").unwrap();
     assert_eq!(host.mail.len(), 1, "live answers are not mailed");
 }
+
+#[test]
+fn lc_6_members_of_blocked_groups_may_not_log_in_through_the_widget() {
+    let mut host = FakeHost::demo();
+    host.groups.extend(["admins".to_string(), "staff".to_string()]);
+    host.group_members.insert(("admins".into(), "root".into()));
+    host.group_members.insert(("staff".into(), "carol".into()));
+    let on_portal = as_visitor("v-1", "SUP");
+    assert!(
+        settings::may_log_in_through_widget(&mut host, &on_portal, "root").unwrap(),
+        "nobody is blocked by default"
+    );
+    save(&mut host, |s| s.login_blocked_groups = vec!["admins".into()]);
+    assert!(!settings::may_log_in_through_widget(&mut host, &on_portal, "root").unwrap());
+    assert!(settings::may_log_in_through_widget(&mut host, &on_portal, "carol").unwrap());
+    assert!(
+        settings::may_log_in_through_widget(&mut host, &on_portal, "nobody-at-all").unwrap(),
+        "unknown users look like anyone"
+    );
+    let elsewhere = on_page(on_portal, external("https://evil.example"));
+    assert!(matches!(
+        settings::may_log_in_through_widget(&mut host, &elsewhere, "carol"),
+        Err(PluginError::AccessDenied(_))
+    ));
+}

@@ -434,3 +434,76 @@ async fn lc_10_an_offline_message_is_answered_by_mail_through_the_outbox_kept_ac
     );
     assert_eq!(mine[0]["unread_for_customer"], 1);
 }
+
+#[tokio::test]
+async fn lc_6_widget_logins_refuse_blocked_groups_like_a_wrong_password_and_are_throttled() {
+    let site = TestSite::start();
+    let paula = site.login("paula").await;
+    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["login_blocked_groups"] = json!(["site-admins"]);
+    let (status, body) = paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let widget = site.visitor(TOKEN_A, None);
+    let login = |user: &str, password: &str| json!({ "user": user, "password": password });
+    let (right_status, right) = widget
+        .post("/api/v1/projects/SUP/chat/login", login("sam", "demo"))
+        .await;
+    let (wrong_status, wrong) = widget
+        .post("/api/v1/projects/SUP/chat/login", login("sam", "nope"))
+        .await;
+    assert_eq!(
+        (right_status, wrong_status),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(
+        right["error"]["code"], wrong["error"]["code"],
+        "the same answer whether the password was right"
+    );
+    assert_eq!(right["error"]["message"], wrong["error"]["message"]);
+    let (status, _) = site.anonymous().post("/api/v1/auth/login", login("sam", "demo")).await;
+    assert_eq!(status, StatusCode::OK, "sam still logs in to the site itself");
+
+    let (status, answer) = widget
+        .post("/api/v1/projects/SUP/chat/login", login("cora", "demo"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let token = answer["token"].as_str().unwrap();
+    let (status, conv) = widget
+        .client
+        .post(site.url("/api/v1/projects/SUP/chat/conversations"))
+        .bearer_auth(token)
+        .json(&json!({ "client_id": "m1", "body": "Hi, it is Cora", "page_url": null, "email": null }))
+        .send()
+        .await
+        .map(|r| (r.status(), r))
+        .unwrap();
+    let conv: Value = conv.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{conv}");
+    assert_eq!(
+        (conv["customer"]["name"].as_str(), conv["customer"]["email"].as_str()),
+        (Some("Cora Customer"), Some("cora@customer.test"))
+    );
+
+    let foreign = site.visitor(TOKEN_A, Some("https://evil.example"));
+    let (status, body) = foreign
+        .post("/api/v1/projects/SUP/chat/login", login("cora", "demo"))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "not from a page the project refuses"
+    );
+
+    let mut limited = false;
+    for _ in 0..12 {
+        let (status, _) = widget
+            .post("/api/v1/projects/SUP/chat/login", login("tom", "wrong"))
+            .await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "repeated widget logins for one account are throttled");
+}
