@@ -36,6 +36,8 @@ pub trait Directory {
     fn group_exists(&self, id: &str) -> bool;
     /// The groups `user` belongs to.
     fn groups_of(&self, user: &str) -> Vec<String>;
+    /// Adds a portal customer (no member) and answers them; the host picks the id.
+    fn register_customer(&mut self, display_name: &str, email: &str) -> PluginResult<User>;
     /// The projects where `user` holds `role`, ordered by key.
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String>;
 }

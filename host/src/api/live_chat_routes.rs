@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use super::auth_routes::{LoginRequest, LoginResponse, password_login};
 use super::caller::{Caller, SignedIn, VISITOR_HEADER};
 use super::context::ApiContext;
-use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
+use super::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult, current_request_id};
 use super::params::ProjectPath;
 use crate::contract::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, ConversationStart, InboxCounts, InboxPage, InboxView, MessagePage, WidgetSettings,
@@ -41,6 +41,7 @@ pub fn widget_router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .routes(routes!(widget))
         .routes(routes!(widget_login))
+        .routes(routes!(widget_register))
         .routes(routes!(my_conversations, start_conversation))
         .routes(routes!(get_conversation))
         .routes(routes!(messages, post_message))
@@ -430,4 +431,76 @@ async fn widget_login(
         })
         .await?;
     password_login(&api, &caller, request, allowed).await.map(Json)
+}
+
+/// `POST /projects/{key}/chat/register` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Register {
+    /// The name agents will see.
+    pub display_name: String,
+    /// The customer's e-mail address; answers to offline messages go there.
+    pub email: String,
+    /// At least 8 characters.
+    pub password: String,
+}
+
+/// The shortest password a customer may choose.
+const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Registers a portal customer through the widget, where the project allows it (LC-5), and
+/// logs them in: answers a bearer token for the widget to keep. Registrations count against
+/// the login throttle of the caller's address.
+#[utoipa::path(post, path = "/projects/{key}/chat/register", tag = "live-chat", params(ProjectPath),
+    request_body = Register, responses((status = OK, body = LoginResponse), ApiErrors))]
+async fn widget_register(
+    State(api): State<ApiContext>,
+    caller: Caller,
+    ApiPath(path): ApiPath<ProjectPath>,
+    ApiJson(body): ApiJson<Register>,
+) -> ApiResult<Json<LoginResponse>> {
+    if body.password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::Invalid(format!(
+            "password: at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    let password = body.password;
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let ctx = caller.in_project(&path.key);
+    let keys: Vec<_> = caller
+        .address
+        .map(crate::login_throttle::ThrottleKey::Address)
+        .into_iter()
+        .collect();
+    let plugin = api.site.plugin.clone();
+    let request_id = current_request_id();
+    let now = api.site.clock.now_ms();
+    let (name, email) = (body.display_name, body.email);
+    let (token, user) = api
+        .site
+        .db
+        .write(move |slot| -> Result<_, ApiError> {
+            if let Err(wait) = crate::login_throttle::begin_attempt(slot.tx()?, &keys, now)? {
+                return Err(ApiError::RateLimited(wait.as_secs().max(1)));
+            }
+            let id = plugin.call_in(
+                slot,
+                &request_id,
+                Box::new(move |plugin, store| {
+                    plugin
+                        .helpdesk_chat_live_chat()
+                        .call_register_customer(store, &ctx, &name, &email)
+                }),
+            )?;
+            let tx = slot.tx()?;
+            tx.set_password_hash(&id, &hash)?;
+            let user = tx
+                .user(&id)?
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("registered user {id} is missing")))?;
+            Ok((crate::auth::start_session(tx, &id, now)?, user))
+        })
+        .await?;
+    Ok(Json(LoginResponse { token, user }))
 }

@@ -140,6 +140,10 @@ pub trait DirectoryStore {
     fn insert_user(&mut self, user: &User, password_hash: Option<&str>) -> Result<bool, StoreError>;
     /// The stored password hash of a user, if the user exists and has one.
     fn password_hash(&mut self, id: &str) -> Result<Option<String>, StoreError>;
+    /// Sets a user's password hash; `false` when there is no such user.
+    fn set_password_hash(&mut self, id: &str, hash: &str) -> Result<bool, StoreError>;
+    /// The user with this e-mail address (compared without regard to case), if any.
+    fn user_by_email(&mut self, email: &str) -> Result<Option<String>, StoreError>;
     /// The project with this key.
     fn project(&mut self, key: &str) -> Result<Option<Project>, StoreError>;
     /// Every project, ordered by key.

@@ -242,6 +242,17 @@ impl Directory for FakeHost {
     fn group_exists(&self, id: &str) -> bool {
         self.groups.contains(id)
     }
+    fn register_customer(&mut self, display_name: &str, email: &str) -> PluginResult<User> {
+        if self.users.values().any(|u| u.email == email) {
+            return Err(PluginError::Conflict(format!("{email} is registered")));
+        }
+        let id = email.split('@').next().unwrap_or("customer").to_string();
+        self.add_user(&id, display_name, false);
+        let user = self.users.get_mut(&id).expect("just added");
+        user.email = email.into();
+        user.member = false;
+        Ok(user.clone())
+    }
     fn groups_of(&self, user: &str) -> Vec<String> {
         self.group_members
             .iter()

@@ -69,6 +69,9 @@ impl Directory for WitHost {
     fn groups_of(&self, user: &str) -> Vec<String> {
         directory::groups_of(user)
     }
+    fn register_customer(&mut self, display_name: &str, email: &str) -> PluginResult<User> {
+        Ok(directory::register_customer(display_name, email)?)
+    }
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String> {
         directory::projects_with_role(user, role)
     }

@@ -26,6 +26,10 @@ impl Guest for Component {
         Ok(settings::may_log_in_through_widget(&mut WitHost, &ctx, &user)?)
     }
 
+    fn register_customer(ctx: CallContext, display_name: String, email: String) -> Result<String, Error> {
+        Ok(settings::register_customer(&mut WitHost, &ctx, &display_name, &email)?)
+    }
+
     fn start_conversation(ctx: CallContext, start: ConversationStart) -> Result<Conversation, Error> {
         Ok(conversations::start_conversation(&mut WitHost, &ctx, start)?)
     }

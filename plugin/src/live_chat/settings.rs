@@ -164,6 +164,43 @@ pub fn may_log_in_through_widget<H: Directory + Storage>(
     Ok(!groups.iter().any(|group| widget.login_blocked_groups.contains(group)))
 }
 
+/// Registers the caller as a portal customer through the widget (LC-5).
+pub fn register_customer<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    display_name: &str,
+    email: &str,
+) -> PluginResult<String> {
+    let project = require_project(host, ctx)?.to_string();
+    let widget = load(host, &project)?;
+    if !is_on(&widget) {
+        return Err(PluginError::NotFound(format!("project {project} has no live chat")));
+    }
+    require_allowed_page(&widget, ctx)?;
+    if !widget.registration {
+        return Err(PluginError::AccessDenied(format!(
+            "{project} does not take registrations through its chat"
+        )));
+    }
+    if crate::permissions::acting_user(ctx).is_some() {
+        return Err(PluginError::Conflict("you are logged in already".into()));
+    }
+    let name = text(
+        display_name,
+        TextRule {
+            field: "display_name",
+            max_chars: 100,
+            multiline: false,
+        },
+    )
+    .map_err(PluginError::Invalid)?;
+    let email = email.trim();
+    if !helpdesk_text_policy::is_email(email) {
+        return Err(PluginError::Invalid(format!("email: {email:?} is no e-mail address")));
+    }
+    Ok(host.register_customer(&name, email)?.id)
+}
+
 /// Whether the chat is anywhere at all: on the portal or on other sites.
 pub fn is_on(settings: &WidgetSettings) -> bool {
     settings.portal || settings.external

@@ -626,3 +626,49 @@ fn lc_6_members_of_blocked_groups_may_not_log_in_through_the_widget() {
         Err(PluginError::AccessDenied(_))
     ));
 }
+
+#[test]
+fn lc_5_visitors_register_as_portal_customers_only_where_the_project_allows_it() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    assert!(
+        matches!(
+            settings::register_customer(&mut host, &visitor, "Vera Visitor", "vera@example.test"),
+            Err(PluginError::AccessDenied(_))
+        ),
+        "off by default"
+    );
+    save(&mut host, |s| s.registration = true);
+    let id = settings::register_customer(&mut host, &visitor, "  Vera Visitor ", "vera@example.test").unwrap();
+    let user = host.users[&id].clone();
+    assert_eq!(
+        (user.display_name.as_str(), user.member),
+        ("Vera Visitor", false),
+        "a portal customer"
+    );
+    assert!(matches!(
+        settings::register_customer(&mut host, &visitor, "Vera Again", "vera@example.test"),
+        Err(PluginError::Conflict(_))
+    ));
+    assert!(matches!(
+        settings::register_customer(&mut host, &visitor, "Bad\u{202E}Name", "x@example.test"),
+        Err(PluginError::Invalid(_))
+    ));
+    assert!(
+        matches!(
+            settings::register_customer(
+                &mut host,
+                &on_page(as_user("carol", "SUP"), PageOrigin::Site),
+                "Carol",
+                "c2@example.test"
+            ),
+            Err(PluginError::Conflict(_))
+        ),
+        "logged in already"
+    );
+    let elsewhere = on_page(visitor, external("https://evil.example"));
+    assert!(matches!(
+        settings::register_customer(&mut host, &elsewhere, "Eve", "eve@example.test"),
+        Err(PluginError::AccessDenied(_))
+    ));
+}

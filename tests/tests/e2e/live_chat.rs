@@ -507,3 +507,87 @@ async fn lc_6_widget_logins_refuse_blocked_groups_like_a_wrong_password_and_are_
     }
     assert!(limited, "repeated widget logins for one account are throttled");
 }
+
+#[tokio::test]
+async fn lc_5_visitors_register_through_the_widget_as_portal_customers_where_allowed() {
+    let site = TestSite::start();
+    let widget = site.visitor(TOKEN_A, None);
+    let register =
+        |email: &str, password: &str| json!({ "display_name": "Vera Visitor", "email": email, "password": password });
+    let (status, body) = widget
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("vera@example.test", "long enough"),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "off by default: {body}"
+    );
+
+    let paula = site.login("paula").await;
+    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["registration"] = json!(true);
+    paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
+
+    let (status, body) = widget
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("vera@example.test", "short"),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
+    let (status, answer) = widget
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("Vera@Example.test", "long enough"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        (answer["user"]["id"].as_str(), answer["user"]["member"].as_bool()),
+        (Some("vera"), Some(false)),
+        "a portal customer"
+    );
+    let (status, body) = widget
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("vera@example.test", "long enough"),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "conflict"),
+        "one account per address: {body}"
+    );
+
+    let (status, _) = site
+        .anonymous()
+        .post(
+            "/api/v1/auth/login",
+            json!({ "user": "vera", "password": "long enough" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "the password the customer chose works");
+    let token = answer["token"].as_str().unwrap();
+    let response = widget
+        .client
+        .post(site.url("/api/v1/projects/SUP/chat/conversations"))
+        .bearer_auth(token)
+        .json(&json!({ "client_id": "m1", "body": "Hello, I just registered", "page_url": null, "email": null }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let conv: Value = response.json().await.unwrap();
+    assert_eq!(conv["customer"]["name"], "Vera Visitor");
+    let foreign = site.visitor(TOKEN_B, Some("https://evil.example"));
+    let (status, _) = foreign
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("eve@example.test", "long enough"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not from a page the project refuses");
+}

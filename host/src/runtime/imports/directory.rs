@@ -20,6 +20,55 @@ impl directory::Host for HostState {
         guest_result(self.tx()?.users(&ids))
     }
 
+    fn register_customer(
+        &mut self,
+        display_name: String,
+        email: String,
+    ) -> Result<std::result::Result<User, WitError>> {
+        let invalid = |m: String| Ok(Err(WitError::Invalid(m)));
+        let display_name = match crate::validate::text(&display_name, crate::validate::DISPLAY_NAME) {
+            Ok(name) => name,
+            Err(m) => return invalid(m),
+        };
+        let email = email.trim().to_string();
+        if !crate::validate::is_email(&email) {
+            return invalid(format!("email: {email:?} is not an e-mail address"));
+        }
+        let tx = self.tx()?;
+        if tx.user_by_email(&email).map_err(trap)?.is_some() {
+            return Ok(Err(WitError::Conflict(format!(
+                "an account with {email} exists: log in instead"
+            ))));
+        }
+        // The id comes from the address: its local part, kept to the characters ids allow.
+        let stem: String = email
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            .take(40)
+            .collect();
+        let stem = if stem.is_empty() { "customer".to_string() } else { stem };
+        for n in 1..=1000 {
+            let id = if n == 1 { stem.clone() } else { format!("{stem}-{n}") };
+            let user = User {
+                id,
+                display_name: display_name.clone(),
+                email: email.clone(),
+                time_zone: "UTC".into(),
+                locale: "en".into(),
+                site_admin: false,
+                member: false,
+            };
+            if tx.insert_user(&user, None).map_err(trap)? {
+                return Ok(Ok(user));
+            }
+        }
+        Ok(Err(WitError::Conflict(format!("no free id for {email}"))))
+    }
+
     fn get_project(&mut self, key: String) -> Result<Option<Project>> {
         self.tx()?.project(&key).map_err(trap)
     }

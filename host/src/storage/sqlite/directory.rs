@@ -117,6 +117,21 @@ impl DirectoryStore for SqliteTx {
             .flatten())
     }
 
+    fn set_password_hash(&mut self, id: &str, hash: &str) -> Result<bool, StoreError> {
+        let updated = self
+            .write_conn()?
+            .execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, hash])?;
+        Ok(updated == 1)
+    }
+
+    fn user_by_email(&mut self, email: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT id FROM users WHERE email = ?1 COLLATE NOCASE LIMIT 1")?
+            .query_row(params![email], |row| row.get(0))
+            .optional()?)
+    }
+
     fn project(&mut self, key: &str) -> Result<Option<Project>, StoreError> {
         Ok(self
             .conn()
