@@ -1,6 +1,6 @@
 //! Who is asking, from where, in what language: the [`Caller`] of a request, from which the
-//! plugin's call context is made. A session comes from `Authorization: Bearer …` or the
-//! session cookie; an anonymous widget visitor from `X-Visitor-Token` (or `visitor_token` in
+//! plugin's call context is made. A session comes from `Authorization: Bearer …`, the
+//! session cookie, or `access_token` in the query of a `GET` (for push streams); an anonymous widget visitor from `X-Visitor-Token` (or `visitor_token` in
 //! the query, for a push stream, which cannot send headers).
 
 use std::net::IpAddr;
@@ -101,7 +101,8 @@ impl FromRequestParts<ApiContext> for Caller {
                 .map(|info| info.0.ip()),
             ..Caller::default()
         };
-        if let Some(token) = session_token(&parts.headers) {
+        let token = session_token(&parts.headers).or_else(|| query_session_token(parts));
+        if let Some(token) = token {
             let now = api.site.clock.now_ms();
             let found = api
                 .site
@@ -148,6 +149,18 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == SESSION_COOKIE)
         .map(|(_, value)| value.to_string())
+}
+
+/// A session token in the query (`access_token`), for `GET` requests only: a push stream
+/// cannot send headers, and a widget on another site holds a bearer token, not a cookie.
+/// The host's log records paths, never queries; writes must send the token in a header.
+fn query_session_token(parts: &Parts) -> Option<String> {
+    if parts.method != axum::http::Method::GET {
+        return None;
+    }
+    form_urlencoded::parse(parts.uri.query()?.as_bytes())
+        .find(|(name, _)| name == "access_token")
+        .map(|(_, value)| value.into_owned())
 }
 
 /// A visitor token is what `POST /visitors`-style clients make: 20 to 100 URL-safe characters.

@@ -48,6 +48,9 @@ struct StreamQuery {
     last_event_id: Option<i64>,
     /// An anonymous visitor's token (a stream cannot send the `X-Visitor-Token` header).
     visitor_token: Option<String>,
+    /// A session token, for a client that holds a bearer token rather than a cookie (a
+    /// stream cannot send the `Authorization` header).
+    access_token: Option<String>,
 }
 
 /// `topic` may repeat (and is followed once); `last_event_id` resumes; `visitor_token`
@@ -74,7 +77,7 @@ fn parse_query(raw: Option<&str>) -> Result<(Vec<String>, Option<i64>), ApiError
                         .map_err(|_| ApiError::Invalid("last_event_id: must be a number".into()))?,
                 )
             }
-            "visitor_token" => {}
+            "visitor_token" | "access_token" => {}
             other => {
                 return Err(ApiError::Invalid(format!("query: unknown parameter {other:?}")));
             }

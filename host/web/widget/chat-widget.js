@@ -39,6 +39,14 @@ var STYLE = [
   '.send:disabled { background: #a5adba; cursor: default; }',
   '.error { color: #bf2600; font-size: 12px; padding: 0 12px 6px; margin: 0; }',
   '.email-row { padding: 6px 8px 0; }',
+  '.account { padding: 8px 12px; display: grid; gap: 8px; }',
+  '.account .note { margin: 0 -12px; }',
+  '.account-form { display: grid; gap: 6px; }',
+  '.account-form input { font: inherit; padding: 6px 8px; border: 1px solid #c1c7d0; border-radius: 6px; }',
+  '.account-form .send { height: 32px; }',
+  '.form-title { font-size: 12px; font-weight: 600; color: #42526e; }',
+  '.whoami { margin: 0; padding: 4px 12px; font-size: 12px; color: #6b778c; }',
+  '.link { background: none; border: 0; padding: 0; color: #0052cc; cursor: pointer; font: inherit; text-decoration: underline; }',
   '.email-row input { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; border: 1px solid #c1c7d0; border-radius: 6px; }',
   '[hidden] { display: none !important; }'
 ].join('\n');
@@ -72,10 +80,23 @@ function visitorToken(base) {
 // Mounts the widget for `project`, talking to the host at `base` (an origin).
 export function mountChatWidget(base, project) {
   var token = visitorToken(base);
+  // A customer who logged in or registered through the widget: their bearer token, kept
+  // like the visitor token (a cookie would not cross to another site's page).
+  var sessionKey = 'helpdesk-chat-session:' + base;
+  var session = null;
+  try { session = window.localStorage.getItem(sessionKey); } catch (e) { session = null; }
   var state = { view: null, conversation: null, lastSeq: 0, open: false, stream: null, typingSent: 0, typingTimer: null };
+
+  function setSession(value) {
+    session = value;
+    try {
+      if (value) window.localStorage.setItem(sessionKey, value); else window.localStorage.removeItem(sessionKey);
+    } catch (e) { /* storage blocked: this page view only */ }
+  }
 
   function call(method, path, body) {
     var opts = { method: method, headers: { 'Accept': 'application/json', 'X-Visitor-Token': token } };
+    if (session) opts.headers['Authorization'] = 'Bearer ' + session;
     if (body !== undefined) {
       opts.headers['Content-Type'] = 'application/json';
       opts.body = JSON.stringify(body);
@@ -85,6 +106,11 @@ export function mountChatWidget(base, project) {
         var data = null;
         try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
         if (res.ok) return data;
+        if (res.status === 401 && session) {
+          // The session ended (logged out elsewhere, expired): go on as a visitor.
+          setSession(null);
+          reload();
+        }
         var err = (data && data.error) || {};
         var error = new Error(err.message || ('The chat is unavailable (HTTP ' + res.status + ').'));
         error.code = err.code || 'http-' + res.status;
@@ -128,16 +154,41 @@ export function mountChatWidget(base, project) {
   head.append(headRow, welcome);
   var offline = node('p', 'note', 'No agent is online right now. Leave a message and we will answer here.');
   offline.hidden = true;
-  var login = node('p', 'note', 'Please log in to chat with us.');
-  if (base === window.location.origin) {
-    // On the portal itself: the site's own login page brings the customer back here.
-    var next = window.location.pathname + window.location.search;
-    var link = node('a', '', 'Log in');
-    link.href = '/login?next=' + encodeURIComponent(next);
-    login.textContent = '';
-    login.append(link, document.createTextNode(' to chat with us.'));
+  // LC-4 … LC-6: log in, or register where the project allows it, when anonymous chat is
+  // off (or by choice); logged in, the customer sees who they are and may log out.
+  var login = node('div', 'account');
+  var loginNote = node('p', 'note', 'Please log in or register to chat with us.');
+  function field(type, label, autocomplete) {
+    var input = document.createElement('input');
+    input.type = type;
+    input.setAttribute('aria-label', label);
+    input.placeholder = label;
+    input.autocomplete = autocomplete;
+    return input;
   }
+  var loginForm = node('form', 'account-form');
+  var loginUser = field('text', 'User name', 'username');
+  var loginPassword = field('password', 'Password', 'current-password');
+  var loginButton = node('button', 'send', 'Log in');
+  loginButton.type = 'submit';
+  loginForm.append(node('span', 'form-title', 'Have an account?'), loginUser, loginPassword, loginButton);
+  var registerForm = node('form', 'account-form');
+  var registerName = field('text', 'Your name', 'name');
+  var registerEmail = field('email', 'E-mail address', 'email');
+  var registerPassword = field('password', 'Choose a password (8 characters or more)', 'new-password');
+  var registerButton = node('button', 'send', 'Register');
+  registerButton.type = 'submit';
+  registerForm.append(node('span', 'form-title', 'New here?'), registerName, registerEmail, registerPassword, registerButton);
+  var accountError = node('p', 'error');
+  accountError.hidden = true;
+  login.append(loginNote, loginForm, registerForm, accountError);
   login.hidden = true;
+  var whoami = node('p', 'whoami');
+  var whoText = node('span', '', '');
+  var logoutButton = node('button', 'link', 'Log out');
+  logoutButton.type = 'button';
+  whoami.append(whoText, document.createTextNode(' · '), logoutButton);
+  whoami.hidden = true;
   var log = node('div', 'log');
   log.setAttribute('role', 'log');
   log.setAttribute('aria-live', 'polite');
@@ -160,7 +211,7 @@ export function mountChatWidget(base, project) {
   var send = node('button', 'send', 'Send');
   send.type = 'submit';
   compose.append(input, send);
-  panel.append(head, offline, login, log, typing, error, emailRow, compose);
+  panel.append(head, offline, whoami, login, log, typing, error, emailRow, compose);
   var launcher = node('button', 'launcher');
   launcher.type = 'button';
   launcher.setAttribute('aria-label', 'Chat with us');
@@ -186,7 +237,10 @@ export function mountChatWidget(base, project) {
     offline.hidden = view.chat_online;
     var canWrite = view.may_start || !!state.conversation;
     login.hidden = canWrite;
+    registerForm.hidden = !view.registration;
     compose.hidden = !canWrite;
+    whoami.hidden = !session;
+    whoText.textContent = session ? 'Logged in as ' + (view.customer_name || 'you') : '';
     // LC-10: with nobody online a new conversation is a message we answer by e-mail.
     emailRow.hidden = view.chat_online || !view.may_start || (!!state.conversation && state.conversation.status === 'open');
     bubble.textContent = view.greeting || '';
@@ -241,7 +295,7 @@ export function mountChatWidget(base, project) {
     var topics = ['chat-status:' + project];
     if (conv) topics.push('conversation:' + conv.id);
     var url = base + '/api/v1/stream?' + topics.map(function (t) { return 'topic=' + encodeURIComponent(t); }).join('&') +
-      '&visitor_token=' + encodeURIComponent(token);
+      '&visitor_token=' + encodeURIComponent(token) + (session ? '&access_token=' + encodeURIComponent(session) : '');
     var source = new EventSource(url);
     state.stream = source;
     source.addEventListener('ready', function () { if (conv) loadMessages(conv.id); });
@@ -348,16 +402,59 @@ export function mountChatWidget(base, project) {
   bubble.addEventListener('click', function () { toggle(true); });
 
   var projectPath = '/projects/' + encodeURIComponent(project) + '/chat';
+
+  // Reads what the widget shows and the caller's open conversation (again after logging in
+  // or out, as the caller is then someone else).
+  function reload() {
+    return call('GET', projectPath + '/widget').then(function (view) {
+      state.view = view;
+      state.conversation = null;
+      log.textContent = '';
+      state.lastSeq = 0;
+      renderView();
+      renderConversation();
+      return call('GET', projectPath + '/conversations').then(function (mine) {
+        var open = mine.filter(function (c) { return c.status === 'open'; })[0];
+        if (open) useConversation(open); else follow();
+      });
+    });
+  }
+
+  function signedIn(answer) {
+    setSession(answer.token);
+    accountError.hidden = true;
+    loginPassword.value = '';
+    registerPassword.value = '';
+    return reload();
+  }
+
+  function accountFailed(e) {
+    accountError.textContent = e.message;
+    accountError.hidden = false;
+  }
+
+  loginForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    call('POST', projectPath + '/login', { user: loginUser.value.trim(), password: loginPassword.value })
+      .then(signedIn, accountFailed);
+  });
+  registerForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    call('POST', projectPath + '/register', {
+      display_name: registerName.value, email: registerEmail.value, password: registerPassword.value
+    }).then(signedIn, accountFailed);
+  });
+  logoutButton.addEventListener('click', function () {
+    var ending = session;
+    setSession(null);
+    fetch(base + '/api/v1/auth/logout', { method: 'POST', headers: { 'Authorization': 'Bearer ' + ending } })
+      .catch(function () {}).then(reload);
+  });
+
   return call('GET', projectPath + '/widget').then(function (view) {
     state.view = view;
     document.body.append(host);
-    renderView();
-    renderConversation();
-    return call('GET', projectPath + '/conversations').then(function (mine) {
-      var open = mine.filter(function (c) { return c.status === 'open'; })[0];
-      if (open) useConversation(open); else follow();
-      host.setAttribute('data-ready', '1');
-    });
+    return reload().then(function () { host.setAttribute('data-ready', '1'); });
   }, function (e) {
     // A page the project does not allow gets no widget; the reason goes to the console.
     console.warn('Helpdesk chat: ' + e.message);

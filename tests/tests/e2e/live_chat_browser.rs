@@ -8,7 +8,7 @@ use fantoccini::Locator;
 use helpdesk_e2e::TestSite;
 use helpdesk_e2e::browser::{log_in, start_driver, wait_until as wait_for};
 use helpdesk_e2e::other_site::OtherSite;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The widget's shadow root, as page scripts reach it.
 const WIDGET: &str = "document.querySelector('[data-helpdesk-chat]')";
@@ -80,7 +80,7 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
             &format!(
                 "var root = {WIDGET}.shadowRoot; root.querySelector('.launcher').click();\
                  root.querySelector('textarea').value = 'Hello from the shop <script>x</script>';\
-                 root.querySelector('form').requestSubmit(); return true;"
+                 root.querySelector('form.compose').requestSubmit(); return true;"
             ),
             vec![],
         )
@@ -194,4 +194,139 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
         1,
         "and starts nothing"
     );
+}
+
+#[tokio::test]
+async fn lc_5_lc_6_a_customer_registers_and_logs_in_through_the_widget_on_another_site() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let shop = OtherSite::serve("127.0.0.2", snippet_page(&site.host.base_url)).await;
+    let paula = site.login("paula").await;
+    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["external"] = json!(true);
+    settings["allowed_sites"] = json!([shop.origin]);
+    settings["anonymous"] = json!(false);
+    settings["registration"] = json!(true);
+    let (status, body) = paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
+    assert_eq!(status, 200, "{body}");
+    site.login("bob")
+        .await
+        .post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
+
+    let customer = driver.new_browser("customer").await;
+    customer.goto(&shop.origin).await.unwrap();
+    wait_for(
+        &customer,
+        "the widget",
+        &format!("return {WIDGET} && {WIDGET}.getAttribute('data-ready') === '1';"),
+    )
+    .await;
+    let shown = customer
+        .execute(
+            &format!(
+                "var r = {WIDGET}.shadowRoot; r.querySelector('.launcher').click();\
+                 return [!r.querySelector('.account').hidden, r.querySelector('.compose').hidden];"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        shown,
+        json!([true, true]),
+        "anonymous chat is off: log in or register first"
+    );
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
+        std::fs::write(
+            format!("{dir}/widget-account.png"),
+            customer.screenshot().await.unwrap(),
+        )
+        .unwrap();
+    }
+    customer
+        .execute(
+            &format!(
+                "var f = {WIDGET}.shadowRoot.querySelectorAll('.account-form')[1].querySelectorAll('input');\
+                 f[0].value = 'Vera Visitor'; f[1].value = 'vera@example.test'; f[2].value = 'long enough';\
+                 {WIDGET}.shadowRoot.querySelectorAll('.account-form')[1].requestSubmit(); return true;"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &customer,
+        "the registered customer",
+        &format!(
+            "return {WIDGET}.shadowRoot.querySelector('.whoami span').textContent === 'Logged in as Vera Visitor';"
+        ),
+    )
+    .await;
+    customer
+        .execute(
+            &format!(
+                "var r = {WIDGET}.shadowRoot; r.querySelector('textarea').value = 'Hello as Vera';\
+                 r.querySelector('form.compose').requestSubmit(); return true;"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let bob = site.login("bob").await;
+    let mut found = Value::Null;
+    for _ in 0..100 {
+        let (_, inbox) = bob.get("/api/v1/projects/SUP/chat/inbox").await;
+        if inbox["conversations"].as_array().is_some_and(|c| !c.is_empty()) {
+            found = inbox["conversations"][0].clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(found["customer"]["name"], "Vera Visitor", "{found}");
+    let id = found["id"].as_str().unwrap().to_string();
+    bob.post(
+        &format!("/api/v1/chat/conversations/{id}/messages"),
+        json!({ "client_id": "a1", "body": "Hi Vera" }),
+    )
+    .await;
+    wait_for(
+        &customer,
+        "the answer on a stream opened with the customer's token",
+        &format!(
+            "var m = {WIDGET}.shadowRoot.querySelector('.msg.agent'); return m && m.textContent.endsWith('Hi Vera');"
+        ),
+    )
+    .await;
+
+    customer
+        .execute(
+            &format!("{WIDGET}.shadowRoot.querySelector('.whoami .link').click(); return true;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &customer,
+        "the login form again",
+        &format!("return !{WIDGET}.shadowRoot.querySelector('.account').hidden;"),
+    )
+    .await;
+    customer
+        .execute(
+            &format!(
+                "var f = {WIDGET}.shadowRoot.querySelector('.account-form').querySelectorAll('input');\
+                 f[0].value = 'vera'; f[1].value = 'long enough';\
+                 {WIDGET}.shadowRoot.querySelector('.account-form').requestSubmit(); return true;"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &customer,
+        "the conversation back after logging in",
+        &format!("var r = {WIDGET}.shadowRoot; return r.querySelectorAll('.msg').length === 2 && !r.querySelector('.whoami').hidden;"),
+    )
+    .await;
 }
