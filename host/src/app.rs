@@ -14,6 +14,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::api::{self, ApiContext, ApiSettings};
 use crate::http_server::{self, HttpLimits};
+use crate::mail_delivery::{MailDelivery, MailSettings};
 use crate::site::{Site, SiteSettings};
 use crate::web;
 
@@ -26,6 +27,8 @@ pub struct HostSettings {
     pub api: ApiSettings,
     /// The HTTP server's limits.
     pub http: HttpLimits,
+    /// The mail server the outbox is delivered to; `None` keeps mail in the outbox.
+    pub mail: Option<MailSettings>,
 }
 
 /// A host ready to serve.
@@ -37,12 +40,17 @@ pub struct Host {
     /// Tells open streams that the host is stopping.
     shutdown: tokio::sync::watch::Sender<bool>,
     http: HttpLimits,
+    mail: Option<MailDelivery>,
 }
 
 impl Host {
     /// Opens the site and builds the router.
     pub async fn build(settings: &HostSettings) -> anyhow::Result<Host> {
         let site = Site::open(&settings.site).await?;
+        let mail = match &settings.mail {
+            Some(mail) => Some(MailDelivery::new(site.db.clone(), site.clock.clone(), mail)?),
+            None => None,
+        };
         let (api_router, doc) = api::router();
         let openapi_json: Arc<str> = serde_json::to_string_pretty(&doc)
             .context("writing the OpenAPI document")?
@@ -70,6 +78,7 @@ impl Host {
             router,
             shutdown,
             http: settings.http.clone(),
+            mail,
         })
     }
 
@@ -80,6 +89,9 @@ impl Host {
             .with_context(|| format!("listening on {listen}"))?;
         let address = listener.local_addr()?;
         tokio::spawn(self.api.site.scheduler.clone().run_forever());
+        if let Some(mail) = self.mail {
+            tokio::spawn(mail.run_forever());
+        }
         // Tests read this line to learn the port.
         println!("helpdesk host listening on http://{address}/");
         let shutdown = self.shutdown;

@@ -20,6 +20,7 @@ pub mod directory;
 pub mod http_server;
 pub mod issues;
 pub mod login_throttle;
+pub mod mail_delivery;
 pub mod outbox;
 pub mod push;
 pub mod runtime;

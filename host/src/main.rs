@@ -8,6 +8,7 @@ use clap::Parser;
 use helpdesk_host::api::ApiSettings;
 use helpdesk_host::app::{Host, HostSettings};
 use helpdesk_host::http_server::HttpLimits;
+use helpdesk_host::mail_delivery::MailSettings;
 use helpdesk_host::runtime::SandboxLimits;
 use helpdesk_host::site::SiteSettings;
 
@@ -60,6 +61,13 @@ struct Args {
     /// (it also re-checks at once when its user's access changes, and ends at once on logout).
     #[arg(long, default_value_t = 30.0)]
     stream_recheck_secs: f64,
+    /// The SMTP server the mail outbox is delivered to (`smtp://host:port`); without it, mail
+    /// stays in the outbox, listed for site admins (GET /api/v1/admin/outbox).
+    #[arg(long, env = "HELPDESK_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of the site's mail.
+    #[arg(long, env = "HELPDESK_MAIL_FROM", default_value = "Helpdesk <helpdesk@localhost>")]
+    mail_from: String,
     /// Allow tests to move the clock (POST /api/v1/test/clock). Never on a real site.
     #[arg(long)]
     test_clock: bool,
@@ -104,6 +112,10 @@ async fn main() -> anyhow::Result<()> {
             max_connections: args.max_connections.max(1),
             ..HttpLimits::default()
         },
+        mail: args.smtp_url.map(|smtp_url| MailSettings {
+            smtp_url,
+            from: args.mail_from,
+        }),
     };
     let host = Host::build(&settings).await?;
     host.serve(args.listen).await

@@ -241,6 +241,10 @@ pub struct OutboxMail {
     pub queued_ms: i64,
     /// When it was sent, if it was.
     pub sent_ms: Option<i64>,
+    /// How many times sending it was tried.
+    pub attempts: i64,
+    /// Why the last try failed, if it did.
+    pub last_error: Option<String>,
 }
 
 /// The mail outbox.
@@ -249,6 +253,12 @@ pub trait MailOutbox {
     fn queue_mail(&mut self, to: &[String], subject: &str, body: &str, now_ms: i64) -> Result<(), StoreError>;
     /// Up to `limit` messages with an id below `before` (or the newest), newest first.
     fn list_mail(&mut self, before: Option<i64>, limit: u32) -> Result<Vec<OutboxMail>, StoreError>;
+    /// Up to `limit` unsent messages due for a try at `now_ms`, oldest first.
+    fn due_mail(&mut self, now_ms: i64, limit: u32) -> Result<Vec<OutboxMail>, StoreError>;
+    /// Records that a message was sent.
+    fn mail_sent(&mut self, id: i64, now_ms: i64) -> Result<(), StoreError>;
+    /// Records a failed try, and when to try again.
+    fn mail_failed(&mut self, id: i64, error: &str, next_attempt_ms: i64) -> Result<(), StoreError>;
 }
 
 /// The times the plugin asked to be woken at (the WIT `wake` interface).

@@ -30,6 +30,7 @@ fn settings(dir: &std::path::Path) -> HostSettings {
             request_timeout: Duration::from_secs(30),
         },
         http: HttpLimits::default(),
+        mail: None,
     }
 }
 

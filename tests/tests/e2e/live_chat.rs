@@ -591,3 +591,72 @@ async fn lc_5_visitors_register_through_the_widget_as_portal_customers_where_all
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not from a page the project refuses");
 }
+
+#[tokio::test]
+async fn lc_10_the_outbox_is_delivered_over_smtp_and_a_failing_server_keeps_the_mail() {
+    let sink = helpdesk_e2e::smtp_sink::SmtpSink::start().await;
+    let site = TestSite::start_with(&["--smtp-url", &sink.url, "--mail-from", "Support <support@example.test>"]);
+    let visitor = site.visitor(TOKEN_A, None);
+    let (_, conv) = visitor
+        .post("/api/v1/projects/SUP/chat/conversations", start("m1", "Hello?"))
+        .await;
+    let id = conv["id"].as_str().unwrap();
+    let bob = site.login("bob").await;
+    bob.post(
+        &format!("/api/v1/chat/conversations/{id}/messages"),
+        json!({ "client_id": "a1", "body": "Answered by mail" }),
+    )
+    .await;
+    let mut delivered = None;
+    for _ in 0..100 {
+        if let Some(mail) = sink.received.lock().unwrap().first().cloned() {
+            delivered = Some(mail);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mail = delivered.expect("the answer reached the mail server");
+    assert_eq!(mail.to, vec!["visitor@example.test".to_string()]);
+    assert!(mail.data.contains("Answered by mail"), "{}", mail.data);
+    assert!(mail.data.contains("support@example.test"), "{}", mail.data);
+    let sam = site.login("sam").await;
+    let mut sent = Value::Null;
+    for _ in 0..50 {
+        let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
+        if !outbox[0]["sent_ms"].is_null() {
+            sent = outbox[0].clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(sent["attempts"], 1, "{sent}");
+
+    let dead = TestSite::start_with(&["--smtp-url", "smtp://127.0.0.1:9"]);
+    let visitor = dead.visitor(TOKEN_A, None);
+    let (_, conv) = visitor
+        .post("/api/v1/projects/SUP/chat/conversations", start("m1", "Hello?"))
+        .await;
+    let id = conv["id"].as_str().unwrap();
+    dead.login("bob")
+        .await
+        .post(
+            &format!("/api/v1/chat/conversations/{id}/messages"),
+            json!({ "client_id": "a1", "body": "Lost?" }),
+        )
+        .await;
+    let sam = dead.login("sam").await;
+    let mut failed = Value::Null;
+    for _ in 0..100 {
+        let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
+        if outbox[0]["attempts"].as_i64().unwrap_or(0) >= 1 {
+            failed = outbox[0].clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(failed["sent_ms"].is_null(), "{failed}");
+    assert!(
+        !failed["last_error"].as_str().unwrap_or_default().is_empty(),
+        "the reason is kept: {failed}"
+    );
+}

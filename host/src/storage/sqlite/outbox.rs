@@ -15,23 +15,53 @@ impl MailOutbox for SqliteTx {
     }
 
     fn list_mail(&mut self, before: Option<i64>, limit: u32) -> Result<Vec<OutboxMail>, StoreError> {
-        let mut statement = self.conn().prepare_cached(
-            "SELECT id, recipients, subject, body, created_ms, sent_ms FROM mail_outbox
-             WHERE id < ?1 ORDER BY id DESC LIMIT ?2 + 0",
-        )?;
-        let rows = statement.query_map(params![before.unwrap_or(i64::MAX), limit], |row| {
-            let recipients: String = row.get(1)?;
-            Ok(OutboxMail {
-                id: row.get(0)?,
-                to: recipients.split(", ").map(str::to_string).collect(),
-                subject: row.get(2)?,
-                body: row.get(3)?,
-                queued_ms: row.get(4)?,
-                sent_ms: row.get(5)?,
-            })
-        })?;
+        let mut statement = self.conn().prepare_cached(&format!(
+            "SELECT {MAIL_COLUMNS} FROM mail_outbox WHERE id < ?1 ORDER BY id DESC LIMIT ?2 + 0"
+        ))?;
+        let rows = statement.query_map(params![before.unwrap_or(i64::MAX), limit], mail_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    fn due_mail(&mut self, now_ms: i64, limit: u32) -> Result<Vec<OutboxMail>, StoreError> {
+        let mut statement = self.conn().prepare_cached(&format!(
+            "SELECT {MAIL_COLUMNS} FROM mail_outbox WHERE sent_ms IS NULL AND next_attempt_ms <= ?1
+             ORDER BY id LIMIT ?2 + 0"
+        ))?;
+        let rows = statement.query_map(params![now_ms, limit], mail_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn mail_sent(&mut self, id: i64, now_ms: i64) -> Result<(), StoreError> {
+        self.write_conn()?.execute(
+            "UPDATE mail_outbox SET sent_ms = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
+            params![id, now_ms],
+        )?;
+        Ok(())
+    }
+
+    fn mail_failed(&mut self, id: i64, error: &str, next_attempt_ms: i64) -> Result<(), StoreError> {
+        self.write_conn()?.execute(
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_ms = ?3 WHERE id = ?1",
+            params![id, error, next_attempt_ms],
+        )?;
+        Ok(())
+    }
+}
+
+const MAIL_COLUMNS: &str = "id, recipients, subject, body, created_ms, sent_ms, attempts, last_error";
+
+fn mail_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
+    let recipients: String = row.get(1)?;
+    Ok(OutboxMail {
+        id: row.get(0)?,
+        to: recipients.split(", ").map(str::to_string).collect(),
+        subject: row.get(2)?,
+        body: row.get(3)?,
+        queued_ms: row.get(4)?,
+        sent_ms: row.get(5)?,
+        attempts: row.get(6)?,
+        last_error: row.get(7)?,
+    })
 }
 
 impl WakeUps for SqliteTx {

@@ -131,6 +131,13 @@ INSERT INTO meta (key, value) SELECT 'plugin-version', '0.1.0' WHERE EXISTS (SEL
 -- Housekeeping finds expired sessions a batch at a time.
 CREATE INDEX sessions_by_expiry ON sessions (expires_ms);
 "#,
+    r#"
+-- Mail delivery: tries per message, when to try again, and why the last try failed.
+ALTER TABLE mail_outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mail_outbox ADD COLUMN next_attempt_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mail_outbox ADD COLUMN last_error TEXT;
+CREATE INDEX mail_outbox_unsent ON mail_outbox (next_attempt_ms) WHERE sent_ms IS NULL;
+"#,
 ];
 
 /// Opens (creating if needed) the database at `path` for writing, in WAL mode with full
