@@ -43,6 +43,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/login", include_str!("../web/login.html")),
     ("/inbox", include_str!("../web/inbox.html")),
     ("/chat-settings", include_str!("../web/chat-settings.html")),
+    ("/chat-texts", include_str!("../web/chat-texts.html")),
     ("/portal", include_str!("../web/portal.html")),
 ];
 
@@ -123,16 +124,25 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JAVASCRIPT,
         include_str!("../web/presence/presence-store.js"),
     ),
-    ("/assets/inbox/inbox.css", CSS, include_str!("../web/inbox/inbox.css")),
     (
-        "/assets/inbox/inbox-page.js",
-        JAVASCRIPT,
-        include_str!("../web/inbox/inbox-page.js"),
+        "/assets/live-chat/live-chat.css",
+        CSS,
+        include_str!("../web/live-chat/live-chat.css"),
     ),
     (
-        "/assets/inbox/chat-settings-page.js",
+        "/assets/live-chat/inbox-page.js",
         JAVASCRIPT,
-        include_str!("../web/inbox/chat-settings-page.js"),
+        include_str!("../web/live-chat/inbox-page.js"),
+    ),
+    (
+        "/assets/live-chat/chat-texts-page.js",
+        JAVASCRIPT,
+        include_str!("../web/live-chat/chat-texts-page.js"),
+    ),
+    (
+        "/assets/live-chat/chat-settings-page.js",
+        JAVASCRIPT,
+        include_str!("../web/live-chat/chat-settings-page.js"),
     ),
     (
         "/assets/widget/chat-widget.js",

@@ -21,8 +21,8 @@ use super::context::ApiContext;
 use super::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult, current_request_id};
 use super::params::ProjectPath;
 use crate::contract::exports::helpdesk::chat::live_chat::{
-    ChatMessage, Conversation, ConversationStart, InboxCounts, InboxPage, InboxView, MessagePage, WidgetSettings,
-    WidgetView,
+    ChatMessage, Conversation, ConversationStart, InboxCounts, InboxPage, InboxView, MessagePage, WelcomeText,
+    WidgetSettings, WidgetView,
 };
 use crate::runtime::Access::{Read, Write};
 
@@ -34,6 +34,8 @@ pub fn staff_router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(inbox_counts))
         .routes(routes!(assign))
         .routes(routes!(make_issue))
+        .routes(routes!(welcome_texts))
+        .routes(routes!(save_welcome_text))
 }
 
 /// The routes the widget uses, from the portal or another site, with CORS.
@@ -503,4 +505,52 @@ async fn widget_register(
         })
         .await?;
     Ok(Json(LoginResponse { token, user }))
+}
+
+/// The site-wide welcome texts, per language (site admins; LC-7).
+#[utoipa::path(get, path = "/chat/welcome-texts", tag = "live-chat",
+    responses((status = OK, body = Vec<WelcomeText>), ApiErrors))]
+async fn welcome_texts(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+) -> ApiResult<Json<Vec<WelcomeText>>> {
+    api.call(Read, caller.context(None), |plugin, store, ctx| {
+        plugin.helpdesk_chat_live_chat().call_welcome_texts(store, ctx)
+    })
+    .await
+    .map(Json)
+}
+
+/// A language of the welcome texts.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct LanguagePath {
+    /// The language's primary subtag, lower case (for example `de`).
+    pub language: String,
+}
+
+/// `PUT /chat/welcome-texts/{language}` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SaveWelcomeText {
+    /// The text; `null` goes back to the text the product ships (or none).
+    pub text: Option<String>,
+}
+
+/// Sets one language's site-wide welcome text (site admins; LC-7); answers them all.
+#[utoipa::path(put, path = "/chat/welcome-texts/{language}", tag = "live-chat", params(LanguagePath),
+    request_body = SaveWelcomeText, responses((status = OK, body = Vec<WelcomeText>), ApiErrors))]
+async fn save_welcome_text(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<LanguagePath>,
+    ApiJson(body): ApiJson<SaveWelcomeText>,
+) -> ApiResult<Json<Vec<WelcomeText>>> {
+    api.call(Write, caller.context(None), move |plugin, store, ctx| {
+        plugin
+            .helpdesk_chat_live_chat()
+            .call_save_welcome_text(store, ctx, &path.language, body.text.as_deref())
+    })
+    .await
+    .map(Json)
 }

@@ -1,15 +1,28 @@
 //! The `live-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{conversations, reads, settings, to_issue};
+use super::{conversations, reads, settings, to_issue, welcome};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    ChatMessage, Conversation, ConversationStart, Guest, InboxCounts, InboxPage, InboxView, MessagePage,
+    ChatMessage, Conversation, ConversationStart, Guest, InboxCounts, InboxPage, InboxView, MessagePage, WelcomeText,
     WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
 
 impl Guest for Component {
+    fn welcome_texts(ctx: CallContext) -> Result<Vec<WelcomeText>, Error> {
+        Ok(welcome::welcome_texts(&mut WitHost, &ctx)?)
+    }
+
+    fn save_welcome_text(ctx: CallContext, language: String, text: Option<String>) -> Result<Vec<WelcomeText>, Error> {
+        Ok(welcome::save_welcome_text(
+            &mut WitHost,
+            &ctx,
+            &language,
+            text.as_deref(),
+        )?)
+    }
+
     fn get_widget_settings(ctx: CallContext) -> Result<WidgetSettings, Error> {
         Ok(settings::widget_settings(&mut WitHost, &ctx)?)
     }

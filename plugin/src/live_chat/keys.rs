@@ -68,3 +68,8 @@ pub fn customer_prefix(project: &str, customer: &str) -> String {
 pub fn count(project: &str, what: &str) -> String {
     format!("live-chat/count/{}/{what}", key_part(project))
 }
+
+/// The site-wide welcome text of one language (`""` gives the prefix of them all).
+pub fn welcome(language: &str) -> String {
+    format!("live-chat/welcome/{}", key_part(language))
+}

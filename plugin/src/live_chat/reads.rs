@@ -4,7 +4,7 @@
 use super::keys;
 use super::record::{self, StoredConversation, anonymous_name, counts, customer_key, is_agent, visitor_number};
 use super::settings::{self, require_allowed_page};
-use super::welcome::default_welcome;
+use super::welcome::site_welcome;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, InboxCounts, InboxPage, InboxView, MessagePage, WidgetView,
 };
@@ -46,11 +46,12 @@ pub fn widget<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext) -
         .find(|p| p.key == project)
         .map(|p| p.name)
         .unwrap_or_else(|| project.clone());
+    let welcome = match widget.welcome_override.clone() {
+        Some(text) => text,
+        None => site_welcome(host, ctx.locale.as_deref())?,
+    };
     Ok(WidgetView {
-        welcome: widget
-            .welcome_override
-            .clone()
-            .unwrap_or_else(|| default_welcome(ctx.locale.as_deref()).to_string()),
+        welcome,
         greeting: widget.greeting.clone(),
         registration: widget.registration,
         project,

@@ -672,3 +672,48 @@ fn lc_5_visitors_register_as_portal_customers_only_where_the_project_allows_it()
         Err(PluginError::AccessDenied(_))
     ));
 }
+
+#[test]
+fn lc_7_site_admins_translate_and_customize_the_welcome_per_language() {
+    let mut host = FakeHost::demo();
+    let admin = as_user("root", "SUP");
+    assert!(matches!(
+        super::welcome::welcome_texts(&mut host, &as_user("dana", "SUP")),
+        Err(PluginError::AccessDenied(_))
+    ));
+    let texts = super::welcome::welcome_texts(&mut host, &admin).unwrap();
+    assert!(texts.iter().any(|t| t.language == "de" && !t.customized));
+    super::welcome::save_welcome_text(&mut host, &admin, "de", Some("Willkommen beim Support!")).unwrap();
+    let texts = super::welcome::save_welcome_text(&mut host, &admin, "fi", Some("Tervetuloa!")).unwrap();
+    assert!(
+        texts.iter().any(|t| t.language == "fi" && t.customized),
+        "a language the product does not ship"
+    );
+    let mut ctx = as_visitor("v-1", "SUP");
+    ctx.locale = Some("de-AT".into());
+    assert_eq!(
+        reads::widget(&mut host, &ctx).unwrap().welcome,
+        "Willkommen beim Support!"
+    );
+    ctx.locale = Some("fi".into());
+    assert_eq!(reads::widget(&mut host, &ctx).unwrap().welcome, "Tervetuloa!");
+    super::welcome::save_welcome_text(&mut host, &admin, "de", None).unwrap();
+    ctx.locale = Some("de".into());
+    assert!(
+        reads::widget(&mut host, &ctx).unwrap().welcome.starts_with("Hallo"),
+        "back to the built-in text"
+    );
+    for bad in ["EN", "e", "english", "e/n"] {
+        assert!(
+            matches!(
+                super::welcome::save_welcome_text(&mut host, &admin, bad, Some("x")),
+                Err(PluginError::Invalid(_))
+            ),
+            "{bad}"
+        );
+    }
+    assert!(matches!(
+        super::welcome::save_welcome_text(&mut host, &admin, "en", Some("x\u{202E}")),
+        Err(PluginError::Invalid(_))
+    ));
+}

@@ -1,6 +1,15 @@
-//! The widget's built-in welcome text in the languages the product ships (LC-7), chosen by
-//! the visitor's language with English as the fallback. A project's override replaces it in
-//! every language.
+//! The widget's welcome text (LC-7): site-wide, one per language — the texts the product
+//! ships, which site admins translate and customize — chosen by the visitor's language with
+//! English as the fallback. A project's override replaces it in every language.
+
+use super::keys;
+use crate::bindings::exports::helpdesk::chat::live_chat::WelcomeText;
+use crate::bindings::helpdesk::chat::types::CallContext;
+use crate::capabilities::{Directory, Storage};
+use crate::error::{PluginError, PluginResult};
+use crate::permissions::{is_site_admin, require_actor};
+use crate::storage::{decode_json, decode_key_part, get_json, prefix_end, put_json, scan_all};
+use helpdesk_text_policy::TextRule;
 
 /// The built-in welcome texts: language subtag, text.
 const WELCOME: &[(&str, &str)] = &[
@@ -27,18 +36,105 @@ const WELCOME: &[(&str, &str)] = &[
     ),
 ];
 
-/// The welcome text for a language tag such as `de-CH` (its first subtag decides).
-pub fn default_welcome(locale: Option<&str>) -> &'static str {
-    let language = locale
-        .and_then(|tag| tag.split(['-', '_']).next())
-        .map(str::to_ascii_lowercase);
-    let language = match language.as_deref() {
-        Some("no" | "nn") => Some("nb"),
-        other => other,
-    };
-    WELCOME
+/// The language a tag such as `de-CH` or `no` asks for: its primary subtag, lower case,
+/// with Norwegian's macro tags read as Bokmål.
+fn language_of(locale: Option<&str>) -> Option<String> {
+    let language = locale?.split(['-', '_']).next()?.to_ascii_lowercase();
+    Some(match language.as_str() {
+        "no" | "nn" => "nb".to_string(),
+        _ => language,
+    })
+}
+
+/// The site's welcome text for the caller's language: a site admin's text, else the built-in
+/// one, in that language, else in English.
+pub fn site_welcome(storage: &mut impl Storage, locale: Option<&str>) -> PluginResult<String> {
+    let language = language_of(locale);
+    for candidate in language.as_deref().into_iter().chain(["en"]) {
+        if let Some(text) = get_json::<String>(storage, &keys::welcome(candidate))? {
+            return Ok(text);
+        }
+        if let Some((_, text)) = WELCOME.iter().find(|(tag, _)| *tag == candidate) {
+            return Ok(text.to_string());
+        }
+    }
+    Ok(WELCOME[0].1.to_string())
+}
+
+/// Every language the site has a welcome text in, with that text, ordered by language.
+pub fn welcome_texts<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<Vec<WelcomeText>> {
+    require_site_admin(host, ctx)?;
+    all_texts(host)
+}
+
+/// Sets (or, with `None`, clears) a language's site-wide welcome text.
+pub fn save_welcome_text<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    language: &str,
+    text: Option<&str>,
+) -> PluginResult<Vec<WelcomeText>> {
+    require_site_admin(host, ctx)?;
+    let valid = (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
+    if !valid {
+        return Err(PluginError::Invalid(format!(
+            "language: {:?} is not 2 or 3 lower-case letters (for example en, de, nb)",
+            language.chars().take(20).collect::<String>()
+        )));
+    }
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => {
+            let rule = TextRule {
+                field: "text",
+                max_chars: 500,
+                multiline: true,
+            };
+            let text = helpdesk_text_policy::text(text, rule).map_err(PluginError::Invalid)?;
+            put_json(host, &keys::welcome(language), &text)?;
+        }
+        None => {
+            host.kv_delete(&keys::welcome(language))?;
+        }
+    }
+    all_texts(host)
+}
+
+fn all_texts(storage: &mut impl Storage) -> PluginResult<Vec<WelcomeText>> {
+    let prefix = keys::welcome("");
+    let mut texts: Vec<WelcomeText> = WELCOME
         .iter()
-        .find(|(tag, _)| Some(*tag) == language)
-        .unwrap_or(&WELCOME[0])
-        .1
+        .map(|(language, text)| WelcomeText {
+            language: language.to_string(),
+            text: text.to_string(),
+            customized: false,
+        })
+        .collect();
+    for entry in scan_all(storage, &prefix, &prefix_end(&prefix))? {
+        let language = decode_key_part(&entry.key[prefix.len()..])?;
+        let text: String = decode_json(&entry.key, &entry.value)?;
+        match texts.iter_mut().find(|t| t.language == language) {
+            Some(known) => {
+                known.text = text;
+                known.customized = true;
+            }
+            None => texts.push(WelcomeText {
+                language,
+                text,
+                customized: true,
+            }),
+        }
+    }
+    texts.sort_by(|a, b| a.language.cmp(&b.language));
+    Ok(texts)
+}
+
+fn require_site_admin(directory: &impl Directory, ctx: &CallContext) -> PluginResult<()> {
+    let actor = require_actor(ctx)?;
+    if is_site_admin(directory, actor) {
+        Ok(())
+    } else {
+        Err(PluginError::AccessDenied(
+            "only site admins translate and customize the chat".into(),
+        ))
+    }
 }

@@ -660,3 +660,55 @@ async fn lc_10_the_outbox_is_delivered_over_smtp_and_a_failing_server_keeps_the_
         "the reason is kept: {failed}"
     );
 }
+
+#[tokio::test]
+async fn lc_7_site_admins_translate_the_welcome_and_visitors_get_their_language() {
+    let site = TestSite::start();
+    let sam = site.login("sam").await;
+    let (status, texts) = sam
+        .put(
+            "/api/v1/chat/welcome-texts/de",
+            json!({ "text": "Willkommen! <b>Fragen?</b>" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{texts}");
+    let (status, body) = site.login("paula").await.get("/api/v1/chat/welcome-texts").await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "site admins only"
+    );
+    let german = site
+        .visitor(TOKEN_A, None)
+        .client
+        .get(site.url("/api/v1/projects/SUP/chat/widget"))
+        .header("accept-language", "de-CH,de;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(german["welcome"], "Willkommen! <b>Fragen?</b>", "kept as text");
+    let (status, body) = sam.put("/api/v1/chat/welcome-texts/DE", json!({ "text": "x" })).await;
+    assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
+    let paula = site.login("paula").await;
+    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["welcome_override"] = json!("Support is here");
+    paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
+    let overridden = site
+        .visitor(TOKEN_A, None)
+        .client
+        .get(site.url("/api/v1/projects/SUP/chat/widget"))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        overridden["welcome"], "Support is here",
+        "the project's override wins in every language"
+    );
+}

@@ -330,3 +330,41 @@ async fn lc_5_lc_6_a_customer_registers_and_logs_in_through_the_widget_on_anothe
     )
     .await;
 }
+
+#[tokio::test]
+async fn lc_7_a_site_admin_translates_the_welcome_on_the_translate_and_customize_page() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let sam = driver.new_browser("sam").await;
+    log_in(&sam, &site.host.base_url, "sam", "/chat-texts").await;
+    sam.execute(
+        "var row = document.querySelector('tr[data-language=\"de\"]');\
+         row.querySelector('textarea').value = 'Willkommen bei uns!';\
+         row.querySelector('.btn-primary').click(); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_for(
+        &sam,
+        "the customized German text with its reset button",
+        "var row = document.querySelector('tr[data-language=\"de\"]');\
+         return row && row.querySelector('textarea').value === 'Willkommen bei uns!' && !!row.querySelector('.btn-default');",
+    )
+    .await;
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
+        std::fs::write(format!("{dir}/texts.png"), sam.screenshot().await.unwrap()).unwrap();
+    }
+    let german = site
+        .visitor("visitor-token-aaaaaaaaaaaaaaaaaaaa", None)
+        .client
+        .get(site.url("/api/v1/projects/SUP/chat/widget"))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(german["welcome"], "Willkommen bei uns!");
+}
