@@ -6,53 +6,21 @@
 //! for the benchmark (`HELPDESK_HOST_BINARY` points at another one); `STREAMS`, `TOPICS` and
 //! `SECONDS` change the load (defaults 1000, 32, 40).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
+use helpdesk_e2e::bench::{BenchHost, percentile, setting};
 use serde_json::json;
 use tokio::sync::Mutex;
-
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 #[tokio::main]
 async fn main() {
     let streams = setting("STREAMS", 1000);
     let topics = setting("TOPICS", 32);
     let seconds = setting("SECONDS", 40);
-    let binary = std::env::var("HELPDESK_HOST_BINARY").unwrap_or_else(|_| {
-        let exe = std::env::current_exe().unwrap();
-        let dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-        dir.join("helpdesk-host").display().to_string()
-    });
-    let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(&binary)
-        .args([
-            "--data-dir",
-            &data.path().display().to_string(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting the host");
-    let stdout = child.stdout.take().unwrap();
-    let mut base = String::new();
-    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-        if let Some(url) = line.strip_prefix("helpdesk host listening on ") {
-            base = url.trim_end_matches('/').to_string();
-            break;
-        }
-    }
+    let host = BenchHost::start();
+    let base = host.base.clone();
     let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     let query = vec!["topic=chat-status:SUP"; topics].join("&");
     let arrivals: Arc<Mutex<Vec<Vec<Instant>>>> = Arc::new(Mutex::new(vec![Vec::new(); streams]));
@@ -149,6 +117,4 @@ async fn main() {
     for reader in readers {
         reader.abort();
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }

@@ -2,6 +2,7 @@
 //! data directory ([`TestSite`]), an HTTP client that logs in, a reader for the push stream,
 //! and headless Chromium through chromedriver.
 
+pub mod bench;
 pub mod browser;
 pub mod host_process;
 pub mod http;
