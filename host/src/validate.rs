@@ -32,27 +32,7 @@ pub fn project_key(key: &str) -> Result<(), String> {
     }
 }
 
-pub use helpdesk_text_policy::{TextRule, is_email, text};
-
-/// A person's or a thing's name (users, projects, groups, companies).
-pub const NAME: TextRule = TextRule {
-    field: "name",
-    max_chars: 100,
-    multiline: false,
-};
-
-/// A name as a user's `display_name`.
-pub const DISPLAY_NAME: TextRule = TextRule {
-    field: "display_name",
-    ..NAME
-};
-
-/// The one-line title of an issue.
-pub const SUMMARY: TextRule = TextRule {
-    field: "summary",
-    max_chars: 255,
-    multiline: false,
-};
+pub use helpdesk_text_policy::{DISPLAY_NAME, NAME, SUMMARY, TextRule, is_email, text};
 
 #[cfg(test)]
 mod tests {

@@ -28,8 +28,17 @@ pub trait Directory {
     fn users(&self, ids: &[String]) -> PluginResult<Vec<Option<User>>>;
     /// Every project, ordered by key.
     fn projects(&self) -> Vec<Project>;
+    /// The project with this key.
+    fn project(&self, key: &str) -> Option<Project>;
     /// Does the project exist?
-    fn project_exists(&self, key: &str) -> bool;
+    fn project_exists(&self, key: &str) -> bool {
+        self.project(key).is_some()
+    }
+    /// The project's name as people see it; its key when there is no such project.
+    fn project_name(&self, key: &str) -> String {
+        self.project(key)
+            .map_or_else(|| key.to_string(), |project| project.name)
+    }
     /// Does `user` hold `role` in `project`?
     fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool;
     /// Does the group exist?

@@ -41,6 +41,16 @@ pub fn is_site_admin(directory: &impl Directory, user: &str) -> bool {
     directory.user(user).is_some_and(|u| u.site_admin)
 }
 
+/// The logged-in site admin acting, or `access-denied` saying that only site admins may `act`.
+pub fn require_site_admin<'c>(directory: &impl Directory, ctx: &'c CallContext, act: &str) -> PluginResult<&'c str> {
+    let actor = require_actor(ctx)?;
+    if is_site_admin(directory, actor) {
+        Ok(actor)
+    } else {
+        Err(PluginError::AccessDenied(format!("only site admins {act}")))
+    }
+}
+
 /// Staff of a project see its agents' presence: its agents, its project admins and site admins.
 pub fn is_project_staff(directory: &impl Directory, user: &str, project: &str) -> bool {
     directory.has_project_role(user, project, ProjectRole::Agent)

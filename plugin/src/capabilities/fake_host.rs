@@ -233,8 +233,11 @@ impl Directory for FakeHost {
             })
             .collect()
     }
-    fn project_exists(&self, key: &str) -> bool {
-        self.projects.contains(key)
+    fn project(&self, key: &str) -> Option<Project> {
+        self.projects.get(key).map(|key| Project {
+            key: key.clone(),
+            name: key.clone(),
+        })
     }
     fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool {
         self.roles.contains(&(user.into(), project.into(), role))

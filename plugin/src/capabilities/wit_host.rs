@@ -57,8 +57,8 @@ impl Directory for WitHost {
     fn projects(&self) -> Vec<Project> {
         directory::list_projects()
     }
-    fn project_exists(&self, key: &str) -> bool {
-        directory::get_project(key).is_some()
+    fn project(&self, key: &str) -> Option<Project> {
+        directory::get_project(key)
     }
     fn has_project_role(&self, user: &str, project: &str, role: ProjectRole) -> bool {
         directory::has_project_role(user, project, role)

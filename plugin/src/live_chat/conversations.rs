@@ -8,14 +8,13 @@ use serde::{Deserialize, Serialize};
 use super::events;
 use super::keys;
 use super::record::{self, Side, StoredConversation, anonymous_name, customer_key, is_agent, visitor_number};
-use super::settings::{self, require_allowed_page};
+use super::settings;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     AgentRef, AuthorKind, ChatMessage, Conversation, ConversationStart, ConversationStatus, CustomerRef,
 };
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext};
 use crate::capabilities::{Clock, Directory, Mail, Push, Storage};
 use crate::error::{PluginError, PluginResult};
-use crate::permissions::require_project;
 use crate::storage::{get_json, put_json};
 
 /// A message's text: plain text, line breaks allowed.
@@ -45,12 +44,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
     ctx: &CallContext,
     start: ConversationStart,
 ) -> PluginResult<Conversation> {
-    let project = require_project(host, ctx)?.to_string();
-    let widget = settings::load(host, &project)?;
-    if !settings::is_on(&widget) {
-        return Err(PluginError::NotFound(format!("project {project} has no live chat")));
-    }
-    require_allowed_page(&widget, ctx)?;
+    let (project, widget) = settings::widget_on_page(host, ctx)?;
     let customer = match &ctx.actor {
         Actor::User(user) if is_agent(host, user, &project) => {
             return Err(PluginError::AccessDenied(format!(
@@ -364,12 +358,7 @@ fn mail_answer<H: Directory + Mail>(host: &mut H, view: &Conversation, message: 
     let Some(email) = &view.customer.email else {
         return Ok(());
     };
-    let project = host
-        .projects()
-        .into_iter()
-        .find(|p| p.key == view.project)
-        .map(|p| p.name)
-        .unwrap_or_else(|| view.project.clone());
+    let project = host.project_name(&view.project);
     let subject = format!("{} answered your message to {project}", message.author_name);
     let body = format!(
         "{} wrote:\n\n{}\n\nThis answers your chat message (conversation {}). Open the chat on our site again to \

@@ -49,9 +49,19 @@ pub fn rate(kind: &str, customer: &str) -> String {
     format!("live-chat/rate/{kind}/{}", key_part(customer))
 }
 
-/// The prefix of one inbox view's index of a project, most recent activity last.
-pub fn view_prefix(project: &str, view: &str) -> String {
-    format!("live-chat/view/{}/{view}/", key_part(project))
+/// The prefix of a project's index of every conversation, by last activity.
+pub fn all_prefix(project: &str) -> String {
+    format!("live-chat/view/{}/all/", key_part(project))
+}
+
+/// The prefix of a project's index of open conversations assigned to nobody.
+pub fn unassigned_prefix(project: &str) -> String {
+    format!("live-chat/view/{}/unassigned/", key_part(project))
+}
+
+/// The prefix of a project's index of the open conversations assigned to `agent`.
+pub fn mine_prefix(project: &str, agent: &str) -> String {
+    format!("live-chat/view/{}/mine/{}/", key_part(project), key_part(agent))
 }
 
 /// A conversation's entry in an index ordered by last activity.

@@ -3,7 +3,7 @@
 
 use super::keys;
 use super::record::{self, StoredConversation, anonymous_name, counts, customer_key, is_agent, visitor_number};
-use super::settings::{self, require_allowed_page};
+use super::settings;
 use super::welcome::site_welcome;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, InboxCounts, InboxPage, InboxView, MessagePage, WidgetView,
@@ -22,12 +22,7 @@ pub const MY_CONVERSATIONS: u32 = 20;
 
 /// What the widget shows the caller on the calling page.
 pub fn widget<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<WidgetView> {
-    let project = require_project(host, ctx)?.to_string();
-    let widget = settings::load(host, &project)?;
-    if !settings::is_on(&widget) {
-        return Err(PluginError::NotFound(format!("project {project} has no live chat")));
-    }
-    require_allowed_page(&widget, ctx)?;
+    let (project, widget) = settings::widget_on_page(host, ctx)?;
     let online = online_list::count(host, &project, host.now())? > 0;
     let (may_start, customer_name) = match &ctx.actor {
         Actor::User(user) => {
@@ -40,12 +35,7 @@ pub fn widget<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext) -
         ),
         Actor::Anonymous | Actor::System => (false, None),
     };
-    let project_name = host
-        .projects()
-        .into_iter()
-        .find(|p| p.key == project)
-        .map(|p| p.name)
-        .unwrap_or_else(|| project.clone());
+    let project_name = host.project_name(&project);
     let welcome = match widget.welcome_override.clone() {
         Some(text) => text,
         None => site_welcome(host, ctx.locale.as_deref())?,
@@ -106,8 +96,7 @@ pub fn messages<H: Directory + Storage>(
 
 /// The caller's own conversations in the context project, newest first.
 pub fn my_conversations<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<Vec<Conversation>> {
-    let project = require_project(host, ctx)?.to_string();
-    require_allowed_page(&settings::load(host, &project)?, ctx)?;
+    let (project, _) = settings::widget_on_page(host, ctx)?;
     let customer =
         customer_key(ctx).ok_or_else(|| PluginError::AccessDenied("log in, or chat through the widget".into()))?;
     let prefix = keys::customer_prefix(&project, &customer);
@@ -126,13 +115,9 @@ pub fn inbox<H: Directory + Storage>(
     check_limit(limit)?;
     let (project, user) = inbox_context(host, ctx)?;
     let prefix = match view {
-        InboxView::Unassigned => keys::view_prefix(&project, "unassigned"),
-        InboxView::Mine => format!(
-            "{}{}/",
-            keys::view_prefix(&project, "mine"),
-            crate::storage::key_part(&user)
-        ),
-        InboxView::All => keys::view_prefix(&project, "all"),
+        InboxView::Unassigned => keys::unassigned_prefix(&project),
+        InboxView::Mine => keys::mine_prefix(&project, &user),
+        InboxView::All => keys::all_prefix(&project),
     };
     let (conversations, cursor) = indexed_page(host, &prefix, before, limit)?;
     Ok(InboxPage {

@@ -93,17 +93,13 @@ fn index_entries(stored: &StoredConversation) -> Vec<String> {
     let project = &view.project;
     let entry = |prefix: String| keys::view_entry(&prefix, view.last_at, &view.id);
     let mut entries = vec![
-        entry(keys::view_prefix(project, "all")),
+        entry(keys::all_prefix(project)),
         entry(keys::customer_prefix(project, &stored.customer)),
     ];
     if view.status == ConversationStatus::Open {
         match &view.assignee {
-            None => entries.push(entry(keys::view_prefix(project, "unassigned"))),
-            Some(agent) => entries.push(entry(format!(
-                "{}{}/",
-                keys::view_prefix(project, "mine"),
-                crate::storage::key_part(&agent.user)
-            ))),
+            None => entries.push(entry(keys::unassigned_prefix(project))),
+            Some(agent) => entries.push(entry(keys::mine_prefix(project, &agent.user))),
         }
     }
     entries

@@ -1,7 +1,7 @@
 //! A project's widget settings (LC-1 … LC-8), and the rule every widget call passes: the
 //! calling page must be one the project allows (LC-1, LC-2, LC-3).
 
-use helpdesk_text_policy::{TextRule, text};
+use helpdesk_text_policy::{DISPLAY_NAME, TextRule, text};
 
 use super::keys;
 use crate::bindings::exports::helpdesk::chat::live_chat::WidgetSettings;
@@ -16,8 +16,8 @@ pub const MAX_SITES: usize = 50;
 /// The most groups whose members may not log in through the widget.
 pub const MAX_BLOCKED_GROUPS: usize = 100;
 
-/// The welcome override and the greeting: one paragraph each.
-const WIDGET_TEXT: TextRule = TextRule {
+/// The widget's texts (welcome messages, the greeting): one paragraph each.
+pub const WIDGET_TEXT: TextRule = TextRule {
     field: "welcome_override",
     max_chars: 500,
     multiline: true,
@@ -151,12 +151,7 @@ pub fn may_log_in_through_widget<H: Directory + Storage>(
     ctx: &CallContext,
     user: &str,
 ) -> PluginResult<bool> {
-    let project = require_project(host, ctx)?.to_string();
-    let widget = load(host, &project)?;
-    if !is_on(&widget) {
-        return Err(PluginError::NotFound(format!("project {project} has no live chat")));
-    }
-    require_allowed_page(&widget, ctx)?;
+    let (_, widget) = widget_on_page(host, ctx)?;
     if widget.login_blocked_groups.is_empty() {
         return Ok(true);
     }
@@ -171,12 +166,7 @@ pub fn register_customer<H: Directory + Storage>(
     display_name: &str,
     email: &str,
 ) -> PluginResult<String> {
-    let project = require_project(host, ctx)?.to_string();
-    let widget = load(host, &project)?;
-    if !is_on(&widget) {
-        return Err(PluginError::NotFound(format!("project {project} has no live chat")));
-    }
-    require_allowed_page(&widget, ctx)?;
+    let (project, widget) = widget_on_page(host, ctx)?;
     if !widget.registration {
         return Err(PluginError::AccessDenied(format!(
             "{project} does not take registrations through its chat"
@@ -185,20 +175,28 @@ pub fn register_customer<H: Directory + Storage>(
     if crate::permissions::acting_user(ctx).is_some() {
         return Err(PluginError::Conflict("you are logged in already".into()));
     }
-    let name = text(
-        display_name,
-        TextRule {
-            field: "display_name",
-            max_chars: 100,
-            multiline: false,
-        },
-    )
-    .map_err(PluginError::Invalid)?;
+    let name = text(display_name, DISPLAY_NAME).map_err(PluginError::Invalid)?;
     let email = email.trim();
     if !helpdesk_text_policy::is_email(email) {
         return Err(PluginError::Invalid(format!("email: {email:?} is no e-mail address")));
     }
     Ok(host.register_customer(&name, email)?.id)
+}
+
+/// The context project and its widget settings, for a widget call: the project must exist
+/// and have the chat somewhere (else `not-found`), and the calling page must be one it
+/// allows (else `access-denied`).
+pub fn widget_on_page<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+) -> PluginResult<(String, WidgetSettings)> {
+    let project = require_project(host, ctx)?.to_string();
+    let widget = load(host, &project)?;
+    if !is_on(&widget) {
+        return Err(PluginError::NotFound(format!("project {project} has no live chat")));
+    }
+    require_allowed_page(&widget, ctx)?;
+    Ok((project, widget))
 }
 
 /// Whether the chat is anywhere at all: on the portal or on other sites.

@@ -1,7 +1,7 @@
 //! A conversation becomes an issue of its project (LC-11): the issue is created through the
 //! issues capability, the transcript goes into its history, and each points to the other.
 
-use helpdesk_text_policy::{TextRule, text};
+use helpdesk_text_policy::{SUMMARY, text};
 
 use super::conversations::{Writer, agent_ref, append};
 use super::record::{self, Side};
@@ -12,12 +12,6 @@ use crate::capabilities::{Clock, Directory, Issues, Mail, Push, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::storage::{decode_json, prefix_end, scan_all};
 
-/// An issue's one-line summary, as the tracker takes it.
-const SUMMARY: TextRule = TextRule {
-    field: "summary",
-    max_chars: 255,
-    multiline: false,
-};
 /// The most transcript one history entry holds (the issues capability takes 64 KiB).
 const MAX_TRANSCRIPT_BYTES: usize = 60 * 1024;
 

@@ -7,7 +7,7 @@ use crate::bindings::exports::helpdesk::chat::live_chat::WelcomeText;
 use crate::bindings::helpdesk::chat::types::CallContext;
 use crate::capabilities::{Directory, Storage};
 use crate::error::{PluginError, PluginResult};
-use crate::permissions::{is_site_admin, require_actor};
+use crate::permissions::require_site_admin;
 use crate::storage::{decode_json, decode_key_part, get_json, prefix_end, put_json, scan_all};
 use helpdesk_text_policy::TextRule;
 
@@ -63,7 +63,7 @@ pub fn site_welcome(storage: &mut impl Storage, locale: Option<&str>) -> PluginR
 
 /// Every language the site has a welcome text in, with that text, ordered by language.
 pub fn welcome_texts<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<Vec<WelcomeText>> {
-    require_site_admin(host, ctx)?;
+    require_site_admin(host, ctx, "translate and customize the chat")?;
     all_texts(host)
 }
 
@@ -74,7 +74,7 @@ pub fn save_welcome_text<H: Directory + Storage>(
     language: &str,
     text: Option<&str>,
 ) -> PluginResult<Vec<WelcomeText>> {
-    require_site_admin(host, ctx)?;
+    require_site_admin(host, ctx, "translate and customize the chat")?;
     let valid = (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
     if !valid {
         return Err(PluginError::Invalid(format!(
@@ -86,8 +86,7 @@ pub fn save_welcome_text<H: Directory + Storage>(
         Some(text) => {
             let rule = TextRule {
                 field: "text",
-                max_chars: 500,
-                multiline: true,
+                ..super::settings::WIDGET_TEXT
             };
             let text = helpdesk_text_policy::text(text, rule).map_err(PluginError::Invalid)?;
             put_json(host, &keys::welcome(language), &text)?;
@@ -126,15 +125,4 @@ fn all_texts(storage: &mut impl Storage) -> PluginResult<Vec<WelcomeText>> {
     }
     texts.sort_by(|a, b| a.language.cmp(&b.language));
     Ok(texts)
-}
-
-fn require_site_admin(directory: &impl Directory, ctx: &CallContext) -> PluginResult<()> {
-    let actor = require_actor(ctx)?;
-    if is_site_admin(directory, actor) {
-        Ok(())
-    } else {
-        Err(PluginError::AccessDenied(
-            "only site admins translate and customize the chat".into(),
-        ))
-    }
 }

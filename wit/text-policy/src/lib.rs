@@ -32,6 +32,26 @@ pub struct TextRule {
     pub multiline: bool,
 }
 
+/// A person's or a thing's name (users, projects, groups, companies).
+pub const NAME: TextRule = TextRule {
+    field: "name",
+    max_chars: 100,
+    multiline: false,
+};
+
+/// A name as a user's `display_name`.
+pub const DISPLAY_NAME: TextRule = TextRule {
+    field: "display_name",
+    ..NAME
+};
+
+/// The one-line title of an issue.
+pub const SUMMARY: TextRule = TextRule {
+    field: "summary",
+    max_chars: 255,
+    multiline: false,
+};
+
 /// Characters that reorder text when displayed (bidirectional embeddings, overrides and
 /// isolates, and the invisible direction marks): allowed nowhere, so no text can show
 /// differently from what it says.
