@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
+use helpdesk_e2e::EventStream;
 use helpdesk_e2e::bench::{BenchHost, percentile, setting};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
@@ -57,20 +57,10 @@ async fn main() {
         assert_eq!(response.status(), 200, "stream {index}");
         let arrivals = arrivals.clone();
         readers.push(tokio::spawn(async move {
-            let mut bytes = response.bytes_stream();
-            let mut buffer = String::new();
-            while let Some(Ok(chunk)) = bytes.next().await {
-                buffer.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buffer.find("\n\n") {
-                    let block: String = buffer.drain(..end + 2).collect();
-                    if !block.contains("event: chat-message") {
-                        continue;
-                    }
-                    let data = block.lines().find_map(|l| l.strip_prefix("data: ")).unwrap_or("{}");
-                    let seq = serde_json::from_str::<Value>(data)
-                        .ok()
-                        .and_then(|v| v["seq"].as_u64())
-                        .unwrap_or(0);
+            let mut events = EventStream::from_response(response);
+            while let Some(event) = events.next_event_within(Duration::from_secs(3600)).await {
+                if event.kind == "chat-message" {
+                    let seq = event.data["seq"].as_u64().unwrap_or(0);
                     arrivals.lock().await.push((index, seq, Instant::now()));
                 }
             }

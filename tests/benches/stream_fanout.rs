@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
+use helpdesk_e2e::EventStream;
 use helpdesk_e2e::bench::{BenchHost, percentile, setting};
 use serde_json::json;
 use tokio::sync::Mutex;
@@ -35,15 +35,10 @@ async fn main() {
         assert_eq!(response.status(), 200, "stream {index}");
         let arrivals = arrivals.clone();
         readers.push(tokio::spawn(async move {
-            let mut bytes = response.bytes_stream();
-            let mut buffer = String::new();
-            while let Some(Ok(chunk)) = bytes.next().await {
-                buffer.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buffer.find("\n\n") {
-                    let block: String = buffer.drain(..end + 2).collect();
-                    if block.contains("event: chat-status") || block.contains("event:chat-status") {
-                        arrivals.lock().await[index].push(Instant::now());
-                    }
+            let mut events = EventStream::from_response(response);
+            while let Some(event) = events.next_event_within(Duration::from_secs(3600)).await {
+                if event.kind == "chat-status" {
+                    arrivals.lock().await[index].push(Instant::now());
                 }
             }
         }));

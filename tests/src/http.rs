@@ -55,6 +55,11 @@ impl ApiClient {
         Self::answer(self.client.get(self.url(path))).await
     }
 
+    /// GET a JSON answer, saying the client prefers `language` (`Accept-Language`).
+    pub async fn get_in_language(&self, path: &str, language: &str) -> (StatusCode, Value) {
+        Self::answer(self.client.get(self.url(path)).header("accept-language", language)).await
+    }
+
     /// POST JSON, get a JSON answer.
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         Self::answer(self.client.post(self.url(path)).json(&body)).await

@@ -10,6 +10,7 @@ pub mod other_site;
 pub mod site;
 pub mod smtp_sink;
 pub mod sse;
+pub mod wait;
 
 pub use host_process::HostProcess;
 pub use http::ApiClient;

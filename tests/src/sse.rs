@@ -40,13 +40,19 @@ impl EventStream {
             "opening the stream: {}",
             response.text().await.unwrap_or_default()
         );
-        let mut stream = EventStream {
-            bytes: response.bytes_stream().boxed(),
-            buffer: String::new(),
-        };
+        let mut stream = EventStream::from_response(response);
         let ready = stream.next_event().await.expect("a ready event");
         assert_eq!(ready.kind, "ready");
         stream
+    }
+
+    /// Reads the events of a stream already answered (for a caller that sent the request
+    /// itself); its first event is `ready`.
+    pub fn from_response(response: reqwest::Response) -> EventStream {
+        EventStream {
+            bytes: response.bytes_stream().boxed(),
+            buffer: String::new(),
+        }
     }
 
     /// The next event, or `None` if none comes within five seconds.

@@ -2,6 +2,7 @@
 //! push stream (SPEC LC-1 … LC-4, LC-7, LC-9, PR-11).
 
 use helpdesk_e2e::TestSite;
+use helpdesk_e2e::wait::eventually;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -607,28 +608,19 @@ async fn lc_10_the_outbox_is_delivered_over_smtp_and_a_failing_server_keeps_the_
         json!({ "client_id": "a1", "body": "Answered by mail" }),
     )
     .await;
-    let mut delivered = None;
-    for _ in 0..100 {
-        if let Some(mail) = sink.received.lock().unwrap().first().cloned() {
-            delivered = Some(mail);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let mail = delivered.expect("the answer reached the mail server");
+    let mail = eventually("the answer to reach the mail server", || async {
+        sink.received.lock().unwrap().first().cloned()
+    })
+    .await;
     assert_eq!(mail.to, vec!["visitor@example.test".to_string()]);
     assert!(mail.data.contains("Answered by mail"), "{}", mail.data);
     assert!(mail.data.contains("support@example.test"), "{}", mail.data);
     let sam = site.login("sam").await;
-    let mut sent = Value::Null;
-    for _ in 0..50 {
+    let sent = eventually("the outbox to say sent", || async {
         let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
-        if !outbox[0]["sent_ms"].is_null() {
-            sent = outbox[0].clone();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        (!outbox[0]["sent_ms"].is_null()).then(|| outbox[0].clone())
+    })
+    .await;
     assert_eq!(sent["attempts"], 1, "{sent}");
 
     let dead = TestSite::start_with(&["--smtp-url", "smtp://127.0.0.1:9"]);
@@ -645,15 +637,11 @@ async fn lc_10_the_outbox_is_delivered_over_smtp_and_a_failing_server_keeps_the_
         )
         .await;
     let sam = dead.login("sam").await;
-    let mut failed = Value::Null;
-    for _ in 0..100 {
+    let failed = eventually("a failed try in the outbox", || async {
         let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
-        if outbox[0]["attempts"].as_i64().unwrap_or(0) >= 1 {
-            failed = outbox[0].clone();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        (outbox[0]["attempts"].as_i64().unwrap_or(0) >= 1).then(|| outbox[0].clone())
+    })
+    .await;
     assert!(failed["sent_ms"].is_null(), "{failed}");
     assert!(
         !failed["last_error"].as_str().unwrap_or_default().is_empty(),
@@ -678,17 +666,10 @@ async fn lc_7_site_admins_translate_the_welcome_and_visitors_get_their_language(
         (StatusCode::FORBIDDEN, "access_denied"),
         "site admins only"
     );
-    let german = site
+    let (_, german) = site
         .visitor(TOKEN_A, None)
-        .client
-        .get(site.url("/api/v1/projects/SUP/chat/widget"))
-        .header("accept-language", "de-CH,de;q=0.9,en;q=0.5")
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+        .get_in_language("/api/v1/projects/SUP/chat/widget", "de-CH,de;q=0.9,en;q=0.5")
+        .await;
     assert_eq!(german["welcome"], "Willkommen! <b>Fragen?</b>", "kept as text");
     let (status, body) = sam.put("/api/v1/chat/welcome-texts/DE", json!({ "text": "x" })).await;
     assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
@@ -696,17 +677,10 @@ async fn lc_7_site_admins_translate_the_welcome_and_visitors_get_their_language(
     let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
     settings["welcome_override"] = json!("Support is here");
     paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
-    let overridden = site
+    let (_, overridden) = site
         .visitor(TOKEN_A, None)
-        .client
-        .get(site.url("/api/v1/projects/SUP/chat/widget"))
-        .header("accept-language", "de")
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+        .get_in_language("/api/v1/projects/SUP/chat/widget", "de")
+        .await;
     assert_eq!(
         overridden["welcome"], "Support is here",
         "the project's override wins in every language"

@@ -8,7 +8,8 @@ use fantoccini::Locator;
 use helpdesk_e2e::TestSite;
 use helpdesk_e2e::browser::{log_in, start_driver, wait_until as wait_for};
 use helpdesk_e2e::other_site::OtherSite;
-use serde_json::{Value, json};
+use helpdesk_e2e::wait::eventually;
+use serde_json::json;
 
 /// The widget's shadow root, as page scripts reach it.
 const WIDGET: &str = "document.querySelector('[data-helpdesk-chat]')";
@@ -274,15 +275,11 @@ async fn lc_5_lc_6_a_customer_registers_and_logs_in_through_the_widget_on_anothe
         .await
         .unwrap();
     let bob = site.login("bob").await;
-    let mut found = Value::Null;
-    for _ in 0..100 {
+    let found = eventually("the conversation in the inbox", || async {
         let (_, inbox) = bob.get("/api/v1/projects/SUP/chat/inbox").await;
-        if inbox["conversations"].as_array().is_some_and(|c| !c.is_empty()) {
-            found = inbox["conversations"][0].clone();
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        inbox["conversations"].get(0).cloned()
+    })
+    .await;
     assert_eq!(found["customer"]["name"], "Vera Visitor", "{found}");
     let id = found["id"].as_str().unwrap().to_string();
     bob.post(
@@ -355,16 +352,9 @@ async fn lc_7_a_site_admin_translates_the_welcome_on_the_translate_and_customize
     if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
         std::fs::write(format!("{dir}/texts.png"), sam.screenshot().await.unwrap()).unwrap();
     }
-    let german = site
+    let (_, german) = site
         .visitor("visitor-token-aaaaaaaaaaaaaaaaaaaa", None)
-        .client
-        .get(site.url("/api/v1/projects/SUP/chat/widget"))
-        .header("accept-language", "de")
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+        .get_in_language("/api/v1/projects/SUP/chat/widget", "de")
+        .await;
     assert_eq!(german["welcome"], "Willkommen bei uns!");
 }
