@@ -451,10 +451,9 @@ export function mountChatWidget(base, project) {
       .catch(function () {}).then(reload);
   });
 
-  return call('GET', projectPath + '/widget').then(function (view) {
-    state.view = view;
+  return reload().then(function () {
     document.body.append(host);
-    return reload().then(function () { host.setAttribute('data-ready', '1'); });
+    host.setAttribute('data-ready', '1');
   }, function (e) {
     // A page the project does not allow gets no widget; the reason goes to the console.
     console.warn('Helpdesk chat: ' + e.message);
