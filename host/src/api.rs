@@ -4,6 +4,7 @@
 
 pub mod auth_routes;
 pub mod caller;
+pub mod client_address;
 pub mod context;
 pub mod directory_routes;
 pub mod error;

@@ -40,6 +40,7 @@ impl helpdesk::chat::types::Error {
             Invalid(_) => "invalid",
             Conflict(_) => "conflict",
             LimitExceeded(_) => "limit-exceeded",
+            RateLimited(_) => "rate-limited",
             Unavailable(_) => "unavailable",
         }
     }
@@ -49,6 +50,7 @@ impl helpdesk::chat::types::Error {
         use helpdesk::chat::types::Error::*;
         match self {
             NotFound(m) | AccessDenied(m) | Invalid(m) | Conflict(m) | LimitExceeded(m) | Unavailable(m) => m,
+            RateLimited(limit) => &limit.message,
         }
     }
 }

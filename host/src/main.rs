@@ -68,9 +68,22 @@ struct Args {
     /// The sender of the site's mail.
     #[arg(long, env = "HELPDESK_MAIL_FROM", default_value = "Helpdesk <helpdesk@localhost>")]
     mail_from: String,
+    /// A reverse proxy (address or network, `10.0.0.0/8`) whose `X-Forwarded-For` says the
+    /// client's address; repeat it, or separate with commas. Without it the connection's
+    /// peer is the client, which behind a proxy puts every customer under one address.
+    #[arg(long = "trusted-proxy", env = "HELPDESK_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    trusted_proxies: Vec<ipnet::IpNet>,
     /// Allow tests to move the clock (POST /api/v1/test/clock). Never on a real site.
     #[arg(long)]
     test_clock: bool,
+}
+
+/// A network (`10.0.0.0/8`) or one address (`127.0.0.1`, `::1`).
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is neither an IP address nor a network like 10.0.0.0/8"))
 }
 
 #[tokio::main]
@@ -105,6 +118,7 @@ async fn main() -> anyhow::Result<()> {
             test_clock: args.test_clock,
             stream_recheck: Duration::from_secs_f64(args.stream_recheck_secs.max(0.05)),
             request_timeout: Duration::from_millis(args.request_timeout_ms.max(1)),
+            trusted_proxies: args.trusted_proxies,
         },
         http: HttpLimits {
             header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),

@@ -16,6 +16,8 @@ pub enum PluginError {
     Conflict(String),
     /// A size or count limit was hit.
     LimitExceeded(String),
+    /// Done too often: the message, and whole seconds until trying again may work.
+    RateLimited(String, u32),
     /// A host capability failed; the call is rolled back.
     Unavailable(String),
 }
@@ -29,6 +31,7 @@ impl PluginError {
             PluginError::Invalid(_) => "invalid",
             PluginError::Conflict(_) => "conflict",
             PluginError::LimitExceeded(_) => "limit-exceeded",
+            PluginError::RateLimited(..) => "rate-limited",
             PluginError::Unavailable(_) => "unavailable",
         }
     }
@@ -41,6 +44,7 @@ impl PluginError {
             | PluginError::Invalid(m)
             | PluginError::Conflict(m)
             | PluginError::LimitExceeded(m)
+            | PluginError::RateLimited(m, _)
             | PluginError::Unavailable(m) => m,
         }
     }
@@ -57,7 +61,7 @@ impl std::error::Error for PluginError {}
 /// The result type of every rule.
 pub type PluginResult<T> = Result<T, PluginError>;
 
-use crate::bindings::helpdesk::chat::types::Error as WitError;
+use crate::bindings::helpdesk::chat::types::{Error as WitError, RateLimit};
 
 impl From<WitError> for PluginError {
     fn from(err: WitError) -> Self {
@@ -67,6 +71,7 @@ impl From<WitError> for PluginError {
             WitError::Invalid(m) => PluginError::Invalid(m),
             WitError::Conflict(m) => PluginError::Conflict(m),
             WitError::LimitExceeded(m) => PluginError::LimitExceeded(m),
+            WitError::RateLimited(limit) => PluginError::RateLimited(limit.message, limit.retry_after_secs),
             WitError::Unavailable(m) => PluginError::Unavailable(m),
         }
     }
@@ -80,6 +85,10 @@ impl From<PluginError> for WitError {
             PluginError::Invalid(m) => WitError::Invalid(m),
             PluginError::Conflict(m) => WitError::Conflict(m),
             PluginError::LimitExceeded(m) => WitError::LimitExceeded(m),
+            PluginError::RateLimited(message, retry_after_secs) => WitError::RateLimited(RateLimit {
+                message,
+                retry_after_secs,
+            }),
             PluginError::Unavailable(m) => WitError::Unavailable(m),
         }
     }
@@ -96,6 +105,7 @@ impl PluginError {
             PluginError::Invalid(m) => PluginError::Invalid(prefix(m)),
             PluginError::Conflict(m) => PluginError::Conflict(prefix(m)),
             PluginError::LimitExceeded(m) => PluginError::LimitExceeded(prefix(m)),
+            PluginError::RateLimited(m, secs) => PluginError::RateLimited(prefix(m), secs),
             PluginError::Unavailable(m) => PluginError::Unavailable(prefix(m)),
         }
     }

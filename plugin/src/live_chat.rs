@@ -10,6 +10,7 @@
 pub mod conversations;
 pub mod events;
 pub mod keys;
+pub mod rate_limits;
 pub mod reads;
 pub mod record;
 pub mod settings;

@@ -23,7 +23,23 @@ impl ApiClient {
     /// site itself (`page` = `None`, as a browser says with `Sec-Fetch-Site: same-origin`)
     /// or of another site (`page` = its origin, as the browser sends in `Origin`).
     pub fn visitor(base_url: &str, token: &str, page: Option<&str>) -> ApiClient {
+        Self::visitor_with(base_url, token, page, reqwest::header::HeaderMap::new())
+    }
+
+    /// A visitor on the site's own pages whose requests a trusted reverse proxy forwards
+    /// from `address` (`X-Forwarded-For`).
+    pub fn visitor_from(base_url: &str, token: &str, address: &str) -> ApiClient {
         let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", address.parse().unwrap());
+        Self::visitor_with(base_url, token, None, headers)
+    }
+
+    fn visitor_with(
+        base_url: &str,
+        token: &str,
+        page: Option<&str>,
+        mut headers: reqwest::header::HeaderMap,
+    ) -> ApiClient {
         headers.insert("x-visitor-token", token.parse().unwrap());
         match page {
             None => headers.insert("sec-fetch-site", "same-origin".parse().unwrap()),
@@ -68,6 +84,14 @@ impl ApiClient {
     /// PUT JSON, get a JSON answer.
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
         Self::answer(self.client.put(self.url(path)).json(&body)).await
+    }
+
+    /// POST JSON; the status and JSON answer, or the transport error (a host that died).
+    pub async fn try_post(&self, path: &str, body: &Value) -> reqwest::Result<(StatusCode, Value)> {
+        let response = self.client.post(self.url(path)).json(body).send().await?;
+        let status = response.status();
+        let body = response.bytes().await?;
+        Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
     }
 
     /// Sends a request; the status and the JSON body (`null` when there is none).

@@ -58,6 +58,11 @@ impl TestSite {
         ApiClient::visitor(&self.host.base_url, token, page)
     }
 
+    /// A widget visitor with `token` on the portal, forwarded by a trusted proxy from `address`.
+    pub fn visitor_from(&self, token: &str, address: &str) -> ApiClient {
+        ApiClient::visitor_from(&self.host.base_url, token, address)
+    }
+
     /// A push stream of `client` on `topics`, resuming after `last_event_id` if given, once
     /// it is `ready`.
     pub async fn stream(&self, client: &ApiClient, topics: &[&str], last_event_id: Option<i64>) -> EventStream {

@@ -101,7 +101,7 @@ pub async fn password_login(
         })
         .await?;
     if let Err(wait) = throttled {
-        return Err(ApiError::RateLimited(wait.as_secs().max(1)));
+        return Err(ApiError::too_many_logins(wait));
     }
     let hash = hash.filter(|_| allowed);
     let hash_to_check = hash.clone().unwrap_or_else(|| DUMMY_HASH.to_string());

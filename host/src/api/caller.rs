@@ -9,6 +9,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
+use super::client_address::client_address;
 use super::context::ApiContext;
 use super::error::ApiError;
 use crate::auth;
@@ -64,6 +65,7 @@ impl Caller {
             page: self.page.clone(),
             locale: self.locale.clone(),
             session: self.session.clone(),
+            address: self.address.map(|address| address.to_string()),
         }
     }
 
@@ -95,10 +97,14 @@ impl FromRequestParts<ApiContext> for Caller {
         let mut caller = Caller {
             page: page_origin(&parts.headers),
             locale: locale(&parts.headers),
-            address: parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|info| info.0.ip()),
+            address: client_address(
+                parts
+                    .extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|info| info.0.ip()),
+                &parts.headers,
+                &api.settings.trusted_proxies,
+            ),
             ..Caller::default()
         };
         let token = session_token(&parts.headers).or_else(|| query_session_token(parts));

@@ -23,6 +23,8 @@ pub struct ApiSettings {
     pub stream_recheck: Duration,
     /// The longest a request may take before it is answered `503 timeout`.
     pub request_timeout: Duration,
+    /// The reverse proxies whose `X-Forwarded-For` tells the client's address.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// What every handler shares; cheap to clone.

@@ -57,9 +57,10 @@ pub enum ApiError {
     /// Storage or another capability failed; nothing changed, try again later (503 `unavailable`).
     #[error("{0}")]
     Unavailable(String),
-    /// Too many failed logins; try again after this many seconds (429 `rate_limited`).
-    #[error("too many failed logins; try again in {0} seconds")]
-    RateLimited(u64),
+    /// Done too often (failed logins, chats started): the message, and the seconds after
+    /// which trying again may work (429 `rate_limited`, with `Retry-After`).
+    #[error("{0}")]
+    RateLimited(String, u64),
     /// The host is busy: the request was refused at once rather than queued; try again
     /// after a second (503 `overloaded`, with `Retry-After`).
     #[error("the server is busy; nothing was changed, try again in a moment")]
@@ -92,13 +93,22 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::LimitExceeded(_) => (StatusCode::UNPROCESSABLE_ENTITY, "limit_exceeded"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::RateLimited(..) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
             ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             ApiError::PluginTimeout => (StatusCode::SERVICE_UNAVAILABLE, "plugin_timeout"),
             ApiError::PluginFault => (StatusCode::INTERNAL_SERVER_ERROR, "plugin_fault"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
+    }
+
+    /// Failed logins (or registrations) from this account or address are held back for `wait`.
+    pub fn too_many_logins(wait: std::time::Duration) -> ApiError {
+        let seconds = wait.as_secs().max(1);
+        ApiError::RateLimited(
+            format!("too many failed logins; try again in {seconds} seconds"),
+            seconds,
+        )
     }
 }
 
@@ -118,7 +128,7 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, Json(body)).into_response();
         let retry_after = match self {
-            ApiError::RateLimited(seconds) => Some(seconds),
+            ApiError::RateLimited(_, seconds) => Some(seconds),
             ApiError::Overloaded | ApiError::Timeout => Some(1),
             _ => None,
         };
@@ -139,6 +149,9 @@ impl From<WitError> for ApiError {
             WitError::Invalid(m) => ApiError::Invalid(m),
             WitError::Conflict(m) => ApiError::Conflict(m),
             WitError::LimitExceeded(m) => ApiError::LimitExceeded(m),
+            WitError::RateLimited(limit) => {
+                ApiError::RateLimited(limit.message, u64::from(limit.retry_after_secs.max(1)))
+            }
             WitError::Unavailable(m) => ApiError::Unavailable(m),
         }
     }

@@ -485,7 +485,7 @@ async fn widget_register(
         .db
         .write(move |slot| -> Result<_, ApiError> {
             if let Err(wait) = crate::login_throttle::begin_attempt(slot.tx()?, &keys, now)? {
-                return Err(ApiError::RateLimited(wait.as_secs().max(1)));
+                return Err(ApiError::too_many_logins(wait));
             }
             let id = plugin.call_in(
                 slot,

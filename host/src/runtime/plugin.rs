@@ -217,5 +217,6 @@ pub fn system_context() -> CallContext {
         page: crate::contract::helpdesk::chat::types::PageOrigin::Unknown,
         locale: None,
         session: None,
+        address: None,
     }
 }

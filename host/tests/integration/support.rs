@@ -104,6 +104,7 @@ pub fn user_in(user: &str, project: &str) -> CallContext {
         page: helpdesk_host::contract::helpdesk::chat::types::PageOrigin::Unknown,
         locale: None,
         session: None,
+        address: None,
     }
 }
 

@@ -132,6 +132,7 @@ pub fn as_user(user: &str, project: &str) -> CallContext {
         page: PageOrigin::Unknown,
         locale: None,
         session: None,
+        address: None,
     }
 }
 
@@ -143,6 +144,7 @@ pub fn anonymous_in(project: Option<&str>) -> CallContext {
         page: PageOrigin::Unknown,
         locale: None,
         session: None,
+        address: None,
     }
 }
 
@@ -168,6 +170,7 @@ pub fn system() -> CallContext {
         page: PageOrigin::Unknown,
         locale: None,
         session: None,
+        address: None,
     }
 }
 

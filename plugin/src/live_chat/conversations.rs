@@ -3,10 +3,10 @@
 //! on the conversation's topic and its project's inbox, delivered once the call commits.
 
 use helpdesk_text_policy::{TextRule, is_email, text};
-use serde::{Deserialize, Serialize};
 
 use super::events;
 use super::keys;
+use super::rate_limits::{self, CountedAction};
 use super::record::{self, Side, StoredConversation, anonymous_name, customer_key, is_agent, visitor_number};
 use super::settings;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
@@ -27,15 +27,6 @@ pub const MESSAGE_BODY: TextRule = TextRule {
 pub const MAX_PAGE_URL: usize = 2000;
 /// How many characters of the last message a list shows.
 const PREVIEW_CHARS: usize = 100;
-
-/// A customer may start this many conversations per [`START_WINDOW_MS`].
-pub const STARTS_PER_WINDOW: u32 = 5;
-/// The window of [`STARTS_PER_WINDOW`]: ten minutes.
-pub const START_WINDOW_MS: u64 = 10 * 60_000;
-/// A customer may send this many messages per [`MESSAGE_WINDOW_MS`].
-pub const MESSAGES_PER_WINDOW: u32 = 30;
-/// The window of [`MESSAGES_PER_WINDOW`]: one minute.
-pub const MESSAGE_WINDOW_MS: u64 = 60_000;
 
 /// Starts a conversation with its first message, or gives back the one this client id
 /// started (LC-9).
@@ -90,7 +81,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
             ))),
         };
     }
-    count_against_limit(host, "start", &customer, STARTS_PER_WINDOW, START_WINDOW_MS)?;
+    rate_limits::count(host, ctx, &customer, CountedAction::Start)?;
 
     let now = host.now();
     let offline = crate::presence::online_list::count(host, &project, now)? == 0;
@@ -159,13 +150,7 @@ pub fn post_message<H: Clock + Directory + Storage + Push + Mail>(
     }
     require_open(&stored)?;
     if side == Side::Customer {
-        count_against_limit(
-            host,
-            "message",
-            &stored.customer,
-            MESSAGES_PER_WINDOW,
-            MESSAGE_WINDOW_MS,
-        )?;
+        rate_limits::count(host, ctx, &stored.customer, CountedAction::Message)?;
     }
     let before = stored.clone();
     let (_, message) = append(host, Some(&before), stored, writer, client_id, body)?;
@@ -512,35 +497,4 @@ fn checked_page_url(raw: &str) -> PluginResult<String> {
         ));
     }
     Ok(url.to_string())
-}
-
-/// A count of recent actions in a fixed window.
-#[derive(Debug, Serialize, Deserialize)]
-struct RateWindow {
-    start: u64,
-    count: u32,
-}
-
-/// Counts one action of `kind` by `customer`; `limit-exceeded` when the window is full.
-fn count_against_limit<H: Clock + Storage>(
-    host: &mut H,
-    kind: &str,
-    customer: &str,
-    limit: u32,
-    window_ms: u64,
-) -> PluginResult<()> {
-    let key = keys::rate(kind, customer);
-    let now = host.now();
-    let mut window = get_json::<RateWindow>(host, &key)?
-        .filter(|w| now.saturating_sub(w.start) < window_ms)
-        .unwrap_or(RateWindow { start: now, count: 0 });
-    if window.count >= limit {
-        let wait = (window.start + window_ms).saturating_sub(now).div_ceil(1000);
-        return Err(PluginError::LimitExceeded(format!(
-            "too many chat {kind}s: at most {limit} in {} s; try again in {wait} s",
-            window_ms / 1000
-        )));
-    }
-    window.count += 1;
-    put_json(host, &key, &window)
 }

@@ -49,6 +49,11 @@ pub fn rate(kind: &str, customer: &str) -> String {
     format!("live-chat/rate/{kind}/{}", key_part(customer))
 }
 
+/// Recent actions of one kind from one network address, for rate limits.
+pub fn rate_by_address(kind: &str, address: &str) -> String {
+    format!("live-chat/rate-address/{kind}/{}", key_part(address))
+}
+
 /// The prefix of a project's index of every conversation, by last activity.
 pub fn all_prefix(project: &str) -> String {
     format!("live-chat/view/{}/all/", key_part(project))

@@ -2,13 +2,14 @@
 //! (settings, pages, accounts, texts) in `widget_tests.rs`, conversations in
 //! `conversation_tests.rs`.
 
-use super::conversations::{self, STARTS_PER_WINDOW};
+use super::conversations;
+use super::rate_limits::CountedAction;
 use super::settings::{self, site_origin};
 use super::{events, reads, to_issue, welcome};
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     AuthorKind, ConversationStart, ConversationStatus, InboxView, WidgetSettings,
 };
-use crate::bindings::helpdesk::chat::types::PageOrigin;
+use crate::bindings::helpdesk::chat::types::{CallContext, PageOrigin};
 use crate::capabilities::fake_host::{FakeHost, as_user, as_visitor, on_page};
 use crate::error::PluginError;
 use crate::presence;

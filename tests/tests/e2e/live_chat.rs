@@ -262,6 +262,75 @@ async fn lc_4_visitors_keep_their_own_conversations_and_need_anonymous_access() 
 }
 
 #[tokio::test]
+async fn lc_4_visitors_are_rate_limited_each_and_per_address_behind_a_trusted_proxy() {
+    let site = TestSite::start_with(&["--trusted-proxy", "127.0.0.1"]);
+    let token = |n: u32| format!("visitor-token-rate-limit-{n:06}");
+    let one = site.visitor_from(&token(0), "198.51.100.7");
+    let (_, conv) = one
+        .post("/api/v1/projects/SUP/chat/conversations", start("m0", "first"))
+        .await;
+    let id = conv["id"].as_str().unwrap().to_string();
+    let mut refused = None;
+    for n in 1..=40 {
+        let (status, body) = one
+            .post(
+                &format!("/api/v1/chat/conversations/{id}/messages"),
+                json!({ "client_id": format!("m{n}"), "body": "spam" }),
+            )
+            .await;
+        if status != StatusCode::OK {
+            refused = Some((n, status, body));
+            break;
+        }
+    }
+    let (n, status, body) = refused.expect("a visitor cannot send 40 messages a minute");
+    assert_eq!(
+        (n, status, code(&body)),
+        (31, StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("try again"),
+        "{body}"
+    );
+
+    // Many visitors behind one address (one office, one mobile network) share a larger limit.
+    let mut started = 1;
+    let last = loop {
+        let visitor = site.visitor_from(&token(started), "198.51.100.7");
+        let response = visitor
+            .client
+            .post(site.url("/api/v1/projects/SUP/chat/conversations"))
+            .json(&start("m0", "hello"))
+            .send()
+            .await
+            .unwrap();
+        if response.status() != StatusCode::OK || started > 30 {
+            break response;
+        }
+        started += 1;
+    };
+    assert_eq!((started, last.status()), (20, StatusCode::TOO_MANY_REQUESTS));
+    let retry_after: u64 = last.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&retry_after), "Retry-After: {retry_after}");
+    let body: Value = last.json().await.unwrap();
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("network address"),
+        "{body}"
+    );
+
+    let elsewhere = site.visitor_from(&token(99), "198.51.100.8");
+    let (status, body) = elsewhere
+        .post("/api/v1/projects/SUP/chat/conversations", start("m0", "hello"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "another address is not held back: {body}");
+    let (_, mine) = site
+        .visitor_from(&token(started), "198.51.100.7")
+        .get("/api/v1/projects/SUP/chat/conversations")
+        .await;
+    assert_eq!(mine, json!([]), "the refused start stored nothing");
+}
+
+#[tokio::test]
 async fn lc_9_a_retried_message_is_stored_once_and_bad_input_is_refused() {
     let site = TestSite::start();
     let visitor = site.visitor(TOKEN_A, None);

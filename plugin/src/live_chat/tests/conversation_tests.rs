@@ -138,16 +138,46 @@ fn lc_9_bad_messages_are_refused_with_the_field_named() {
 }
 
 #[test]
-fn lc_9_customers_are_rate_limited() {
+fn lc_4_a_visitor_is_rate_limited() {
     let mut host = FakeHost::demo();
     let visitor = as_visitor("v-1", "SUP");
-    for n in 0..STARTS_PER_WINDOW {
+    for n in 0..CountedAction::Start.per_customer().count {
         conversations::start_conversation(&mut host, &visitor, start(&format!("s{n}"), "hi")).unwrap();
     }
     let err = conversations::start_conversation(&mut host, &visitor, start("late", "hi")).unwrap_err();
-    assert!(matches!(err, PluginError::LimitExceeded(_)), "{err}");
+    assert!(matches!(err, PluginError::RateLimited(_, 1..=600)), "{err}");
     host.advance_minutes(11);
-    conversations::start_conversation(&mut host, &visitor, start("later", "hi")).unwrap();
+    let conv = conversations::start_conversation(&mut host, &visitor, start("later", "hi")).unwrap();
+
+    for n in 0..CountedAction::Message.per_customer().count {
+        conversations::post_message(&mut host, &visitor, &conv.id, &format!("m{n}"), "more").unwrap();
+    }
+    let err = conversations::post_message(&mut host, &visitor, &conv.id, "late", "more").unwrap_err();
+    assert!(matches!(err, PluginError::RateLimited(_, 1..=60)), "{err}");
+    let bob = as_user("bob", "SUP");
+    conversations::post_message(&mut host, &bob, &conv.id, "a1", "Agents are not limited").unwrap();
+}
+
+#[test]
+fn lc_4_visitors_behind_one_address_are_limited_together() {
+    let mut host = FakeHost::demo();
+    let from = |visitor: &str, address: &str| CallContext {
+        address: Some(address.into()),
+        ..as_visitor(visitor, "SUP")
+    };
+    let per_address = CountedAction::Start.per_address().count;
+    for n in 0..per_address {
+        let visitor = from(&format!("v-{n}"), "2001:db8::7");
+        conversations::start_conversation(&mut host, &visitor, start("s", "hi")).unwrap();
+    }
+    let err =
+        conversations::start_conversation(&mut host, &from("v-new", "2001:db8::7"), start("s", "hi")).unwrap_err();
+    match err {
+        PluginError::RateLimited(message, _) => assert!(message.contains("network address"), "{message}"),
+        other => panic!("{other}"),
+    }
+    conversations::start_conversation(&mut host, &from("v-new", "203.0.113.9"), start("s", "hi"))
+        .expect("another address is not held back");
 }
 
 #[test]

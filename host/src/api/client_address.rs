@@ -1,0 +1,89 @@
+//! The client's network address, for limits per address (login throttling, the widget's
+//! rate limits). Behind a reverse proxy every connection comes from the proxy, so the
+//! operator names the proxies it trusts (`--trusted-proxy`), and the address is then read
+//! from `X-Forwarded-For`, right to left: each trusted proxy appends the address it saw, so
+//! the first address from the right that is not a trusted proxy is the client. Anything
+//! left of it may be made up by the client and is ignored.
+
+use std::net::IpAddr;
+
+use axum::http::HeaderMap;
+use ipnet::IpNet;
+
+/// The client's address: the connection's `peer`, or, when the peer is a trusted proxy,
+/// the nearest forwarded address that is not one.
+pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
+    let peer = peer?;
+    let is_trusted = |address: &IpAddr| trusted.iter().any(|net| net.contains(address));
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        // A hop that is no address ends the chain: nothing left of it can be trusted.
+        let Ok(address) = hop.parse::<IpAddr>() else { break };
+        client = address;
+        if !is_trusted(&address) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn forwarded_for(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn lc_4_a_direct_client_is_its_peer_whatever_it_forwards() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        assert_eq!(
+            client_address(Some(ip("203.0.113.5")), &forwarded_for("198.51.100.1"), &trusted),
+            Some(ip("203.0.113.5"))
+        );
+        assert_eq!(client_address(None, &forwarded_for("198.51.100.1"), &trusted), None);
+    }
+
+    #[test]
+    fn lc_4_behind_trusted_proxies_the_nearest_untrusted_hop_is_the_client() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
+        let proxy = Some(ip("10.1.2.3"));
+        assert_eq!(
+            client_address(proxy, &forwarded_for("6.6.6.6, 198.51.100.7, 10.9.9.9"), &trusted),
+            Some(ip("198.51.100.7")),
+            "what the client claimed left of its own address is ignored"
+        );
+        assert_eq!(
+            client_address(proxy, &forwarded_for("2001:db8::5"), &trusted),
+            Some(ip("2001:db8::5"))
+        );
+        assert_eq!(
+            client_address(proxy, &forwarded_for("junk, 198.51.100.7"), &trusted),
+            Some(ip("198.51.100.7"))
+        );
+        assert_eq!(
+            client_address(proxy, &forwarded_for("198.51.100.7, junk"), &trusted),
+            proxy,
+            "a malformed nearest hop leaves the proxy as the client"
+        );
+        assert_eq!(client_address(proxy, &HeaderMap::new(), &trusted), proxy);
+    }
+}
