@@ -2,6 +2,7 @@
 //! push stream and headless Chromium; one module per feature.
 
 mod browser;
+mod crash;
 mod directory;
 mod live_chat;
 mod live_chat_browser;
