@@ -45,6 +45,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/chat-settings", include_str!("../web/chat-settings.html")),
     ("/chat-texts", include_str!("../web/chat-texts.html")),
     ("/portal", include_str!("../web/portal.html")),
+    ("/outbox", include_str!("../web/outbox.html")),
 ];
 
 /// Served, with status 404, for any path that is neither a page, an asset nor an API route.
@@ -143,6 +144,12 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "/assets/live-chat/chat-settings-page.js",
         JAVASCRIPT,
         include_str!("../web/live-chat/chat-settings-page.js"),
+    ),
+    ("/assets/admin/outbox.css", CSS, include_str!("../web/admin/outbox.css")),
+    (
+        "/assets/admin/outbox-page.js",
+        JAVASCRIPT,
+        include_str!("../web/admin/outbox-page.js"),
     ),
     (
         "/assets/widget/chat-widget.js",

@@ -152,7 +152,7 @@ export function mountChatWidget(base, project) {
   headRow.append(title, endButton);
   var welcome = node('p', 'welcome');
   head.append(headRow, welcome);
-  var offline = node('p', 'note', 'No agent is online right now. Leave a message and we will answer here.');
+  var offline = node('p', 'note', 'No agent is online right now. Leave a message and we will answer by e-mail.');
   offline.hidden = true;
   // LC-4 … LC-6: log in, or register where the project allows it, when anonymous chat is
   // off (or by choice); logged in, the customer sees who they are and may log out.

@@ -358,3 +358,111 @@ async fn lc_7_a_site_admin_translates_the_welcome_on_the_translate_and_customize
         .await;
     assert_eq!(german["welcome"], "Willkommen bei uns!");
 }
+
+#[tokio::test]
+async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_waits_in_the_outbox() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let customer = driver.new_browser("customer").await;
+    customer
+        .goto(&site.url("/portal?project=SUP"))
+        .await
+        .unwrap();
+    wait_for(
+        &customer,
+        "the widget",
+        &format!("return {WIDGET} && {WIDGET}.getAttribute('data-ready') === '1';"),
+    )
+    .await;
+    let offline = customer
+        .execute(
+            &format!(
+                "var r = {WIDGET}.shadowRoot; r.querySelector('.launcher').click();\
+                 return [r.querySelector('.note').textContent, r.querySelector('.email-row').hidden];"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        offline,
+        json!(["No agent is online right now. Leave a message and we will answer by e-mail.", false]),
+        "the widget says nobody is online and asks for an address"
+    );
+    customer
+        .execute(
+            &format!(
+                "var r = {WIDGET}.shadowRoot; r.querySelector('.email-row input').value = 'olga@example.test';\
+                 r.querySelector('textarea').value = 'My invoice is wrong';\
+                 r.querySelector('form.compose').requestSubmit(); return true;"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &customer,
+        "the message left",
+        &format!("return {WIDGET}.shadowRoot.querySelectorAll('.msg.customer').length === 1;"),
+    )
+    .await;
+
+    let bob = driver.new_browser("bob").await;
+    log_in(&bob, &site.host.base_url, "bob", "/inbox?project=SUP").await;
+    wait_for(
+        &bob,
+        "the offline message in the inbox",
+        "return document.querySelectorAll('#conversation-list li').length === 1;",
+    )
+    .await;
+    bob.find(Locator::Css("#conversation-list li"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &bob,
+        "the customer's message",
+        "return document.querySelectorAll('#messages .message.customer').length === 1;",
+    )
+    .await;
+    bob.find(Locator::Id("reply"))
+        .await
+        .unwrap()
+        .send_keys("We have corrected your invoice.")
+        .await
+        .unwrap();
+    bob.find(Locator::Id("send")).await.unwrap().click().await.unwrap();
+    wait_for(
+        &bob,
+        "the answer in the conversation",
+        "return document.querySelectorAll('#messages .message.agent').length === 1;",
+    )
+    .await;
+
+    let sam = driver.new_browser("sam").await;
+    log_in(&sam, &site.host.base_url, "sam", "/outbox").await;
+    let row = wait_for(
+        &sam,
+        "the answer in the outbox",
+        "var row = document.querySelector('#mail tr'); return row && [row.querySelector('.mail-to').textContent,\
+         row.querySelector('.mail-subject').textContent, row.querySelector('.mail-body').textContent,\
+         row.querySelector('.mail-state').textContent];",
+    )
+    .await;
+    assert_eq!(row[0], "olga@example.test");
+    assert_eq!(row[1], "Bob Agent answered your message to Customer Support");
+    assert!(
+        row[2].as_str().unwrap().contains("We have corrected your invoice."),
+        "{row}"
+    );
+    assert_eq!(row[3], "Waiting", "no mail server is configured, so it waits");
+    sam.execute("document.querySelector('#mail details').open = true; return true;", vec![])
+        .await
+        .unwrap();
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
+        std::fs::write(format!("{dir}/outbox.png"), sam.screenshot().await.unwrap()).unwrap();
+        std::fs::write(format!("{dir}/offline-widget.png"), customer.screenshot().await.unwrap()).unwrap();
+    }
+}
