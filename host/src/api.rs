@@ -16,6 +16,7 @@ pub mod params;
 pub mod presence_routes;
 pub mod stream;
 pub mod test_clock;
+pub mod widget_account_routes;
 
 use std::time::Instant;
 
@@ -38,6 +39,7 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .merge(presence_routes::router())
         .merge(live_chat_routes::staff_router())
         .merge(live_chat_routes::widget_router())
+        .merge(widget_account_routes::router())
         .merge(issue_routes::router())
         .merge(outbox_routes::router())
         .merge(stream::router())

@@ -16,6 +16,7 @@ pub mod record;
 pub mod settings;
 pub mod to_issue;
 pub mod topics;
+pub mod transcript;
 pub mod welcome;
 
 #[cfg(target_arch = "wasm32")]

@@ -48,6 +48,10 @@ var STYLE = [
   '.whoami { margin: 0; padding: 4px 12px; font-size: 12px; color: #6b778c; }',
   '.link { background: none; border: 0; padding: 0; color: #0052cc; cursor: pointer; font: inherit; text-decoration: underline; }',
   '.email-row input { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; border: 1px solid #c1c7d0; border-radius: 6px; }',
+  '.tools { padding: 2px 12px 4px; font-size: 12px; color: #6b778c; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }',
+  '.transcript-form { display: flex; gap: 6px; width: 100%; }',
+  '.transcript-form input { flex: 1; font: inherit; padding: 4px 6px; border: 1px solid #c1c7d0; border-radius: 6px; }',
+  '.transcript-form .send { padding: 0 10px; }',
   '[hidden] { display: none !important; }'
 ].join('\n');
 
@@ -203,6 +207,24 @@ export function mountChatWidget(base, project) {
   email.setAttribute('aria-label', 'Your e-mail address');
   emailRow.append(email);
   emailRow.hidden = true;
+  // A transcript by e-mail, on the customer's request: to the address we know, or to one
+  // they give when we know none.
+  var tools = node('div', 'tools');
+  var transcriptButton = node('button', 'link', 'E-mail me this chat');
+  transcriptButton.type = 'button';
+  var transcriptForm = node('form', 'transcript-form');
+  var transcriptEmail = document.createElement('input');
+  transcriptEmail.type = 'email';
+  transcriptEmail.maxLength = 254;
+  transcriptEmail.placeholder = 'Your e-mail address';
+  transcriptEmail.setAttribute('aria-label', 'E-mail address for the transcript');
+  var transcriptSend = node('button', 'send', 'Send');
+  transcriptSend.type = 'submit';
+  transcriptForm.append(transcriptEmail, transcriptSend);
+  transcriptForm.hidden = true;
+  var transcriptNote = node('span', 'transcript-note', '');
+  tools.append(transcriptButton, transcriptForm, transcriptNote);
+  tools.hidden = true;
   var compose = node('form', 'compose');
   var input = document.createElement('textarea');
   input.setAttribute('aria-label', 'Your message');
@@ -211,7 +233,7 @@ export function mountChatWidget(base, project) {
   var send = node('button', 'send', 'Send');
   send.type = 'submit';
   compose.append(input, send);
-  panel.append(head, offline, whoami, login, log, typing, error, emailRow, compose);
+  panel.append(head, offline, whoami, login, log, typing, tools, error, emailRow, compose);
   var launcher = node('button', 'launcher');
   launcher.type = 'button';
   launcher.setAttribute('aria-label', 'Chat with us');
@@ -250,6 +272,7 @@ export function mountChatWidget(base, project) {
   function renderConversation() {
     var conv = state.conversation;
     endButton.hidden = !conv || conv.status !== 'open';
+    tools.hidden = !conv;
     var unread = conv && !state.open ? conv.unread_for_customer : 0;
     badge.textContent = String(unread);
     badge.hidden = !unread;
@@ -382,6 +405,35 @@ export function mountChatWidget(base, project) {
       clearTimeout(state.typingTimer);
       state.typingSent = 0;
     }, function (e) { showError(e.message); }).then(function () { send.disabled = false; input.focus(); });
+  });
+
+  function requestTranscript(address) {
+    var conv = state.conversation;
+    if (!conv) return;
+    transcriptNote.textContent = '';
+    showError('');
+    call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/transcript', { email: address || null })
+      .then(function (sent) {
+        transcriptForm.hidden = true;
+        transcriptButton.hidden = false;
+        transcriptNote.textContent = 'Transcript sent to ' + sent.to + '.';
+      }, function (e) { showError(e.message); });
+  }
+
+  transcriptButton.addEventListener('click', function () {
+    var conv = state.conversation;
+    if (conv && conv.customer.email) {
+      requestTranscript(null);
+    } else {
+      transcriptButton.hidden = true;
+      transcriptForm.hidden = false;
+      transcriptEmail.focus();
+    }
+  });
+
+  transcriptForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    requestTranscript(transcriptEmail.value.trim());
   });
 
   endButton.addEventListener('click', function () {

@@ -354,7 +354,7 @@ fn mail_answer<H: Directory + Mail>(host: &mut H, view: &Conversation, message: 
 }
 
 /// Saves a changed conversation and tells its watchers.
-fn publish_update(
+pub(super) fn publish_update(
     host: &mut (impl Storage + Push),
     before: Option<&StoredConversation>,
     after: &mut StoredConversation,

@@ -1,10 +1,10 @@
 //! The `live-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{conversations, reads, settings, to_issue, welcome};
+use super::{conversations, reads, settings, to_issue, transcript, welcome};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    ChatMessage, Conversation, ConversationStart, Guest, InboxCounts, InboxPage, InboxView, MessagePage, WelcomeText,
-    WidgetSettings, WidgetView,
+    ChatMessage, Conversation, ConversationStart, Guest, InboxCounts, InboxPage, InboxView, MessagePage,
+    TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -88,6 +88,19 @@ impl Guest for Component {
             &ctx,
             &conversation,
             assignee.as_deref(),
+        )?)
+    }
+
+    fn email_transcript(
+        ctx: CallContext,
+        conversation: String,
+        email: Option<String>,
+    ) -> Result<TranscriptSent, Error> {
+        Ok(transcript::email_transcript(
+            &mut WitHost,
+            &ctx,
+            &conversation,
+            email.as_deref(),
         )?)
     }
 

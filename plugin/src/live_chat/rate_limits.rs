@@ -18,6 +18,8 @@ pub enum CountedAction {
     Start,
     /// Sending a message in one.
     Message,
+    /// Asking for a conversation's transcript by e-mail.
+    Transcript,
 }
 
 /// How many of one action fit in one window.
@@ -34,6 +36,7 @@ impl CountedAction {
         match self {
             CountedAction::Start => "start",
             CountedAction::Message => "message",
+            CountedAction::Transcript => "transcript",
         }
     }
 
@@ -48,6 +51,10 @@ impl CountedAction {
                 count: 30,
                 window_ms: 60_000,
             },
+            CountedAction::Transcript => Limit {
+                count: 3,
+                window_ms: 10 * 60_000,
+            },
         }
     }
 
@@ -61,6 +68,10 @@ impl CountedAction {
             CountedAction::Message => Limit {
                 count: 120,
                 window_ms: 60_000,
+            },
+            CountedAction::Transcript => Limit {
+                count: 10,
+                window_ms: 10 * 60_000,
             },
         }
     }

@@ -5,7 +5,7 @@
 use super::conversations;
 use super::rate_limits::CountedAction;
 use super::settings::{self, site_origin};
-use super::{events, reads, to_issue, welcome};
+use super::{events, reads, to_issue, transcript, welcome};
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     AuthorKind, ConversationStart, ConversationStatus, InboxView, WidgetSettings,
 };

@@ -331,6 +331,60 @@ async fn lc_4_visitors_are_rate_limited_each_and_per_address_behind_a_trusted_pr
 }
 
 #[tokio::test]
+async fn lc_9_a_customer_asks_for_the_transcript_and_it_waits_in_the_outbox() {
+    let site = TestSite::start();
+    let visitor = site.visitor(TOKEN_A, None);
+    let (_, conv) = visitor
+        .post(
+            "/api/v1/projects/SUP/chat/conversations",
+            start("m1", "Is <b>this</b> plain?"),
+        )
+        .await;
+    let id = conv["id"].as_str().unwrap().to_string();
+    let bob = site.login("bob").await;
+    bob.post(
+        &format!("/api/v1/chat/conversations/{id}/messages"),
+        json!({ "client_id": "a1", "body": "Yes, plain text." }),
+    )
+    .await;
+    let path = format!("/api/v1/chat/conversations/{id}/transcript");
+
+    let (status, sent) = visitor.post(&path, json!({})).await;
+    assert_eq!(
+        (status, sent),
+        (StatusCode::OK, json!({ "to": "visitor@example.test" }))
+    );
+    let (status, body) = visitor.post(&path, json!({ "email": "someone@else.test" })).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "invalid"),
+        "only to the known address"
+    );
+    let (status, body) = bob.post(&path, json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "access_denied"));
+    let (status, body) = site.visitor(TOKEN_B, None).post(&path, json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+
+    let sam = site.login("sam").await;
+    let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
+    let transcript = &outbox[0];
+    assert_eq!(transcript["subject"], "Your chat with Customer Support");
+    assert_eq!(transcript["to"], json!(["visitor@example.test"]));
+    let text = transcript["body"].as_str().unwrap();
+    assert!(text.contains("Anonymous Chat User #1: Is <b>this</b> plain?"), "{text}");
+    assert!(text.contains("Bob Agent: Yes, plain text."), "{text}");
+
+    visitor.post(&path, json!({})).await;
+    visitor.post(&path, json!({})).await;
+    let (status, body) = visitor.post(&path, json!({})).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn lc_9_a_retried_message_is_stored_once_and_bad_input_is_refused() {
     let site = TestSite::start();
     let visitor = site.visitor(TOKEN_A, None);

@@ -364,10 +364,7 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
     let customer = driver.new_browser("customer").await;
-    customer
-        .goto(&site.url("/portal?project=SUP"))
-        .await
-        .unwrap();
+    customer.goto(&site.url("/portal?project=SUP")).await.unwrap();
     wait_for(
         &customer,
         "the widget",
@@ -386,7 +383,10 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
         .unwrap();
     assert_eq!(
         offline,
-        json!(["No agent is online right now. Leave a message and we will answer by e-mail.", false]),
+        json!([
+            "No agent is online right now. Leave a message and we will answer by e-mail.",
+            false
+        ]),
         "the widget says nobody is online and asks for an address"
     );
     customer
@@ -441,16 +441,49 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
     )
     .await;
 
-    let sam = driver.new_browser("sam").await;
-    log_in(&sam, &site.host.base_url, "sam", "/outbox").await;
-    let row = wait_for(
-        &sam,
-        "the answer in the outbox",
-        "var row = document.querySelector('#mail tr'); return row && [row.querySelector('.mail-to').textContent,\
-         row.querySelector('.mail-subject').textContent, row.querySelector('.mail-body').textContent,\
-         row.querySelector('.mail-state').textContent];",
+    wait_for(
+        &customer,
+        "the answer in the widget",
+        &format!("return {WIDGET}.shadowRoot.querySelectorAll('.msg.agent').length === 1;"),
     )
     .await;
+    customer
+        .execute(
+            &format!("{WIDGET}.shadowRoot.querySelector('.tools .link').click(); return true;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &customer,
+        "the transcript sent to the address the customer left",
+        &format!(
+            "return {WIDGET}.shadowRoot.querySelector('.transcript-note').textContent === 'Transcript sent to olga@example.test.';"
+        ),
+    )
+    .await;
+
+    let sam = driver.new_browser("sam").await;
+    log_in(&sam, &site.host.base_url, "sam", "/outbox").await;
+    let subjects = wait_for(
+        &sam,
+        "both mails in the outbox",
+        "var s = document.querySelectorAll('#mail .mail-subject'); return s.length === 2 && [s[0].textContent, s[1].textContent];",
+    )
+    .await;
+    assert_eq!(
+        subjects[0], "Your chat with Customer Support",
+        "the transcript, newest first"
+    );
+    let row = sam
+        .execute(
+            "var row = document.querySelectorAll('#mail tr')[1]; return [row.querySelector('.mail-to').textContent,\
+             row.querySelector('.mail-subject').textContent, row.querySelector('.mail-body').textContent,\
+             row.querySelector('.mail-state').textContent];",
+            vec![],
+        )
+        .await
+        .unwrap();
     assert_eq!(row[0], "olga@example.test");
     assert_eq!(row[1], "Bob Agent answered your message to Customer Support");
     assert!(
@@ -458,11 +491,18 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
         "{row}"
     );
     assert_eq!(row[3], "Waiting", "no mail server is configured, so it waits");
-    sam.execute("document.querySelector('#mail details').open = true; return true;", vec![])
-        .await
-        .unwrap();
+    sam.execute(
+        "document.querySelectorAll('#mail details')[1].open = true; return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
     if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
         std::fs::write(format!("{dir}/outbox.png"), sam.screenshot().await.unwrap()).unwrap();
-        std::fs::write(format!("{dir}/offline-widget.png"), customer.screenshot().await.unwrap()).unwrap();
+        std::fs::write(
+            format!("{dir}/offline-widget.png"),
+            customer.screenshot().await.unwrap(),
+        )
+        .unwrap();
     }
 }

@@ -372,9 +372,9 @@ fn lc_11_a_conversation_becomes_an_issue_with_its_transcript_once() {
 
 #[test]
 fn lc_11_transcript_times_are_utc_calendar_minutes() {
-    assert_eq!(to_issue::utc_minute(0), "1970-01-01 00:00");
-    assert_eq!(to_issue::utc_minute(951_782_400_000), "2000-02-29 00:00");
-    assert_eq!(to_issue::utc_minute(1_795_444_380_000), "2026-11-23 14:33");
+    assert_eq!(transcript::utc_minute(0), "1970-01-01 00:00");
+    assert_eq!(transcript::utc_minute(951_782_400_000), "2000-02-29 00:00");
+    assert_eq!(transcript::utc_minute(1_795_444_380_000), "2026-11-23 14:33");
 }
 
 #[test]
@@ -431,4 +431,83 @@ fn lc_10_with_nobody_online_a_known_customer_leaves_a_message_and_gets_answers_b
     assert!(!online.offline, "with an agent online no address is needed");
     conversations::post_message(&mut host, &bob, &online.id, "a1", "Hi").unwrap();
     assert_eq!(host.mail.len(), 1, "live answers are not mailed");
+}
+
+#[test]
+fn lc_9_a_customer_gets_the_transcript_by_mail_at_the_known_address() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    let conv =
+        conversations::start_conversation(&mut host, &visitor, start("m1", "Where is <b>my</b> parcel?")).unwrap();
+    let bob = as_user("bob", "SUP");
+    conversations::post_message(&mut host, &bob, &conv.id, "a1", "It ships today").unwrap();
+    host.mail.clear();
+
+    let sent = transcript::email_transcript(&mut host, &visitor, &conv.id, None).unwrap();
+    assert_eq!(sent.to, "visitor@example.test");
+    let (to, subject, body) = host.mail.last().unwrap().clone();
+    let project = crate::capabilities::Directory::project_name(&host, "SUP");
+    assert_eq!(
+        (to, subject),
+        (
+            vec!["visitor@example.test".to_string()],
+            format!("Your chat with {project}")
+        )
+    );
+    assert!(
+        body.contains("Anonymous Chat User #1: Where is <b>my</b> parcel?"),
+        "{body}"
+    );
+    assert!(body.contains("Bob Agent: It ships today"), "{body}");
+
+    assert!(
+        matches!(
+            transcript::email_transcript(&mut host, &visitor, &conv.id, Some("someone.else@example.test")),
+            Err(PluginError::Invalid(_))
+        ),
+        "the known address is where it goes"
+    );
+    assert!(matches!(
+        transcript::email_transcript(&mut host, &bob, &conv.id, None),
+        Err(PluginError::AccessDenied(_))
+    ));
+    assert!(
+        matches!(
+            transcript::email_transcript(&mut host, &as_visitor("v-2", "SUP"), &conv.id, None),
+            Err(PluginError::NotFound(_))
+        ),
+        "another visitor's conversation"
+    );
+    for _ in 1..CountedAction::Transcript.per_customer().count {
+        transcript::email_transcript(&mut host, &visitor, &conv.id, None).unwrap();
+    }
+    assert!(matches!(
+        transcript::email_transcript(&mut host, &visitor, &conv.id, None),
+        Err(PluginError::RateLimited(..))
+    ));
+}
+
+#[test]
+fn lc_9_a_visitor_without_an_address_names_one_for_the_transcript_and_it_is_kept() {
+    let mut host = FakeHost::demo();
+    presence::go_online(&mut host, &as_user("bob", "SUP"), false, None).unwrap();
+    let visitor = as_visitor("v-1", "SUP");
+    let no_address = ConversationStart {
+        email: None,
+        ..start("m1", "hi")
+    };
+    let conv = conversations::start_conversation(&mut host, &visitor, no_address).unwrap();
+    assert_eq!(conv.customer.email, None);
+    assert!(matches!(
+        transcript::email_transcript(&mut host, &visitor, &conv.id, None),
+        Err(PluginError::Invalid(_))
+    ));
+    assert!(matches!(
+        transcript::email_transcript(&mut host, &visitor, &conv.id, Some("not an address")),
+        Err(PluginError::Invalid(_))
+    ));
+    let sent = transcript::email_transcript(&mut host, &visitor, &conv.id, Some("vera@example.test")).unwrap();
+    assert_eq!(sent.to, "vera@example.test");
+    let kept = reads::get_conversation(&mut host, &visitor, &conv.id).unwrap();
+    assert_eq!(kept.customer.email.as_deref(), Some("vera@example.test"));
 }
