@@ -8,6 +8,7 @@ pub mod client_address;
 pub mod context;
 pub mod directory_routes;
 pub mod error;
+pub mod identity_routes;
 pub mod issue_routes;
 pub mod live_chat_routes;
 pub mod openapi;
@@ -40,6 +41,7 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .merge(live_chat_routes::staff_router())
         .merge(live_chat_routes::widget_router())
         .merge(widget_account_routes::router())
+        .merge(identity_routes::router())
         .merge(issue_routes::router())
         .merge(outbox_routes::router())
         .merge(stream::router())

@@ -9,6 +9,7 @@
 
 pub mod conversations;
 pub mod events;
+pub mod identity;
 pub mod keys;
 pub mod rate_limits;
 pub mod reads;

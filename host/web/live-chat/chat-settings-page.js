@@ -12,6 +12,33 @@ function snippet() {
   return '<script type="module" src="' + src + '"></script>';
 }
 
+function identitySnippet() {
+  var src = window.location.origin + '/assets/widget/chat-widget.js?project=' + encodeURIComponent(project);
+  return '<script type="module" src="' + src + '"\n  data-user-id="USER ID" data-user-name="NAME" data-user-email="E-MAIL"\n' +
+    '  data-user-hash="HMAC-SHA256(secret, USER ID) in hex"></script>';
+}
+
+// Identity verification: the secret, shown to the project's admins, and a new one or none.
+function showIdentity(view) {
+  var on = !!view.secret;
+  $('identity-off').hidden = on;
+  $('identity-on').hidden = !on;
+  $('identity-disable').hidden = !on;
+  $('identity-secret').value = view.secret || '';
+  $('identity-snippet').value = identitySnippet();
+  $('identity').hidden = false;
+}
+
+function changeIdentity(enabled) {
+  if (enabled && $('identity-secret').value &&
+      !window.confirm('Hashes your site made with the current secret stop working. Generate a new secret?')) return;
+  $('identity-error').hidden = true;
+  api('PUT', projectPath(project) + '/chat/identity-secret', { enabled: enabled }).then(showIdentity, function (e) {
+    $('identity-error').textContent = errorText(e);
+    $('identity-error').hidden = false;
+  });
+}
+
 function fill(settings, groups) {
   $('portal').checked = settings.portal;
   $('external').checked = settings.external;
@@ -65,11 +92,16 @@ function start() {
     $('user-name').textContent = answers[0].user.display_name;
     fill(answers[1], answers[2]);
     $('settings-form').hidden = false;
-    document.body.setAttribute('data-ready', '1');
+    return api('GET', projectPath(project) + '/chat/identity-secret').then(function (identity) {
+      showIdentity(identity);
+      document.body.setAttribute('data-ready', '1');
+    });
   }, function (e) {
     showBanner(errorText(e), 'settings');
     document.body.setAttribute('data-ready', 'error');
   });
+  $('identity-new').addEventListener('click', function () { changeIdentity(true); });
+  $('identity-disable').addEventListener('click', function () { changeIdentity(false); });
   $('settings-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     $('settings-error').hidden = true;

@@ -68,10 +68,21 @@ function node(tag, className, text) {
   return n;
 }
 
-function visitorToken(base) {
+// The visitor's token. A browser that chatted as a user the site vouched for, and whose
+// page now names nobody (the user logged out of the site), starts afresh, so the next
+// person at that browser does not see that user's conversations.
+function visitorToken(base, siteUser) {
   var key = 'helpdesk-chat-visitor:' + base;
+  var identifiedKey = 'helpdesk-chat-identified:' + base;
   try {
     var token = window.localStorage.getItem(key);
+    var identified = window.localStorage.getItem(identifiedKey);
+    if (siteUser) {
+      window.localStorage.setItem(identifiedKey, siteUser.id);
+    } else if (identified) {
+      window.localStorage.removeItem(identifiedKey);
+      token = null;
+    }
     if (token && /^[A-Za-z0-9_-]{20,100}$/.test(token)) return token;
     token = randomId(24);
     window.localStorage.setItem(key, token);
@@ -81,9 +92,10 @@ function visitorToken(base) {
   }
 }
 
-// Mounts the widget for `project`, talking to the host at `base` (an origin).
-export function mountChatWidget(base, project) {
-  var token = visitorToken(base);
+// Mounts the widget for `project`, talking to the host at `base` (an origin). `siteUser`
+// is the user the page's site vouches for ({ id, name, email, hash }), if any.
+export function mountChatWidget(base, project, siteUser) {
+  var token = visitorToken(base, siteUser);
   // A customer who logged in or registered through the widget: their bearer token, kept
   // like the visitor token (a cookie would not cross to another site's page).
   var sessionKey = 'helpdesk-chat-session:' + base;
@@ -191,7 +203,8 @@ export function mountChatWidget(base, project) {
   var whoText = node('span', '', '');
   var logoutButton = node('button', 'link', 'Log out');
   logoutButton.type = 'button';
-  whoami.append(whoText, document.createTextNode(' · '), logoutButton);
+  var whoSeparator = node('span', '', ' · ');
+  whoami.append(whoText, whoSeparator, logoutButton);
   whoami.hidden = true;
   var log = node('div', 'log');
   log.setAttribute('role', 'log');
@@ -261,8 +274,13 @@ export function mountChatWidget(base, project) {
     login.hidden = canWrite;
     registerForm.hidden = !view.registration;
     compose.hidden = !canWrite;
-    whoami.hidden = !session;
-    whoText.textContent = session ? 'Logged in as ' + (view.customer_name || 'you') : '';
+    // A user the site vouched for chats as themselves, and logs out on the site itself.
+    var vouched = !session && !!siteUser && !!view.customer_name;
+    whoami.hidden = !session && !vouched;
+    whoText.textContent = session ? 'Logged in as ' + (view.customer_name || 'you')
+      : vouched ? 'Chatting as ' + view.customer_name : '';
+    whoSeparator.hidden = !session;
+    logoutButton.hidden = !session;
     // LC-10: with nobody online a new conversation is a message we answer by e-mail.
     emailRow.hidden = view.chat_online || !view.may_start || (!!state.conversation && state.conversation.status === 'open');
     bubble.textContent = view.greeting || '';
@@ -503,7 +521,14 @@ export function mountChatWidget(base, project) {
       .catch(function () {}).then(reload);
   });
 
-  return reload().then(function () {
+  // Identity verification: the site's server vouched for its logged-in user with a hash;
+  // a refused one leaves an anonymous visitor (the reason goes to the console).
+  var identified = siteUser && !session
+    ? call('POST', projectPath + '/identify', { user: siteUser }).catch(function (e) {
+      console.warn('Helpdesk chat: the site user was not accepted: ' + e.message);
+    })
+    : Promise.resolve();
+  return identified.then(reload).then(function () {
     document.body.append(host);
     host.setAttribute('data-ready', '1');
   }, function (e) {
@@ -513,11 +538,27 @@ export function mountChatWidget(base, project) {
   });
 }
 
+// The user the page's site vouches for, from the snippet's data-user-* attributes.
+function siteUserOf(scriptUrl) {
+  var scripts = document.querySelectorAll('script[data-user-id][data-user-hash]');
+  for (var i = 0; i < scripts.length; i++) {
+    var tag = scripts[i];
+    if (tag.src !== scriptUrl) continue;
+    return {
+      id: tag.getAttribute('data-user-id'),
+      name: tag.getAttribute('data-user-name') || tag.getAttribute('data-user-id'),
+      email: tag.getAttribute('data-user-email') || null,
+      hash: tag.getAttribute('data-user-hash')
+    };
+  }
+  return null;
+}
+
 // Loaded by the one-tag snippet: mount for the project named in the script's own URL.
 (function () {
   var own = new URL(import.meta.url);
   var project = own.searchParams.get('project');
   if (!project) return;
-  var start = function () { mountChatWidget(own.origin, project); };
+  var start = function () { mountChatWidget(own.origin, project, siteUserOf(import.meta.url)); };
   if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
 })();

@@ -5,6 +5,7 @@
 use helpdesk_text_policy::{TextRule, is_email, text};
 
 use super::events;
+use super::identity;
 use super::keys;
 use super::rate_limits::{self, CountedAction};
 use super::record::{self, Side, StoredConversation, anonymous_name, customer_key, is_agent, visitor_number};
@@ -42,12 +43,12 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
                 "agents of {project} answer its chats from the inbox; they do not start them"
             )));
         }
-        Actor::Visitor(_) if !widget.anonymous => {
+        Actor::Visitor(visitor) if !widget.anonymous && identity::verified(host, &project, visitor)?.is_none() => {
             return Err(PluginError::AccessDenied(format!(
                 "log in or register to chat: anonymous chat is off in {project}"
             )));
         }
-        Actor::User(_) | Actor::Visitor(_) => customer_key(ctx).unwrap_or_default(),
+        Actor::User(_) | Actor::Visitor(_) => customer_key(host, ctx, &project)?.unwrap_or_default(),
         Actor::Anonymous | Actor::System => {
             return Err(PluginError::AccessDenied("log in, or chat through the widget".into()));
         }
@@ -85,7 +86,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
 
     let now = host.now();
     let offline = crate::presence::online_list::count(host, &project, now)? == 0;
-    let customer_ref = customer_ref(host, ctx, email)?;
+    let customer_ref = customer_ref(host, ctx, &project, email)?;
     if offline && customer_ref.email.is_none() {
         return Err(PluginError::Invalid(
             "email: nobody is online now; leave an e-mail address so that we can answer you".into(),
@@ -447,6 +448,7 @@ pub fn agent_ref(directory: &impl Directory, user: &str) -> AgentRef {
 fn customer_ref<H: Directory + Storage>(
     host: &mut H,
     ctx: &CallContext,
+    project: &str,
     email: Option<String>,
 ) -> PluginResult<CustomerRef> {
     match &ctx.actor {
@@ -459,11 +461,18 @@ fn customer_ref<H: Directory + Storage>(
                 user: Some(id.clone()),
             })
         }
-        Actor::Visitor(visitor) => Ok(CustomerRef {
-            name: anonymous_name(visitor_number(host, visitor, true)?.unwrap_or_default()),
-            email,
-            user: None,
-        }),
+        Actor::Visitor(visitor) => match identity::verified(host, project, visitor)? {
+            Some(verified) => Ok(CustomerRef {
+                name: verified.name,
+                email: email.or(verified.email),
+                user: None,
+            }),
+            None => Ok(CustomerRef {
+                name: anonymous_name(visitor_number(host, visitor, true)?.unwrap_or_default()),
+                email,
+                user: None,
+            }),
+        },
         Actor::Anonymous | Actor::System => Err(PluginError::AccessDenied("log in first".into())),
     }
 }

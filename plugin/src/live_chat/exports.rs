@@ -1,10 +1,10 @@
 //! The `live-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{conversations, reads, settings, to_issue, transcript, welcome};
+use super::{conversations, identity, reads, settings, to_issue, transcript, welcome};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    ChatMessage, Conversation, ConversationStart, Guest, InboxCounts, InboxPage, InboxView, MessagePage,
-    TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
+    ChatMessage, Conversation, ConversationStart, Guest, IdentitySecretView, InboxCounts, InboxPage, InboxView,
+    MessagePage, TranscriptSent, VerifiedUser, WelcomeText, WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -89,6 +89,18 @@ impl Guest for Component {
             &conversation,
             assignee.as_deref(),
         )?)
+    }
+
+    fn identify_visitor(ctx: CallContext, user: Option<VerifiedUser>) -> Result<WidgetView, Error> {
+        Ok(identity::identify_visitor(&mut WitHost, &ctx, user)?)
+    }
+
+    fn identity_secret(ctx: CallContext) -> Result<IdentitySecretView, Error> {
+        Ok(identity::identity_secret(&mut WitHost, &ctx)?)
+    }
+
+    fn change_identity_secret(ctx: CallContext, enabled: bool) -> Result<IdentitySecretView, Error> {
+        Ok(identity::change_identity_secret(&mut WitHost, &ctx, enabled)?)
     }
 
     fn email_transcript(

@@ -88,3 +88,13 @@ pub fn count(project: &str, what: &str) -> String {
 pub fn welcome(language: &str) -> String {
     format!("live-chat/welcome/{}", key_part(language))
 }
+
+/// A project's identity secret (identity verification of its site's users).
+pub fn identity_secret(project: &str) -> String {
+    format!("live-chat/identity-secret/{}", key_part(project))
+}
+
+/// Who a visitor was verified to be in a project.
+pub fn verified_visitor(project: &str, visitor: &str) -> String {
+    format!("live-chat/verified/{}/{}", key_part(project), key_part(visitor))
+}

@@ -1,6 +1,7 @@
 //! Reading live chat: what the widget shows (LC-1 … LC-8), a conversation and its messages,
 //! a customer's own conversations, and the agents' inbox (PR-11). All read-only.
 
+use super::identity;
 use super::keys;
 use super::record::{self, StoredConversation, anonymous_name, counts, customer_key, is_agent, visitor_number};
 use super::settings;
@@ -29,10 +30,14 @@ pub fn widget<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext) -
             let name = host.user(user).map(|u| u.display_name);
             (!is_agent(host, user, &project), name)
         }
-        Actor::Visitor(visitor) => (
-            widget.anonymous,
-            visitor_number(host, visitor, false)?.map(anonymous_name),
-        ),
+        Actor::Visitor(visitor) => match identity::verified(host, &project, visitor)? {
+            // The project's own site vouched for them: its user, whatever the anonymous setting.
+            Some(verified) => (true, Some(verified.name)),
+            None => (
+                widget.anonymous,
+                visitor_number(host, visitor, false)?.map(anonymous_name),
+            ),
+        },
         Actor::Anonymous | Actor::System => (false, None),
     };
     let project_name = host.project_name(&project);
@@ -97,8 +102,8 @@ pub fn messages<H: Directory + Storage>(
 /// The caller's own conversations in the context project, newest first.
 pub fn my_conversations<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<Vec<Conversation>> {
     let (project, _) = settings::widget_on_page(host, ctx)?;
-    let customer =
-        customer_key(ctx).ok_or_else(|| PluginError::AccessDenied("log in, or chat through the widget".into()))?;
+    let customer = customer_key(host, ctx, &project)?
+        .ok_or_else(|| PluginError::AccessDenied("log in, or chat through the widget".into()))?;
     let prefix = keys::customer_prefix(&project, &customer);
     let (conversations, _) = indexed_page(host, &prefix, None, MY_CONVERSATIONS)?;
     Ok(conversations)

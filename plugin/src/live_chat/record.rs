@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::identity;
 use super::keys;
 use super::settings::{self, require_allowed_page};
 use crate::bindings::exports::helpdesk::chat::live_chat::{Conversation, ConversationStatus, InboxCounts};
@@ -22,14 +23,18 @@ pub struct StoredConversation {
     pub view: Conversation,
 }
 
-/// The key that identifies a customer across calls: a user (`u:<id>`) or an anonymous
-/// visitor (`v:<id>`); `None` for nobody identified and for the system.
-pub fn customer_key(ctx: &CallContext) -> Option<String> {
-    match &ctx.actor {
+/// The key that identifies a customer of `project` across calls: a user (`u:<id>`), a
+/// visitor the project's site vouched for (`e:<project>:<their id there>`, the same in every
+/// browser), or an anonymous visitor (`v:<id>`); `None` for nobody identified and the system.
+pub fn customer_key(storage: &mut impl Storage, ctx: &CallContext, project: &str) -> PluginResult<Option<String>> {
+    Ok(match &ctx.actor {
         Actor::User(user) => Some(format!("u:{user}")),
-        Actor::Visitor(visitor) => Some(format!("v:{visitor}")),
+        Actor::Visitor(visitor) => match identity::verified(storage, project, visitor)? {
+            Some(verified) => Some(format!("e:{project}:{}", verified.id)),
+            None => Some(format!("v:{visitor}")),
+        },
         Actor::Anonymous | Actor::System => None,
-    }
+    })
 }
 
 /// Who the caller is to one conversation.
@@ -76,7 +81,7 @@ pub fn side_of<H: Directory + Storage>(
             return Ok(Side::Overseer(user.clone()));
         }
     }
-    if customer_key(ctx).as_deref() == Some(stored.customer.as_str()) {
+    if customer_key(host, ctx, project)?.as_deref() == Some(stored.customer.as_str()) {
         require_allowed_page(&settings::load(host, project)?, ctx)?;
         return Ok(Side::Customer);
     }

@@ -205,7 +205,8 @@ pub fn is_on(settings: &WidgetSettings) -> bool {
 }
 
 /// The context's project, when the actor administers it.
-fn require_project_admin(directory: &impl Directory, ctx: &CallContext) -> PluginResult<String> {
+/// The context's project, when the actor administers it or the site.
+pub(super) fn require_project_admin(directory: &impl Directory, ctx: &CallContext) -> PluginResult<String> {
     let project = require_project(directory, ctx)?.to_string();
     let actor = require_actor(ctx)?;
     let admin = directory.has_project_role(

@@ -35,4 +35,5 @@ fn save(host: &mut FakeHost, change: impl FnOnce(&mut WidgetSettings)) -> Widget
 }
 
 mod conversation_tests;
+mod identity_tests;
 mod widget_tests;

@@ -384,6 +384,106 @@ async fn lc_9_a_customer_asks_for_the_transcript_and_it_waits_in_the_outbox() {
     );
 }
 
+/// What a site's server computes for its logged-in user: the hex HMAC-SHA256 of their id.
+fn identity_hash(secret: &str, id: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(id.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+#[tokio::test]
+async fn lc_4_an_allowed_site_passes_its_logged_in_user_with_an_identity_hash() {
+    let site = TestSite::start();
+    allow_sites(&site, &["https://shop.example"]).await;
+    let paula = site.login("paula").await;
+    let (status, body) = paula.get("/api/v1/projects/SUP/chat/identity-secret").await;
+    assert_eq!((status, body), (StatusCode::OK, json!({ "secret": null })));
+    let (status, on) = paula
+        .put("/api/v1/projects/SUP/chat/identity-secret", json!({ "enabled": true }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{on}");
+    let secret = on["secret"].as_str().unwrap().to_string();
+    let (status, body) = site
+        .login("bob")
+        .await
+        .get("/api/v1/projects/SUP/chat/identity-secret")
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "agents do not see it"
+    );
+
+    let jane = |hash: &str| json!({ "user": { "id": "shop-user-42", "name": "Jane Shopper", "email": "jane@shop.example", "hash": hash } });
+    let laptop = site.visitor(TOKEN_A, Some("https://shop.example"));
+    let (status, body) = laptop
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash("guess", "shop-user-42")),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "{body}"
+    );
+    let (status, view) = laptop
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash(&secret, "shop-user-42")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["customer_name"], "Jane Shopper");
+    let (_, conv) = laptop
+        .post(
+            "/api/v1/projects/SUP/chat/conversations",
+            json!({ "client_id": "m1", "body": "Hello from my laptop" }),
+        )
+        .await;
+    assert_eq!(
+        (conv["customer"]["name"].clone(), conv["customer"]["email"].clone()),
+        (json!("Jane Shopper"), json!("jane@shop.example")),
+        "agents see who she is: {conv}"
+    );
+
+    let phone = site.visitor(TOKEN_B, Some("https://shop.example"));
+    phone
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash(&secret, "shop-user-42")),
+        )
+        .await;
+    let (_, mine) = phone.get("/api/v1/projects/SUP/chat/conversations").await;
+    assert_eq!(
+        mine[0]["id"], conv["id"],
+        "her conversation follows her to another browser"
+    );
+
+    let elsewhere = site.visitor("visitor-token-cccccccccccccccccccc", Some("https://evil.example"));
+    let (status, _) = elsewhere
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash(&secret, "shop-user-42")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only on allowed sites");
+
+    let (_, off) = paula
+        .put("/api/v1/projects/SUP/chat/identity-secret", json!({ "enabled": false }))
+        .await;
+    assert_eq!(off, json!({ "secret": null }));
+    let (status, _) = site
+        .visitor("visitor-token-dddddddddddddddddddd", Some("https://shop.example"))
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash(&secret, "shop-user-42")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "verification switched off");
+}
+
 #[tokio::test]
 async fn lc_9_a_retried_message_is_stored_once_and_bad_input_is_refused() {
     let site = TestSite::start();

@@ -506,3 +506,93 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
         .unwrap();
     }
 }
+
+#[tokio::test]
+async fn lc_4_a_site_passes_its_logged_in_user_to_the_widget_with_an_identity_hash() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let paula_api = site.login("paula").await;
+    let (_, secret) = paula_api
+        .put("/api/v1/projects/SUP/chat/identity-secret", json!({ "enabled": true }))
+        .await;
+    let secret = secret["secret"].as_str().unwrap().to_string();
+    let hash = {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(b"shop-user-7");
+        hex::encode(mac.finalize().into_bytes())
+    };
+    let page = format!(
+        "<!doctype html><html><head><title>Shop</title></head><body><h1>My account</h1>\
+         <script type=\"module\" src=\"{}/assets/widget/chat-widget.js?project=SUP\" data-user-id=\"shop-user-7\" \
+         data-user-name=\"Jane Shopper\" data-user-email=\"jane@shop.example\" data-user-hash=\"{hash}\"></script></body></html>",
+        site.host.base_url
+    );
+    let shop = OtherSite::serve("127.0.0.2", page).await;
+    let (_, mut settings) = paula_api.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["external"] = json!(true);
+    settings["allowed_sites"] = json!([shop.origin]);
+    settings["anonymous"] = json!(false);
+    paula_api
+        .put("/api/v1/projects/SUP/chat/widget-settings", settings)
+        .await;
+
+    let paula = driver.new_browser("paula").await;
+    log_in(&paula, &site.host.base_url, "paula", "/chat-settings?project=SUP").await;
+    let shown = wait_for(
+        &paula,
+        "the identity secret on the settings page",
+        "return !document.getElementById('identity-on').hidden && document.getElementById('identity-secret').value;",
+    )
+    .await;
+    assert_eq!(shown, json!(secret));
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
+        paula
+            .execute(
+                "document.getElementById('identity').scrollIntoView(); return true;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        std::fs::write(
+            format!("{dir}/identity-settings.png"),
+            paula.screenshot().await.unwrap(),
+        )
+        .unwrap();
+    }
+
+    let jane = driver.new_browser("jane").await;
+    jane.goto(&shop.origin).await.unwrap();
+    wait_for(
+        &jane,
+        "the widget for Jane, with no login form although anonymous chat is off",
+        &format!(
+            "var r = {WIDGET} && {WIDGET}.shadowRoot; return !!r && {WIDGET}.getAttribute('data-ready') === '1' &&\
+             r.querySelector('.account').hidden && r.querySelector('.whoami span').textContent === 'Chatting as Jane Shopper';"
+        ),
+    )
+    .await;
+    jane.execute(
+        &format!(
+            "var r = {WIDGET}.shadowRoot; r.querySelector('.launcher').click();\
+             r.querySelector('textarea').value = 'Where is my order?';\
+             r.querySelector('form.compose').requestSubmit(); return true;"
+        ),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let bob = site.login("bob").await;
+    let found = eventually("Jane's conversation in the inbox", || async {
+        let (_, inbox) = bob.get("/api/v1/projects/SUP/chat/inbox").await;
+        inbox["conversations"].get(0).cloned()
+    })
+    .await;
+    assert_eq!(
+        (found["customer"]["name"].clone(), found["customer"]["email"].clone()),
+        (json!("Jane Shopper"), json!("jane@shop.example"))
+    );
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
+        std::fs::write(format!("{dir}/identity-widget.png"), jane.screenshot().await.unwrap()).unwrap();
+    }
+}
