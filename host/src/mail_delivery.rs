@@ -112,20 +112,21 @@ impl MailDelivery {
     }
 }
 
-/// A plain SMTP transport from `smtp://host[:port]` (port 25 by default). Without a TLS stack
-/// in the build, the server is a relay the host reaches over a trusted network (a local MTA
-/// that handles TLS onward); `smtps` and STARTTLS are refused rather than silently skipped.
+/// The SMTP transport `smtp_url` names, as lettre reads it: `smtp://host[:port]` (plain, to
+/// a relay on a trusted network; port 25), `smtp://host[:port]?tls=required` (STARTTLS, which
+/// must succeed; port 587), `smtps://host[:port]` (TLS from the start; port 465), with
+/// `user:password@` for servers that want a login. TLS is rustls with the Mozilla roots; a
+/// server that does not offer the TLS asked for gets no mail, and the outbox keeps it with
+/// the reason.
 fn smtp_transport(smtp_url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
-    let refuse = |why: &str| anyhow::anyhow!("--smtp-url {smtp_url}: {why}");
+    let refuse = |why: &str| anyhow::anyhow!("--smtp-url: {why}");
     let url = url::Url::parse(smtp_url).map_err(|err| refuse(&err.to_string()))?;
-    if url.scheme() != "smtp" {
-        return Err(refuse(
-            "only smtp://host[:port] (a relay on a trusted network) is supported",
-        ));
+    let tls = url.scheme() == "smtps" || url.query_pairs().any(|(k, v)| k == "tls" && v == "required");
+    if url.password().is_some() && !tls {
+        tracing::warn!("--smtp-url sends a password without TLS; use smtps:// or ?tls=required");
     }
-    let host = url.host_str().ok_or_else(|| refuse("no host"))?;
-    Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(url.port().unwrap_or(25))
+    Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+        .map_err(|err| refuse(&err.to_string()))?
         .build())
 }
 

@@ -61,8 +61,9 @@ struct Args {
     /// (it also re-checks at once when its user's access changes, and ends at once on logout).
     #[arg(long, default_value_t = 30.0)]
     stream_recheck_secs: f64,
-    /// The SMTP server the mail outbox is delivered to (`smtp://host:port`); without it, mail
-    /// stays in the outbox, listed for site admins (GET /api/v1/admin/outbox).
+    /// The SMTP server the mail outbox is delivered to: `smtp://relay:25` (plain),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host`
+    /// (TLS); without it, mail stays in the outbox, listed for site admins (/outbox).
     #[arg(long, env = "HELPDESK_SMTP_URL")]
     smtp_url: Option<String>,
     /// The sender of the site's mail.

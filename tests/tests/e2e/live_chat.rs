@@ -909,3 +909,37 @@ async fn lc_7_site_admins_translate_the_welcome_and_visitors_get_their_language(
         "the project's override wins in every language"
     );
 }
+
+#[tokio::test]
+async fn lc_10_a_mail_server_without_the_tls_asked_for_gets_no_mail_and_the_reason_is_kept() {
+    let sink = helpdesk_e2e::smtp_sink::SmtpSink::start().await;
+    let smtp_url = format!("{}?tls=required", sink.url);
+    let site = TestSite::start_with(&["--smtp-url", &smtp_url]);
+    let visitor = site.visitor(TOKEN_A, None);
+    let (_, conv) = visitor
+        .post("/api/v1/projects/SUP/chat/conversations", start("m1", "Hello?"))
+        .await;
+    let id = conv["id"].as_str().unwrap();
+    site.login("bob")
+        .await
+        .post(
+            &format!("/api/v1/chat/conversations/{id}/messages"),
+            json!({ "client_id": "a1", "body": "Private answer" }),
+        )
+        .await;
+    let sam = site.login("sam").await;
+    let failed = eventually("a failed try in the outbox", || async {
+        let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
+        (outbox[0]["attempts"].as_i64().unwrap_or(0) >= 1).then(|| outbox[0].clone())
+    })
+    .await;
+    assert!(failed["sent_ms"].is_null(), "{failed}");
+    assert!(
+        sink.received.lock().unwrap().is_empty(),
+        "STARTTLS is required and the server does not offer it: nothing goes out in the clear"
+    );
+    assert!(
+        !failed["last_error"].as_str().unwrap_or_default().is_empty(),
+        "the reason is kept: {failed}"
+    );
+}
