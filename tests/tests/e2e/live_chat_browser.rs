@@ -364,6 +364,19 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
     let customer = driver.new_browser("customer").await;
+    customer.goto(&site.url("/portal")).await.unwrap();
+    let asked = wait_for(
+        &customer,
+        "the portal asking which help center",
+        "return document.body.getAttribute('data-ready') === 'choose' && document.querySelector('.card').textContent;",
+    )
+    .await;
+    assert!(asked.as_str().unwrap().starts_with("Which help center?"), "{asked}");
+    assert_eq!(
+        customer.execute(&format!("return !!{WIDGET};"), vec![]).await.unwrap(),
+        json!(false),
+        "no project is guessed"
+    );
     customer.goto(&site.url("/portal?project=SUP")).await.unwrap();
     wait_for(
         &customer,
