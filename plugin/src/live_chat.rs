@@ -18,6 +18,7 @@ pub mod settings;
 pub mod to_issue;
 pub mod topics;
 pub mod transcript;
+pub mod verified;
 pub mod welcome;
 
 #[cfg(target_arch = "wasm32")]

@@ -5,11 +5,11 @@
 use helpdesk_text_policy::{TextRule, is_email, text};
 
 use super::events;
-use super::identity;
 use super::keys;
 use super::rate_limits::{self, CountedAction};
 use super::record::{self, Side, StoredConversation, anonymous_name, customer_key, is_agent, visitor_number};
 use super::settings;
+use super::verified;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     AgentRef, AuthorKind, ChatMessage, Conversation, ConversationStart, ConversationStatus, CustomerRef,
 };
@@ -43,7 +43,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
                 "agents of {project} answer its chats from the inbox; they do not start them"
             )));
         }
-        Actor::Visitor(visitor) if !widget.anonymous && identity::verified(host, &project, visitor)?.is_none() => {
+        Actor::Visitor(visitor) if !widget.anonymous && verified::verified(host, &project, visitor)?.is_none() => {
             return Err(PluginError::AccessDenied(format!(
                 "log in or register to chat: anonymous chat is off in {project}"
             )));
@@ -461,7 +461,7 @@ fn customer_ref<H: Directory + Storage>(
                 user: Some(id.clone()),
             })
         }
-        Actor::Visitor(visitor) => match identity::verified(host, project, visitor)? {
+        Actor::Visitor(visitor) => match verified::verified(host, project, visitor)? {
             Some(verified) => Ok(CustomerRef {
                 name: verified.name,
                 email: email.or(verified.email),

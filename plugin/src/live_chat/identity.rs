@@ -5,11 +5,11 @@
 //! and agents see their name and address instead of "Anonymous Chat User".
 
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::keys;
 use super::settings::{self, require_project_admin};
+use super::verified::VerifiedVisitor;
 use crate::bindings::exports::helpdesk::chat::live_chat::{IdentitySecretView, VerifiedUser, WidgetView};
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext};
 use crate::capabilities::{Clock, Directory, Storage};
@@ -23,22 +23,6 @@ const USER_ID: TextRule = TextRule {
     max_chars: 100,
     multiline: false,
 };
-
-/// Who a visitor is on the project's own site, once verified.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VerifiedVisitor {
-    /// Their id on the site.
-    pub id: String,
-    /// Their name, shown to agents.
-    pub name: String,
-    /// Their address, if the site gave one.
-    pub email: Option<String>,
-}
-
-/// Who `visitor` was verified to be in `project`, if anyone.
-pub fn verified(storage: &mut impl Storage, project: &str, visitor: &str) -> PluginResult<Option<VerifiedVisitor>> {
-    get_json(storage, &keys::verified_visitor(project, visitor))
-}
 
 /// Binds the calling visitor to the user the site vouches for, or forgets the binding.
 pub fn identify_visitor<H: Clock + Directory + Storage>(

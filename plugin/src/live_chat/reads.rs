@@ -1,10 +1,10 @@
 //! Reading live chat: what the widget shows (LC-1 … LC-8), a conversation and its messages,
 //! a customer's own conversations, and the agents' inbox (PR-11). All read-only.
 
-use super::identity;
 use super::keys;
 use super::record::{self, StoredConversation, anonymous_name, counts, customer_key, is_agent, visitor_number};
 use super::settings;
+use super::verified;
 use super::welcome::site_welcome;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, InboxCounts, InboxPage, InboxView, MessagePage, WidgetView,
@@ -30,7 +30,7 @@ pub fn widget<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext) -
             let name = host.user(user).map(|u| u.display_name);
             (!is_agent(host, user, &project), name)
         }
-        Actor::Visitor(visitor) => match identity::verified(host, &project, visitor)? {
+        Actor::Visitor(visitor) => match verified::verified(host, &project, visitor)? {
             // The project's own site vouched for them: its user, whatever the anonymous setting.
             Some(verified) => (true, Some(verified.name)),
             None => (

@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::identity;
 use super::keys;
 use super::settings::{self, require_allowed_page};
+use super::verified;
 use crate::bindings::exports::helpdesk::chat::live_chat::{Conversation, ConversationStatus, InboxCounts};
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext, ProjectRole};
 use crate::capabilities::{Directory, Storage};
@@ -29,7 +29,7 @@ pub struct StoredConversation {
 pub fn customer_key(storage: &mut impl Storage, ctx: &CallContext, project: &str) -> PluginResult<Option<String>> {
     Ok(match &ctx.actor {
         Actor::User(user) => Some(format!("u:{user}")),
-        Actor::Visitor(visitor) => match identity::verified(storage, project, visitor)? {
+        Actor::Visitor(visitor) => match verified::verified(storage, project, visitor)? {
             Some(verified) => Some(format!("e:{project}:{}", verified.id)),
             None => Some(format!("v:{visitor}")),
         },

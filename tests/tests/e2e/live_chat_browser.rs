@@ -1,4 +1,4 @@
-//! Live chat in a real headless Chromium (SPEC LC-2, LC-3, LC-9, PR-11): the one-tag snippet
+//! Live chat in a real headless Chromium (SPEC LC-2, LC-3, LC-7, LC-9, LC-10, PR-11): the one-tag snippet
 //! on a page of another origin chats live with an agent in the inbox; the same snippet on a
 //! site that is not allowed shows nothing.
 
@@ -8,13 +8,12 @@ use fantoccini::Locator;
 use helpdesk_e2e::TestSite;
 use helpdesk_e2e::browser::{log_in, start_driver, wait_until as wait_for};
 use helpdesk_e2e::other_site::OtherSite;
-use helpdesk_e2e::wait::eventually;
 use serde_json::json;
 
 /// The widget's shadow root, as page scripts reach it.
-const WIDGET: &str = "document.querySelector('[data-helpdesk-chat]')";
+pub(crate) const WIDGET: &str = "document.querySelector('[data-helpdesk-chat]')";
 
-fn snippet_page(host: &str) -> String {
+pub(crate) fn snippet_page(host: &str) -> String {
     format!(
         "<!doctype html><html><head><title>Shop</title><style>div {{ color: red !important; font-size: 40px; }}</style></head>\
          <body><h1>A shop</h1><script type=\"module\" src=\"{host}/assets/widget/chat-widget.js?project=SUP\"></script></body></html>"
@@ -195,137 +194,6 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
         1,
         "and starts nothing"
     );
-}
-
-#[tokio::test]
-async fn lc_5_lc_6_a_customer_registers_and_logs_in_through_the_widget_on_another_site() {
-    let Some(driver) = start_driver() else { return };
-    let site = TestSite::start();
-    let shop = OtherSite::serve("127.0.0.2", snippet_page(&site.host.base_url)).await;
-    let paula = site.login("paula").await;
-    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
-    settings["external"] = json!(true);
-    settings["allowed_sites"] = json!([shop.origin]);
-    settings["anonymous"] = json!(false);
-    settings["registration"] = json!(true);
-    let (status, body) = paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
-    assert_eq!(status, 200, "{body}");
-    site.login("bob")
-        .await
-        .post("/api/v1/projects/SUP/presence/online", json!({}))
-        .await;
-
-    let customer = driver.new_browser("customer").await;
-    customer.goto(&shop.origin).await.unwrap();
-    wait_for(
-        &customer,
-        "the widget",
-        &format!("return {WIDGET} && {WIDGET}.getAttribute('data-ready') === '1';"),
-    )
-    .await;
-    let shown = customer
-        .execute(
-            &format!(
-                "var r = {WIDGET}.shadowRoot; r.querySelector('.launcher').click();\
-                 return [!r.querySelector('.account').hidden, r.querySelector('.compose').hidden];"
-            ),
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        shown,
-        json!([true, true]),
-        "anonymous chat is off: log in or register first"
-    );
-    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
-        std::fs::write(
-            format!("{dir}/widget-account.png"),
-            customer.screenshot().await.unwrap(),
-        )
-        .unwrap();
-    }
-    customer
-        .execute(
-            &format!(
-                "var f = {WIDGET}.shadowRoot.querySelectorAll('.account-form')[1].querySelectorAll('input');\
-                 f[0].value = 'Vera Visitor'; f[1].value = 'vera@example.test'; f[2].value = 'long enough';\
-                 {WIDGET}.shadowRoot.querySelectorAll('.account-form')[1].requestSubmit(); return true;"
-            ),
-            vec![],
-        )
-        .await
-        .unwrap();
-    wait_for(
-        &customer,
-        "the registered customer",
-        &format!(
-            "return {WIDGET}.shadowRoot.querySelector('.whoami span').textContent === 'Logged in as Vera Visitor';"
-        ),
-    )
-    .await;
-    customer
-        .execute(
-            &format!(
-                "var r = {WIDGET}.shadowRoot; r.querySelector('textarea').value = 'Hello as Vera';\
-                 r.querySelector('form.compose').requestSubmit(); return true;"
-            ),
-            vec![],
-        )
-        .await
-        .unwrap();
-    let bob = site.login("bob").await;
-    let found = eventually("the conversation in the inbox", || async {
-        let (_, inbox) = bob.get("/api/v1/projects/SUP/chat/inbox").await;
-        inbox["conversations"].get(0).cloned()
-    })
-    .await;
-    assert_eq!(found["customer"]["name"], "Vera Visitor", "{found}");
-    let id = found["id"].as_str().unwrap().to_string();
-    bob.post(
-        &format!("/api/v1/chat/conversations/{id}/messages"),
-        json!({ "client_id": "a1", "body": "Hi Vera" }),
-    )
-    .await;
-    wait_for(
-        &customer,
-        "the answer on a stream opened with the customer's token",
-        &format!(
-            "var m = {WIDGET}.shadowRoot.querySelector('.msg.agent'); return m && m.textContent.endsWith('Hi Vera');"
-        ),
-    )
-    .await;
-
-    customer
-        .execute(
-            &format!("{WIDGET}.shadowRoot.querySelector('.whoami .link').click(); return true;"),
-            vec![],
-        )
-        .await
-        .unwrap();
-    wait_for(
-        &customer,
-        "the login form again",
-        &format!("return !{WIDGET}.shadowRoot.querySelector('.account').hidden;"),
-    )
-    .await;
-    customer
-        .execute(
-            &format!(
-                "var f = {WIDGET}.shadowRoot.querySelector('.account-form').querySelectorAll('input');\
-                 f[0].value = 'vera'; f[1].value = 'long enough';\
-                 {WIDGET}.shadowRoot.querySelector('.account-form').requestSubmit(); return true;"
-            ),
-            vec![],
-        )
-        .await
-        .unwrap();
-    wait_for(
-        &customer,
-        "the conversation back after logging in",
-        &format!("var r = {WIDGET}.shadowRoot; return r.querySelectorAll('.msg').length === 2 && !r.querySelector('.whoami').hidden;"),
-    )
-    .await;
 }
 
 #[tokio::test]
@@ -517,95 +385,5 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
             customer.screenshot().await.unwrap(),
         )
         .unwrap();
-    }
-}
-
-#[tokio::test]
-async fn lc_4_a_site_passes_its_logged_in_user_to_the_widget_with_an_identity_hash() {
-    let Some(driver) = start_driver() else { return };
-    let site = TestSite::start();
-    let paula_api = site.login("paula").await;
-    let (_, secret) = paula_api
-        .put("/api/v1/projects/SUP/chat/identity-secret", json!({ "enabled": true }))
-        .await;
-    let secret = secret["secret"].as_str().unwrap().to_string();
-    let hash = {
-        use hmac::Mac;
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-        mac.update(b"shop-user-7");
-        hex::encode(mac.finalize().into_bytes())
-    };
-    let page = format!(
-        "<!doctype html><html><head><title>Shop</title></head><body><h1>My account</h1>\
-         <script type=\"module\" src=\"{}/assets/widget/chat-widget.js?project=SUP\" data-user-id=\"shop-user-7\" \
-         data-user-name=\"Jane Shopper\" data-user-email=\"jane@shop.example\" data-user-hash=\"{hash}\"></script></body></html>",
-        site.host.base_url
-    );
-    let shop = OtherSite::serve("127.0.0.2", page).await;
-    let (_, mut settings) = paula_api.get("/api/v1/projects/SUP/chat/widget-settings").await;
-    settings["external"] = json!(true);
-    settings["allowed_sites"] = json!([shop.origin]);
-    settings["anonymous"] = json!(false);
-    paula_api
-        .put("/api/v1/projects/SUP/chat/widget-settings", settings)
-        .await;
-
-    let paula = driver.new_browser("paula").await;
-    log_in(&paula, &site.host.base_url, "paula", "/chat-settings?project=SUP").await;
-    let shown = wait_for(
-        &paula,
-        "the identity secret on the settings page",
-        "return !document.getElementById('identity-on').hidden && document.getElementById('identity-secret').value;",
-    )
-    .await;
-    assert_eq!(shown, json!(secret));
-    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
-        paula
-            .execute(
-                "document.getElementById('identity').scrollIntoView(); return true;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        std::fs::write(
-            format!("{dir}/identity-settings.png"),
-            paula.screenshot().await.unwrap(),
-        )
-        .unwrap();
-    }
-
-    let jane = driver.new_browser("jane").await;
-    jane.goto(&shop.origin).await.unwrap();
-    wait_for(
-        &jane,
-        "the widget for Jane, with no login form although anonymous chat is off",
-        &format!(
-            "var r = {WIDGET} && {WIDGET}.shadowRoot; return !!r && {WIDGET}.getAttribute('data-ready') === '1' &&\
-             r.querySelector('.account').hidden && r.querySelector('.whoami span').textContent === 'Chatting as Jane Shopper';"
-        ),
-    )
-    .await;
-    jane.execute(
-        &format!(
-            "var r = {WIDGET}.shadowRoot; r.querySelector('.launcher').click();\
-             r.querySelector('textarea').value = 'Where is my order?';\
-             r.querySelector('form.compose').requestSubmit(); return true;"
-        ),
-        vec![],
-    )
-    .await
-    .unwrap();
-    let bob = site.login("bob").await;
-    let found = eventually("Jane's conversation in the inbox", || async {
-        let (_, inbox) = bob.get("/api/v1/projects/SUP/chat/inbox").await;
-        inbox["conversations"].get(0).cloned()
-    })
-    .await;
-    assert_eq!(
-        (found["customer"]["name"].clone(), found["customer"]["email"].clone()),
-        (json!("Jane Shopper"), json!("jane@shop.example"))
-    );
-    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
-        std::fs::write(format!("{dir}/identity-widget.png"), jane.screenshot().await.unwrap()).unwrap();
     }
 }

@@ -6,5 +6,8 @@ mod crash;
 mod directory;
 mod live_chat;
 mod live_chat_browser;
+mod live_chat_mail;
 mod platform;
 mod presence;
+mod widget_accounts;
+mod widget_accounts_browser;

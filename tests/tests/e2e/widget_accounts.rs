@@ -1,0 +1,266 @@
+//! Who a customer is in the widget, end to end: registering (LC-5), logging in with blocked
+//! groups and throttling (LC-6), and a site's own logged-in users passed with an identity
+//! hash.
+
+use helpdesk_e2e::TestSite;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::live_chat::{TOKEN_A, TOKEN_B, allow_sites, code};
+
+/// What a site's server computes for its logged-in user: the hex HMAC-SHA256 of their id.
+fn identity_hash(secret: &str, id: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(id.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+#[tokio::test]
+async fn lc_4_an_allowed_site_passes_its_logged_in_user_with_an_identity_hash() {
+    let site = TestSite::start();
+    allow_sites(&site, &["https://shop.example"]).await;
+    let paula = site.login("paula").await;
+    let (status, body) = paula.get("/api/v1/projects/SUP/chat/identity-secret").await;
+    assert_eq!((status, body), (StatusCode::OK, json!({ "secret": null })));
+    let (status, on) = paula
+        .put("/api/v1/projects/SUP/chat/identity-secret", json!({ "enabled": true }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{on}");
+    let secret = on["secret"].as_str().unwrap().to_string();
+    let (status, body) = site
+        .login("bob")
+        .await
+        .get("/api/v1/projects/SUP/chat/identity-secret")
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "agents do not see it"
+    );
+
+    let jane = |hash: &str| json!({ "user": { "id": "shop-user-42", "name": "Jane Shopper", "email": "jane@shop.example", "hash": hash } });
+    let laptop = site.visitor(TOKEN_A, Some("https://shop.example"));
+    let (status, body) = laptop
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash("guess", "shop-user-42")),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "{body}"
+    );
+    let (status, view) = laptop
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash(&secret, "shop-user-42")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["customer_name"], "Jane Shopper");
+    let (_, conv) = laptop
+        .post(
+            "/api/v1/projects/SUP/chat/conversations",
+            json!({ "client_id": "m1", "body": "Hello from my laptop" }),
+        )
+        .await;
+    assert_eq!(
+        (conv["customer"]["name"].clone(), conv["customer"]["email"].clone()),
+        (json!("Jane Shopper"), json!("jane@shop.example")),
+        "agents see who she is: {conv}"
+    );
+
+    let phone = site.visitor(TOKEN_B, Some("https://shop.example"));
+    phone
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash(&secret, "shop-user-42")),
+        )
+        .await;
+    let (_, mine) = phone.get("/api/v1/projects/SUP/chat/conversations").await;
+    assert_eq!(
+        mine[0]["id"], conv["id"],
+        "her conversation follows her to another browser"
+    );
+
+    let elsewhere = site.visitor("visitor-token-cccccccccccccccccccc", Some("https://evil.example"));
+    let (status, _) = elsewhere
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash(&secret, "shop-user-42")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only on allowed sites");
+
+    let (_, off) = paula
+        .put("/api/v1/projects/SUP/chat/identity-secret", json!({ "enabled": false }))
+        .await;
+    assert_eq!(off, json!({ "secret": null }));
+    let (status, _) = site
+        .visitor("visitor-token-dddddddddddddddddddd", Some("https://shop.example"))
+        .post(
+            "/api/v1/projects/SUP/chat/identify",
+            jane(&identity_hash(&secret, "shop-user-42")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "verification switched off");
+}
+
+#[tokio::test]
+async fn lc_6_widget_logins_refuse_blocked_groups_like_a_wrong_password_and_are_throttled() {
+    let site = TestSite::start();
+    let paula = site.login("paula").await;
+    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["login_blocked_groups"] = json!(["site-admins"]);
+    let (status, body) = paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let widget = site.visitor(TOKEN_A, None);
+    let login = |user: &str, password: &str| json!({ "user": user, "password": password });
+    let (right_status, right) = widget
+        .post("/api/v1/projects/SUP/chat/login", login("sam", "demo"))
+        .await;
+    let (wrong_status, wrong) = widget
+        .post("/api/v1/projects/SUP/chat/login", login("sam", "nope"))
+        .await;
+    assert_eq!(
+        (right_status, wrong_status),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(
+        right["error"]["code"], wrong["error"]["code"],
+        "the same answer whether the password was right"
+    );
+    assert_eq!(right["error"]["message"], wrong["error"]["message"]);
+    let (status, _) = site.anonymous().post("/api/v1/auth/login", login("sam", "demo")).await;
+    assert_eq!(status, StatusCode::OK, "sam still logs in to the site itself");
+
+    let (status, answer) = widget
+        .post("/api/v1/projects/SUP/chat/login", login("cora", "demo"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let token = answer["token"].as_str().unwrap();
+    let (status, conv) = widget
+        .client
+        .post(site.url("/api/v1/projects/SUP/chat/conversations"))
+        .bearer_auth(token)
+        .json(&json!({ "client_id": "m1", "body": "Hi, it is Cora", "page_url": null, "email": null }))
+        .send()
+        .await
+        .map(|r| (r.status(), r))
+        .unwrap();
+    let conv: Value = conv.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{conv}");
+    assert_eq!(
+        (conv["customer"]["name"].as_str(), conv["customer"]["email"].as_str()),
+        (Some("Cora Customer"), Some("cora@customer.test"))
+    );
+
+    let foreign = site.visitor(TOKEN_A, Some("https://evil.example"));
+    let (status, body) = foreign
+        .post("/api/v1/projects/SUP/chat/login", login("cora", "demo"))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "not from a page the project refuses"
+    );
+
+    let mut limited = false;
+    for _ in 0..12 {
+        let (status, _) = widget
+            .post("/api/v1/projects/SUP/chat/login", login("tom", "wrong"))
+            .await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "repeated widget logins for one account are throttled");
+}
+
+#[tokio::test]
+async fn lc_5_visitors_register_through_the_widget_as_portal_customers_where_allowed() {
+    let site = TestSite::start();
+    let widget = site.visitor(TOKEN_A, None);
+    let register =
+        |email: &str, password: &str| json!({ "display_name": "Vera Visitor", "email": email, "password": password });
+    let (status, body) = widget
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("vera@example.test", "long enough"),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "off by default: {body}"
+    );
+
+    let paula = site.login("paula").await;
+    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["registration"] = json!(true);
+    paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
+
+    let (status, body) = widget
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("vera@example.test", "short"),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
+    let (status, answer) = widget
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("Vera@Example.test", "long enough"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        (answer["user"]["id"].as_str(), answer["user"]["member"].as_bool()),
+        (Some("vera"), Some(false)),
+        "a portal customer"
+    );
+    let (status, body) = widget
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("vera@example.test", "long enough"),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "conflict"),
+        "one account per address: {body}"
+    );
+
+    let (status, _) = site
+        .anonymous()
+        .post(
+            "/api/v1/auth/login",
+            json!({ "user": "vera", "password": "long enough" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "the password the customer chose works");
+    let token = answer["token"].as_str().unwrap();
+    let response = widget
+        .client
+        .post(site.url("/api/v1/projects/SUP/chat/conversations"))
+        .bearer_auth(token)
+        .json(&json!({ "client_id": "m1", "body": "Hello, I just registered", "page_url": null, "email": null }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let conv: Value = response.json().await.unwrap();
+    assert_eq!(conv["customer"]["name"], "Vera Visitor");
+    let foreign = site.visitor(TOKEN_B, Some("https://evil.example"));
+    let (status, _) = foreign
+        .post(
+            "/api/v1/projects/SUP/chat/register",
+            register("eve@example.test", "long enough"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not from a page the project refuses");
+}
