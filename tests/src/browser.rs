@@ -1,6 +1,7 @@
 //! Headless Chromium through chromedriver (Debian's `chromium` and `chromium-driver`).
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -38,7 +39,10 @@ pub fn start_driver() -> Option<Driver> {
         return None;
     };
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // Its own process group: Chromium's processes join it, so dropping the driver ends them
+    // all (killing chromedriver alone leaves every browser it started running).
     let child = Command::new(chromedriver)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -88,6 +92,9 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The whole group: chromedriver and every Chromium process it started.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
