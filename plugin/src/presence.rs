@@ -14,6 +14,7 @@ pub mod host_events;
 pub mod keys;
 pub mod migrate;
 pub mod online_list;
+pub mod put_offline;
 pub mod reads;
 pub mod record;
 pub mod topics;

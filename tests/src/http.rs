@@ -54,9 +54,14 @@ impl ApiClient {
 
     /// A client logged in as `user` with the demo password.
     pub async fn login(base_url: &str, user: &str) -> ApiClient {
+        Self::login_with(base_url, user, "demo").await
+    }
+
+    /// A client logged in as `user` with `password`.
+    pub async fn login_with(base_url: &str, user: &str, password: &str) -> ApiClient {
         let api = ApiClient::anonymous(base_url);
         let (status, body) = api
-            .post("/api/v1/auth/login", json!({ "user": user, "password": "demo" }))
+            .post("/api/v1/auth/login", json!({ "user": user, "password": password }))
             .await;
         assert_eq!(status, StatusCode::OK, "login as {user}: {body}");
         api

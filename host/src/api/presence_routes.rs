@@ -14,6 +14,7 @@ use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::params::ProjectPath;
 use crate::contract::exports::helpdesk::chat::presence::{
     AgentPresenceIn, ChangeOutcome, ChatStatusEvent, OnlineAgentsPage, PresenceHistoryPage, ProjectPresenceView,
+    PutOfflineOutcome,
 };
 use crate::runtime::Access::{Read, Write};
 
@@ -24,6 +25,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(online_agents))
         .routes(routes!(go_online))
         .routes(routes!(go_offline))
+        .routes(routes!(put_offline))
         .routes(routes!(chat_status))
         .routes(routes!(presence_history))
         .routes(routes!(my_presence))
@@ -113,6 +115,35 @@ async fn go_online(
         plugin
             .helpdesk_chat_presence()
             .call_go_online(store, ctx, body.all_projects, body.duration_minutes)
+    })
+    .await
+    .map(Json)
+}
+
+/// `POST /projects/{key}/presence/put-offline` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutOffline {
+    /// The agent to put offline; every agent online in the project when omitted or null.
+    #[serde(default)]
+    pub agent: Option<String>,
+}
+
+/// Puts one agent of the project offline, or all of them (PR-8): only for a user who is
+/// both an admin of the project and a site admin.
+#[utoipa::path(post, path = "/projects/{key}/presence/put-offline", tag = "presence", params(ProjectPath),
+    request_body = PutOffline, responses((status = OK, body = PutOfflineOutcome), ApiErrors))]
+async fn put_offline(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<ProjectPath>,
+    ApiJson(body): ApiJson<PutOffline>,
+) -> ApiResult<Json<PutOfflineOutcome>> {
+    let ctx = caller.in_project(&path.key);
+    api.call(Write, ctx, move |plugin, store, ctx| {
+        plugin
+            .helpdesk_chat_presence()
+            .call_put_offline(store, ctx, body.agent.as_ref())
     })
     .await
     .map(Json)

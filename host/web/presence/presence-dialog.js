@@ -4,10 +4,14 @@
 
 import {
   state, subscribe, hasTime, projectName, currentView, viewer, onlineAgents, selfId,
-  changePresence, loadMoreOnline, refresh
+  changePresence, putOffline, loadMoreOnline, refresh
 } from './presence-store.js';
 import { el } from '../core/dom.js';
 import { appendUntil, untilText } from '../core/format.js';
+
+// An open door with an arrow leaving it: "put this agent offline".
+var DOOR_ICON = '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" ' +
+  'd="M5 3h10a2 2 0 0 1 2 2v3h-2V5H5v14h10v-3h2v3a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm11.6 5.4L20.2 12l-3.6 3.6-1.4-1.4 1.2-1.2H9v-2h7.4l-1.2-1.2z"/></svg>';
 
 class PresenceDialog extends HTMLElement {
   connectedCallback() {
@@ -17,6 +21,9 @@ class PresenceDialog extends HTMLElement {
     this.byId('go-online').addEventListener('click', () => this.change(true));
     this.byId('go-offline').addEventListener('click', () => this.change(false));
     this.byId('online-agents-more').addEventListener('click', loadMoreOnline);
+    this.byId('put-all-offline').addEventListener('click', () => {
+      if (window.confirm('Put every agent online in ' + projectName(state.project) + ' offline?')) putOffline(null);
+    });
     this.byId('presence-form').addEventListener('submit', (ev) => ev.preventDefault());
     // A click on the backdrop lands on the <dialog> itself (the content is in .modal-inner).
     this.dialog.addEventListener('click', (ev) => {
@@ -102,6 +109,7 @@ class PresenceDialog extends HTMLElement {
     var list = this.byId('online-agents');
     var agents = onlineAgents();
     var self = selfId();
+    var mayPutOffline = viewer().mayPutOffline;
     list.replaceChildren();
     agents.forEach((a) => {
       if (!a) return;
@@ -117,8 +125,22 @@ class PresenceDialog extends HTMLElement {
       label.title = name;
       li.appendChild(label);
       if (hasTime(a.until)) appendUntil(li, a.until, 'Online until ');
+      if (mayPutOffline) {
+        // PR-8: the "door" puts this agent offline; only admins who may use it see it.
+        var door = el('button', 'door-button');
+        door.type = 'button';
+        door.title = 'Put ' + name + ' offline';
+        door.setAttribute('aria-label', 'Put ' + name + ' offline');
+        door.innerHTML = DOOR_ICON;
+        door.disabled = state.busy;
+        door.addEventListener('click', () => putOffline(String(a.user)));
+        li.appendChild(door);
+      }
       list.appendChild(li);
     });
+    var putAll = this.byId('put-all-offline');
+    putAll.hidden = !mayPutOffline || agents.length === 0;
+    putAll.disabled = state.busy;
     this.byId('no-agents').hidden = agents.length > 0;
     var view = currentView();
     var total = view && typeof view.online_count === 'number' ? view.online_count : agents.length;

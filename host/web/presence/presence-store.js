@@ -69,7 +69,10 @@ export function currentView() {
 
 export function viewer() {
   var v = (currentView() && currentView().viewer) || {};
-  return { isAgent: v.is_agent !== false, online: !!v.online, until: hasTime(v.until) ? v.until : null };
+  return {
+    isAgent: v.is_agent !== false, online: !!v.online, until: hasTime(v.until) ? v.until : null,
+    mayPutOffline: v.may_put_offline === true
+  };
 }
 
 export function onlineAgents() {
@@ -344,6 +347,24 @@ export function changePresence(online, allProjects, durationMinutes) {
   notify();
   var path = projectPath(state.project) + '/presence/' + (online ? 'online' : 'offline');
   return api('POST', path, body)
+    .then(function () { return refresh(); })
+    .then(null, function (e) {
+      if (e && e.status === 401) return;
+      state.changeError = { message: errorText(e), requestId: e && e.requestId };
+    })
+    .then(function () {
+      state.busy = false;
+      notify();
+    });
+}
+
+// PR-8: puts one agent (by id) or, with null, every agent of the project offline.
+export function putOffline(agent) {
+  if (state.busy || !state.project) return Promise.resolve();
+  state.busy = true;
+  state.changeError = null;
+  notify();
+  return api('POST', projectPath(state.project) + '/presence/put-offline', { agent: agent })
     .then(function () { return refresh(); })
     .then(null, function (e) {
       if (e && e.status === 401) return;

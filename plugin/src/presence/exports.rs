@@ -1,9 +1,10 @@
 //! The `presence` export: the WIT functions onto the rules (inside a component only).
 
-use super::{changes, history, reads};
+use super::{changes, history, put_offline, reads};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::presence::{
     AgentPresenceIn, ChangeOutcome, Guest, OnlineAgentsPage, PresenceHistoryPage, ProjectPresenceView,
+    PutOfflineOutcome,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -15,6 +16,10 @@ impl Guest for Component {
 
     fn go_offline(ctx: CallContext, all_projects: bool) -> Result<ChangeOutcome, Error> {
         Ok(changes::go_offline(&mut WitHost, &ctx, all_projects)?)
+    }
+
+    fn put_offline(ctx: CallContext, agent: Option<String>) -> Result<PutOfflineOutcome, Error> {
+        Ok(put_offline::put_offline(&mut WitHost, &ctx, agent.as_deref())?)
     }
 
     fn project_presence(ctx: CallContext) -> Result<ProjectPresenceView, Error> {

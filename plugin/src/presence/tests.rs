@@ -528,3 +528,5 @@ fn pl_4_a_store_of_plugin_0_1_is_migrated_to_the_online_list() {
     assert_eq!(count(&mut host, "SUP"), 0);
     assert_eq!(host.keys_under("presence/online/SUP/"), Vec::<String>::new());
 }
+
+mod put_offline_tests;

@@ -149,3 +149,64 @@ async fn pr_3_header_turns_green_when_an_agent_goes_online_in_every_browser() {
     alice.close().await.unwrap();
     bob.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn pr_8_an_admins_door_turns_another_agents_header_grey_live() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let (status, _) = site
+        .login("alice")
+        .await
+        .post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
+    assert_eq!(status, 200);
+    let alice = driver.new_browser("alice").await;
+    log_in(&alice, &site.host.base_url, "alice", "/?project=SUP").await;
+    wait_for_attribute(&alice, "#online-count", "data-online-count", "1").await;
+    assert!(classes(&alice, "own-status").await.contains("status-online"));
+
+    let paula = driver.new_browser("paula").await;
+    log_in(&paula, &site.host.base_url, "paula", "/?project=SUP").await;
+    click(&paula, "presence-indicator").await;
+    wait_for_attribute(&paula, "#online-agents li[data-user='alice']", "data-user", "alice").await;
+    assert!(
+        paula.find(Locator::Css("#online-agents .door-button")).await.is_err(),
+        "a project admin who is no site admin gets no door"
+    );
+
+    let sam = driver.new_browser("sam").await;
+    log_in(&sam, &site.host.base_url, "sam", "/?project=SUP").await;
+    click(&sam, "presence-indicator").await;
+    wait_for_attribute(
+        &sam,
+        "#online-agents li[data-user='alice'] .door-button",
+        "aria-label",
+        "Put Alice Agent offline",
+    )
+    .await;
+    if let Ok(png) = sam.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("helpdesk-presence-door.png"), png);
+    }
+    sam.find(Locator::Css("#online-agents li[data-user='alice'] .door-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Alice did nothing: her header turns grey and red live.
+    wait_for_attribute(&alice, "#online-count", "data-online-count", "0").await;
+    assert!(classes(&alice, "own-status").await.contains("status-offline"));
+    assert_eq!(
+        computed(&alice, "own-status", "color").await,
+        GREY,
+        "grey once put offline"
+    );
+    wait_for_attribute(
+        &alice,
+        "#presence-history-rows tr[data-user='alice']",
+        "data-cause",
+        "admin",
+    )
+    .await;
+}

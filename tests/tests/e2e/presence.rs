@@ -1,7 +1,7 @@
 //! Presence end to end: the host binary with the real plugin component, over HTTP and the
-//! push stream (SPEC PR-1 … PR-6, PR-15).
+//! push stream (SPEC PR-1 … PR-6, PR-8, PR-15).
 
-use helpdesk_e2e::TestSite;
+use helpdesk_e2e::{ApiClient, TestSite};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -13,7 +13,7 @@ async fn pr_1_new_agents_start_offline_and_only_agents_go_online() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         presence["viewer"],
-        json!({ "is_agent": true, "online": false, "until": null })
+        json!({ "is_agent": true, "online": false, "until": null, "may_put_offline": false })
     );
     assert_eq!(presence["online_count"], 0);
 
@@ -207,7 +207,7 @@ async fn pr_1_an_online_agent_whose_role_is_removed_goes_offline_at_once() {
     let (_, presence) = bob.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(
         presence["viewer"],
-        json!({ "is_agent": true, "online": false, "until": null }),
+        json!({ "is_agent": true, "online": false, "until": null, "may_put_offline": false }),
         "a new agent role starts offline"
     );
 }
@@ -292,4 +292,62 @@ async fn pr_6_the_online_agents_page_through_the_api_by_name() {
         (status, body["error"]["code"].clone()),
         (StatusCode::BAD_REQUEST, json!("invalid"))
     );
+}
+
+#[tokio::test]
+async fn pr_8_only_an_admin_of_the_project_who_is_also_a_site_admin_puts_agents_offline() {
+    let site = TestSite::start();
+    let sam = site.login("sam").await;
+    let (status, body) = sam
+        .post(
+            "/api/v1/directory/users",
+            json!({ "id": "sid", "display_name": "Sid Siteadmin", "email": "sid@example.test",
+                    "site_admin": true, "password": "long enough" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let alice = site.login("alice").await;
+    let bob = site.login("bob").await;
+    for agent in [&alice, &bob] {
+        let (status, _) = agent.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let mut watcher = site.stream(&alice, &["presence:SUP"], None).await;
+    let path = "/api/v1/projects/SUP/presence/put-offline";
+
+    let sid = ApiClient::login_with(&site.host.base_url, "sid", "long enough").await;
+    for (who, client) in [
+        ("an agent", &alice),
+        ("a project admin only", &site.login("paula").await),
+        ("a site admin only", &sid),
+        ("a customer", &site.login("cora").await),
+    ] {
+        let (status, body) = client.post(path, json!({ "agent": "bob" })).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {body}");
+        let (_, view) = client.get("/api/v1/projects/SUP/presence").await;
+        assert_ne!(view["viewer"]["may_put_offline"], json!(true), "{who} sees no door");
+    }
+    let (status, _) = site.anonymous().post(path, json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (_, view) = sam.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(view["viewer"]["may_put_offline"], true);
+    let (status, outcome) = sam.post(path, json!({ "agent": "bob" })).await;
+    assert_eq!((status, outcome), (StatusCode::OK, json!({ "agents": ["bob"] })));
+    let event = watcher.next_of_kind("presence-changed").await;
+    assert_eq!(
+        (
+            event.data["user"].clone(),
+            event.data["cause"].clone(),
+            event.data["by"].clone()
+        ),
+        (json!("bob"), json!("admin"), json!("sam")),
+        "everyone watching sees it at once"
+    );
+    let (status, outcome) = sam.post(path, json!({})).await;
+    assert_eq!((status, outcome), (StatusCode::OK, json!({ "agents": ["alice"] })));
+    let (_, status_now) = site.anonymous().get("/api/v1/projects/SUP/chat-status").await;
+    assert_eq!(status_now["online"], false);
+    let (status, body) = sam.post(path, json!({ "agent": "tom" })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "tom is no agent of SUP: {body}");
 }
