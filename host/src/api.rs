@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod outbox_routes;
 pub mod params;
 pub mod presence_routes;
+pub mod session_admin_routes;
 pub mod stream;
 pub mod test_clock;
 pub mod widget_account_routes;
@@ -44,6 +45,7 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .merge(identity_routes::router())
         .merge(issue_routes::router())
         .merge(outbox_routes::router())
+        .merge(session_admin_routes::router())
         .merge(stream::router())
         .merge(test_clock::router())
         .merge(openapi::router())

@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 
 use crate::clock::HostClock;
 use crate::contract::exports::helpdesk::chat::host_events::{HostEvent, SessionEnd};
+use crate::contract::helpdesk::chat::types::CallContext;
 use crate::push::{RETENTION_MS, SESSIONS_TOPIC, SessionEnded};
 use crate::runtime::{CallError, ChatPluginRuntime, system_context};
 use crate::storage::{Database, StorageFailure};
@@ -237,6 +238,25 @@ pub fn end_session_in(
         session: session.to_string(),
     });
     plugin.tell_in(slot, request_id, &system_context(), event)
+}
+
+/// Ends every session of `user` at once (PR-13, a forced logout by `ctx`'s actor): their
+/// tokens stop working, each session's open streams end once the job commits, and the plugin
+/// is told, in the same transaction. Returns how many sessions ended.
+pub fn end_all_sessions_in(
+    plugin: &ChatPluginRuntime,
+    slot: &mut crate::storage::TxSlot,
+    request_id: &str,
+    ctx: &CallContext,
+    user: &str,
+    now_ms: i64,
+) -> Result<usize, CallError> {
+    let sessions = slot.tx()?.delete_sessions_of(user).map_err(StorageFailure::from)?;
+    for session in &sessions {
+        announce_session_end(slot, session, now_ms)?;
+    }
+    plugin.tell_in(slot, request_id, ctx, HostEvent::AllSessionsEnded(user.to_string()))?;
+    Ok(sessions.len())
 }
 
 /// Ends the session's open streams on every node, once the running job commits.

@@ -46,6 +46,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/chat-texts", include_str!("../web/chat-texts.html")),
     ("/portal", include_str!("../web/portal.html")),
     ("/outbox", include_str!("../web/outbox.html")),
+    ("/people", include_str!("../web/people.html")),
 ];
 
 /// Served, with status 404, for any path that is neither a page, an asset nor an API route.
@@ -146,6 +147,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../web/live-chat/chat-settings-page.js"),
     ),
     ("/assets/admin/outbox.css", CSS, include_str!("../web/admin/outbox.css")),
+    (
+        "/assets/admin/people-page.js",
+        JAVASCRIPT,
+        include_str!("../web/admin/people-page.js"),
+    ),
     (
         "/assets/admin/outbox-page.js",
         JAVASCRIPT,

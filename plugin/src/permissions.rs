@@ -76,6 +76,12 @@ pub fn may_answer_customer_chats(directory: &impl Directory, user: &str, project
     directory.has_project_role(user, project, ProjectRole::Agent)
 }
 
+/// Whether `user` may put the agents of `project` offline (PR-8): both its admin and a site
+/// admin.
+pub fn may_put_offline(directory: &impl Directory, user: &str, project: &str) -> bool {
+    directory.has_project_role(user, project, ProjectRole::ProjectAdmin) && is_site_admin(directory, user)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,3 +18,11 @@ pub struct IssuePath {
     /// The issue's key (for example `SUP-12`).
     pub key: String,
 }
+
+/// A route under one user of the directory.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct UserPath {
+    /// The user's id (for example `alice`).
+    pub id: String,
+}

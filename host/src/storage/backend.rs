@@ -185,6 +185,8 @@ pub trait SessionStore {
     fn session_user(&mut self, session: &str, now_ms: i64) -> Result<Option<String>, StoreError>;
     /// Ends one session; the user whose it was.
     fn delete_session(&mut self, session: &str) -> Result<Option<String>, StoreError>;
+    /// Ends every session of `user`; the sessions that ended.
+    fn delete_sessions_of(&mut self, user: &str) -> Result<Vec<String>, StoreError>;
     /// Up to `limit` sessions that expired by `now_ms`, as `(user, session)`, oldest first.
     fn expired_sessions(&mut self, now_ms: i64, limit: u32) -> Result<Vec<(String, String)>, StoreError>;
 }

@@ -1,7 +1,7 @@
 // The push stream: one EventSource on /api/v1/stream for a set of topics. The browser resumes
 // from the last event id by itself; when the server refused or dropped the stream for good,
-// this reconnects with back-off after checking the session (api() sends an expired session
-// to the login page).
+// this checks the session at once (api() sends an ended session to the login page) and
+// reconnects with back-off.
 //
 // handlers: { ready(), reset(), denied(), events: { <kind>: function (data) } }
 // `ready` comes once the server is subscribed: reading state then misses nothing pushed.
@@ -37,12 +37,14 @@ export function openStream(topics, handlers) {
       if (handlers.denied && handlers.denied()) return;
       var delay = stream.delay;
       stream.delay = Math.min(stream.delay * 2, 60000);
-      stream.retry = setTimeout(function () {
-        stream.retry = null;
-        api('GET', '/api/v1/me').then(connect, function (e) {
-          if (e.status !== 401) connect();
-        });
-      }, delay);
+      var later = function () {
+        stream.retry = setTimeout(function () { stream.retry = null; connect(); }, delay);
+      };
+      // The session first, at once: a user logged out (or forced out) goes to the login
+      // page now; otherwise reconnect after the back-off.
+      api('GET', '/api/v1/me').then(later, function (e) {
+        if (e.status !== 401) later();
+      });
     });
   }
 

@@ -98,6 +98,25 @@ pub fn agent_role_ended<H: Clock + Directory + Storage + Push + Wake>(
     )
 }
 
+/// Every session of `user` ended at once (a forced logout, PR-13): they are offline in every
+/// project where they were online, recorded with cause `force-logout` and whoever did it.
+pub fn all_sessions_ended<H: Clock + Directory + Storage + Push + Wake>(
+    host: &mut H,
+    ctx: &CallContext,
+    user: &str,
+) -> PluginResult<()> {
+    let projects = host.projects_with_role(user, ProjectRole::Agent);
+    let change = Change {
+        online: false,
+        until: None,
+        cause: ChangeCause::ForceLogout,
+        by: crate::permissions::acting_user(ctx).map(str::to_string),
+        at: host.now(),
+    };
+    apply_to_projects(host, user, &projects, &change)?;
+    Ok(())
+}
+
 /// The projects a go-online or go-offline acts on; only agents may be online (PR-1).
 fn target_projects(
     directory: &impl Directory,

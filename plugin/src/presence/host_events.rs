@@ -1,7 +1,8 @@
 //! Presence's rules for what happens on the host's side: a user who loses a role may lose
-//! what their open streams show, and an agent who loses the agent role goes offline (PR-1).
+//! what their open streams show, an agent who loses the agent role goes offline (PR-1), and
+//! one logged out everywhere by force goes offline in every project (PR-13).
 
-use super::changes::agent_role_ended;
+use super::changes::{agent_role_ended, all_sessions_ended};
 use crate::bindings::exports::helpdesk::chat::host_events::HostEvent;
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole};
 use crate::capabilities::{Clock, Directory, Push, Storage, Wake};
@@ -22,11 +23,11 @@ pub fn on_host_event<H: Clock + Directory + Storage + Push + Wake>(
             host.access_changed(std::slice::from_ref(&removed.user));
             Ok(())
         }
+        HostEvent::AllSessionsEnded(user) => all_sessions_ended(host, ctx, user),
         HostEvent::RoleGranted(_)
         | HostEvent::GroupMembershipChanged(_)
         | HostEvent::CompanyMembershipChanged(_)
         | HostEvent::SessionEnded(_)
-        | HostEvent::AllSessionsEnded(_)
         | HostEvent::Activity(_)
         | HostEvent::UserRegistered(_) => Ok(()),
     }

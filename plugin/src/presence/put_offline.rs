@@ -10,12 +10,7 @@ use crate::bindings::exports::helpdesk::chat::presence::{ChangeCause, PutOffline
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole};
 use crate::capabilities::{Clock, Directory, Push, Storage, Wake};
 use crate::error::{PluginError, PluginResult};
-use crate::permissions::{is_site_admin, require_actor, require_project};
-
-/// Whether `user` may put the agents of `project` offline: both its admin and a site admin.
-pub fn may_put_offline(directory: &impl Directory, user: &str, project: &str) -> bool {
-    directory.has_project_role(user, project, ProjectRole::ProjectAdmin) && is_site_admin(directory, user)
-}
+use crate::permissions::{may_put_offline, require_actor, require_project};
 
 /// Puts `agent`, or every agent online in the context project, offline.
 pub fn put_offline<H: Clock + Directory + Storage + Push + Wake>(

@@ -32,7 +32,7 @@ pub fn project_presence<H: Clock + Directory + Storage>(
     } else {
         PresenceState::NEVER_ONLINE
     };
-    let may_put_offline = super::put_offline::may_put_offline(host, &actor, &project);
+    let may_put_offline = crate::permissions::may_put_offline(host, &actor, &project);
     Ok(ProjectPresenceView {
         project,
         chat_online: online_count > 0,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use helpdesk_e2e::TestSite;
-use helpdesk_e2e::browser::{log_in, start_driver};
+use helpdesk_e2e::browser::{log_in, start_driver, wait_until};
 use serde_json::json;
 
 /// Waits (up to 10 s) until the element's attribute has the value.
@@ -209,4 +209,46 @@ async fn pr_8_an_admins_door_turns_another_agents_header_grey_live() {
         "admin",
     )
     .await;
+}
+
+#[tokio::test]
+async fn pr_13_a_forced_out_agents_page_returns_to_the_login_page() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let alice = driver.new_browser("alice").await;
+    log_in(&alice, &site.host.base_url, "alice", "/?project=SUP").await;
+    click(&alice, "presence-indicator").await;
+    click(&alice, "go-online").await;
+    wait_for_attribute(&alice, "#online-count", "data-online-count", "1").await;
+
+    let sam = driver.new_browser("sam").await;
+    log_in(&sam, &site.host.base_url, "sam", "/people").await;
+    sam.execute(
+        "window.confirm = function () { return true; };\
+         document.querySelector('tr[data-user=\"alice\"] button').click(); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let said = wait_until(
+        &sam,
+        "the sessions ended",
+        "var s = document.getElementById('people-status'); return !s.hidden && s.textContent;",
+    )
+    .await;
+    assert_eq!(said, json!("Alice Agent: 1 session ended."));
+    let mut landed = String::new();
+    for _ in 0..100 {
+        landed = alice.current_url().await.unwrap().path().to_string();
+        if landed == "/login" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(landed, "/login", "her open page went to the login page by itself");
+    if let Ok(png) = sam.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("helpdesk-people.png"), png);
+    }
+    let (_, sup) = site.login("bob").await.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(sup["online_count"], 0, "and she is offline");
 }

@@ -1,5 +1,5 @@
 //! Presence end to end: the host binary with the real plugin component, over HTTP and the
-//! push stream (SPEC PR-1 … PR-6, PR-8, PR-15).
+//! push stream (SPEC PR-1 … PR-6, PR-8, PR-13, PR-15).
 
 use helpdesk_e2e::{ApiClient, TestSite};
 use reqwest::StatusCode;
@@ -350,4 +350,56 @@ async fn pr_8_only_an_admin_of_the_project_who_is_also_a_site_admin_puts_agents_
     assert_eq!(status_now["online"], false);
     let (status, body) = sam.post(path, json!({ "agent": "tom" })).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "tom is no agent of SUP: {body}");
+}
+
+#[tokio::test]
+async fn pr_13_a_site_admin_logs_an_agent_out_everywhere_at_once() {
+    let site = TestSite::start();
+    let laptop = site.login("alice").await;
+    let (_, login) = site
+        .anonymous()
+        .post("/api/v1/auth/login", json!({ "user": "alice", "password": "demo" }))
+        .await;
+    let token = login["token"].as_str().unwrap().to_string();
+    let script = |path: &str| reqwest::Client::new().get(site.url(path)).bearer_auth(&token).send();
+    let (status, _) = laptop
+        .post("/api/v1/projects/SUP/presence/online", json!({ "all_projects": true }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut alices_stream = site.stream(&laptop, &["presence:SUP"], None).await;
+    let bob = site.login("bob").await;
+    let mut watcher = site.stream(&bob, &["presence:SUP"], None).await;
+
+    let path = "/api/v1/directory/users/alice/end-sessions";
+    let (status, _) = site.login("paula").await.post(path, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only site admins");
+    let sam = site.login("sam").await;
+    let (status, body) = sam.post("/api/v1/directory/users/nobody/end-sessions", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, ended) = sam.post(path, json!({})).await;
+    assert_eq!((status, ended), (StatusCode::OK, json!({ "ended_sessions": 2 })));
+
+    assert!(
+        alices_stream.ends_within(std::time::Duration::from_secs(2)).await,
+        "her open stream is closed at once, not at the next periodic check"
+    );
+    let (status, _) = laptop.get("/api/v1/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the cookie stopped working");
+    assert_eq!(
+        script("/api/v1/me").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "the bearer token too"
+    );
+    let event = watcher.next_of_kind("presence-changed").await;
+    assert_eq!(
+        (
+            event.data["user"].clone(),
+            event.data["online"].clone(),
+            event.data["cause"].clone(),
+            event.data["by"].clone()
+        ),
+        (json!("alice"), json!(false), json!("force-logout"), json!("sam"))
+    );
+    let (_, ops) = sam.get("/api/v1/projects/OPS/presence").await;
+    assert_eq!(ops["online_count"], 0, "offline in every project");
 }

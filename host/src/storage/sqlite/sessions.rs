@@ -36,6 +36,14 @@ impl SessionStore for SqliteTx {
             .optional()?)
     }
 
+    fn delete_sessions_of(&mut self, user: &str) -> Result<Vec<String>, StoreError> {
+        let mut statement = self
+            .write_conn()?
+            .prepare_cached("DELETE FROM sessions WHERE user_id = ?1 RETURNING token_hash")?;
+        let rows = statement.query_map(params![user], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn expired_sessions(&mut self, now_ms: i64, limit: u32) -> Result<Vec<(String, String)>, StoreError> {
         let mut statement = self.conn().prepare_cached(
             "SELECT user_id, token_hash FROM sessions WHERE expires_ms <= ?1 ORDER BY expires_ms LIMIT ?2 + 0",

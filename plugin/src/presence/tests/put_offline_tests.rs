@@ -1,5 +1,5 @@
-//! PR-8: putting others offline, one agent or all, only by an admin of the project who is
-//! also a site admin.
+//! PR-8 and PR-13: others put offline by an admin (one agent or all, only by an admin of the
+//! project who is also a site admin), and by a forced logout.
 
 use super::*;
 use crate::presence::put_offline::put_offline;
@@ -89,4 +89,25 @@ fn pr_8_an_admin_puts_one_agent_offline_then_all_and_the_history_says_who() {
         ),
         "carol is no agent of SUP"
     );
+}
+
+#[test]
+fn pr_13_a_forced_logout_puts_the_agent_offline_in_every_project() {
+    let mut host = with_boss();
+    let event = HostEvent::AllSessionsEnded("alice".into());
+    crate::host_events::on_host_event(&mut host, &ctx("root", "SUP"), &event).unwrap();
+    assert_eq!(
+        (count(&mut host, "SUP"), count(&mut host, "OPS")),
+        (1, 0),
+        "bob stays online"
+    );
+    let history = presence_history(&mut host, &ctx("root", "OPS"), None, None, 10).unwrap();
+    let latest = &history.changes[0];
+    assert_eq!(
+        (latest.user.as_str(), latest.online, latest.cause, latest.by.as_deref()),
+        ("alice", false, ChangeCause::ForceLogout, Some("root"))
+    );
+    crate::host_events::on_host_event(&mut host, &ctx("root", "SUP"), &event).unwrap();
+    let again = presence_history(&mut host, &ctx("root", "OPS"), None, None, 10).unwrap();
+    assert_eq!(again.changes.len(), history.changes.len(), "nothing more to record");
 }
