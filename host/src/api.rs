@@ -54,7 +54,12 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
     let v1 = v1
         .fallback(no_such_route)
         .method_not_allowed_fallback(wrong_method)
-        .layer(live_chat_routes::widget_cors());
+        .layer(live_chat_routes::widget_cors())
+        // API answers are about one user at one moment: no cache keeps them.
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        ));
     (Router::new().nest("/api/v1", v1), doc)
 }
 

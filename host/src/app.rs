@@ -8,7 +8,9 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
 use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -70,6 +72,16 @@ impl Host {
             .merge(web::router())
             .layer(axum::middleware::from_fn_with_state(api.clone(), api::request_context))
             .with_state(api.clone())
+            // Every answer, page or API: no content-type sniffing, and other sites learn no
+            // more than our origin from links.
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            ))
             .layer(DefaultBodyLimit::max(settings.http.max_body_bytes))
             .layer(RequestBodyTimeoutLayer::new(settings.http.body_timeout))
             .layer(TraceLayer::new_for_http());

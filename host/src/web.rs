@@ -178,6 +178,11 @@ pub fn router() -> Router<ApiContext> {
     let pages = PAGES.iter().fold(Router::new(), |router, &(path, body)| {
         router.route(path, get(move || async move { page(body) }))
     });
+    // Browsers ask for /favicon.ico on every page whatever the page links: the same icon.
+    let pages = pages.route(
+        "/favicon.ico",
+        get(|| async { asset(SVG, include_str!("../web/core/favicon.svg")) }),
+    );
     ASSETS
         .iter()
         .fold(pages, |router, &(path, content_type, body)| {

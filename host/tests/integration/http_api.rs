@@ -264,3 +264,38 @@ async fn pl_5_a_request_past_its_deadline_is_given_up_with_retry_after() {
     let body: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(body["error"]["code"], "timeout");
 }
+
+#[tokio::test]
+async fn pl_8_answers_carry_the_security_headers_and_the_favicon_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let get = |path: &'static str| {
+        let router = host.router.clone();
+        async move {
+            router
+                .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap()
+        }
+    };
+    for path in [
+        "/",
+        "/api/v1/me",
+        "/api/v1/projects/SUP/chat-status",
+        "/assets/core/api.js",
+    ] {
+        let response = get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin", "{path}");
+        if path.starts_with("/api/") {
+            assert_eq!(
+                headers["cache-control"], "no-store",
+                "{path}: API answers are never cached"
+            );
+        }
+    }
+    let icon = get("/favicon.ico").await;
+    assert_eq!(icon.status(), StatusCode::OK, "no 404 on every page");
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+}

@@ -26,10 +26,17 @@ function pickInitialProject() {
   }
   var stored = storageGet(PROJECT_KEY);
   if (stored && projectByKey(stored)) return stored;
-  for (var i = 0; i < state.projects.length; i++) {
-    if ((state.projects[i].roles || []).indexOf('agent') !== -1) return state.projects[i].key;
-  }
-  return state.projects.length ? state.projects[0].key : null;
+  // Where the user works: a project they are an agent of, else any project they hold a
+  // role in (an admin's), and only then the first one listed.
+  var withRole = function (test) {
+    for (var i = 0; i < state.projects.length; i++) {
+      if (test(state.projects[i].roles || [])) return state.projects[i].key;
+    }
+    return null;
+  };
+  return withRole(function (roles) { return roles.indexOf('agent') !== -1; }) ||
+    withRole(function (roles) { return roles.length > 0; }) ||
+    (state.projects.length ? state.projects[0].key : null);
 }
 
 function switchProject(key) {

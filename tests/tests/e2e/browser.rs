@@ -34,7 +34,7 @@ const RED: &str = "rgb(222, 53, 11)";
 const GREEN: &str = "rgb(0, 135, 90)";
 const GREY: &str = "rgb(151, 160, 175)";
 const WHITE: &str = "rgb(255, 255, 255)";
-const BLACK_ON_LIGHT: &str = "rgb(23, 43, 77)";
+const BLACK_ON_LIGHT: &str = "rgb(0, 0, 0)";
 
 async fn click(browser: &Client, id: &str) {
     browser.find(Locator::Id(id)).await.unwrap().click().await.unwrap();
@@ -251,4 +251,42 @@ async fn pr_13_a_forced_out_agents_page_returns_to_the_login_page() {
     }
     let (_, sup) = site.login("bob").await.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(sup["online_count"], 0, "and she is offline");
+}
+
+#[tokio::test]
+async fn pr_10_two_sessions_of_one_agent_follow_each_other() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let laptop = driver.new_browser("alice-laptop").await;
+    let phone = driver.new_browser("alice-phone").await;
+    log_in(&laptop, &site.host.base_url, "alice", "/?project=SUP").await;
+    log_in(&phone, &site.host.base_url, "alice", "/?project=SUP").await;
+    for tab in [&laptop, &phone] {
+        wait_for_attribute(tab, "#online-count", "data-online-count", "0").await;
+    }
+    click(&laptop, "presence-indicator").await;
+    click(&laptop, "go-online").await;
+    // The other session did nothing: its own icon turns online too.
+    wait_for_attribute(&phone, "#online-count", "data-online-count", "1").await;
+    let mut own = String::new();
+    for _ in 0..50 {
+        own = classes(&phone, "own-status").await;
+        if own.contains("status-online") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        own.contains("status-online"),
+        "the other session shows her online: {own}"
+    );
+
+    // Closing one session changes nothing.
+    laptop.close().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, sup) = site.login("bob").await.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(sup["online_count"], 1, "closing a tab leaves her online");
+    click(&phone, "presence-indicator").await;
+    click(&phone, "go-offline").await;
+    wait_for_attribute(&phone, "#online-count", "data-online-count", "0").await;
 }
