@@ -54,6 +54,9 @@ pub enum ApiError {
     /// A size or count limit was hit (422 `limit_exceeded`).
     #[error("{0}")]
     LimitExceeded(String),
+    /// The request body is larger than the server takes (413 `limit_exceeded`).
+    #[error("{0}")]
+    BodyTooLarge(String),
     /// Storage or another capability failed; nothing changed, try again later (503 `unavailable`).
     #[error("{0}")]
     Unavailable(String),
@@ -92,6 +95,7 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::LimitExceeded(_) => (StatusCode::UNPROCESSABLE_ENTITY, "limit_exceeded"),
+            ApiError::BodyTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "limit_exceeded"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::RateLimited(..) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
@@ -261,7 +265,75 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
-        ApiError::Invalid(format!("body: {}", rejection.body_text()))
+        match rejection {
+            _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::BodyTooLarge("body: larger than this server takes".into())
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::Invalid("body: send it as JSON, with Content-Type: application/json".into())
+            }
+            JsonRejection::JsonSyntaxError(_) => ApiError::Invalid("body: this is not well-formed JSON".into()),
+            JsonRejection::JsonDataError(err) => ApiError::Invalid(format!("body: {}", in_words(&err.body_text()))),
+            other => ApiError::Invalid(format!("body: {}", in_words(&other.body_text()))),
+        }
+    }
+}
+
+/// A JSON decoding error as a person reads it: which field, and what it should be, without
+/// the decoder's wording ("expected u32", "Failed to deserialize", line and column).
+pub fn in_words(decoder: &str) -> String {
+    let text = decoder
+        .trim_start_matches("Failed to deserialize the JSON body into the target type: ")
+        .trim_start_matches("Failed to deserialize query string: ")
+        .trim_start_matches("Failed to deserialize query string. Error: ");
+    let text = match text.rfind(" at line ") {
+        Some(at) => &text[..at],
+        None => text,
+    };
+    let (mut field, problem) = match text.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => (Some(path), rest),
+        _ => (None, text),
+    };
+    let problem = if let Some(rest) = problem.strip_prefix("missing field ") {
+        format!("{} is missing", rest.trim_matches('`'))
+    } else if let Some(rest) = problem.strip_prefix("unknown field ") {
+        // The decoder's path is the unknown field itself: say it once.
+        field = field.filter(|path| path.contains('.'));
+        let name = rest.split('`').nth(1).unwrap_or(rest);
+        format!("{name:?} is not a field of this request")
+    } else if let Some(rest) = problem.strip_prefix("invalid type: ") {
+        match rest.split_once(", expected ") {
+            Some((got, wanted)) => format!("must be {}, not {}", kind_in_words(wanted), got),
+            None => format!("has the wrong type ({rest})"),
+        }
+    } else if let Some(rest) = problem.strip_prefix("invalid value: ") {
+        match rest.split_once(", expected ") {
+            Some((got, wanted)) => format!("must be {}, not {}", kind_in_words(wanted), got),
+            None => format!("has a wrong value ({rest})"),
+        }
+    } else if let Some(rest) = problem.strip_prefix("unknown variant ") {
+        let name = rest.split('`').nth(1).unwrap_or(rest);
+        let allowed = rest.split("expected ").nth(1).unwrap_or_default();
+        format!("{name:?} is not one of the allowed values ({allowed})")
+    } else {
+        problem.to_string()
+    };
+    match field {
+        Some(field) => format!("{field}: {problem}"),
+        None => problem,
+    }
+}
+
+/// A decoder's type name in words.
+fn kind_in_words(wanted: &str) -> String {
+    match wanted.trim() {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".into(),
+        "f32" | "f64" => "a number".into(),
+        "a string" | "a borrowed string" => "text".into(),
+        "a boolean" => "true or false".into(),
+        "a sequence" => "a list".into(),
+        other => other.trim_start_matches("struct ").to_string(),
     }
 }
 
@@ -273,7 +345,7 @@ impl From<PathRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        ApiError::Invalid(format!("query: {}", rejection.body_text()))
+        ApiError::Invalid(format!("query: {}", in_words(&rejection.body_text())))
     }
 }
 
@@ -295,6 +367,34 @@ pub struct ApiPath<T>(pub T);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pl_7_decoding_errors_are_told_in_words() {
+        assert_eq!(
+            in_words(
+                "Failed to deserialize the JSON body into the target type: limit: invalid type: string \"x\", expected u32 at line 1 column 12"
+            ),
+            "limit: must be a whole number, 0 or more, not string \"x\""
+        );
+        assert_eq!(
+            in_words(
+                "Failed to deserialize the JSON body into the target type: missing field `body` at line 1 column 2"
+            ),
+            "body is missing"
+        );
+        assert_eq!(
+            in_words(
+                "Failed to deserialize the JSON body into the target type: unknown field `bdy`, expected `client_id` or `body` at line 1 column 7"
+            ),
+            "\"bdy\" is not a field of this request"
+        );
+        assert_eq!(
+            in_words(
+                "Failed to deserialize the JSON body into the target type: typing: invalid type: integer `1`, expected a boolean at line 1 column 11"
+            ),
+            "typing: must be true or false, not integer `1`"
+        );
+    }
 
     #[test]
     fn pl_5_faults_and_timeouts_become_stable_http_errors() {

@@ -299,3 +299,48 @@ async fn pl_8_answers_carry_the_security_headers_and_the_favicon_is_served() {
     assert_eq!(icon.status(), StatusCode::OK, "no 404 on every page");
     assert_eq!(icon.headers()["content-type"], "image/svg+xml");
 }
+
+#[tokio::test]
+async fn pl_7_oversized_and_malformed_bodies_are_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let token = login(&host, "alice").await;
+    let post = |body: String| {
+        Request::post("/api/v1/projects/SUP/presence/online")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let huge = format!("{{\"all_projects\": false, \"pad\": \"{}\"}}", "x".repeat(10 << 20));
+    let (status, _, body) = send(&host, post(huge)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("limit_exceeded"))
+    );
+
+    for (sent, said) in [
+        (
+            r#"{"duration_minutes": "ten"}"#,
+            "duration_minutes: must be a whole number, 0 or more, not string \"ten\"",
+        ),
+        (
+            r#"{"all_projects": 1}"#,
+            "all_projects: must be true or false, not integer `1`",
+        ),
+        (
+            r#"{"al_projects": true}"#,
+            "\"al_projects\" is not a field of this request",
+        ),
+        (r#"{"all_projects": tru"#, "this is not well-formed JSON"),
+    ] {
+        let (status, _, body) = send(&host, post(sent.to_string())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{sent}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert_eq!(message, format!("body: {said}"), "{sent}");
+        assert!(
+            !message.contains("deserialize") && !message.contains("line 1"),
+            "{message}"
+        );
+    }
+}
