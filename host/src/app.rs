@@ -61,6 +61,7 @@ impl Host {
         let api = ApiContext {
             site,
             settings: Arc::new(settings.api.clone()),
+            activity: crate::activity::ActivityTracker::default(),
             password_checks: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),

@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod activity;
 pub mod api;
 pub mod app;
 pub mod auth;

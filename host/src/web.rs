@@ -47,6 +47,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/portal", include_str!("../web/portal.html")),
     ("/outbox", include_str!("../web/outbox.html")),
     ("/people", include_str!("../web/people.html")),
+    ("/presence-settings", include_str!("../web/presence-settings.html")),
 ];
 
 /// Served, with status 404, for any path that is neither a page, an asset nor an API route.
@@ -59,6 +60,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("/assets/core/header.css", CSS, include_str!("../web/core/header.css")),
     ("/assets/core/favicon.svg", SVG, include_str!("../web/core/favicon.svg")),
     ("/assets/core/api.js", JAVASCRIPT, include_str!("../web/core/api.js")),
+    (
+        "/assets/core/heartbeat.js",
+        JAVASCRIPT,
+        include_str!("../web/core/heartbeat.js"),
+    ),
     (
         "/assets/core/banner.js",
         JAVASCRIPT,
@@ -147,6 +153,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../web/live-chat/chat-settings-page.js"),
     ),
     ("/assets/admin/outbox.css", CSS, include_str!("../web/admin/outbox.css")),
+    (
+        "/assets/presence/presence-settings-page.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/presence-settings-page.js"),
+    ),
     (
         "/assets/admin/people-page.js",
         JAVASCRIPT,

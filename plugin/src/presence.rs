@@ -6,6 +6,7 @@
 //! last change and the current time (see [`record::PresenceRecord::state_at`]). The
 //! scheduler only takes ended durations off, so that history and live clients learn of them.
 
+pub mod activity;
 pub mod changes;
 pub mod due;
 pub mod events;
@@ -17,6 +18,7 @@ pub mod online_list;
 pub mod put_offline;
 pub mod reads;
 pub mod record;
+pub mod settings;
 pub mod topics;
 
 #[cfg(target_arch = "wasm32")]

@@ -13,6 +13,7 @@ use super::client_address::client_address;
 use super::context::ApiContext;
 use super::error::ApiError;
 use crate::auth;
+use crate::contract::exports::helpdesk::chat::host_events::{Activity, HostEvent};
 use crate::contract::helpdesk::chat::directory::User;
 use crate::contract::helpdesk::chat::types::{Actor, CallContext, PageOrigin};
 
@@ -118,6 +119,13 @@ impl FromRequestParts<ApiContext> for Caller {
             if let Some((user, session)) = found {
                 caller.user = Some(user);
                 caller.session = Some(session);
+                // An action (not a read) shows the person is there (PR-9).
+                if !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD) {
+                    let ctx = caller.context(None);
+                    if let (Some(user), Some(session)) = (&caller.user, &caller.session) {
+                        note_activity(api, &user.id, Some(session), ctx).await;
+                    }
+                }
                 return Ok(caller);
             }
         }
@@ -235,6 +243,29 @@ fn locale(headers: &HeaderMap) -> Option<String> {
         && first != "*"
         && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     plausible.then(|| first.to_string())
+}
+
+/// Tells the plugin, in a write of its own before the request goes on, that the caller was
+/// active (at most once a minute per user). A failure is logged, never the request's.
+pub async fn note_activity(api: &ApiContext, user: &str, session: Option<&str>, ctx: CallContext) {
+    let now = api.site.clock.now_ms();
+    if !api.activity.due(user, now) {
+        return;
+    }
+    let event = HostEvent::Activity(Activity {
+        user: user.to_string(),
+        session: session.map(str::to_string),
+    });
+    let plugin = api.site.plugin.clone();
+    let request_id = super::error::current_request_id();
+    let told = api
+        .site
+        .db
+        .write(move |slot| plugin.tell_in(slot, &request_id, &ctx, event))
+        .await;
+    if let Err(err) = told {
+        tracing::warn!(error = %err, "the plugin did not take a user's activity");
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub struct ApiContext {
     pub site: Site,
     /// The HTTP layer's settings.
     pub settings: Arc<ApiSettings>,
+    /// When each user's activity last reached the plugin (PR-9).
+    pub activity: crate::activity::ActivityTracker,
     /// Bounds how many password checks (deliberately slow) run at once.
     pub password_checks: Arc<tokio::sync::Semaphore>,
     /// Turns true when the host shuts down, so that open streams end.

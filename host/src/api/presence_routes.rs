@@ -13,8 +13,8 @@ use super::context::ApiContext;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::params::ProjectPath;
 use crate::contract::exports::helpdesk::chat::presence::{
-    AgentPresenceIn, ChangeOutcome, ChatStatusEvent, OnlineAgentsPage, PresenceHistoryPage, ProjectPresenceView,
-    PutOfflineOutcome,
+    AgentPresenceIn, ChangeOutcome, ChatStatusEvent, OnlineAgentsPage, PresenceHistoryPage, PresenceSettings,
+    ProjectPresenceView, PutOfflineOutcome,
 };
 use crate::runtime::Access::{Read, Write};
 
@@ -26,6 +26,8 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(go_online))
         .routes(routes!(go_offline))
         .routes(routes!(put_offline))
+        .routes(routes!(heartbeat))
+        .routes(routes!(presence_settings, save_presence_settings))
         .routes(routes!(chat_status))
         .routes(routes!(presence_history))
         .routes(routes!(my_presence))
@@ -115,6 +117,40 @@ async fn go_online(
         plugin
             .helpdesk_chat_presence()
             .call_go_online(store, ctx, body.all_projects, body.duration_minutes)
+    })
+    .await
+    .map(Json)
+}
+
+/// The project's presence settings: its inactivity timeout (PR-9), for its staff.
+#[utoipa::path(get, path = "/projects/{key}/presence/settings", tag = "presence", params(ProjectPath),
+    responses((status = OK, body = PresenceSettings), ApiErrors))]
+async fn presence_settings(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<ProjectPath>,
+) -> ApiResult<Json<PresenceSettings>> {
+    api.call(Read, caller.in_project(&path.key), |plugin, store, ctx| {
+        plugin.helpdesk_chat_presence().call_get_presence_settings(store, ctx)
+    })
+    .await
+    .map(Json)
+}
+
+/// Saves the project's presence settings (project admins and site admins); a new timeout
+/// applies from each agent's next activity or change.
+#[utoipa::path(put, path = "/projects/{key}/presence/settings", tag = "presence", params(ProjectPath),
+    request_body = PresenceSettings, responses((status = OK, body = PresenceSettings), ApiErrors))]
+async fn save_presence_settings(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<ProjectPath>,
+    ApiJson(settings): ApiJson<PresenceSettings>,
+) -> ApiResult<Json<PresenceSettings>> {
+    api.call(Write, caller.in_project(&path.key), move |plugin, store, ctx| {
+        plugin
+            .helpdesk_chat_presence()
+            .call_save_presence_settings(store, ctx, settings)
     })
     .await
     .map(Json)
@@ -235,4 +271,13 @@ async fn presence_history(
     })
     .await
     .map(Json)
+}
+
+/// A page's heartbeat while the person is using it: they are active (PR-9). A `POST`, so
+/// that, like every action, it counts.
+#[utoipa::path(post, path = "/activity", tag = "presence",
+    responses((status = NO_CONTENT, description = "Noted."), ApiErrors))]
+async fn heartbeat(_caller: SignedIn) -> ApiResult<axum::http::StatusCode> {
+    // The caller's extractor passed the activity on (it is a POST).
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

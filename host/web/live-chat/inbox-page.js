@@ -4,6 +4,7 @@
 
 import { $, el, storageGet, storageSet } from '../core/dom.js';
 import { api, projectPath } from '../core/api.js';
+import { startHeartbeat } from '../core/heartbeat.js';
 import { showBanner, clearBanner, errorText } from '../core/banner.js';
 import { formatTime } from '../core/format.js';
 import { openStream } from '../core/stream.js';
@@ -265,6 +266,7 @@ function wire() {
 function start() {
   api('GET', '/api/v1/me').then(function (me) {
     state.me = me.user;
+    startHeartbeat();
     $('user-name').textContent = state.me.display_name;
     var staffed = me.projects.filter(function (p) {
       return (p.roles || []).some(function (r) { return r === 'agent' || r === 'project-admin'; }) || state.me.site_admin;

@@ -7,6 +7,7 @@ import { api } from '../core/api.js';
 import { showBanner, clearBanner, errorText } from '../core/banner.js';
 import { setTimeZone } from '../core/format.js';
 import { THEME_KEY, applyTheme, toggleTheme } from '../core/theme.js';
+import { startHeartbeat } from '../core/heartbeat.js';
 import {
   state, subscribe, start, selectProject, projectByKey, projectName, refresh, connectStream, closeStream, markReady
 } from './presence-store.js';
@@ -81,7 +82,36 @@ function renderPage() {
     $('chat-requests-count').dataset.count = String(requests.unassigned);
     $('chat-requests-count').className = 'count-pill ' + (requests.unassigned ? 'count-attention' : 'count-idle');
   }
+  renderAdminLinks(key);
   if (state.ready) document.body.dataset.ready = '1';
+}
+
+// The pages the viewer administers: the project's (its admins) and the site's (site admins).
+function renderAdminLinks(key) {
+  var user = (state.me && state.me.user) || {};
+  var project = projectByKey(key);
+  var projectAdmin = !!project && ((project.roles || []).indexOf('project-admin') !== -1 || user.site_admin);
+  var links = [];
+  if (projectAdmin) {
+    var q = '?project=' + encodeURIComponent(key);
+    links.push(['/chat-settings' + q, 'Chat widget of ' + projectName(key)]);
+    links.push(['/presence-settings' + q, 'Presence settings of ' + projectName(key)]);
+  }
+  if (user.site_admin) {
+    links.push(['/chat-texts', 'Chat texts and translations']);
+    links.push(['/outbox', 'Mail outbox']);
+    links.push(['/people', 'People']);
+  }
+  var list = $('admin-links-list');
+  list.replaceChildren();
+  links.forEach(function (link) {
+    var a = el('a', null, link[1]);
+    a.href = link[0];
+    var li = el('li');
+    li.appendChild(a);
+    list.appendChild(li);
+  });
+  $('admin-links').hidden = links.length === 0;
 }
 
 function logout() {
@@ -128,6 +158,7 @@ function init() {
   subscribe(renderPage);
   api('GET', '/api/v1/me').then(function (me) {
     start(me);
+    startHeartbeat();
     setTimeZone(state.me.user && state.me.user.time_zone);
     var key = pickInitialProject();
     renderToolbar();

@@ -213,12 +213,8 @@ pub fn write_change<H: Storage + Wake>(
     display_name: &str,
 ) -> PluginResult<PresenceRecord> {
     let key = keys::agent(project, user);
-    if let Some(PresenceRecord {
-        until: Some(old_end), ..
-    }) = &previous
-    {
-        host.kv_delete(&keys::due(*old_end, project, user))?;
-        host.kv_delete(&keys::ends(project, *old_end, user))?;
+    if let Some(old_end) = previous.as_ref().and_then(PresenceRecord::ends_at) {
+        clear_end_markers(host, project, user, old_end)?;
     }
     let before = previous
         .as_ref()
@@ -232,6 +228,11 @@ pub fn write_change<H: Storage + Wake>(
     if let Some(entry) = &was_listed {
         host.kv_delete(entry)?;
     }
+    let idle_at = if change.online {
+        Some(change.at + super::settings::inactivity_ms(host, project)?)
+    } else {
+        None
+    };
     let listed_as = if change.online {
         let entry = keys::online_entry(project, display_name, user);
         put_json(
@@ -241,6 +242,7 @@ pub fn write_change<H: Storage + Wake>(
                 user: user.to_string(),
                 since,
                 until: change.until,
+                idle_at,
             },
         )?;
         Some(entry)
@@ -258,12 +260,11 @@ pub fn write_change<H: Storage + Wake>(
         cause: change.cause,
         by: change.by.clone(),
         listed_as,
+        idle_at,
     };
     put_json(host, &key, &record)?;
-    if let (true, Some(end)) = (record.online, record.until) {
-        host.kv_set(&keys::due(end, project, user), b"")?;
-        host.kv_set(&keys::ends(project, end, user), b"")?;
-        host.wake_at(end);
+    if let Some(end) = record.ends_at() {
+        set_end_markers(host, project, user, end)?;
     }
     let seq = host.kv_increment(&keys::log_seq(project), 1)?;
     let entry = PresenceChange {
@@ -277,4 +278,20 @@ pub fn write_change<H: Storage + Wake>(
     };
     put_json(host, &keys::log_entry(project, change.at, seq.max(0) as u64), &entry)?;
     Ok(record)
+}
+
+/// Marks when an online state ends by itself (a duration or the inactivity timeout): a due
+/// marker for the scheduler, with a wake-up, and an end marker the online count subtracts.
+pub fn set_end_markers<H: Storage + Wake>(host: &mut H, project: &str, user: &str, end: Timestamp) -> PluginResult<()> {
+    host.kv_set(&keys::due(end, project, user), b"")?;
+    host.kv_set(&keys::ends(project, end, user), b"")?;
+    host.wake_at(end);
+    Ok(())
+}
+
+/// Takes away the markers [`set_end_markers`] set.
+pub fn clear_end_markers(host: &mut impl Storage, project: &str, user: &str, end: Timestamp) -> PluginResult<()> {
+    host.kv_delete(&keys::due(end, project, user))?;
+    host.kv_delete(&keys::ends(project, end, user))?;
+    Ok(())
 }

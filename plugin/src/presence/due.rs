@@ -1,4 +1,5 @@
-//! Durations that end with nobody acting (PR-4): the scheduler's part of presence.
+//! Online states that end with nobody acting: durations (PR-4) and the inactivity timeout
+//! (PR-9), the scheduler's part of presence.
 
 use std::collections::BTreeMap;
 
@@ -45,16 +46,18 @@ pub fn end_due_durations<H: Clock + Directory + Storage + Push + Wake + Log>(hos
         let record = get_json::<PresenceRecord>(host, &keys::agent(&project, &user))?;
         // A marker can outlive its duration if a later change replaced it; only the
         // duration still recorded ends here.
-        if !record
-            .as_ref()
-            .is_some_and(|record| record.online && record.until == Some(ended_at))
-        {
+        let Some(ending) = record.as_ref().filter(|record| record.ends_at() == Some(ended_at)) else {
             continue;
-        }
+        };
+        let cause = if ending.until == Some(ended_at) {
+            ChangeCause::DurationEnded
+        } else {
+            ChangeCause::Inactivity
+        };
         let change = Change {
             online: false,
             until: None,
-            cause: ChangeCause::DurationEnded,
+            cause,
             by: None,
             at: ended_at,
         };

@@ -1,10 +1,10 @@
 //! The `presence` export: the WIT functions onto the rules (inside a component only).
 
-use super::{changes, history, put_offline, reads};
+use super::{changes, history, put_offline, reads, settings};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::presence::{
-    AgentPresenceIn, ChangeOutcome, Guest, OnlineAgentsPage, PresenceHistoryPage, ProjectPresenceView,
-    PutOfflineOutcome,
+    AgentPresenceIn, ChangeOutcome, Guest, OnlineAgentsPage, PresenceHistoryPage, PresenceSettings,
+    ProjectPresenceView, PutOfflineOutcome,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -16,6 +16,14 @@ impl Guest for Component {
 
     fn go_offline(ctx: CallContext, all_projects: bool) -> Result<ChangeOutcome, Error> {
         Ok(changes::go_offline(&mut WitHost, &ctx, all_projects)?)
+    }
+
+    fn get_presence_settings(ctx: CallContext) -> Result<PresenceSettings, Error> {
+        Ok(settings::presence_settings(&mut WitHost, &ctx)?)
+    }
+
+    fn save_presence_settings(ctx: CallContext, new: PresenceSettings) -> Result<PresenceSettings, Error> {
+        Ok(settings::save_presence_settings(&mut WitHost, &ctx, new)?)
     }
 
     fn put_offline(ctx: CallContext, agent: Option<String>) -> Result<PutOfflineOutcome, Error> {

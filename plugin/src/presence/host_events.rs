@@ -24,11 +24,11 @@ pub fn on_host_event<H: Clock + Directory + Storage + Push + Wake>(
             Ok(())
         }
         HostEvent::AllSessionsEnded(user) => all_sessions_ended(host, ctx, user),
+        HostEvent::Activity(activity) => super::activity::user_active(host, &activity.user),
         HostEvent::RoleGranted(_)
         | HostEvent::GroupMembershipChanged(_)
         | HostEvent::CompanyMembershipChanged(_)
         | HostEvent::SessionEnded(_)
-        | HostEvent::Activity(_)
         | HostEvent::UserRegistered(_) => Ok(()),
     }
 }

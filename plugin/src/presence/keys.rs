@@ -133,6 +133,11 @@ fn corrupt_key(key: &str) -> PluginError {
     PluginError::Unavailable(format!("stored data is corrupt: bad presence key {key:?}"))
 }
 
+/// A project's presence settings (PR-9).
+pub fn settings(project: &str) -> String {
+    format!("presence/settings/{}", key_part(project))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,6 +82,7 @@ fn from_0_1<H: Clock + Directory + Storage + Wake>(host: &mut H) -> PluginResult
                     user: user.clone(),
                     since: record.since,
                     until: record.until,
+                    idle_at: None,
                 },
             )?;
             host.kv_increment(&keys::online_count(&project), 1)?;

@@ -52,7 +52,7 @@ pub fn page<H: Directory + Storage>(
         })?;
         for entry in page.entries {
             let online: OnlineEntry = decode_json(&entry.key, &entry.value)?;
-            let ended = online.until.is_some_and(|end| end <= now);
+            let ended = online.ended_by(now);
             if !ended {
                 found.push((entry.key, online));
             }

@@ -26,6 +26,10 @@ pub struct PresenceRecord {
     /// left them online (stored since plugin 0.2; records of 0.1 have none until migrated).
     #[serde(default)]
     pub listed_as: Option<String>,
+    /// For an online state: when the project's inactivity timeout ends it unless the agent
+    /// is active again before (PR-9; records written before 0.2 have none).
+    #[serde(default)]
+    pub idle_at: Option<Timestamp>,
 }
 
 /// An agent's entry in a project's online list, stored under a key ordered by display name.
@@ -37,6 +41,24 @@ pub struct OnlineEntry {
     pub since: Timestamp,
     /// When an online duration ends by itself.
     pub until: Option<Timestamp>,
+    /// When the inactivity timeout ends it (PR-9), unless the agent is active before.
+    #[serde(default)]
+    pub idle_at: Option<Timestamp>,
+}
+
+impl OnlineEntry {
+    /// Whether the entry's online state has ended by `now` (a duration or the timeout).
+    pub fn ended_by(&self, now: Timestamp) -> bool {
+        earliest(self.until, self.idle_at).is_some_and(|end| end <= now)
+    }
+}
+
+/// The earlier of two optional ends.
+pub fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// A state change to apply.
@@ -86,10 +108,20 @@ impl PresenceState {
 }
 
 impl PresenceRecord {
-    /// The state at `now`: an online state whose duration has passed is offline since the
-    /// moment it ended, whether or not anything ran since.
+    /// When the online state ends by itself: its duration's end or the inactivity timeout,
+    /// whichever comes first.
+    pub fn ends_at(&self) -> Option<Timestamp> {
+        if self.online {
+            earliest(self.until, self.idle_at)
+        } else {
+            None
+        }
+    }
+
+    /// The state at `now`: an online state whose duration or inactivity timeout has passed
+    /// is offline since the moment it ended, whether or not anything ran since.
     pub fn state_at(&self, now: Timestamp) -> PresenceState {
-        match self.until {
+        match self.ends_at() {
             Some(end) if self.online && end <= now => PresenceState {
                 online: false,
                 since: end,
@@ -116,6 +148,7 @@ mod tests {
             cause: ChangeCause::Manual,
             by: None,
             listed_as: None,
+            idle_at: None,
         }
     }
 

@@ -192,11 +192,16 @@ fn pr_4_scheduler_records_and_announces_the_end_of_a_duration() {
 #[test]
 fn pr_4_a_new_change_replaces_the_duration() {
     let mut host = FakeHost::demo();
+    let start = host.now;
     go_online(&mut host, &ctx("alice", "SUP"), false, Some(10)).unwrap();
     go_online(&mut host, &ctx("alice", "SUP"), false, None).unwrap();
     host.advance_minutes(11);
-    assert_eq!(scheduler_run(&mut host), None);
-    assert_eq!(count(&mut host, "SUP"), 1, "online without an end now");
+    assert_eq!(
+        scheduler_run(&mut host),
+        Some(start + 60 * 60_000),
+        "the next wake-up is the inactivity timeout (PR-9), not the replaced duration"
+    );
+    assert_eq!(count(&mut host, "SUP"), 1, "online without a duration now");
 }
 
 #[test]
@@ -529,4 +534,5 @@ fn pl_4_a_store_of_plugin_0_1_is_migrated_to_the_online_list() {
     assert_eq!(host.keys_under("presence/online/SUP/"), Vec::<String>::new());
 }
 
+mod inactivity_tests;
 mod put_offline_tests;

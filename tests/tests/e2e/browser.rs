@@ -290,3 +290,63 @@ async fn pr_10_two_sessions_of_one_agent_follow_each_other() {
     click(&phone, "go-offline").await;
     wait_for_attribute(&phone, "#online-count", "data-online-count", "0").await;
 }
+
+#[tokio::test]
+async fn pr_9_an_admin_sets_the_inactivity_timeout_on_the_presence_settings_page() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let paula = driver.new_browser("paula").await;
+    log_in(&paula, &site.host.base_url, "paula", "/?project=SUP").await;
+    let links = wait_until(
+        &paula,
+        "the administration links",
+        "var c = document.getElementById('admin-links'); return !c.hidden &&\
+         Array.prototype.map.call(c.querySelectorAll('a'), function (a) { return a.textContent; });",
+    )
+    .await;
+    assert_eq!(
+        links,
+        json!([
+            "Chat widget of Customer Support",
+            "Presence settings of Customer Support"
+        ]),
+        "a project admin's links; no site pages"
+    );
+    paula
+        .find(Locator::LinkText("Presence settings of Customer Support"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(&paula, "the settings", "return document.body.getAttribute('data-ready') === '1' && document.getElementById('inactivity').value === '60';").await;
+    paula
+        .execute(
+            "document.getElementById('inactivity').value = '15'; document.getElementById('settings-form').requestSubmit(); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_until(
+        &paula,
+        "saved",
+        "return !document.getElementById('settings-saved').hidden;",
+    )
+    .await;
+    paula.refresh().await.unwrap();
+    wait_until(
+        &paula,
+        "the timeout shown again",
+        "return document.getElementById('inactivity').value === '15';",
+    )
+    .await;
+    if let Ok(png) = paula.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("helpdesk-presence-settings.png"), png);
+    }
+    let (_, saved) = site
+        .login("alice")
+        .await
+        .get("/api/v1/projects/SUP/presence/settings")
+        .await;
+    assert_eq!(saved["inactivity_minutes"], 15);
+}

@@ -403,3 +403,52 @@ async fn pr_13_a_site_admin_logs_an_agent_out_everywhere_at_once() {
     let (_, ops) = sam.get("/api/v1/projects/OPS/presence").await;
     assert_eq!(ops["online_count"], 0, "offline in every project");
 }
+
+#[tokio::test]
+async fn pr_9_an_inactive_agent_goes_offline_at_the_timeout_and_a_heartbeat_postpones_it() {
+    let site = TestSite::start();
+    let paula = site.login("paula").await;
+    let (status, body) = paula
+        .put(
+            "/api/v1/projects/SUP/presence/settings",
+            json!({ "inactivity_minutes": 30 }),
+        )
+        .await;
+    assert_eq!((status, body), (StatusCode::OK, json!({ "inactivity_minutes": 30 })));
+    let (status, _) = site
+        .login("alice")
+        .await
+        .put(
+            "/api/v1/projects/SUP/presence/settings",
+            json!({ "inactivity_minutes": 5 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "agents read, admins set");
+
+    let alice = site.login("alice").await;
+    let bob = site.login("bob").await;
+    let mut stream = site.stream(&bob, &["presence:SUP"], None).await;
+    alice.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    stream.next_of_kind("presence-changed").await;
+
+    bob.advance_clock_minutes(20).await;
+    let (status, _) = alice.post("/api/v1/activity", json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "her page's heartbeat");
+    bob.advance_clock_minutes(20).await;
+    let (_, presence) = bob.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(presence["online_count"], 1, "40 minutes on, but active 20 minutes ago");
+
+    bob.advance_clock_minutes(11).await;
+    let event = stream.next_of_kind("presence-changed").await;
+    assert_eq!(
+        (
+            event.data["user"].clone(),
+            event.data["cause"].clone(),
+            event.data["by"].clone()
+        ),
+        (json!("alice"), json!("inactivity"), json!(null)),
+        "offline with nobody acting"
+    );
+    let (_, presence) = bob.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(presence["online_count"], 0);
+}
