@@ -73,8 +73,10 @@ fn parse_query(raw: Option<&str>) -> Result<(Vec<String>, Option<i64>), ApiError
             "last_event_id" => {
                 last_id = Some(
                     value
-                        .parse()
-                        .map_err(|_| ApiError::Invalid("last_event_id: must be a number".into()))?,
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|id| *id >= 0)
+                        .ok_or_else(|| ApiError::Invalid("last_event_id: must be an event id, 0 or more".into()))?,
                 )
             }
             "visitor_token" | "access_token" => {}
@@ -93,7 +95,9 @@ fn sse_event(event: &PushEvent) -> Event {
         .data(event.payload.clone())
 }
 
-/// Server-Sent Events on the topics named. First comes `ready` (with the newest event id),
+/// Server-Sent Events on the topics named. First comes `ready` (its data names the newest
+/// event id; its SSE id is where this stream stands: the newest for a new client, the
+/// resume point for a resuming one, so a drop before the next event resumes from there),
 /// then, when resuming, what was missed or a `reset` when that cannot be replayed, then
 /// live events in commit order. Event payloads are the WIT records each feature documents
 /// (for example `PresenceChangedEvent`, `ChatStatusEvent`).
@@ -117,7 +121,9 @@ async fn open_stream(
         .and_then(|v| v.to_str().ok())
         .map(|v| {
             v.parse::<i64>()
-                .map_err(|_| ApiError::Invalid("Last-Event-ID: must be a number".into()))
+                .ok()
+                .filter(|id| *id >= 0)
+                .ok_or_else(|| ApiError::Invalid("Last-Event-ID: must be an event id, 0 or more".into()))
         })
         .transpose()?;
     let resume_from = header_last_id.or(query_last_id);
@@ -226,7 +232,12 @@ async fn authorize(api: &ApiContext, caller: &Caller, topics: &[String]) -> Resu
         .call(Read, caller.context(None), move |plugin, store, ctx| {
             plugin.helpdesk_chat_subscriptions().call_authorize(store, ctx, &asked)
         })
-        .await?;
+        .await
+        .map_err(|err| match err {
+            // Nobody identified (no session, or one that ended): log in, as REST says.
+            ApiError::AccessDenied(_) if caller.user.is_none() && caller.visitor.is_none() => ApiError::Unauthenticated,
+            other => other,
+        })?;
     if !grants_match(topics, &grants) {
         tracing::error!(?topics, "the plugin's grants do not answer the topics asked");
         return Err(ApiError::PluginFault);
@@ -367,5 +378,6 @@ mod tests {
         assert!(!grants_match(&asked, &[grant("b"), grant("a")]));
         assert!(!grants_match(&asked, &[grant("a"), grant("@sessions")]));
         assert!(parse_query(Some("last_event_id=x")).is_err());
+        assert!(parse_query(Some("last_event_id=-1")).is_err(), "no negative ids");
     }
 }

@@ -59,6 +59,17 @@ async fn pr_2_customers_see_only_whether_the_chat_is_online() {
         .unwrap();
     assert_eq!(
         refused.status(),
+        StatusCode::UNAUTHORIZED,
+        "nobody logged in: 401, as the REST call says"
+    );
+    let refused = cora
+        .client
+        .get(site.url("/api/v1/stream?topic=presence:SUP"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
         StatusCode::FORBIDDEN,
         "customers may not follow agents"
     );
