@@ -13,8 +13,8 @@ use super::context::ApiContext;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::params::ProjectPath;
 use crate::contract::exports::helpdesk::chat::presence::{
-    AgentPresenceIn, ChangeOutcome, ChatStatusEvent, OnlineAgentsPage, PresenceHistoryPage, PresenceSettings,
-    ProjectPresenceView, PutOfflineOutcome,
+    AgentPresenceIn, ChangeOutcome, ChatStatusEvent, HistoryFilter, OnlineAgentsPage, PresenceHistoryPage,
+    PresenceSettings, ProjectPresenceView, PutOfflineOutcome,
 };
 use crate::runtime::Access::{Read, Write};
 
@@ -244,6 +244,10 @@ async fn my_presence(
 pub struct HistoryQuery {
     /// Only this agent's changes.
     pub user: Option<String>,
+    /// Only changes at or after this time (milliseconds since the epoch).
+    pub since: Option<u64>,
+    /// Only changes before this time (milliseconds since the epoch).
+    pub until: Option<u64>,
     /// The cursor of the previous page.
     pub before: Option<String>,
     /// Changes per page, 1 to 200 (default 50).
@@ -261,10 +265,15 @@ async fn presence_history(
 ) -> ApiResult<Json<PresenceHistoryPage>> {
     let ctx = caller.in_project(&path.key);
     api.call(Read, ctx, move |plugin, store, ctx| {
+        let filter = HistoryFilter {
+            user: query.user,
+            since: query.since,
+            until: query.until,
+        };
         plugin.helpdesk_chat_presence().call_presence_history(
             store,
             ctx,
-            query.user.as_ref(),
+            &filter,
             query.before.as_deref(),
             query.limit.unwrap_or(50),
         )

@@ -4,15 +4,15 @@
 // `change-cause`), so the page keeps no list of causes of its own.
 
 import {
-  state, subscribe, hasTime, currentView, selfId, loadOlderHistory
+  state, subscribe, hasTime, currentView, selfId, loadOlderHistory, setHistoryFilter, projectByKey
 } from './presence-store.js';
 import { el } from '../core/dom.js';
 import { appendUntil, formatDateTime, formatFull } from '../core/format.js';
 import { presence as contract } from '../core/contract.js';
 
-// Display names are not in the history: use those the page already knows.
+// Display names: those the history pages named, and those the page knows otherwise.
 function knownNames() {
-  var names = {};
+  var names = Object.assign({}, state.historyNames);
   var view = currentView();
   ((view && view.online_agents) || []).forEach((a) => {
     if (a && a.user && a.display_name) names[a.user] = a.display_name;
@@ -32,7 +32,44 @@ class PresenceHistory extends HTMLElement {
   connectedCallback() {
     this.byId = (id) => this.querySelector('#' + id);
     this.byId('presence-history-more').addEventListener('click', loadOlderHistory);
+    this.byId('history-filter').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      setHistoryFilter(this.readFilter());
+    });
     subscribe(() => this.render());
+  }
+
+  // The filter as the API takes it: the agent, and whole days in the viewer's browser.
+  readFilter() {
+    var day = (id, after) => {
+      var value = this.byId(id).value;
+      if (!value) return null;
+      var parts = value.split('-').map(Number);
+      return new Date(parts[0], parts[1] - 1, parts[2] + (after ? 1 : 0)).getTime();
+    };
+    return { user: this.byId('history-user').value, since: day('history-since', false), until: day('history-until', true) };
+  }
+
+  // Admins choose an agent; an agent sees only their own changes anyway.
+  renderFilter(names) {
+    var project = projectByKey(state.project);
+    var admin = (state.me && state.me.user && state.me.user.site_admin) ||
+      (!!project && (project.roles || []).indexOf('project-admin') !== -1);
+    var select = this.byId('history-user');
+    this.byId('history-user-field').hidden = !admin;
+    var chosen = state.historyFilter.user;
+    var options = Object.keys(names).sort((a, b) => names[a].localeCompare(names[b]));
+    if (chosen && options.indexOf(chosen) === -1) options.push(chosen);
+    if (select.options.length !== options.length + 1) {
+      select.replaceChildren(el('option', null, 'All agents'));
+      select.options[0].value = '';
+      options.forEach((id) => {
+        var option = el('option', null, names[id] || id);
+        option.value = id;
+        select.appendChild(option);
+      });
+    }
+    select.value = chosen;
   }
 
   render() {
@@ -45,6 +82,7 @@ class PresenceHistory extends HTMLElement {
     var changes = Array.isArray(state.history) ? state.history : [];
     var names = knownNames();
     var self = selfId();
+    this.renderFilter(names);
     rows.replaceChildren();
     changes.forEach((c) => rows.appendChild(this.row(c, names, self)));
     this.byId('presence-history-table').hidden = changes.length === 0;

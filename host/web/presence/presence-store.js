@@ -23,6 +23,8 @@ export var state = {
   mine: null,           // GET /presence/me
   requests: null,       // the project's inbox counts (LC-9 new-request notice), for its staff
   history: null,        // presence changes shown for historyFor, newest first
+  historyNames: {},     // user id -> display name, from the history pages
+  historyFilter: { user: '', since: null, until: null },
   historyFor: null,
   historyCursor: null,  // `before` of the next older page; null at the end
   historyAccess: 'unknown',
@@ -106,8 +108,26 @@ function historyLimit(project) {
 
 function historyPath(project, limit, before) {
   var path = projectPath(project) + '/presence/history?limit=' + limit;
+  var filter = state.historyFilter;
+  if (filter.user) path += '&user=' + encodeURIComponent(filter.user);
+  if (hasTime(filter.since)) path += '&since=' + filter.since;
+  if (hasTime(filter.until)) path += '&until=' + filter.until;
   if (before) path += '&before=' + encodeURIComponent(before);
   return path;
+}
+
+// Remembers the display names a history page names (PR-15).
+function keepNames(page) {
+  ((page && page.names) || []).forEach(function (n) {
+    if (n && n.user) state.historyNames[n.user] = n.display_name;
+  });
+}
+
+// PR-15: narrows the history to one agent ('' for all) and a time range (ms, or null).
+export function setHistoryFilter(filter) {
+  state.historyFilter = { user: filter.user || '', since: filter.since, until: filter.until };
+  if (state.project) resetHistory(state.project, state.historyAccess);
+  return refresh();
 }
 
 function changesOf(page) {
@@ -152,6 +172,7 @@ function applyHistory(project, result, limit) {
     return;
   }
   if (result.ok) {
+    keepNames(result.value);
     state.history = changesOf(result.value);
     state.historyCursor = result.value && result.value.cursor ? result.value.cursor : null;
     state.historyFor = project;
@@ -414,6 +435,7 @@ export function loadOlderHistory() {
       refresh();
       return;
     }
+    keepNames(page);
     state.history = (state.history || []).concat(changesOf(page));
     state.historyCursor = page && page.cursor ? page.cursor : null;
     state.historyWanted = state.history.length;

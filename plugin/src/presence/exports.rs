@@ -3,7 +3,7 @@
 use super::{changes, history, put_offline, reads, settings};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::presence::{
-    AgentPresenceIn, ChangeOutcome, Guest, OnlineAgentsPage, PresenceHistoryPage, PresenceSettings,
+    AgentPresenceIn, ChangeOutcome, Guest, HistoryFilter, OnlineAgentsPage, PresenceHistoryPage, PresenceSettings,
     ProjectPresenceView, PutOfflineOutcome,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
@@ -44,14 +44,14 @@ impl Guest for Component {
 
     fn presence_history(
         ctx: CallContext,
-        user: Option<String>,
+        filter: HistoryFilter,
         before: Option<String>,
         limit: u32,
     ) -> Result<PresenceHistoryPage, Error> {
         Ok(history::presence_history(
             &mut WitHost,
             &ctx,
-            user.as_deref(),
+            &filter,
             before.as_deref(),
             limit,
         )?)

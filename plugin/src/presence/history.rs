@@ -1,7 +1,9 @@
 //! Reading the presence history (PR-15): every change with who made it, how and when.
 
 use super::keys;
-use crate::bindings::exports::helpdesk::chat::presence::{PresenceChange, PresenceHistoryPage};
+use crate::bindings::exports::helpdesk::chat::presence::{
+    HistoryFilter, PresenceChange, PresenceHistoryPage, UserName,
+};
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole};
 use crate::capabilities::{Directory, ScanRequest, Storage};
 use crate::error::{PluginError, PluginResult};
@@ -19,10 +21,11 @@ const MAX_SCANNED: usize = 2_000;
 pub fn presence_history<H: Directory + Storage>(
     host: &mut H,
     ctx: &CallContext,
-    user: Option<&str>,
+    filter: &HistoryFilter,
     before: Option<&str>,
     limit: u32,
 ) -> PluginResult<PresenceHistoryPage> {
+    let user = filter.user.as_deref();
     let actor = require_actor(ctx)?.to_string();
     let project = require_project(host, ctx)?.to_string();
     if limit == 0 || limit > MAX_PAGE {
@@ -49,14 +52,27 @@ pub fn presence_history<H: Directory + Storage>(
             "only agents and admins of {project} see its presence history"
         )));
     };
-    let (start, end) = keys::log_of(&project);
-    if let Some(cursor) = before
-        && (cursor < start.as_str() || cursor >= end.as_str())
+    if let (Some(since), Some(until)) = (filter.since, filter.until)
+        && until < since
     {
-        return Err(PluginError::Invalid("before: not a cursor of this history".into()));
+        return Err(PluginError::Invalid("until: before since".into()));
     }
+    let (whole_start, whole_end) = keys::log_of(&project);
+    let start = filter
+        .since
+        .map_or(whole_start.clone(), |since| keys::log_entry(&project, since, 0));
+    let end = filter
+        .until
+        .map_or(whole_end, |until| keys::log_entry(&project, until, 0));
+    let cursor_key = before
+        .map(|cursor| decode_cursor(&project, cursor).filter(|key| *key >= whole_start))
+        .map(|key| key.ok_or_else(|| PluginError::Invalid("before: not a cursor of this history".into())))
+        .transpose()?;
     let mut changes = Vec::new();
-    let mut cursor = before.map(str::to_string);
+    let mut cursor = cursor_key.filter(|key| *key < end);
+    if before.is_some() && cursor.is_none() {
+        return Ok(page_of(host, changes, None));
+    }
     let mut scanned = 0;
     loop {
         let page = host.kv_scan(ScanRequest {
@@ -73,15 +89,46 @@ pub fn presence_history<H: Directory + Storage>(
                 changes.push(change);
             }
             if changes.len() == limit as usize || scanned >= MAX_SCANNED {
-                return Ok(PresenceHistoryPage {
-                    changes,
-                    cursor: Some(entry.key),
-                });
+                let next = encode_cursor(&entry.key);
+                return Ok(page_of(host, changes, next));
             }
         }
         match page.cursor {
             Some(next) => cursor = Some(next),
-            None => return Ok(PresenceHistoryPage { changes, cursor: None }),
+            None => return Ok(page_of(host, changes, None)),
         }
     }
+}
+
+/// The page, with the display names of everyone its changes name.
+fn page_of(directory: &impl Directory, changes: Vec<PresenceChange>, cursor: Option<String>) -> PresenceHistoryPage {
+    let mut ids: Vec<String> = changes
+        .iter()
+        .flat_map(|c| std::iter::once(c.user.clone()).chain(c.by.clone()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let names = directory
+        .users(&ids)
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .map(|user| UserName {
+            user: user.id,
+            display_name: user.display_name,
+        })
+        .collect();
+    PresenceHistoryPage { changes, names, cursor }
+}
+
+/// A cursor for clients: the entry's time and number (`<ms>.<seq>`), not a storage key.
+fn encode_cursor(key: &str) -> Option<String> {
+    let (at, seq) = keys::parse_log_entry(key)?;
+    Some(format!("{at}.{seq}"))
+}
+
+/// The storage key a cursor of this project's history stands for.
+fn decode_cursor(project: &str, cursor: &str) -> Option<String> {
+    let (at, seq) = cursor.split_once('.')?;
+    Some(keys::log_entry(project, at.parse().ok()?, seq.parse().ok()?))
 }

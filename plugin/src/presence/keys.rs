@@ -109,6 +109,14 @@ pub fn log_entry(project: &str, at: Timestamp, seq: u64) -> String {
     format!("presence/log/{}/{}/{seq:012}", key_part(project), time_part(at))
 }
 
+/// The time and number of a history entry's key.
+pub fn parse_log_entry(key: &str) -> Option<(Timestamp, u64)> {
+    let mut parts = key.rsplit('/');
+    let seq = parts.next()?.parse().ok()?;
+    let at = parts.next()?.parse().ok()?;
+    Some((at, seq))
+}
+
 /// The range holding a project's history entries.
 pub fn log_of(project: &str) -> (String, String) {
     let prefix = format!("presence/log/{}/", key_part(project));

@@ -2,13 +2,30 @@
 
 use super::*;
 use crate::bindings::exports::helpdesk::chat::host_events::{HostEvent, RoleChange};
-use crate::bindings::exports::helpdesk::chat::presence::{ChangeCause, PresenceChange};
+use crate::bindings::exports::helpdesk::chat::presence::{ChangeCause, HistoryFilter, PresenceChange};
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole, Timestamp};
 use crate::capabilities::fake_host::{FakeHost, anonymous_in, as_user};
 use crate::error::PluginError;
 
 fn ctx(actor: &str, project: &str) -> CallContext {
     as_user(actor, project)
+}
+
+/// A history filter that narrows nothing.
+fn everyone() -> HistoryFilter {
+    HistoryFilter {
+        user: None,
+        since: None,
+        until: None,
+    }
+}
+
+/// A history filter for one agent.
+fn only(user: &str) -> HistoryFilter {
+    HistoryFilter {
+        user: Some(user.into()),
+        ..everyone()
+    }
 }
 
 fn count(host: &mut FakeHost, project: &str) -> u32 {
@@ -379,14 +396,21 @@ fn pr_15_admins_read_the_history_newest_first_in_pages() {
         host.advance_minutes(1);
     }
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
-    let first = history::presence_history(&mut host, &ctx("dana", "SUP"), None, None, 4).unwrap();
+    let first = history::presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, 4).unwrap();
     assert_eq!(first.changes.len(), 4);
     assert_eq!(first.changes[0].user, "bob", "newest first");
     assert!(first.changes.windows(2).all(|w| w[0].at >= w[1].at));
-    let rest = history::presence_history(&mut host, &ctx("dana", "SUP"), None, first.cursor.as_deref(), 200).unwrap();
+    let rest = history::presence_history(
+        &mut host,
+        &ctx("dana", "SUP"),
+        &everyone(),
+        first.cursor.as_deref(),
+        200,
+    )
+    .unwrap();
     assert_eq!(rest.changes.len(), 3);
     assert_eq!(rest.cursor, None);
-    let alices = history::presence_history(&mut host, &ctx("root", "SUP"), Some("alice"), None, 200).unwrap();
+    let alices = history::presence_history(&mut host, &ctx("root", "SUP"), &only("alice"), None, 200).unwrap();
     assert_eq!(alices.changes.len(), 6);
     assert!(alices.changes.iter().all(|c| c.user == "alice"));
 }
@@ -396,17 +420,18 @@ fn pr_15_agents_see_only_their_own_history_and_others_none() {
     let mut host = FakeHost::demo();
     go_online(&mut host, &ctx("alice", "SUP"), false, None).unwrap();
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
-    let own = history::presence_history(&mut host, &ctx("bob", "SUP"), None, None, 10).unwrap();
+    let own = history::presence_history(&mut host, &ctx("bob", "SUP"), &everyone(), None, 10).unwrap();
     assert_eq!(own.changes.iter().map(|c| c.user.as_str()).collect::<Vec<_>>(), ["bob"]);
-    let err = history::presence_history(&mut host, &ctx("bob", "SUP"), Some("alice"), None, 10).unwrap_err();
+    let err = history::presence_history(&mut host, &ctx("bob", "SUP"), &only("alice"), None, 10).unwrap_err();
     assert!(matches!(err, PluginError::AccessDenied(_)));
-    let err = history::presence_history(&mut host, &ctx("carol", "SUP"), None, None, 10).unwrap_err();
+    let err = history::presence_history(&mut host, &ctx("carol", "SUP"), &everyone(), None, 10).unwrap_err();
     assert!(matches!(err, PluginError::AccessDenied(_)));
     for limit in [0, history::MAX_PAGE + 1] {
-        let err = history::presence_history(&mut host, &ctx("dana", "SUP"), None, None, limit).unwrap_err();
+        let err = history::presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, limit).unwrap_err();
         assert!(matches!(err, PluginError::Invalid(_)));
     }
-    let err = history::presence_history(&mut host, &ctx("dana", "SUP"), None, Some("elsewhere"), 10).unwrap_err();
+    let err =
+        history::presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), Some("elsewhere"), 10).unwrap_err();
     assert!(matches!(err, PluginError::Invalid(_)));
 }
 
@@ -534,5 +559,6 @@ fn pl_4_a_store_of_plugin_0_1_is_migrated_to_the_online_list() {
     assert_eq!(host.keys_under("presence/online/SUP/"), Vec::<String>::new());
 }
 
+mod history_tests;
 mod inactivity_tests;
 mod put_offline_tests;

@@ -194,6 +194,38 @@ async fn pr_8_an_admins_door_turns_another_agents_header_grey_live() {
         .await
         .unwrap();
 
+    // PR-15 on sam's page: the change with names, not ids; narrowed to one agent.
+    click(&sam, "dialog-close").await;
+    wait_for_attribute(
+        &sam,
+        "#presence-history-rows tr[data-user='alice']",
+        "data-cause",
+        "admin",
+    )
+    .await;
+    let how = sam
+        .find(Locator::Css(
+            "#presence-history-rows tr[data-user='alice'] .history-how",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(how.ends_with("(Sam Siteadmin)"), "who did it, by name: {how}");
+    sam.execute(
+        "var s = document.getElementById('history-user'); s.value = 'alice';         document.getElementById('history-filter').requestSubmit(); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_until(
+        &sam,
+        "only alice's changes",
+        "var rows = document.querySelectorAll('#presence-history-rows tr'); return rows.length > 0 &&         Array.prototype.every.call(rows, function (r) { return r.dataset.user === 'alice'; });",
+    )
+    .await;
+
     // Alice did nothing: her header turns grey and red live.
     wait_for_attribute(&alice, "#online-count", "data-online-count", "0").await;
     assert!(classes(&alice, "own-status").await.contains("status-offline"));

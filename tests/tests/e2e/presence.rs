@@ -1,5 +1,5 @@
 //! Presence end to end: the host binary with the real plugin component, over HTTP and the
-//! push stream (SPEC PR-1 … PR-6, PR-8, PR-13, PR-15).
+//! push stream (SPEC PR-1 … PR-6, PR-8, PR-9, PR-13, PR-15).
 
 use helpdesk_e2e::{ApiClient, TestSite};
 use reqwest::StatusCode;
@@ -361,6 +361,35 @@ async fn pr_8_only_an_admin_of_the_project_who_is_also_a_site_admin_puts_agents_
     assert_eq!(status_now["online"], false);
     let (status, body) = sam.post(path, json!({ "agent": "tom" })).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "tom is no agent of SUP: {body}");
+
+    // PR-15: the history by agent and time range, with the names of everyone it shows.
+    let (_, history) = sam.get("/api/v1/projects/SUP/presence/history?user=bob&since=0").await;
+    let causes: Vec<_> = history["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cause"].clone())
+        .collect();
+    assert_eq!(
+        causes,
+        [json!("admin"), json!("manual")],
+        "bob's changes only, newest first"
+    );
+    let names = history["names"].as_array().unwrap();
+    assert!(
+        names.contains(&json!({ "user": "sam", "display_name": "Sam Siteadmin" })),
+        "{history}"
+    );
+    assert!(
+        names.contains(&json!({ "user": "bob", "display_name": "Bob Agent" })),
+        "{history}"
+    );
+    let (_, later) = sam
+        .get("/api/v1/projects/SUP/presence/history?since=99999999999999")
+        .await;
+    assert_eq!(later["changes"], json!([]), "nothing after the range's start");
+    let (status, _) = sam.get("/api/v1/projects/SUP/presence/history?since=10&until=5").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a range that ends before it starts");
 }
 
 #[tokio::test]

@@ -40,7 +40,7 @@ fn pr_9_an_inactive_agent_is_offline_exactly_at_the_timeout_with_nobody_acting()
         start + 60 * 60_000,
         "recorded at the timeout, not at the run"
     );
-    let history = presence_history(&mut host, &ctx("dana", "SUP"), None, None, 1).unwrap();
+    let history = presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, 1).unwrap();
     assert_eq!(
         (history.changes[0].cause, history.changes[0].by.as_deref()),
         (ChangeCause::Inactivity, None)
