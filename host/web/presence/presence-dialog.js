@@ -89,8 +89,11 @@ class PresenceDialog extends HTMLElement {
     var canAct = !!view && me.isAgent;
     this.byId('dialog-not-agent').hidden = !view || me.isAgent;
     this.byId('all-projects-field').hidden = !canAct;
-    this.byId('duration-field').hidden = !canAct || me.online;
-    this.byId('go-online').hidden = !canAct || me.online;
+    // Online already, an agent may still go online in all projects or for another while
+    // ("Update"), without going offline first.
+    this.byId('duration-field').hidden = !canAct;
+    this.byId('go-online').hidden = !canAct;
+    this.byId('go-online').textContent = me.online ? 'Update' : 'Go online';
     this.byId('go-offline').hidden = !canAct || !me.online;
 
     var error = this.byId('presence-error');

@@ -313,6 +313,31 @@ async fn pr_10_two_sessions_of_one_agent_follow_each_other() {
         "the other session shows her online: {own}"
     );
 
+    // Online already, she can go online in every project without going offline first.
+    let phone_all = phone
+        .execute(
+            "document.getElementById('presence-indicator').click();\
+             var all = document.getElementById('all-projects'); all.checked = true;\
+             var b = document.getElementById('go-online'); var shown = !b.hidden && b.textContent;\
+             b.click(); return shown;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(phone_all, json!("Update"));
+    let sam = site.login("sam").await;
+    let mut in_ops = json!(0);
+    for _ in 0..50 {
+        let (_, ops) = sam.get("/api/v1/projects/OPS/presence").await;
+        in_ops = ops["online_count"].clone();
+        if in_ops == json!(1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(in_ops, json!(1), "online in OPS too");
+    click(&phone, "dialog-close").await;
+
     // Closing one session changes nothing.
     laptop.close().await.unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
