@@ -65,6 +65,16 @@ mod tests {
         };
         assert!(text("line\nbreak", body).is_ok());
         assert!(text("evil\u{202E}txt.exe", NAME).unwrap_err().contains("bidirectional"));
+        assert!(
+            text("al\u{200B}ice", DISPLAY_NAME).unwrap_err().contains("invisible"),
+            "no look-alike names"
+        );
+        assert!(text("\u{FEFF}Bob", NAME).is_err());
+        assert_eq!(
+            text("می\u{200C}خواهم", NAME).as_deref(),
+            Ok("می\u{200C}خواهم"),
+            "Persian needs the non-joiner"
+        );
         assert!(text("\u{2067}x", body).is_err());
         for nonchar in ['\u{FDD0}', '\u{FFFE}', '\u{FFFF}', '\u{1FFFF}', '\u{10FFFF}'] {
             assert!(

@@ -59,6 +59,17 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Characters that take no room when shown (zero-width space, word joiner, byte order
+/// mark, soft hyphen, invisible operators): in a one-line field such as a name they only
+/// make look-alikes ("alice" and "al\u{200B}ice"). The zero-width joiner and non-joiner
+/// stay allowed: scripts such as Persian and emoji sequences need them.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{180E}' | '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    )
+}
+
 /// Unicode's noncharacters (U+FDD0 to U+FDEF and the last two of every plane): reserved for
 /// a program's own use, never for text people exchange.
 fn is_noncharacter(c: char) -> bool {
@@ -67,7 +78,7 @@ fn is_noncharacter(c: char) -> bool {
 
 /// Checks a free-text field and returns it trimmed: not empty, at most `max_chars`, no
 /// control characters (line breaks and tabs only in multiline fields), no bidirectional
-/// controls, no noncharacters.
+/// controls, no invisible characters in one-line fields, no noncharacters.
 pub fn text(value: &str, rule: TextRule) -> Result<String, String> {
     let field = rule.field;
     let trimmed = value.trim();
@@ -84,6 +95,11 @@ pub fn text(value: &str, rule: TextRule) -> Result<String, String> {
     }
     if trimmed.chars().any(is_bidi_control) {
         return Err(format!("{field}: bidirectional control characters are not allowed"));
+    }
+    if !rule.multiline && trimmed.chars().any(is_invisible) {
+        return Err(format!(
+            "{field}: invisible characters (such as a zero-width space) are not allowed"
+        ));
     }
     if trimmed.chars().any(is_noncharacter) {
         return Err(format!("{field}: Unicode noncharacters are not allowed"));
