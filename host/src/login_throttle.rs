@@ -1,6 +1,9 @@
-//! Slows password guessing: failed logins are counted per user id and per client address in
-//! a sliding window, and past a limit further attempts for that key are refused until enough
-//! failures have left the window. The counts live in the store, so a restart forgets nothing
+//! Slows password guessing: failed logins are counted per user id from one client address,
+//! per user id from anywhere (a slower limit), and per client address, in a sliding window;
+//! past a limit further attempts for that key are refused until enough failures have left
+//! the window. Counting a user's failures per address means ten wrong passwords from
+//! somebody else's machine do not lock the real user out of theirs; the slower limit across
+//! all addresses still stops a guesser spread over many. The counts live in the store, so a restart forgets nothing
 //! and every host of a site sees the same counts.
 //!
 //! An attempt is counted as a failure before its password is checked, in the same write that
@@ -14,15 +17,20 @@ use crate::storage::{StoreError, Transaction};
 
 /// How long a failure counts.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Failures one user id may have in the window.
+/// Failures one user id may have from one address in the window.
 pub const PER_USER: usize = 10;
+/// Failures one user id may have from all addresses together in the window.
+pub const PER_USER_EVERYWHERE: usize = 100;
 /// Failures one client address may have in the window (it may try many user ids).
 pub const PER_ADDRESS: usize = 50;
 
 /// What is being limited.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ThrottleKey {
-    /// A user id, as typed (the user need not exist).
+    /// A user id, as typed (the user need not exist), from one client address (`None` when
+    /// the host does not know it).
+    UserFrom(String, Option<IpAddr>),
+    /// A user id, as typed, from anywhere.
     User(String),
     /// A client's IP address.
     Address(IpAddr),
@@ -31,13 +39,16 @@ pub enum ThrottleKey {
 impl ThrottleKey {
     fn limit(&self) -> usize {
         match self {
-            ThrottleKey::User(_) => PER_USER,
+            ThrottleKey::UserFrom(..) => PER_USER,
+            ThrottleKey::User(_) => PER_USER_EVERYWHERE,
             ThrottleKey::Address(_) => PER_ADDRESS,
         }
     }
 
     fn stored(&self) -> String {
         match self {
+            ThrottleKey::UserFrom(user, Some(address)) => format!("user-from:{address}:{user}"),
+            ThrottleKey::UserFrom(user, None) => format!("user-from:unknown:{user}"),
             ThrottleKey::User(user) => format!("user:{user}"),
             ThrottleKey::Address(address) => format!("address:{address}"),
         }
@@ -99,7 +110,7 @@ fn record_failure(tx: &mut dyn Transaction, keys: &[ThrottleKey], now_ms: i64) -
 pub fn record_success(tx: &mut dyn Transaction, keys: &[ThrottleKey], began_ms: i64) -> Result<(), StoreError> {
     for key in keys {
         match key {
-            ThrottleKey::User(_) => tx.clear_login_failures(&key.stored())?,
+            ThrottleKey::UserFrom(..) | ThrottleKey::User(_) => tx.clear_login_failures(&key.stored())?,
             ThrottleKey::Address(_) => tx.forget_login_failure(&key.stored(), began_ms)?,
         }
     }
@@ -141,13 +152,13 @@ mod tests {
     #[test]
     fn pl_7_failures_of_one_user_do_not_block_another() {
         let (mut tx, _dir) = store();
-        let alice = [ThrottleKey::User("alice".into())];
+        let alice = [ThrottleKey::UserFrom("alice".into(), None)];
         for _ in 0..PER_USER {
             record_failure(&mut tx, &alice, 1_000).unwrap();
         }
         assert!(check(&mut tx, &alice, 1_000).unwrap().is_err());
         assert!(
-            check(&mut tx, &[ThrottleKey::User("bob".into())], 1_000)
+            check(&mut tx, &[ThrottleKey::UserFrom("bob".into(), None)], 1_000)
                 .unwrap()
                 .is_ok()
         );
@@ -188,12 +199,43 @@ mod tests {
     #[test]
     fn pl_7_an_attempt_over_the_limit_is_refused_and_not_counted() {
         let (mut tx, _dir) = store();
-        let carol = [ThrottleKey::User("carol".into())];
+        let carol = [ThrottleKey::UserFrom("carol".into(), None)];
         for _ in 0..PER_USER {
             begin_attempt(&mut tx, &carol, 1_000).unwrap().unwrap();
         }
         assert!(begin_attempt(&mut tx, &carol, 1_000).unwrap().is_err());
         assert_eq!(tx.login_failures(&carol[0].stored(), 0).unwrap().len(), PER_USER);
+    }
+
+    #[test]
+    fn pl_7_wrong_passwords_from_elsewhere_do_not_lock_the_user_out_of_their_own_machine() {
+        let (mut tx, _dir) = store();
+        let from = |address: &str| {
+            let address: IpAddr = address.parse().unwrap();
+            [
+                ThrottleKey::UserFrom("alice".into(), Some(address)),
+                ThrottleKey::User("alice".into()),
+                ThrottleKey::Address(address),
+            ]
+        };
+        for _ in 0..PER_USER {
+            begin_attempt(&mut tx, &from("203.0.113.66"), 1_000).unwrap().unwrap();
+        }
+        assert!(
+            begin_attempt(&mut tx, &from("203.0.113.66"), 1_000).unwrap().is_err(),
+            "the guesser is held back"
+        );
+        assert!(
+            check(&mut tx, &from("198.51.100.7"), 1_000).unwrap().is_ok(),
+            "alice at her desk is not"
+        );
+
+        // A guesser spread over many addresses meets the slower limit for the user.
+        for n in 0..(PER_USER_EVERYWHERE - PER_USER) {
+            let address = format!("10.0.{}.{}", n / 200, n % 200 + 1);
+            begin_attempt(&mut tx, &from(&address), 2_000).unwrap().unwrap();
+        }
+        assert!(begin_attempt(&mut tx, &from("198.51.100.7"), 2_000).unwrap().is_err());
     }
 
     #[test]

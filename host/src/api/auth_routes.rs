@@ -84,7 +84,10 @@ pub async fn password_login(
         // No such user can exist, and nothing unbounded is stored for the throttle.
         return Err(refused());
     }
-    let mut keys = vec![ThrottleKey::User(user_id.clone())];
+    let mut keys = vec![
+        ThrottleKey::UserFrom(user_id.clone(), caller.address),
+        ThrottleKey::User(user_id.clone()),
+    ];
     if let Some(address) = caller.address {
         keys.push(ThrottleKey::Address(address));
     }
