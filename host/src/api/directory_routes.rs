@@ -65,7 +65,8 @@ pub struct ProjectWithRoles {
 pub struct Me {
     /// The logged-in user.
     pub user: User,
-    /// Every project of the site, each with the user's roles in it.
+    /// Every project of the site, each with the user's roles in it (for a customer, only
+    /// the projects where they hold a role: customers reach a help center by its link).
     pub projects: Vec<ProjectWithRoles>,
 }
 
@@ -93,19 +94,31 @@ async fn me(State(api): State<ApiContext>, caller: SignedIn) -> ApiResult<Json<M
             key: project.key,
             name: project.name,
         })
+        .filter(|project| user.member || !project.roles.is_empty())
         .collect();
     Ok(Json(Me { user, projects }))
 }
 
-/// Every project of the site.
+/// Every project of the site, for members; a customer sees only the projects where they
+/// hold a role (none, usually: they reach a help center by its link).
 #[utoipa::path(get, path = "/projects", tag = "directory", responses((status = OK, body = Vec<Project>), ApiErrors))]
-async fn projects(State(api): State<ApiContext>, _caller: SignedIn) -> ApiResult<Json<Vec<Project>>> {
-    let projects = api
+async fn projects(State(api): State<ApiContext>, caller: SignedIn) -> ApiResult<Json<Vec<Project>>> {
+    let member = caller.user().member;
+    let id = caller.user().id.clone();
+    let (projects, roles) = api
         .site
         .db
-        .read(|slot| -> Result<_, ApiError> { Ok(slot.tx()?.list_projects()?) })
+        .read(move |slot| -> Result<_, ApiError> {
+            let tx = slot.tx()?;
+            Ok((tx.list_projects()?, tx.roles_of(&id)?))
+        })
         .await?;
-    Ok(Json(projects))
+    Ok(Json(
+        projects
+            .into_iter()
+            .filter(|project| member || roles.iter().any(|(key, _)| *key == project.key))
+            .collect(),
+    ))
 }
 
 /// Every user of the site (members only).

@@ -157,6 +157,12 @@ function init() {
   bindHandlers();
   subscribe(renderPage);
   api('GET', '/api/v1/me').then(function (me) {
+    if (me.user && me.user.member === false) {
+      // A customer's place is the help center, where the chat shows whether it is online.
+      var asked = new URLSearchParams(window.location.search).get('project');
+      window.location.replace('/portal' + (asked ? '?project=' + encodeURIComponent(asked) : ''));
+      return undefined;
+    }
     start(me);
     startHeartbeat();
     setTimeZone(state.me.user && state.me.user.time_zone);

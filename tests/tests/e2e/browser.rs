@@ -407,3 +407,30 @@ async fn pr_9_an_admin_sets_the_inactivity_timeout_on_the_presence_settings_page
         .await;
     assert_eq!(saved["inactivity_minutes"], 15);
 }
+
+#[tokio::test]
+async fn pr_2_a_customer_lands_on_the_help_center_where_the_chat_says_it_is_online() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let (status, _) = site
+        .login("bob")
+        .await
+        .post("/api/v1/projects/SUP/presence/online", json!({}))
+        .await;
+    assert_eq!(status, 200);
+    let cora = driver.new_browser("cora").await;
+    log_in(&cora, &site.host.base_url, "cora", "/?project=SUP").await;
+    assert_eq!(
+        cora.current_url().await.unwrap().path(),
+        "/portal",
+        "not the staff page"
+    );
+    let online = wait_until(
+        &cora,
+        "the chat's status in the widget",
+        "var w = document.querySelector('[data-helpdesk-chat]'); var dot = w && w.shadowRoot.querySelector('.dot');\
+         return dot && dot.title;",
+    )
+    .await;
+    assert_eq!(online, json!("An agent is online"));
+}

@@ -38,6 +38,10 @@ async fn pr_2_customers_see_only_whether_the_chat_is_online() {
     let (status, _) = anonymous.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let cora = site.login("cora").await;
+    let (_, projects) = cora.get("/api/v1/projects").await;
+    assert_eq!(projects, json!([]), "customers do not see the site's projects");
+    let (_, me) = cora.get("/api/v1/me").await;
+    assert_eq!(me["projects"], json!([]));
     let (status, body) = cora.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(
         (status, body["error"]["code"].clone()),
