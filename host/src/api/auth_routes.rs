@@ -57,9 +57,10 @@ async fn login(
 ) -> ApiResult<Response> {
     let answer = password_login(&api, &caller, request, true).await?;
     let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         answer.token,
-        auth::SESSION_TTL_MS / 1000
+        auth::SESSION_TTL_MS / 1000,
+        if caller.secure { "; Secure" } else { "" }
     );
     let mut response = Json(answer).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -139,7 +140,7 @@ pub async fn password_login(
 
 /// Logs out: ends the session (its open streams end too) and clears the cookie.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = NO_CONTENT, description = "Logged out."), ApiErrors))]
-async fn logout(State(api): State<ApiContext>, headers: HeaderMap) -> ApiResult<Response> {
+async fn logout(State(api): State<ApiContext>, caller: Caller, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = session_token(&headers) {
         let plugin = api.site.plugin.clone();
         let now = api.site.clock.now_ms();
@@ -156,7 +157,10 @@ async fn logout(State(api): State<ApiContext>, headers: HeaderMap) -> ApiResult<
             .await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let expired = format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if caller.secure { "; Secure" } else { "" }
+    );
     if let Ok(value) = HeaderValue::from_str(&expired) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

@@ -9,7 +9,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use super::client_address::client_address;
+use super::client_address::{client_address, forwarded_https};
 use super::context::ApiContext;
 use super::error::ApiError;
 use crate::auth;
@@ -37,6 +37,9 @@ pub struct Caller {
     pub locale: Option<String>,
     /// The client's address, when the server knows it (not in in-process tests).
     pub address: Option<IpAddr>,
+    /// Whether the client reached the site over TLS (a trusted proxy says so): session
+    /// cookies are then `Secure`.
+    pub secure: bool,
 }
 
 impl Default for Caller {
@@ -48,6 +51,7 @@ impl Default for Caller {
             page: PageOrigin::Unknown,
             locale: None,
             address: None,
+            secure: false,
         }
     }
 }
@@ -95,19 +99,18 @@ impl FromRequestParts<ApiContext> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, api: &ApiContext) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
         let mut caller = Caller {
             page: page_origin(&parts.headers),
             locale: locale(&parts.headers),
-            address: client_address(
-                parts
-                    .extensions
-                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                    .map(|info| info.0.ip()),
-                &parts.headers,
-                &api.settings.trusted_proxies,
-            ),
+            address: client_address(peer, &parts.headers, &api.settings.trusted_proxies),
+            secure: forwarded_https(peer, &parts.headers, &api.settings.trusted_proxies),
             ..Caller::default()
         };
+        refuse_cross_site_cookie(&parts.method, &parts.headers)?;
         let token = session_token(&parts.headers).or_else(|| query_session_token(parts));
         if let Some(token) = token {
             let now = api.site.clock.now_ms();
@@ -144,6 +147,31 @@ impl FromRequestParts<ApiContext> for SignedIn {
         let user = caller.user.clone().ok_or(ApiError::Unauthenticated)?;
         Ok(SignedIn { caller, user })
     }
+}
+
+/// A page of another site cannot act with the session cookie (a forged request): a request
+/// that changes something, whose browser says it comes from another site, and whose only
+/// credential is the cookie, is refused. The widget on other sites sends tokens in headers,
+/// which no other page can add, and reads are harmless. (`SameSite=Lax` already keeps the
+/// cookie off most such requests; this holds whatever the browser does with it.)
+pub fn refuse_cross_site_cookie(method: &axum::http::Method, headers: &HeaderMap) -> Result<(), ApiError> {
+    let reads = matches!(
+        *method,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"));
+    let cookie_only = headers.get(axum::http::header::AUTHORIZATION).is_none()
+        && session_token(headers).is_some()
+        && headers.get(VISITOR_HEADER).is_none();
+    if !reads && cross_site && cookie_only {
+        return Err(ApiError::AccessDenied(
+            "a page of another site cannot act with this site's session cookie".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The session token in these headers, if any: `Authorization: Bearer …` first, then the cookie.

@@ -37,6 +37,18 @@ pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNe
     Some(client)
 }
 
+/// Whether the client reached the site over TLS, as a trusted proxy in front says
+/// (`X-Forwarded-Proto: https`); the host itself serves plain HTTP.
+pub fn forwarded_https(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> bool {
+    let Some(peer) = peer else { return false };
+    trusted.iter().any(|net| net.contains(&peer))
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -344,3 +344,41 @@ async fn pl_7_oversized_and_malformed_bodies_are_refused_in_words() {
         );
     }
 }
+
+#[tokio::test]
+async fn pl_7_a_page_of_another_site_cannot_act_with_the_session_cookie() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let token = login(&host, "alice").await;
+    let request = |method: &str, path: &str, site: &str, credential: (&str, String)| {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json")
+            .header("sec-fetch-site", site)
+            .header(credential.0, credential.1)
+            .body(Body::from("{}"))
+            .unwrap()
+    };
+    let cookie = || ("cookie", format!("hd_session={token}"));
+    let bearer = || ("authorization", format!("Bearer {token}"));
+    let online = "/api/v1/projects/SUP/presence/online";
+
+    let (status, _, body) = send(&host, request("POST", online, "cross-site", cookie())).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("access_denied"))
+    );
+    let (status, _, _) = send(&host, request("POST", "/api/v1/auth/logout", "cross-site", cookie())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no logging out from another site's page");
+    let (status, _, _) = send(&host, request("GET", "/api/v1/me", "cross-site", cookie())).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "reads are harmless, and the session is still there"
+    );
+    let (status, _, _) = send(&host, request("POST", online, "same-origin", cookie())).await;
+    assert_eq!(status, StatusCode::OK, "the site's own pages act");
+    let (status, _, _) = send(&host, request("POST", online, "cross-site", bearer())).await;
+    assert_eq!(status, StatusCode::OK, "a token in a header is no forged request");
+}

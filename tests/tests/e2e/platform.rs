@@ -219,3 +219,35 @@ async fn pl_7_a_client_that_sends_its_headers_too_slowly_is_disconnected() {
     let (status, _) = site.anonymous().get("/api/v1/projects/SUP/chat-status").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn pl_7_behind_a_tls_proxy_the_session_cookie_is_secure() {
+    let site = TestSite::start_with(&["--trusted-proxy", "127.0.0.1"]);
+    let login = |proto: Option<&'static str>| {
+        let mut request = reqwest::Client::new()
+            .post(site.url("/api/v1/auth/login"))
+            .json(&json!({ "user": "alice", "password": "demo" }));
+        if let Some(proto) = proto {
+            request = request.header("x-forwarded-proto", proto);
+        }
+        request.send()
+    };
+    let cookie = |response: &reqwest::Response| response.headers()["set-cookie"].to_str().unwrap().to_string();
+    let over_tls = login(Some("https")).await.unwrap();
+    assert!(cookie(&over_tls).ends_with("; Secure"), "{}", cookie(&over_tls));
+    let plain = login(None).await.unwrap();
+    assert!(!cookie(&plain).contains("Secure"), "{}", cookie(&plain));
+
+    let untrusted = TestSite::start();
+    let claimed = reqwest::Client::new()
+        .post(untrusted.url("/api/v1/auth/login"))
+        .header("x-forwarded-proto", "https")
+        .json(&json!({ "user": "alice", "password": "demo" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !cookie(&claimed).contains("Secure"),
+        "only a trusted proxy's word counts"
+    );
+}
