@@ -50,6 +50,8 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .merge(test_clock::router())
         .merge(openapi::router())
         .split_for_parts();
+    let mut doc = doc;
+    openapi::describe_stream_events(&mut doc);
     // CORS answers preflights before routing, so it wraps the whole API; see `cors()`.
     let v1 = v1
         .fallback(no_such_route)

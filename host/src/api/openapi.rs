@@ -43,6 +43,64 @@ sends the event payloads listed under components (for example `PresenceChangedEv
 )]
 struct Frame;
 
+/// The events the push stream sends (`event:` name, the component schema of its `data`, and
+/// where it comes from). Written into the document as `x-events` on `GET /stream`, so a
+/// client learns every event and its payload from the document itself.
+pub const STREAM_EVENTS: &[(&str, Option<&str>, &str)] = &[
+    (
+        "ready",
+        None,
+        "first on every stream: `{\"last_event_id\": <the newest id>}`",
+    ),
+    (
+        "reset",
+        None,
+        "what a resuming client missed cannot be replayed: read the state again",
+    ),
+    (
+        "presence-changed",
+        Some("PresenceChangedEvent"),
+        "presence:<project> (its staff)",
+    ),
+    ("chat-status", Some("ChatStatusEvent"), "chat-status:<project> (anyone)"),
+    (
+        "chat-message",
+        Some("ChatMessage"),
+        "conversation:<id> (its customer and the project's agents)",
+    ),
+    (
+        "conversation-updated",
+        Some("Conversation"),
+        "conversation:<id>, inbox:<project>",
+    ),
+    ("typing", Some("TypingEvent"), "conversation:<id>"),
+    (
+        "inbox-counts",
+        Some("InboxCounts"),
+        "inbox:<project> (its agents and admins)",
+    ),
+];
+
+/// Writes [`STREAM_EVENTS`] into the document, on `GET /stream`.
+pub fn describe_stream_events(doc: &mut utoipa::openapi::OpenApi) {
+    let events: serde_json::Map<String, serde_json::Value> = STREAM_EVENTS
+        .iter()
+        .map(|(name, schema, from)| {
+            let mut event = serde_json::json!({ "topics": from });
+            if let Some(schema) = schema {
+                event["data"] = serde_json::json!({ "$ref": format!("#/components/schemas/{schema}") });
+            }
+            (name.to_string(), event)
+        })
+        .collect();
+    if let Some(get) = doc.paths.paths.get_mut("/stream").and_then(|item| item.get.as_mut()) {
+        let extensions = utoipa::openapi::extensions::ExtensionsBuilder::new()
+            .add("x-events", serde_json::Value::Object(events))
+            .build();
+        get.extensions.get_or_insert_with(Default::default).merge(extensions);
+    }
+}
+
 /// The frame, with the server prefix and the ways to authenticate.
 pub fn base() -> utoipa::openapi::OpenApi {
     let mut doc = Frame::openapi();

@@ -99,8 +99,8 @@ fn sse_event(event: &PushEvent) -> Event {
 /// event id; its SSE id is where this stream stands: the newest for a new client, the
 /// resume point for a resuming one, so a drop before the next event resumes from there),
 /// then, when resuming, what was missed or a `reset` when that cannot be replayed, then
-/// live events in commit order. Event payloads are the WIT records each feature documents
-/// (for example `PresenceChangedEvent`, `ChatStatusEvent`).
+/// live events in commit order. Every event and its payload (a WIT record) is listed in
+/// this operation's `x-events`.
 #[utoipa::path(get, path = "/stream", tag = "push", params(StreamQuery),
     responses((status = OK, description = "A stream of Server-Sent Events.", content_type = "text/event-stream", body = String), ApiErrors))]
 async fn open_stream(

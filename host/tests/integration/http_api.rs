@@ -382,3 +382,31 @@ async fn pl_7_a_page_of_another_site_cannot_act_with_the_session_cookie() {
     let (status, _, _) = send(&host, request("POST", online, "cross-site", bearer())).await;
     assert_eq!(status, StatusCode::OK, "a token in a header is no forged request");
 }
+
+#[tokio::test]
+async fn pl_7_the_document_lists_every_stream_event_with_its_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let doc: Value = serde_json::from_str(&host.api.openapi_json).unwrap();
+    let events = doc["paths"]["/stream"]["get"]["x-events"].as_object().unwrap();
+    for name in [
+        "ready",
+        "reset",
+        "presence-changed",
+        "chat-status",
+        "chat-message",
+        "conversation-updated",
+        "typing",
+        "inbox-counts",
+    ] {
+        let event = &events[name];
+        assert!(event["topics"].is_string(), "{name}");
+        if let Some(reference) = event["data"]["$ref"].as_str() {
+            let schema = reference.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"][schema].is_object(),
+                "{name}: {schema} is described"
+            );
+        }
+    }
+}
