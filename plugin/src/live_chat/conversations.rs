@@ -2,7 +2,7 @@
 //! takes it, either side ends it, typing and "seen". Every change publishes what it changed
 //! on the conversation's topic and its project's inbox, delivered once the call commits.
 
-use helpdesk_text_policy::{TextRule, is_email, text};
+use helpdesk_text_policy::{TextRule, optional_email, text};
 
 use super::events;
 use super::keys;
@@ -56,19 +56,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
     check_client_id(&start.client_id)?;
     let body = text(&start.body, MESSAGE_BODY).map_err(PluginError::Invalid)?;
     let page_url = start.page_url.as_deref().map(checked_page_url).transpose()?;
-    let email = start
-        .email
-        .as_deref()
-        .map(str::trim)
-        .filter(|email| !email.is_empty())
-        .map(|email| {
-            if is_email(email) {
-                Ok(email.to_string())
-            } else {
-                Err(PluginError::Invalid(format!("email: {email:?} is no e-mail address")))
-            }
-        })
-        .transpose()?;
+    let email = optional_email(start.email.as_deref()).map_err(PluginError::Invalid)?;
 
     let started_key = keys::started_by(&customer, &start.client_id);
     if let Some(id) = get_json::<String>(host, &started_key)? {

@@ -15,7 +15,7 @@ use crate::bindings::helpdesk::chat::types::{Actor, CallContext};
 use crate::capabilities::{Clock, Directory, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::storage::{get_json, put_json};
-use helpdesk_text_policy::{DISPLAY_NAME, TextRule, is_email, text};
+use helpdesk_text_policy::{DISPLAY_NAME, TextRule, optional_email, text};
 
 /// A site's user id: one line, at most 100 characters.
 const USER_ID: TextRule = TextRule {
@@ -51,11 +51,7 @@ pub fn identify_visitor<H: Clock + Directory + Storage>(
                 ));
             }
             let name = text(&user.name, DISPLAY_NAME).map_err(PluginError::Invalid)?;
-            let email = match user.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-                Some(email) if is_email(email) => Some(email.to_string()),
-                Some(email) => return Err(PluginError::Invalid(format!("email: {email:?} is no e-mail address"))),
-                None => None,
-            };
+            let email = optional_email(user.email.as_deref()).map_err(PluginError::Invalid)?;
             put_json(host, &key, &VerifiedVisitor { id, name, email })?;
         }
     }

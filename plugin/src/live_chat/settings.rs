@@ -176,11 +176,8 @@ pub fn register_customer<H: Directory + Storage>(
         return Err(PluginError::Conflict("you are logged in already".into()));
     }
     let name = text(display_name, DISPLAY_NAME).map_err(PluginError::Invalid)?;
-    let email = email.trim();
-    if !helpdesk_text_policy::is_email(email) {
-        return Err(PluginError::Invalid(format!("email: {email:?} is no e-mail address")));
-    }
-    Ok(host.register_customer(&name, email)?.id)
+    let email = helpdesk_text_policy::email(email).map_err(PluginError::Invalid)?;
+    Ok(host.register_customer(&name, &email)?.id)
 }
 
 /// The context project and its widget settings, for a widget call: the project must exist

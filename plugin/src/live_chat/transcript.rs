@@ -37,8 +37,7 @@ pub fn email_transcript<H: Clock + Directory + Storage + Push + Mail>(
                 "email: the transcript goes to the address this conversation already has".into(),
             ));
         }
-        (None, Some(given)) if helpdesk_text_policy::is_email(given) => given.to_string(),
-        (None, Some(given)) => return Err(PluginError::Invalid(format!("email: {given:?} is no e-mail address"))),
+        (None, Some(given)) => helpdesk_text_policy::email(given).map_err(PluginError::Invalid)?,
         (None, None) => {
             return Err(PluginError::Invalid(
                 "email: give the address the transcript should go to".into(),

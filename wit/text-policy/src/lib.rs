@@ -21,6 +21,22 @@ pub fn is_email(address: &str) -> bool {
     }
 }
 
+/// An `email` field: trimmed, and it must look like an address.
+pub fn email(value: &str) -> Result<String, String> {
+    let trimmed = value.trim();
+    if is_email(trimmed) {
+        Ok(trimmed.to_string())
+    } else {
+        Err(format!("email: {trimmed:?} is no e-mail address"))
+    }
+}
+
+/// An optional `email` field: missing or blank is none; anything else must look like an
+/// address.
+pub fn optional_email(value: Option<&str>) -> Result<Option<String>, String> {
+    value.filter(|v| !v.trim().is_empty()).map(email).transpose()
+}
+
 /// How one free-text field is checked.
 #[derive(Debug, Clone, Copy)]
 pub struct TextRule {
@@ -105,4 +121,18 @@ pub fn text(value: &str, rule: TextRule) -> Result<String, String> {
         return Err(format!("{field}: Unicode noncharacters are not allowed"));
     }
     Ok(trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pl_7_email_fields_are_trimmed_and_must_look_like_addresses() {
+        assert_eq!(email("  vera@example.test ").as_deref(), Ok("vera@example.test"));
+        assert_eq!(email("nope"), Err("email: \"nope\" is no e-mail address".to_string()));
+        assert_eq!(optional_email(None), Ok(None));
+        assert_eq!(optional_email(Some("   ")), Ok(None), "blank is none");
+        assert!(optional_email(Some("a b@c.de")).is_err());
+    }
 }
