@@ -51,11 +51,14 @@ pub fn require_site_admin<'c>(directory: &impl Directory, ctx: &'c CallContext, 
     }
 }
 
+/// Who administers a project: its project admins and the site admins.
+pub fn administers(directory: &impl Directory, user: &str, project: &str) -> bool {
+    directory.has_project_role(user, project, ProjectRole::ProjectAdmin) || is_site_admin(directory, user)
+}
+
 /// Staff of a project see its agents' presence: its agents, its project admins and site admins.
 pub fn is_project_staff(directory: &impl Directory, user: &str, project: &str) -> bool {
-    directory.has_project_role(user, project, ProjectRole::Agent)
-        || directory.has_project_role(user, project, ProjectRole::ProjectAdmin)
-        || is_site_admin(directory, user)
+    directory.has_project_role(user, project, ProjectRole::Agent) || administers(directory, user, project)
 }
 
 /// `access-denied` unless `user` is staff of `project`.

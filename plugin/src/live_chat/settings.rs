@@ -8,7 +8,7 @@ use crate::bindings::exports::helpdesk::chat::live_chat::WidgetSettings;
 use crate::bindings::helpdesk::chat::types::{CallContext, PageOrigin};
 use crate::capabilities::{Directory, Storage};
 use crate::error::{PluginError, PluginResult};
-use crate::permissions::{is_site_admin, require_actor, require_project};
+use crate::permissions::{require_actor, require_project};
 use crate::storage::{get_json, put_json};
 
 /// The most allowed web sites per project.
@@ -201,17 +201,11 @@ pub fn is_on(settings: &WidgetSettings) -> bool {
     settings.portal || settings.external
 }
 
-/// The context's project, when the actor administers it.
 /// The context's project, when the actor administers it or the site.
 pub(super) fn require_project_admin(directory: &impl Directory, ctx: &CallContext) -> PluginResult<String> {
     let project = require_project(directory, ctx)?.to_string();
     let actor = require_actor(ctx)?;
-    let admin = directory.has_project_role(
-        actor,
-        &project,
-        crate::bindings::helpdesk::chat::types::ProjectRole::ProjectAdmin,
-    ) || is_site_admin(directory, actor);
-    if admin {
+    if crate::permissions::administers(directory, actor, &project) {
         Ok(project)
     } else {
         Err(PluginError::AccessDenied(format!(

@@ -7,7 +7,7 @@ use crate::bindings::exports::helpdesk::chat::presence::{
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole};
 use crate::capabilities::{Directory, ScanRequest, Storage};
 use crate::error::{PluginError, PluginResult};
-use crate::permissions::{is_site_admin, require_actor, require_project};
+use crate::permissions::{administers, require_actor, require_project};
 use crate::storage::decode_json;
 
 /// The most changes one page holds.
@@ -33,9 +33,7 @@ pub fn presence_history<H: Directory + Storage>(
             "limit: from 1 to {MAX_PAGE}, not {limit}"
         )));
     }
-    let sees_everyone =
-        host.has_project_role(&actor, &project, ProjectRole::ProjectAdmin) || is_site_admin(host, &actor);
-    let only = if sees_everyone {
+    let only = if administers(host, &actor, &project) {
         user.map(str::to_string)
     } else if host.has_project_role(&actor, &project, ProjectRole::Agent) {
         match user {
@@ -71,7 +69,7 @@ pub fn presence_history<H: Directory + Storage>(
     let mut changes = Vec::new();
     let mut cursor = cursor_key.filter(|key| *key < end);
     if before.is_some() && cursor.is_none() {
-        return Ok(page_of(host, changes, None));
+        return page_of(host, changes, None);
     }
     let mut scanned = 0;
     loop {
@@ -90,18 +88,22 @@ pub fn presence_history<H: Directory + Storage>(
             }
             if changes.len() == limit as usize || scanned >= MAX_SCANNED {
                 let next = encode_cursor(&entry.key);
-                return Ok(page_of(host, changes, next));
+                return page_of(host, changes, next);
             }
         }
         match page.cursor {
             Some(next) => cursor = Some(next),
-            None => return Ok(page_of(host, changes, None)),
+            None => return page_of(host, changes, None),
         }
     }
 }
 
 /// The page, with the display names of everyone its changes name.
-fn page_of(directory: &impl Directory, changes: Vec<PresenceChange>, cursor: Option<String>) -> PresenceHistoryPage {
+fn page_of(
+    directory: &impl Directory,
+    changes: Vec<PresenceChange>,
+    cursor: Option<String>,
+) -> PluginResult<PresenceHistoryPage> {
     let mut ids: Vec<String> = changes
         .iter()
         .flat_map(|c| std::iter::once(c.user.clone()).chain(c.by.clone()))
@@ -109,8 +111,7 @@ fn page_of(directory: &impl Directory, changes: Vec<PresenceChange>, cursor: Opt
     ids.sort();
     ids.dedup();
     let names = directory
-        .users(&ids)
-        .unwrap_or_default()
+        .users(&ids)?
         .into_iter()
         .flatten()
         .map(|user| UserName {
@@ -118,7 +119,7 @@ fn page_of(directory: &impl Directory, changes: Vec<PresenceChange>, cursor: Opt
             display_name: user.display_name,
         })
         .collect();
-    PresenceHistoryPage { changes, names, cursor }
+    Ok(PresenceHistoryPage { changes, names, cursor })
 }
 
 /// A cursor for clients: the entry's time and number (`<ms>.<seq>`), not a storage key.

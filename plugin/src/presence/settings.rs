@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::keys;
 use crate::bindings::exports::helpdesk::chat::presence::PresenceSettings;
-use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole};
+use crate::bindings::helpdesk::chat::types::CallContext;
 use crate::capabilities::{Directory, Storage};
 use crate::error::{PluginError, PluginResult};
-use crate::permissions::{is_project_staff, is_site_admin, require_actor, require_project};
+use crate::permissions::{administers, is_project_staff, require_actor, require_project};
 use crate::storage::{get_json, put_json};
 
 /// The inactivity timeout a project has until its admin sets one: an hour.
@@ -55,7 +55,7 @@ pub fn save_presence_settings<H: Directory + Storage>(
 ) -> PluginResult<PresenceSettings> {
     let project = require_project(host, ctx)?.to_string();
     let actor = require_actor(ctx)?;
-    if !(host.has_project_role(actor, &project, ProjectRole::ProjectAdmin) || is_site_admin(host, actor)) {
+    if !administers(host, actor, &project) {
         return Err(PluginError::AccessDenied(format!(
             "only admins of {project} change its presence settings"
         )));
