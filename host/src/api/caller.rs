@@ -120,14 +120,13 @@ impl FromRequestParts<ApiContext> for Caller {
                 .read(move |slot| -> Result<_, ApiError> { Ok(auth::session_user(slot.tx()?, &token, now)?) })
                 .await?;
             if let Some((user, session)) = found {
+                let acting = !only_reads(&parts.method);
+                let id = user.id.clone();
                 caller.user = Some(user);
-                caller.session = Some(session);
+                caller.session = Some(session.clone());
                 // An action (not a read) shows the person is there (PR-9).
-                if !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD) {
-                    let ctx = caller.context(None);
-                    if let (Some(user), Some(session)) = (&caller.user, &caller.session) {
-                        note_activity(api, &user.id, Some(session), ctx).await;
-                    }
+                if acting {
+                    note_activity(api, &id, Some(&session), caller.context(None)).await;
                 }
                 return Ok(caller);
             }
@@ -149,16 +148,21 @@ impl FromRequestParts<ApiContext> for SignedIn {
     }
 }
 
+/// Whether a request of this method only reads (it changes nothing, and shows no action).
+fn only_reads(method: &axum::http::Method) -> bool {
+    matches!(
+        *method,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    )
+}
+
 /// A page of another site cannot act with the session cookie (a forged request): a request
 /// that changes something, whose browser says it comes from another site, and whose only
 /// credential is the cookie, is refused. The widget on other sites sends tokens in headers,
 /// which no other page can add, and reads are harmless. (`SameSite=Lax` already keeps the
 /// cookie off most such requests; this holds whatever the browser does with it.)
 pub fn refuse_cross_site_cookie(method: &axum::http::Method, headers: &HeaderMap) -> Result<(), ApiError> {
-    let reads = matches!(
-        *method,
-        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
-    );
+    let reads = only_reads(method);
     let cross_site = headers
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
