@@ -30,7 +30,7 @@ pub fn identify_visitor<H: Clock + Directory + Storage>(
     ctx: &CallContext,
     user: Option<VerifiedUser>,
 ) -> PluginResult<WidgetView> {
-    let (project, _) = settings::widget_on_page(host, ctx)?;
+    let (project, widget) = settings::widget_on_page(host, ctx)?;
     let Actor::Visitor(visitor) = &ctx.actor else {
         return Err(PluginError::AccessDenied(
             "only an anonymous widget visitor is identified by the site".into(),
@@ -55,7 +55,7 @@ pub fn identify_visitor<H: Clock + Directory + Storage>(
             put_json(host, &key, &VerifiedVisitor { id, name, email })?;
         }
     }
-    super::reads::widget(host, ctx)
+    super::reads::widget_view(host, ctx, project, &widget)
 }
 
 /// The project's identity secret, for its admins.

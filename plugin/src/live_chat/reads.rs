@@ -7,7 +7,7 @@ use super::settings;
 use super::verified;
 use super::welcome::site_welcome;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    ChatMessage, Conversation, InboxCounts, InboxPage, InboxView, MessagePage, WidgetView,
+    ChatMessage, Conversation, InboxCounts, InboxPage, InboxView, MessagePage, WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext};
 use crate::capabilities::{Clock, Directory, ScanRequest, Storage};
@@ -24,6 +24,16 @@ pub const MY_CONVERSATIONS: u32 = 20;
 /// What the widget shows the caller on the calling page.
 pub fn widget<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<WidgetView> {
     let (project, widget) = settings::widget_on_page(host, ctx)?;
+    widget_view(host, ctx, project, &widget)
+}
+
+/// What the widget shows the caller, once [`settings::widget_on_page`] allowed the page.
+pub fn widget_view<H: Clock + Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    project: String,
+    widget: &WidgetSettings,
+) -> PluginResult<WidgetView> {
     let online = online_list::count(host, &project, host.now())? > 0;
     let (may_start, customer_name) = match &ctx.actor {
         Actor::User(user) => {
