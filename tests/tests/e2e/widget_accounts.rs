@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::live_chat::{TOKEN_A, TOKEN_B, allow_sites, code};
 
 /// What a site's server computes for its logged-in user: the hex HMAC-SHA256 of their id.
-fn identity_hash(secret: &str, id: &str) -> String {
+pub(crate) fn identity_hash(secret: &str, id: &str) -> String {
     use hmac::Mac;
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(id.as_bytes());

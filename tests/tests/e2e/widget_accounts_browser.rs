@@ -9,6 +9,7 @@ use helpdesk_e2e::wait::eventually;
 use serde_json::json;
 
 use crate::live_chat_browser::{WIDGET, snippet_page};
+use crate::widget_accounts::identity_hash;
 
 #[tokio::test]
 async fn lc_5_lc_6_a_customer_registers_and_logs_in_through_the_widget_on_another_site() {
@@ -150,12 +151,7 @@ async fn lc_4_a_site_passes_its_logged_in_user_to_the_widget_with_an_identity_ha
         .put("/api/v1/projects/SUP/chat/identity-secret", json!({ "enabled": true }))
         .await;
     let secret = secret["secret"].as_str().unwrap().to_string();
-    let hash = {
-        use hmac::Mac;
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-        mac.update(b"shop-user-7");
-        hex::encode(mac.finalize().into_bytes())
-    };
+    let hash = identity_hash(&secret, "shop-user-7");
     let page = format!(
         "<!doctype html><html><head><title>Shop</title></head><body><h1>My account</h1>\
          <script type=\"module\" src=\"{}/assets/widget/chat-widget.js?project=SUP\" data-user-id=\"shop-user-7\" \
