@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use helpdesk_e2e::{ApiClient, HostProcess};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -52,18 +54,6 @@ struct Customer {
     conversation: Option<String>,
 }
 
-/// A small deterministic generator for the random kill moments (xorshift64*).
-struct Moments(u64);
-
-impl Moments {
-    fn next_below(&mut self, bound: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % bound
-    }
-}
-
 fn bearer(token: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
@@ -91,7 +81,8 @@ async fn lc_9_acknowledged_messages_survive_sigkill_exactly_once_in_order() {
                 | 1
         });
     eprintln!("crash test: {cycles} cycles, CRASH_SEED={seed}");
-    let mut moments = Moments(seed);
+    // The kill moments, repeatable from the seed.
+    let mut moments = StdRng::seed_from_u64(seed);
     let dir = tempfile::tempdir().unwrap();
     let ledger: SharedLedger = Arc::default();
     let mut customers: Vec<Customer> = Vec::new();
@@ -162,7 +153,7 @@ async fn lc_9_acknowledged_messages_survive_sigkill_exactly_once_in_order() {
             killed.clone(),
         ));
 
-        tokio::time::sleep(Duration::from_millis(20 + moments.next_below(380))).await;
+        tokio::time::sleep(Duration::from_millis(moments.random_range(20..400))).await;
         host.stop(); // SIGKILL
         killed.store(true, Ordering::SeqCst);
         for (writer, customer) in writers.into_iter().zip(&mut customers[first_new..]) {
