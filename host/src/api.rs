@@ -14,6 +14,7 @@ pub mod live_chat_routes;
 pub mod openapi;
 pub mod outbox_routes;
 pub mod params;
+pub mod presence_planning_routes;
 pub mod presence_routes;
 pub mod session_admin_routes;
 pub mod stream;
@@ -39,6 +40,7 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .merge(auth_routes::router())
         .merge(directory_routes::router())
         .merge(presence_routes::router())
+        .merge(presence_planning_routes::router())
         .merge(live_chat_routes::staff_router())
         .merge(live_chat_routes::widget_router())
         .merge(widget_account_routes::router())

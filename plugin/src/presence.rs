@@ -1,6 +1,7 @@
-//! Agent presence (SPEC PR-1 … PR-6, PR-11, PR-15): going online and offline, per project or
-//! in all projects, optionally for a duration; who is online; whether a project's chat is
-//! online; the history of every change.
+//! Agent presence (SPEC PR-1 … PR-13, PR-15): going online and offline, per project or in
+//! all projects, optionally for a duration or by a weekly schedule; inactivity; admins
+//! putting agents offline; who is online; whether a project's chat is online and the alerts
+//! when it stays so; the history of every change.
 //!
 //! Nothing here trusts a flag to be cleared on time: the state is computed from the stored
 //! last change and the current time (see [`record::PresenceRecord::state_at`]). The
@@ -14,12 +15,15 @@ pub mod history;
 pub mod host_events;
 pub mod keys;
 pub mod migrate;
+pub mod monitoring;
 pub mod online_list;
 pub mod put_offline;
 pub mod reads;
 pub mod record;
+pub mod schedule;
 pub mod settings;
 pub mod topics;
+pub mod weekly;
 
 #[cfg(target_arch = "wasm32")]
 mod exports;
@@ -37,7 +41,7 @@ pub fn feature<H: HostCapabilities>() -> Feature<H> {
         name: "presence",
         topic_kinds: &[events::PRESENCE_TOPIC, events::CHAT_STATUS_TOPIC],
         authorize: topics::authorize::<H>,
-        run_due: due::end_due_durations::<H>,
+        run_due: due::run_due::<H>,
         on_host_event: host_events::on_host_event::<H>,
         migrate: migrate::migrate::<H>,
     }

@@ -188,7 +188,7 @@ pub fn display_name(directory: &impl Directory, user: &str) -> String {
 
 /// Tells the project's staff of each change, and customers whether the chat is online,
 /// with the count as it is after the changes.
-pub fn announce<H: Storage + Push>(
+pub fn announce<H: Storage + Push + Wake>(
     host: &mut H,
     project: &str,
     changes: &[Announced],
@@ -198,7 +198,7 @@ pub fn announce<H: Storage + Push>(
     for announced in changes {
         events::publish_agent_change(host, project, announced, online_count)?;
     }
-    events::announce_chat_status(host, project, online_count > 0)
+    events::announce_chat_status(host, project, online_count > 0, now)
 }
 
 /// Stores a change over the agent's `previous` record: the new record, their place in the

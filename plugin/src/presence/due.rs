@@ -1,5 +1,6 @@
-//! Online states that end with nobody acting: durations (PR-4) and the inactivity timeout
-//! (PR-9), the scheduler's part of presence.
+//! Presence work that comes due with time: online states that end with nobody acting
+//! (durations, PR-4, and the inactivity timeout, PR-9), schedule switches (PR-7) and
+//! monitoring checks (PR-12).
 
 use std::collections::BTreeMap;
 
@@ -8,13 +9,22 @@ use super::keys;
 use super::record::PresenceRecord;
 use crate::bindings::exports::helpdesk::chat::presence::ChangeCause;
 use crate::bindings::helpdesk::chat::log::Level;
-use crate::capabilities::{Clock, Directory, Log, Push, ScanRequest, Storage, Wake};
+use crate::capabilities::{Clock, Directory, Log, Mail, Push, ScanRequest, Storage, Wake};
 use crate::error::PluginResult;
 use crate::storage::{first_in, get_json};
 
 /// The most ended durations one scheduler run takes off; more are left for the next run,
 /// which is asked for at once, so a backlog never makes a run outgrow its time limit.
 pub const MAX_DUE_PER_RUN: u32 = 200;
+
+/// Does all presence work due by now: online states ending (durations and the inactivity
+/// timeout), then schedule switches (PR-7), then monitoring checks (PR-12), which see the
+/// chat as the first two left it.
+pub fn run_due<H: Clock + Directory + Storage + Push + Wake + Log + Mail>(host: &mut H) -> PluginResult<()> {
+    end_due_durations(host)?;
+    super::schedule::run_due_switches(host)?;
+    super::monitoring::run_due_checks(host)
+}
 
 /// Takes off online durations that ended at or before now: the agent's record and history
 /// say when and why, and live clients are told. Asks to be woken when the next one ends

@@ -3,7 +3,8 @@
 
 use super::record::Announced;
 use crate::bindings::exports::helpdesk::chat::presence::{ChatStatusEvent, PresenceChangedEvent};
-use crate::capabilities::{Push, Storage};
+use crate::bindings::helpdesk::chat::types::Timestamp;
+use crate::capabilities::{Push, Storage, Wake};
 use crate::error::PluginResult;
 use crate::publish::publish_json as publish;
 use crate::storage::{get_json, put_json};
@@ -49,8 +50,14 @@ pub fn publish_agent_change(
 
 /// Tells everyone watching the project whether its chat is online (PR-2), once per
 /// change: the last state announced is stored, so however the change came about (an agent
-/// acting, a duration ending, a role ending) customers hear of it exactly once.
-pub fn announce_chat_status<H: Storage + Push>(host: &mut H, project: &str, online: bool) -> PluginResult<()> {
+/// acting, a duration ending, a role ending) customers hear of it exactly once. The
+/// project's presence monitoring (PR-12) starts timing the change `at` its moment.
+pub fn announce_chat_status<H: Storage + Push + Wake>(
+    host: &mut H,
+    project: &str,
+    online: bool,
+    at: Timestamp,
+) -> PluginResult<()> {
     let key = super::keys::chat_announced(project);
     // Nothing announced yet means offline: every chat starts offline (PR-1).
     let announced = get_json::<bool>(host, &key)?.unwrap_or(false);
@@ -58,6 +65,7 @@ pub fn announce_chat_status<H: Storage + Push>(host: &mut H, project: &str, onli
         return Ok(());
     }
     put_json(host, &key, &online)?;
+    super::monitoring::chat_changed(host, project, online, at)?;
     let payload = ChatStatusEvent {
         project: project.into(),
         online,

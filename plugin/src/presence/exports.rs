@@ -1,10 +1,10 @@
 //! The `presence` export: the WIT functions onto the rules (inside a component only).
 
-use super::{changes, history, put_offline, reads, settings};
+use super::{changes, history, monitoring, put_offline, reads, schedule, settings};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::presence::{
-    AgentPresenceIn, ChangeOutcome, Guest, HistoryFilter, OnlineAgentsPage, PresenceHistoryPage, PresenceSettings,
-    ProjectPresenceView, PutOfflineOutcome,
+    AgentPresenceIn, ChangeOutcome, Guest, HistoryFilter, MonitoringSettings, OnlineAgentsPage, OnlineSchedule,
+    PresenceHistoryPage, PresenceSettings, ProjectPresenceView, PutOfflineOutcome, ScheduleView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -24,6 +24,22 @@ impl Guest for Component {
 
     fn save_presence_settings(ctx: CallContext, new: PresenceSettings) -> Result<PresenceSettings, Error> {
         Ok(settings::save_presence_settings(&mut WitHost, &ctx, new)?)
+    }
+
+    fn get_schedule(ctx: CallContext) -> Result<ScheduleView, Error> {
+        Ok(schedule::get_schedule(&mut WitHost, &ctx)?)
+    }
+
+    fn save_schedule(ctx: CallContext, new: OnlineSchedule) -> Result<ScheduleView, Error> {
+        Ok(schedule::save_schedule(&mut WitHost, &ctx, new)?)
+    }
+
+    fn get_monitoring(ctx: CallContext) -> Result<MonitoringSettings, Error> {
+        Ok(monitoring::get_monitoring(&mut WitHost, &ctx)?)
+    }
+
+    fn save_monitoring(ctx: CallContext, new: MonitoringSettings) -> Result<MonitoringSettings, Error> {
+        Ok(monitoring::save_monitoring(&mut WitHost, &ctx, new)?)
     }
 
     fn put_offline(ctx: CallContext, agent: Option<String>) -> Result<PutOfflineOutcome, Error> {

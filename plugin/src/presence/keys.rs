@@ -10,6 +10,11 @@
 //! - `presence/log/<project>/<time>/<seq>`: the history of changes (PR-15).
 //! - `presence/log-seq/<project>`: a counter numbering the project's history entries.
 //! - `presence/chat-announced/<project>`: whether customers were last told the chat is online.
+//! - `presence/schedule/<user>`: an agent's weekly online schedule and its next switch (PR-7).
+//! - `presence/switch-due/<time>/<user>`: that next switch, for the scheduler.
+//! - `presence/monitoring/<project>`: a project's monitoring settings (PR-12).
+//! - `presence/monitor-state/<project>`: what the monitoring last saw and alerted.
+//! - `presence/monitor-due/<time>/<project>`: when the monitoring looks again.
 
 use crate::bindings::helpdesk::chat::types::Timestamp;
 use crate::error::{PluginError, PluginResult};
@@ -87,9 +92,7 @@ pub fn due(at: Timestamp, project: &str, user: &str) -> String {
 
 /// The range of due markers at or before `now`, and the range of those after it.
 pub fn due_split(now: Timestamp) -> ((String, String), (String, String)) {
-    let first_later = format!("{DUE_PREFIX}{}", time_part(now.saturating_add(1)));
-    let end = prefix_end(DUE_PREFIX);
-    ((DUE_PREFIX.to_string(), first_later.clone()), (first_later, end))
+    split_at(DUE_PREFIX, now)
 }
 
 /// A due marker's time, project and user.
@@ -146,6 +149,71 @@ pub fn settings(project: &str) -> String {
     format!("presence/settings/{}", key_part(project))
 }
 
+/// An agent's online schedule (PR-7).
+pub fn schedule(user: &str) -> String {
+    format!("presence/schedule/{}", key_part(user))
+}
+
+const SWITCH_DUE_PREFIX: &str = "presence/switch-due/";
+
+/// The marker of an agent's next scheduled switch, at `at`.
+pub fn switch_due(at: Timestamp, user: &str) -> String {
+    format!("{SWITCH_DUE_PREFIX}{}/{}", time_part(at), key_part(user))
+}
+
+/// The range of switch markers at or before `now`, and the range of those after it.
+pub fn switch_due_split(now: Timestamp) -> ((String, String), (String, String)) {
+    split_at(SWITCH_DUE_PREFIX, now)
+}
+
+/// A switch marker's time and agent.
+pub fn parse_switch_due(key: &str) -> PluginResult<(Timestamp, String)> {
+    parse_timed(SWITCH_DUE_PREFIX, key)
+}
+
+/// A project's presence monitoring settings (PR-12).
+pub fn monitoring(project: &str) -> String {
+    format!("presence/monitoring/{}", key_part(project))
+}
+
+/// What a project's monitoring last saw and alerted.
+pub fn monitor_state(project: &str) -> String {
+    format!("presence/monitor-state/{}", key_part(project))
+}
+
+const MONITOR_DUE_PREFIX: &str = "presence/monitor-due/";
+
+/// The marker of a project's next monitoring check, at `at`.
+pub fn monitor_due(at: Timestamp, project: &str) -> String {
+    format!("{MONITOR_DUE_PREFIX}{}/{}", time_part(at), key_part(project))
+}
+
+/// The range of monitoring markers at or before `now`, and the range of those after it.
+pub fn monitor_due_split(now: Timestamp) -> ((String, String), (String, String)) {
+    split_at(MONITOR_DUE_PREFIX, now)
+}
+
+/// A monitoring marker's time and project.
+pub fn parse_monitor_due(key: &str) -> PluginResult<(Timestamp, String)> {
+    parse_timed(MONITOR_DUE_PREFIX, key)
+}
+
+/// The keys under `prefix` (each `<prefix><time>/…`) at or before `now`, and those after.
+fn split_at(prefix: &str, now: Timestamp) -> ((String, String), (String, String)) {
+    let first_later = format!("{prefix}{}", time_part(now.saturating_add(1)));
+    let end = prefix_end(prefix);
+    ((prefix.to_string(), first_later.clone()), (first_later, end))
+}
+
+/// The time and the one name of a `<prefix><time>/<name>` key.
+fn parse_timed(prefix: &str, key: &str) -> PluginResult<(Timestamp, String)> {
+    let bad = || corrupt_key(key);
+    let rest = key.strip_prefix(prefix).ok_or_else(bad)?;
+    let (at, name) = rest.split_once('/').ok_or_else(bad)?;
+    let at = at.parse().map_err(|_| bad())?;
+    Ok((at, decode_key_part(name)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +258,19 @@ mod tests {
         let running = ends("SUP", 1_001, "ann");
         assert!(start.as_str() <= ended.as_str() && ended.as_str() < end.as_str());
         assert!(running.as_str() >= end.as_str());
+    }
+
+    #[test]
+    fn pr_7_pr_12_timed_markers_round_trip_and_split_at_now() {
+        let switch = switch_due(2_000, "a/b");
+        assert_eq!(parse_switch_due(&switch).unwrap(), (2_000, "a/b".into()));
+        let ((start, end), (later, _)) = switch_due_split(2_000);
+        assert!(start.as_str() <= switch.as_str() && switch.as_str() < end.as_str());
+        assert!(switch.as_str() < later.as_str());
+        let check = monitor_due(3_000, "SUP");
+        assert_eq!(parse_monitor_due(&check).unwrap(), (3_000, "SUP".into()));
+        let ((_, end), _) = monitor_due_split(2_999);
+        assert!(check.as_str() >= end.as_str());
+        assert!(parse_switch_due("presence/switch-due/x/y").is_err());
     }
 }

@@ -40,6 +40,27 @@ fn scheduler_run(host: &mut FakeHost) -> Option<Timestamp> {
     host.wakes.iter().next().copied()
 }
 
+/// Moves the clock to `to`, running the scheduler at every wake-up asked for on the way,
+/// as the host's timer does.
+fn run_clock_to(host: &mut FakeHost, to: Timestamp) {
+    while let Some(at) = host.wakes.iter().next().copied().filter(|at| *at <= to) {
+        host.now = host.now.max(at);
+        let now = host.now;
+        host.wakes.retain(|wake| *wake > now);
+        crate::scheduler::run_due(host).unwrap();
+    }
+    host.now = to;
+}
+
+/// The instant of a UTC date and time.
+fn utc(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> Timestamp {
+    use chrono::TimeZone;
+    chrono::Utc
+        .with_ymd_and_hms(year, month, day, hour, minute, 0)
+        .unwrap()
+        .timestamp_millis() as Timestamp
+}
+
 fn role_removed(
     host: &mut FakeHost,
     by: &str,
@@ -561,4 +582,6 @@ fn pl_4_a_store_of_plugin_0_1_is_migrated_to_the_online_list() {
 
 mod history_tests;
 mod inactivity_tests;
+mod monitoring_tests;
 mod put_offline_tests;
+mod schedule_tests;
