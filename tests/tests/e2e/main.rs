@@ -9,5 +9,6 @@ mod live_chat_browser;
 mod live_chat_mail;
 mod platform;
 mod presence;
+mod presence_planning;
 mod widget_accounts;
 mod widget_accounts_browser;
