@@ -128,6 +128,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../web/presence/presence-page.js"),
     ),
     (
+        "/assets/presence/weekdays.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/weekdays.js"),
+    ),
+    (
+        "/assets/presence/schedule-dialog.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/schedule-dialog.js"),
+    ),
+    (
         "/assets/presence/presence-store.js",
         JAVASCRIPT,
         include_str!("../web/presence/presence-store.js"),

@@ -25,6 +25,11 @@ class PresenceDialog extends HTMLElement {
       if (window.confirm('Put every agent online in ' + projectName(state.project) + ' offline?')) putOffline(null);
     });
     this.byId('presence-form').addEventListener('submit', (ev) => ev.preventDefault());
+    // PR-7: the schedule has its own dialog; this one steps aside for it.
+    this.byId('edit-schedule').addEventListener('click', () => {
+      this.close();
+      document.querySelector('schedule-dialog').open();
+    });
     // A click on the backdrop lands on the <dialog> itself (the content is in .modal-inner).
     this.dialog.addEventListener('click', (ev) => {
       if (ev.target === this.dialog) this.close();
@@ -95,6 +100,7 @@ class PresenceDialog extends HTMLElement {
     this.byId('go-online').hidden = !canAct;
     this.byId('go-online').textContent = me.online ? 'Update' : 'Go online';
     this.byId('go-offline').hidden = !canAct || !me.online;
+    this.byId('edit-schedule').hidden = !canAct;
 
     var error = this.byId('presence-error');
     error.textContent = state.changeError ? state.changeError.message : '';

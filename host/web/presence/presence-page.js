@@ -13,6 +13,7 @@ import {
 } from './presence-store.js';
 import './presence-indicator.js';
 import './presence-dialog.js';
+import './schedule-dialog.js';
 import './chat-availability.js';
 import './my-status.js';
 import './presence-history.js';

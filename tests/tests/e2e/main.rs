@@ -10,5 +10,6 @@ mod live_chat_mail;
 mod platform;
 mod presence;
 mod presence_planning;
+mod presence_planning_browser;
 mod widget_accounts;
 mod widget_accounts_browser;
