@@ -154,21 +154,12 @@ pub fn schedule(user: &str) -> String {
     format!("presence/schedule/{}", key_part(user))
 }
 
-const SWITCH_DUE_PREFIX: &str = "presence/switch-due/";
+/// Where the markers of agents' next scheduled switches live.
+pub const SWITCH_DUE_PREFIX: &str = "presence/switch-due/";
 
 /// The marker of an agent's next scheduled switch, at `at`.
 pub fn switch_due(at: Timestamp, user: &str) -> String {
     format!("{SWITCH_DUE_PREFIX}{}/{}", time_part(at), key_part(user))
-}
-
-/// The range of switch markers at or before `now`, and the range of those after it.
-pub fn switch_due_split(now: Timestamp) -> ((String, String), (String, String)) {
-    split_at(SWITCH_DUE_PREFIX, now)
-}
-
-/// A switch marker's time and agent.
-pub fn parse_switch_due(key: &str) -> PluginResult<(Timestamp, String)> {
-    parse_timed(SWITCH_DUE_PREFIX, key)
 }
 
 /// A project's presence monitoring settings (PR-12).
@@ -181,32 +172,23 @@ pub fn monitor_state(project: &str) -> String {
     format!("presence/monitor-state/{}", key_part(project))
 }
 
-const MONITOR_DUE_PREFIX: &str = "presence/monitor-due/";
+/// Where the markers of projects' next monitoring checks live.
+pub const MONITOR_DUE_PREFIX: &str = "presence/monitor-due/";
 
 /// The marker of a project's next monitoring check, at `at`.
 pub fn monitor_due(at: Timestamp, project: &str) -> String {
     format!("{MONITOR_DUE_PREFIX}{}/{}", time_part(at), key_part(project))
 }
 
-/// The range of monitoring markers at or before `now`, and the range of those after it.
-pub fn monitor_due_split(now: Timestamp) -> ((String, String), (String, String)) {
-    split_at(MONITOR_DUE_PREFIX, now)
-}
-
-/// A monitoring marker's time and project.
-pub fn parse_monitor_due(key: &str) -> PluginResult<(Timestamp, String)> {
-    parse_timed(MONITOR_DUE_PREFIX, key)
-}
-
 /// The keys under `prefix` (each `<prefix><time>/…`) at or before `now`, and those after.
-fn split_at(prefix: &str, now: Timestamp) -> ((String, String), (String, String)) {
+pub fn split_at(prefix: &str, now: Timestamp) -> ((String, String), (String, String)) {
     let first_later = format!("{prefix}{}", time_part(now.saturating_add(1)));
     let end = prefix_end(prefix);
     ((prefix.to_string(), first_later.clone()), (first_later, end))
 }
 
 /// The time and the one name of a `<prefix><time>/<name>` key.
-fn parse_timed(prefix: &str, key: &str) -> PluginResult<(Timestamp, String)> {
+pub fn parse_timed(prefix: &str, key: &str) -> PluginResult<(Timestamp, String)> {
     let bad = || corrupt_key(key);
     let rest = key.strip_prefix(prefix).ok_or_else(bad)?;
     let (at, name) = rest.split_once('/').ok_or_else(bad)?;
@@ -263,14 +245,14 @@ mod tests {
     #[test]
     fn pr_7_pr_12_timed_markers_round_trip_and_split_at_now() {
         let switch = switch_due(2_000, "a/b");
-        assert_eq!(parse_switch_due(&switch).unwrap(), (2_000, "a/b".into()));
-        let ((start, end), (later, _)) = switch_due_split(2_000);
+        assert_eq!(parse_timed(SWITCH_DUE_PREFIX, &switch).unwrap(), (2_000, "a/b".into()));
+        let ((start, end), (later, _)) = split_at(SWITCH_DUE_PREFIX, 2_000);
         assert!(start.as_str() <= switch.as_str() && switch.as_str() < end.as_str());
         assert!(switch.as_str() < later.as_str());
         let check = monitor_due(3_000, "SUP");
-        assert_eq!(parse_monitor_due(&check).unwrap(), (3_000, "SUP".into()));
-        let ((_, end), _) = monitor_due_split(2_999);
+        assert_eq!(parse_timed(MONITOR_DUE_PREFIX, &check).unwrap(), (3_000, "SUP".into()));
+        let ((_, end), _) = split_at(MONITOR_DUE_PREFIX, 2_999);
         assert!(check.as_str() >= end.as_str());
-        assert!(parse_switch_due("presence/switch-due/x/y").is_err());
+        assert!(parse_timed(SWITCH_DUE_PREFIX, "presence/switch-due/x/y").is_err());
     }
 }

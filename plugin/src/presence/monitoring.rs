@@ -12,12 +12,11 @@ use serde::{Deserialize, Serialize};
 use super::keys;
 use super::weekly::{self, DAY_MINUTES};
 use crate::bindings::exports::helpdesk::chat::presence::{ExpectedHours, MonitoringSettings};
-use crate::bindings::helpdesk::chat::log::Level;
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
-use crate::capabilities::{Clock, Directory, Log, Mail, ScanRequest, Storage, Wake};
+use crate::capabilities::{Clock, Directory, Log, Mail, Storage, Wake};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::{administers, require_actor, require_project};
-use crate::storage::{first_in, get_json, put_json};
+use crate::storage::{get_json, put_json};
 
 /// The threshold a project has until its admin sets one.
 pub const DEFAULT_THRESHOLD_SECONDS: u32 = 60;
@@ -140,30 +139,9 @@ pub fn chat_changed<H: Storage + Wake>(host: &mut H, project: &str, online: bool
 
 /// Checks every project whose monitoring is due, alerting where a condition has lasted.
 pub fn run_due_checks<H: Clock + Directory + Storage + Mail + Wake + Log>(host: &mut H) -> PluginResult<()> {
-    let now = host.now();
-    let ((due_start, due_end), (later_start, later_end)) = keys::monitor_due_split(now);
-    let page = host.kv_scan(ScanRequest {
-        start: &due_start,
-        end: &due_end,
-        limit: MAX_CHECKS_PER_RUN,
-        reverse: false,
-        cursor: None,
-    })?;
-    for entry in page.entries {
-        host.kv_delete(&entry.key)?;
-        match keys::parse_monitor_due(&entry.key) {
-            Ok((at, project)) => check(host, &project, at, now)?,
-            Err(err) => host.log(Level::Warn, &format!("dropped unreadable monitoring marker: {err}")),
-        }
-    }
-    if page.cursor.is_some() {
-        host.wake_at(now);
-    } else if let Some(entry) = first_in(host, &later_start, &later_end)?
-        && let Ok((at, _)) = keys::parse_monitor_due(&entry.key)
-    {
-        host.wake_at(at);
-    }
-    Ok(())
+    super::due::take_due_markers(host, keys::MONITOR_DUE_PREFIX, MAX_CHECKS_PER_RUN, |host, at, project, now| {
+        check(host, &project, at, now)
+    })
 }
 
 /// Looks at the project's chat now: a condition that began (an expected-hours boundary

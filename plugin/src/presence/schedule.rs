@@ -17,10 +17,10 @@ use crate::bindings::exports::helpdesk::chat::presence::{
 };
 use crate::bindings::helpdesk::chat::log::Level;
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole, Timestamp};
-use crate::capabilities::{Clock, Directory, Log, Push, ScanRequest, Storage, Wake};
+use crate::capabilities::{Clock, Directory, Log, Push, Storage, Wake};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::require_actor;
-use crate::storage::{first_in, get_json, put_json};
+use crate::storage::{get_json, put_json};
 
 /// The most switches one schedule holds: ten a day.
 pub const MAX_SWITCHES: usize = 70;
@@ -100,30 +100,9 @@ pub fn save_schedule<H: Clock + Directory + Storage + Wake>(
 
 /// Applies every schedule switch due by now, and asks to be woken for the next one.
 pub fn run_due_switches<H: Clock + Directory + Storage + Push + Wake + Log>(host: &mut H) -> PluginResult<()> {
-    let now = host.now();
-    let ((due_start, due_end), (later_start, later_end)) = keys::switch_due_split(now);
-    let page = host.kv_scan(ScanRequest {
-        start: &due_start,
-        end: &due_end,
-        limit: MAX_SWITCHES_PER_RUN,
-        reverse: false,
-        cursor: None,
-    })?;
-    for entry in page.entries {
-        host.kv_delete(&entry.key)?;
-        match keys::parse_switch_due(&entry.key) {
-            Ok((at, agent)) => switch_agent(host, &agent, at, now)?,
-            Err(err) => host.log(Level::Warn, &format!("dropped unreadable switch marker: {err}")),
-        }
-    }
-    if page.cursor.is_some() {
-        host.wake_at(now);
-    } else if let Some(entry) = first_in(host, &later_start, &later_end)?
-        && let Ok((at, _)) = keys::parse_switch_due(&entry.key)
-    {
-        host.wake_at(at);
-    }
-    Ok(())
+    super::due::take_due_markers(host, keys::SWITCH_DUE_PREFIX, MAX_SWITCHES_PER_RUN, |host, at, agent, now| {
+        switch_agent(host, &agent, at, now)
+    })
 }
 
 /// Makes the switch due at `at` for `agent` (or, after a long stop, the last one due by
