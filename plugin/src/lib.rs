@@ -8,6 +8,7 @@
 //! - `hooks` says what a feature plugs into the shared exports, and `features` lists the
 //!   features, through which the shared exports (`subscriptions`, `scheduler`, `host_events`,
 //!   `lifecycle`) reach each one;
+//! - `message_log`: the one message model every chat shares (numbering, retries, paging);
 //! - `component`: the `export!` of the whole world (only inside a component).
 //!
 //! Everything stateful lives in host storage; the plugin keeps nothing between calls.
@@ -22,6 +23,7 @@ pub mod hooks;
 pub mod host_events;
 pub mod lifecycle;
 pub mod live_chat;
+pub mod message_log;
 pub mod permissions;
 pub mod presence;
 pub mod publish;

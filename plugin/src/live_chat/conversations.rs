@@ -16,6 +16,7 @@ use crate::bindings::exports::helpdesk::chat::live_chat::{
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext};
 use crate::capabilities::{Clock, Directory, Mail, Push, Storage};
 use crate::error::{PluginError, PluginResult};
+use crate::message_log::{Thread, check_client_id};
 use crate::storage::{get_json, put_json};
 
 /// A message's text: plain text, line breaks allowed.
@@ -61,7 +62,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
     let started_key = keys::started_by(&customer, &start.client_id);
     if let Some(id) = get_json::<String>(host, &started_key)? {
         let stored = record::load(host, &id)?;
-        let first = get_json::<ChatMessage>(host, &keys::message(&id, 1))?;
+        let first = thread(&id).get::<ChatMessage>(host, 1)?;
         return match first {
             Some(first) if first.body == body => Ok(stored.view),
             _ => Err(PluginError::Conflict(format!(
@@ -125,9 +126,7 @@ pub fn post_message<H: Clock + Directory + Storage + Push + Mail>(
     let writer = writer_of(&side, &stored.view.project)?;
     check_client_id(client_id)?;
     let body = text(body, MESSAGE_BODY).map_err(PluginError::Invalid)?;
-    if let Some(seq) = get_json::<u64>(host, &keys::client_id(id, client_id))? {
-        let message = get_json::<ChatMessage>(host, &keys::message(id, seq))?
-            .ok_or_else(|| PluginError::Unavailable(format!("message {seq} of {id} is missing")))?;
+    if let Some(message) = thread(id).retried::<ChatMessage>(host, client_id)? {
         let same_author = message.author == writer.kind() && message.agent == writer.agent();
         return if same_author && message.body == body {
             Ok(message)
@@ -320,8 +319,7 @@ pub(super) fn append<H: Clock + Directory + Storage + Push + Mail>(
     if author == AuthorKind::Agent && view.offline {
         mail_answer(host, view, &message)?;
     }
-    put_json(host, &keys::message(&view.id, seq), &message)?;
-    put_json(host, &keys::client_id(&view.id, client_id), &seq)?;
+    thread(&view.id).store(host, seq, client_id, &message)?;
     events::message(host, &message)?;
     publish_update(host, before, &mut stored)?;
     Ok((stored, message))
@@ -359,17 +357,13 @@ pub(super) fn publish_update(
 
 /// How many messages of `author` come after `seq`.
 fn unread_after(storage: &mut impl Storage, id: &str, seq: u64, author: AuthorKind) -> PluginResult<u32> {
-    let start = keys::message(id, seq + 1);
-    let end = crate::storage::prefix_end(&keys::messages(id));
-    let entries = crate::storage::scan_all(storage, &start, &end)?;
-    let mut unread = 0;
-    for entry in entries {
-        let message: ChatMessage = crate::storage::decode_json(&entry.key, &entry.value)?;
-        if message.author == author {
-            unread += 1;
-        }
-    }
-    Ok(unread)
+    let later = thread(id).after::<ChatMessage>(storage, seq)?;
+    Ok(later.iter().filter(|message| message.author == author).count() as u32)
+}
+
+/// Where a conversation's messages live: the message log every chat shares.
+pub fn thread(id: &str) -> Thread {
+    Thread::new(keys::NAMESPACE, id)
 }
 
 /// Who writes a message.
@@ -462,19 +456,6 @@ fn customer_ref<H: Directory + Storage>(
             }),
         },
         Actor::Anonymous | Actor::System => Err(PluginError::AccessDenied("log in first".into())),
-    }
-}
-
-/// A client-chosen id: 1 to 64 letters, digits, `-` or `_`.
-fn check_client_id(id: &str) -> PluginResult<()> {
-    let ok = (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
-    if ok {
-        Ok(())
-    } else {
-        Err(PluginError::Invalid(format!(
-            "client_id: {:?} must be 1 to 64 letters, digits, '-' or '_'",
-            id.chars().take(80).collect::<String>()
-        )))
     }
 }
 

@@ -3,6 +3,9 @@
 
 use crate::storage::{key_part, time_part};
 
+/// What every live chat key starts with (its messages too, in the shared message log).
+pub const NAMESPACE: &str = "live-chat";
+
 /// A project's widget settings.
 pub fn settings(project: &str) -> String {
     format!("live-chat/settings/{}", key_part(project))
@@ -22,21 +25,6 @@ pub fn visitor_number(visitor: &str) -> String {
 /// One conversation's record.
 pub fn conversation(id: &str) -> String {
     format!("live-chat/conversation/{}", key_part(id))
-}
-
-/// The prefix of a conversation's messages.
-pub fn messages(id: &str) -> String {
-    format!("live-chat/message/{}/", key_part(id))
-}
-
-/// One message, by number: keys sort in message order.
-pub fn message(id: &str, seq: u64) -> String {
-    format!("{}{seq:020}", messages(id))
-}
-
-/// The message number a client id was stored under.
-pub fn client_id(id: &str, client_id: &str) -> String {
-    format!("live-chat/client-id/{}/{}", key_part(id), key_part(client_id))
 }
 
 /// The conversation a customer's first-message client id started.

@@ -86,26 +86,7 @@ pub fn messages<H: Directory + Storage>(
 ) -> PluginResult<MessagePage> {
     check_limit(limit)?;
     record::load_for(host, ctx, id)?;
-    let prefix = keys::messages(id);
-    let end = match before {
-        Some(seq) => keys::message(id, seq),
-        None => prefix_end(&prefix),
-    };
-    let page = host.kv_scan(ScanRequest {
-        start: &prefix,
-        end: &end,
-        limit: limit + 1,
-        reverse: true,
-        cursor: None,
-    })?;
-    let more_before = page.entries.len() > limit as usize;
-    let mut messages = page
-        .entries
-        .iter()
-        .take(limit as usize)
-        .map(|entry| decode_json::<ChatMessage>(&entry.key, &entry.value))
-        .collect::<PluginResult<Vec<_>>>()?;
-    messages.reverse();
+    let (messages, more_before) = super::conversations::thread(id).page::<ChatMessage>(host, before, limit)?;
     Ok(MessagePage { messages, more_before })
 }
 

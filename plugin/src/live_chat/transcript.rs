@@ -1,14 +1,12 @@
 //! A conversation's transcript, as text: for the issue it becomes (LC-11) and for the
 //! customer who asks for it by e-mail.
 
-use super::keys;
 use super::rate_limits::{self, CountedAction};
 use super::record::{self, Side};
 use crate::bindings::exports::helpdesk::chat::live_chat::{ChatMessage, Conversation, TranscriptSent};
 use crate::bindings::helpdesk::chat::types::CallContext;
 use crate::capabilities::{Clock, Directory, Mail, Push, Storage};
 use crate::error::{PluginError, PluginResult};
-use crate::storage::{decode_json, prefix_end, scan_all};
 
 /// The most transcript one e-mail carries.
 const MAX_MAIL_BYTES: usize = 200 * 1024;
@@ -64,10 +62,7 @@ pub fn email_transcript<H: Clock + Directory + Storage + Push + Mail>(
 
 /// Every message of the conversation `id`, oldest first.
 pub fn all_messages(storage: &mut impl Storage, id: &str) -> PluginResult<Vec<ChatMessage>> {
-    scan_all(storage, &keys::messages(id), &prefix_end(&keys::messages(id)))?
-        .iter()
-        .map(|entry| decode_json(&entry.key, &entry.value))
-        .collect()
+    super::conversations::thread(id).after(storage, 0)
 }
 
 /// The transcript: the conversation it came from, then each message with its time (UTC) and

@@ -1,0 +1,138 @@
+//! The one message model every chat shares: live chat's conversations and team chat's
+//! chats keep their messages the same way. A thread's messages are numbered 1, 2, 3 … in the
+//! one order every client sees, stored under keys that sort in that order; each carries an
+//! id its sender chose, so sending again after a lost answer stores nothing new; pages are
+//! read backwards from any number, so a thread of 100,000 messages opens as fast as an
+//! empty one.
+//!
+//! Each feature keeps its own message record (what an author is differs between a customer
+//! chat and a team room); the numbering, keys, retries and paging are this module's.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::capabilities::{ScanRequest, Storage};
+use crate::error::{PluginError, PluginResult};
+use crate::storage::{decode_json, get_json, key_part, prefix_end, put_json, scan_all};
+
+/// Where one thread's messages live.
+#[derive(Debug, Clone)]
+pub struct Thread {
+    /// `<namespace>/message/<thread>/`: the messages, by number.
+    messages: String,
+    /// `<namespace>/client-id/<thread>/`: the number each client id was stored under.
+    client_ids: String,
+    /// The thread's id, for messages.
+    id: String,
+}
+
+impl Thread {
+    /// The thread `id` of a feature whose keys start with `namespace` (for example
+    /// `live-chat`).
+    pub fn new(namespace: &str, id: &str) -> Thread {
+        Thread {
+            messages: format!("{namespace}/message/{}/", key_part(id)),
+            client_ids: format!("{namespace}/client-id/{}/", key_part(id)),
+            id: id.to_string(),
+        }
+    }
+
+    fn message_key(&self, seq: u64) -> String {
+        format!("{}{seq:020}", self.messages)
+    }
+
+    /// Message number `seq`.
+    pub fn get<M: DeserializeOwned>(&self, storage: &mut impl Storage, seq: u64) -> PluginResult<Option<M>> {
+        get_json(storage, &self.message_key(seq))
+    }
+
+    /// The message stored earlier under `client_id`, if one was: a retry.
+    pub fn retried<M: DeserializeOwned>(&self, storage: &mut impl Storage, client_id: &str) -> PluginResult<Option<M>> {
+        let Some(seq) = get_json::<u64>(storage, &format!("{}{}", self.client_ids, key_part(client_id)))? else {
+            return Ok(None);
+        };
+        self.get(storage, seq)?
+            .map(Some)
+            .ok_or_else(|| PluginError::Unavailable(format!("message {seq} of {} is missing", self.id)))
+    }
+
+    /// Stores message number `seq`, sent with `client_id`.
+    pub fn store<M: Serialize>(&self, storage: &mut impl Storage, seq: u64, client_id: &str, message: &M) -> PluginResult<()> {
+        put_json(storage, &self.message_key(seq), message)?;
+        put_json(storage, &format!("{}{}", self.client_ids, key_part(client_id)), &seq)
+    }
+
+    /// Up to `limit` messages before number `before` (before the end without it), oldest
+    /// first, and whether older ones remain.
+    pub fn page<M: DeserializeOwned>(
+        &self,
+        storage: &mut impl Storage,
+        before: Option<u64>,
+        limit: u32,
+    ) -> PluginResult<(Vec<M>, bool)> {
+        let end = match before {
+            Some(seq) => self.message_key(seq),
+            None => prefix_end(&self.messages),
+        };
+        let page = storage.kv_scan(ScanRequest {
+            start: &self.messages,
+            end: &end,
+            limit: limit.saturating_add(1),
+            reverse: true,
+            cursor: None,
+        })?;
+        let more_before = page.entries.len() > limit as usize;
+        let mut messages = page
+            .entries
+            .iter()
+            .take(limit as usize)
+            .map(|entry| decode_json::<M>(&entry.key, &entry.value))
+            .collect::<PluginResult<Vec<_>>>()?;
+        messages.reverse();
+        Ok((messages, more_before))
+    }
+
+    /// Every message after number `seq`, oldest first.
+    pub fn after<M: DeserializeOwned>(&self, storage: &mut impl Storage, seq: u64) -> PluginResult<Vec<M>> {
+        scan_all(storage, &self.message_key(seq + 1), &prefix_end(&self.messages))?
+            .iter()
+            .map(|entry| decode_json(&entry.key, &entry.value))
+            .collect()
+    }
+}
+
+/// A client-chosen message id: 1 to 64 letters, digits, `-` or `_`.
+pub fn check_client_id(id: &str) -> PluginResult<()> {
+    let ok = (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(PluginError::Invalid(format!(
+            "client_id: {:?} must be 1 to 64 letters, digits, '-' or '_'",
+            id.chars().take(80).collect::<String>()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capabilities::fake_host::FakeHost;
+
+    #[test]
+    fn tc_6_a_thread_pages_backwards_from_any_number_and_keeps_retries_once() {
+        let mut host = FakeHost::demo();
+        let thread = Thread::new("test", "t/1");
+        for seq in 1..=25u64 {
+            thread.store(&mut host, seq, &format!("c{seq}"), &seq).unwrap();
+        }
+        let (last, more) = thread.page::<u64>(&mut host, None, 10).unwrap();
+        assert_eq!((last.first().copied(), last.last().copied(), more), (Some(16), Some(25), true));
+        let (first, more) = thread.page::<u64>(&mut host, Some(6), 10).unwrap();
+        assert_eq!((first, more), ((1..=5).collect::<Vec<u64>>(), false));
+        assert_eq!(thread.retried::<u64>(&mut host, "c7").unwrap(), Some(7));
+        assert_eq!(thread.retried::<u64>(&mut host, "nope").unwrap(), None);
+        assert_eq!(thread.after::<u64>(&mut host, 23).unwrap(), vec![24, 25]);
+        assert!(check_client_id("a b").is_err() && check_client_id("ok-1_x").is_ok());
+    }
+}
