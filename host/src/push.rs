@@ -32,6 +32,9 @@ const STREAM_BACKLOG: usize = 256;
 pub struct AccessChanged {
     /// The users whose streams are authorized again.
     pub users: Vec<String>,
+    /// The topics whose followers' streams are authorized again.
+    #[serde(default)]
+    pub topics: Vec<String>,
 }
 
 /// The payload of an `@sessions` event.
@@ -166,15 +169,14 @@ impl PushHub {
         for event in events {
             let (targets, signal): (Vec<u64>, StreamSignal) = match event.topic.as_str() {
                 ACCESS_TOPIC => {
-                    let users = serde_json::from_str::<AccessChanged>(&event.payload)
-                        .map(|changed| changed.users)
-                        .unwrap_or_default();
-                    let ids = users
-                        .iter()
-                        .filter_map(|user| registry.by_user.get(user))
-                        .flatten()
-                        .copied()
-                        .collect();
+                    let changed = serde_json::from_str::<AccessChanged>(&event.payload).unwrap_or(AccessChanged {
+                        users: Vec::new(),
+                        topics: Vec::new(),
+                    });
+                    let by_user = changed.users.iter().filter_map(|user| registry.by_user.get(user));
+                    let by_topic = changed.topics.iter().filter_map(|topic| registry.by_topic.get(topic));
+                    let ids: HashSet<u64> = by_user.chain(by_topic).flatten().copied().collect();
+                    let ids = ids.into_iter().collect();
                     (ids, StreamSignal::Recheck)
                 }
                 SESSIONS_TOPIC => {

@@ -2,7 +2,7 @@
 //! rule's signature says what it touches. `wit_host.rs` implements them over the WIT imports
 //! (inside a component); `fake_host.rs` implements them in memory for native tests.
 
-use crate::bindings::helpdesk::chat::directory::{Project, User};
+use crate::bindings::helpdesk::chat::directory::{Company, Project, User};
 use crate::bindings::helpdesk::chat::issues::{HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::Level;
 use crate::bindings::helpdesk::chat::storage::ScanPage;
@@ -45,6 +45,10 @@ pub trait Directory {
     fn group_exists(&self, id: &str) -> bool;
     /// The groups `user` belongs to.
     fn groups_of(&self, user: &str) -> Vec<String>;
+    /// The company with this id.
+    fn company(&self, id: &str) -> Option<Company>;
+    /// The companies `user` belongs to.
+    fn companies_of(&self, user: &str) -> Vec<String>;
     /// Adds a portal customer (no member) and answers them; the host picks the id.
     fn register_customer(&mut self, display_name: &str, email: &str) -> PluginResult<User>;
     /// The projects where `user` holds `role`, ordered by key.
@@ -97,6 +101,9 @@ pub trait Push {
     fn publish(&mut self, topic: &str, kind: &str, payload: &str) -> PluginResult<()>;
     /// What these users may receive may have changed: their streams are authorized again.
     fn access_changed(&mut self, users: &[String]);
+    /// What the followers of these topics may receive may have changed: their streams are
+    /// authorized again.
+    fn access_changed_on(&mut self, topics: &[String]);
 }
 
 /// Outgoing e-mail, queued in the host's outbox and sent only if the call commits.

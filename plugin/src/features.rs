@@ -4,9 +4,9 @@
 
 use crate::capabilities::HostCapabilities;
 use crate::hooks::Feature;
-use crate::{live_chat, presence};
+use crate::{live_chat, presence, team_chat};
 
 /// Every feature, in the order their hooks run.
-pub fn all<H: HostCapabilities>() -> [Feature<H>; 2] {
-    [presence::feature::<H>(), live_chat::feature::<H>()]
+pub fn all<H: HostCapabilities>() -> [Feature<H>; 3] {
+    [presence::feature::<H>(), live_chat::feature::<H>(), team_chat::feature::<H>()]
 }

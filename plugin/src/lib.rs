@@ -3,7 +3,7 @@
 //! - `bindings`: the types and imports generated from `wit/` (with their JSON form);
 //! - `capabilities`: the host's capabilities as small traits, one per kind of need, so each
 //!   rule names exactly what it uses and unit-tests natively against an in-memory host;
-//! - one module per feature (`presence`, `live_chat`), owning its rules, its WIT glue, its push
+//! - one module per feature (`presence`, `live_chat`, `team_chat`), owning its rules, its WIT glue, its push
 //!   topics, its due work, its reactions to host events and its migrations;
 //! - `hooks` says what a feature plugs into the shared exports, and `features` lists the
 //!   features, through which the shared exports (`subscriptions`, `scheduler`, `host_events`,
@@ -30,6 +30,7 @@ pub mod publish;
 pub mod scheduler;
 pub mod storage;
 pub mod subscriptions;
+pub mod team_chat;
 pub mod version;
 
 // The exports link against the host's imports, which exist only inside a component.

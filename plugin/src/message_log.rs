@@ -8,12 +8,28 @@
 //! Each feature keeps its own message record (what an author is differs between a customer
 //! chat and a team room); the numbering, keys, retries and paging are this module's.
 
+use helpdesk_text_policy::TextRule;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::capabilities::{ScanRequest, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::storage::{decode_json, get_json, key_part, prefix_end, put_json, scan_all};
+
+/// A message's text: plain text, line breaks allowed, never HTML.
+pub const MESSAGE_BODY: TextRule = TextRule {
+    field: "body",
+    max_chars: 4000,
+    multiline: true,
+};
+
+/// How many characters of the last message a list shows.
+const PREVIEW_CHARS: usize = 100;
+
+/// The start of a message, as lists show it.
+pub fn preview(body: &str) -> String {
+    body.chars().take(PREVIEW_CHARS).collect()
+}
 
 /// Where one thread's messages live.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Clock, Directory, Issues, Log, Mail, Push, ScanRequest, Storage, Wake};
-use crate::bindings::helpdesk::chat::directory::{Project, User};
+use crate::bindings::helpdesk::chat::directory::{Company, Project, User};
 use crate::bindings::helpdesk::chat::issues::{HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::Level;
 use crate::bindings::helpdesk::chat::storage::{Entry, ScanPage};
@@ -49,6 +49,12 @@ pub struct FakeHost {
     pub published: Vec<Published>,
     /// Users named by `access_changed`, in order.
     pub access_changes: Vec<String>,
+    /// Topics named by `access_changed_on`, in order.
+    pub topic_access_changes: Vec<String>,
+    /// The companies' names by id.
+    pub companies: BTreeMap<String, String>,
+    /// Who belongs to which company: `(company, user)`.
+    pub company_members: BTreeSet<(String, String)>,
     /// Times asked for by `wake_at`.
     pub wakes: BTreeSet<Timestamp>,
 }
@@ -259,6 +265,19 @@ impl Directory for FakeHost {
         user.member = false;
         Ok(user.clone())
     }
+    fn company(&self, id: &str) -> Option<Company> {
+        self.companies.get(id).map(|name| Company {
+            id: id.to_string(),
+            name: name.clone(),
+        })
+    }
+    fn companies_of(&self, user: &str) -> Vec<String> {
+        self.company_members
+            .iter()
+            .filter(|(_, u)| u == user)
+            .map(|(c, _)| c.clone())
+            .collect()
+    }
     fn groups_of(&self, user: &str) -> Vec<String> {
         self.group_members
             .iter()
@@ -353,6 +372,9 @@ impl Push for FakeHost {
     }
     fn access_changed(&mut self, users: &[String]) {
         self.access_changes.extend(users.iter().cloned());
+    }
+    fn access_changed_on(&mut self, topics: &[String]) {
+        self.topic_access_changes.extend(topics.iter().cloned());
     }
 }
 

@@ -1,7 +1,7 @@
 //! The capabilities over the WIT imports: what the rules use inside a component.
 
 use super::{Clock, Directory, Issues, Log, Mail, Push, ScanRequest, Storage, Wake};
-use crate::bindings::helpdesk::chat::directory::{self, Project, User};
+use crate::bindings::helpdesk::chat::directory::{self, Company, Project, User};
 use crate::bindings::helpdesk::chat::issues::{self, HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::{self, Level};
 use crate::bindings::helpdesk::chat::storage::{self, ScanPage};
@@ -69,6 +69,12 @@ impl Directory for WitHost {
     fn groups_of(&self, user: &str) -> Vec<String> {
         directory::groups_of(user)
     }
+    fn company(&self, id: &str) -> Option<Company> {
+        directory::get_company(id)
+    }
+    fn companies_of(&self, user: &str) -> Vec<String> {
+        directory::companies_of(user)
+    }
     fn register_customer(&mut self, display_name: &str, email: &str) -> PluginResult<User> {
         Ok(directory::register_customer(display_name, email)?)
     }
@@ -110,6 +116,9 @@ impl Push for WitHost {
     }
     fn access_changed(&mut self, users: &[String]) {
         push::access_changed(users);
+    }
+    fn access_changed_on(&mut self, topics: &[String]) {
+        push::access_changed_on(topics);
     }
 }
 

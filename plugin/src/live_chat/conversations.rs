@@ -2,7 +2,7 @@
 //! takes it, either side ends it, typing and "seen". Every change publishes what it changed
 //! on the conversation's topic and its project's inbox, delivered once the call commits.
 
-use helpdesk_text_policy::{TextRule, optional_email, text};
+use helpdesk_text_policy::{optional_email, text};
 
 use super::events;
 use super::keys;
@@ -16,19 +16,11 @@ use crate::bindings::exports::helpdesk::chat::live_chat::{
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext};
 use crate::capabilities::{Clock, Directory, Mail, Push, Storage};
 use crate::error::{PluginError, PluginResult};
-use crate::message_log::{Thread, check_client_id};
+use crate::message_log::{MESSAGE_BODY, Thread, check_client_id, preview};
 use crate::storage::{get_json, put_json};
 
-/// A message's text: plain text, line breaks allowed.
-pub const MESSAGE_BODY: TextRule = TextRule {
-    field: "body",
-    max_chars: 4000,
-    multiline: true,
-};
 /// The longest page URL kept with a conversation.
 pub const MAX_PAGE_URL: usize = 2000;
-/// How many characters of the last message a list shows.
-const PREVIEW_CHARS: usize = 100;
 
 /// Starts a conversation with its first message, or gives back the one this client id
 /// started (LC-9).
@@ -302,7 +294,7 @@ pub(super) fn append<H: Clock + Directory + Storage + Push + Mail>(
     };
     view.last_seq = seq;
     view.last_at = now;
-    view.last_preview = message.body.chars().take(PREVIEW_CHARS).collect();
+    view.last_preview = preview(&message.body);
     match author {
         AuthorKind::Customer => {
             view.unread_for_agents += 1;

@@ -38,7 +38,24 @@ impl push::Host for HostState {
         if users.is_empty() {
             return Ok(());
         }
-        let payload = serde_json::to_string(&AccessChanged { users })?;
+        let payload = serde_json::to_string(&AccessChanged {
+            users,
+            topics: Vec::new(),
+        })?;
+        let now = self.clock.now_ms();
+        self.tx()?
+            .publish(ACCESS_TOPIC, "access-changed", &payload, now)
+            .map_err(super::trap)
+    }
+
+    fn access_changed_on(&mut self, topics: Vec<String>) -> Result<()> {
+        if topics.is_empty() {
+            return Ok(());
+        }
+        let payload = serde_json::to_string(&AccessChanged {
+            users: Vec::new(),
+            topics,
+        })?;
         let now = self.clock.now_ms();
         self.tx()?
             .publish(ACCESS_TOPIC, "access-changed", &payload, now)

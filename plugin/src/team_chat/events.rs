@@ -1,0 +1,56 @@
+//! The push events team chat publishes, and their topics. Payloads are WIT records in their
+//! one JSON form (`team-message`, `chat-summary`) or a chat's id.
+
+use crate::bindings::exports::helpdesk::chat::team_chat::{ChatSummary, TeamMessage};
+use crate::capabilities::Push;
+use crate::error::PluginResult;
+use crate::publish::publish_json as publish;
+
+/// The topic kind of one chat's messages and changes (those who may read it).
+pub const CHAT_TOPIC: &str = "team-chat";
+/// The topic kind of one user's list (that user only).
+pub const INBOX_TOPIC: &str = "team-inbox";
+/// The topic kind of the site's rooms and settings changing (everyone who may see chat);
+/// its one name is `site`.
+pub const LISTS_TOPIC: &str = "team-lists";
+
+/// The topic of one chat.
+pub fn chat_topic(chat: &str) -> String {
+    format!("{CHAT_TOPIC}:{chat}")
+}
+
+/// The topic of one user's list.
+pub fn inbox_topic(user: &str) -> String {
+    format!("{INBOX_TOPIC}:{user}")
+}
+
+/// The topic of the site's lists.
+pub fn lists_topic() -> String {
+    format!("{LISTS_TOPIC}:site")
+}
+
+/// A message was written.
+pub fn message(push: &mut impl Push, message: &TeamMessage) -> PluginResult<()> {
+    publish(push, &chat_topic(&message.chat), "team-message", message)
+}
+
+/// A chat changed (a room's name or kind); `summary` as everyone sees it.
+pub fn chat_changed(push: &mut impl Push, summary: &ChatSummary) -> PluginResult<()> {
+    publish(push, &chat_topic(&summary.id), "chat-changed", summary)
+}
+
+/// A chat was deleted.
+pub fn chat_deleted(push: &mut impl Push, chat: &str) -> PluginResult<()> {
+    publish(push, &chat_topic(chat), "chat-deleted", &chat)
+}
+
+/// A chat came into `user`'s list (a user-to-user chat's first message).
+pub fn chat_added(push: &mut impl Push, user: &str, summary: &ChatSummary) -> PluginResult<()> {
+    publish(push, &inbox_topic(user), "chat-added", summary)
+}
+
+/// The site's rooms or settings changed: lists are worth reading again. Only the room's id
+/// travels (a private room's name is for its members).
+pub fn lists_changed(push: &mut impl Push, room: Option<&str>) -> PluginResult<()> {
+    publish(push, &lists_topic(), "lists-changed", &room)
+}

@@ -1,0 +1,63 @@
+//! The `team-chat` export: the WIT functions onto the rules (inside a component only).
+
+use super::{access, chats, messages, rooms};
+use crate::bindings::Component;
+use crate::bindings::exports::helpdesk::chat::team_chat::{
+    ChatSummary, Guest, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
+};
+use crate::bindings::helpdesk::chat::types::{CallContext, Error};
+use crate::capabilities::wit_host::WitHost;
+
+impl Guest for Component {
+    fn get_team_chat_settings(ctx: CallContext) -> Result<TeamChatSettings, Error> {
+        Ok(access::get_settings(&mut WitHost, &ctx)?)
+    }
+
+    fn save_team_chat_settings(ctx: CallContext, settings: TeamChatSettings) -> Result<TeamChatSettings, Error> {
+        Ok(access::save_settings(&mut WitHost, &ctx, settings)?)
+    }
+
+    fn my_access(ctx: CallContext) -> Result<TeamChatAccess, Error> {
+        Ok(access::team_chat_access(&mut WitHost, &ctx)?)
+    }
+
+    fn my_chats(ctx: CallContext) -> Result<Vec<ChatSummary>, Error> {
+        Ok(chats::my_chats(&mut WitHost, &ctx)?)
+    }
+
+    fn get_chat(ctx: CallContext, chat: String) -> Result<ChatSummary, Error> {
+        Ok(chats::get_chat(&mut WitHost, &ctx, &chat)?)
+    }
+
+    fn open_direct_chat(ctx: CallContext, other: String) -> Result<ChatSummary, Error> {
+        Ok(chats::open_direct_chat(&mut WitHost, &ctx, &other)?)
+    }
+
+    fn create_room(ctx: CallContext, room: RoomSpec) -> Result<ChatSummary, Error> {
+        Ok(rooms::create_room(&mut WitHost, &ctx, room)?)
+    }
+
+    fn get_room(ctx: CallContext, chat: String) -> Result<RoomSpec, Error> {
+        Ok(rooms::get_room(&mut WitHost, &ctx, &chat)?)
+    }
+
+    fn edit_room(ctx: CallContext, chat: String, room: RoomSpec) -> Result<ChatSummary, Error> {
+        Ok(rooms::edit_room(&mut WitHost, &ctx, &chat, room)?)
+    }
+
+    fn delete_room(ctx: CallContext, chat: String) -> Result<(), Error> {
+        Ok(rooms::delete_room(&mut WitHost, &ctx, &chat)?)
+    }
+
+    fn chat_messages(ctx: CallContext, chat: String, before: Option<u64>, limit: u32) -> Result<TeamMessagePage, Error> {
+        Ok(messages::chat_messages(&mut WitHost, &ctx, &chat, before, limit)?)
+    }
+
+    fn post_team_message(ctx: CallContext, chat: String, client_id: String, body: String) -> Result<TeamMessage, Error> {
+        Ok(messages::post_team_message(&mut WitHost, &ctx, &chat, &client_id, &body)?)
+    }
+
+    fn mark_chat_read(ctx: CallContext, chat: String, seq: u64) -> Result<ChatSummary, Error> {
+        Ok(messages::mark_chat_read(&mut WitHost, &ctx, &chat, seq)?)
+    }
+}

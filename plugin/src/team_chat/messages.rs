@@ -1,0 +1,130 @@
+//! Messages of team chats (TC-6, TC-7): written by those who may write, read a page at a
+//! time backwards from any number, and read markers that make the unread counts. They are
+//! kept in the message log every chat shares.
+
+use helpdesk_text_policy::text;
+
+use super::access::require;
+use super::chats::{self, StoredChat, load_readable, summary};
+use super::{events, keys};
+use crate::bindings::exports::helpdesk::chat::team_chat::{
+    ChatKind, ChatPermission, ChatSummary, TeamMessage, TeamMessagePage,
+};
+use crate::bindings::helpdesk::chat::types::CallContext;
+use crate::capabilities::{Clock, Directory, Push, Storage};
+use crate::error::{PluginError, PluginResult};
+use crate::message_log::{MESSAGE_BODY, Thread, check_client_id, preview};
+use crate::storage::get_counter;
+
+/// The most messages one page holds.
+pub const MAX_PAGE: u32 = 200;
+
+/// Where a chat's messages live.
+pub fn thread(chat: &str) -> Thread {
+    Thread::new(keys::NAMESPACE, chat)
+}
+
+/// A page of a chat's messages, oldest first, before number `before`.
+pub fn chat_messages<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+    before: Option<u64>,
+    limit: u32,
+) -> PluginResult<TeamMessagePage> {
+    let viewer = require(host, ctx, ChatPermission::See)?;
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(PluginError::Invalid(format!("limit: from 1 to {MAX_PAGE}, not {limit}")));
+    }
+    load_readable(host, &viewer, id)?;
+    let (messages, more_before) = thread(id).page(host, before, limit)?;
+    Ok(TeamMessagePage { messages, more_before })
+}
+
+/// Writes a message; a retry with the same client id and body returns the stored one.
+pub fn post_team_message<H: Clock + Directory + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+    client_id: &str,
+    body: &str,
+) -> PluginResult<TeamMessage> {
+    let viewer = require(host, ctx, ChatPermission::See)?;
+    let mut chat = load_readable(host, &viewer, id)?;
+    if !viewer.may(host, ChatPermission::Post) {
+        return Err(PluginError::AccessDenied("you may not write in team chat".into()));
+    }
+    check_client_id(client_id)?;
+    let body = text(body, MESSAGE_BODY).map_err(PluginError::Invalid)?;
+    let log = thread(id);
+    if let Some(stored) = log.retried::<TeamMessage>(host, client_id)? {
+        return if stored.author == viewer.user && stored.body == body {
+            Ok(stored)
+        } else {
+            Err(PluginError::Conflict(format!(
+                "client_id: {client_id:?} was already used for another message"
+            )))
+        };
+    }
+    let now = host.now();
+    let message = TeamMessage {
+        chat: id.to_string(),
+        seq: chat.last_seq + 1,
+        client_id: client_id.to_string(),
+        author: viewer.user.clone(),
+        author_name: crate::presence::changes::display_name(host, &viewer.user),
+        body,
+        at: now,
+    };
+    log.store(host, message.seq, client_id, &message)?;
+    chat.last_seq = message.seq;
+    chat.last_at = now;
+    chat.last_preview = preview(&message.body);
+    chats::save(host, &chat)?;
+    // Writing in a chat reads it up to one's own message.
+    set_read(host, &viewer.user, id, message.seq)?;
+    events::message(host, &message)?;
+    if chat.kind == ChatKind::Direct && message.seq == 1 {
+        tell_other_person(host, &chat, &viewer.user)?;
+    }
+    Ok(message)
+}
+
+/// The first message of a user-to-user chat puts it in the other person's list, and tells
+/// them (TC-4).
+fn tell_other_person<H: Directory + Storage + Push>(host: &mut H, chat: &StoredChat, author: &str) -> PluginResult<()> {
+    let Some((a, b)) = &chat.pair else {
+        return Ok(());
+    };
+    let other = if a == author { b } else { a };
+    host.kv_set(&keys::direct_entry(other, &chat.id), chat.id.as_bytes())?;
+    let as_other = super::access::Viewer {
+        user: other.clone(),
+        settings: super::access::load(host)?,
+    };
+    let shown = summary(host, &as_other, chat)?;
+    events::chat_added(host, other, &shown)
+}
+
+/// Marks the viewer's messages read up to `seq` (never back).
+pub fn mark_chat_read<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+    seq: u64,
+) -> PluginResult<ChatSummary> {
+    let viewer = require(host, ctx, ChatPermission::See)?;
+    let chat = load_readable(host, &viewer, id)?;
+    set_read(host, &viewer.user, id, seq.min(chat.last_seq))?;
+    summary(host, &viewer, &chat)
+}
+
+/// Moves a read marker forward to `seq`.
+fn set_read(storage: &mut impl Storage, user: &str, chat: &str, seq: u64) -> PluginResult<()> {
+    let key = keys::read_marker(user, chat);
+    let read = get_counter(storage, &key)?.max(0) as u64;
+    if seq > read {
+        storage.kv_increment(&key, (seq - read) as i64)?;
+    }
+    Ok(())
+}
