@@ -91,6 +91,11 @@ impl ApiClient {
         Self::answer(self.client.put(self.url(path)).json(&body)).await
     }
 
+    /// DELETE, get a JSON answer (`null` for none).
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        Self::answer(self.client.delete(self.url(path))).await
+    }
+
     /// POST JSON; the status and JSON answer, or the transport error (a host that died).
     pub async fn try_post(&self, path: &str, body: &Value) -> reqwest::Result<(StatusCode, Value)> {
         let response = self.client.post(self.url(path)).json(body).send().await?;

@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use super::caller::{Caller, SignedIn, VISITOR_HEADER};
 use super::context::ApiContext;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
-use super::params::ProjectPath;
+use super::params::{MessagesQuery, PostMessage, ProjectPath};
 use crate::contract::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, ConversationStart, InboxCounts, InboxPage, InboxView, MessagePage, TranscriptSent,
     WelcomeText, WidgetSettings, WidgetView,
@@ -256,16 +256,6 @@ async fn get_conversation(
     .map(Json)
 }
 
-/// `GET /chat/conversations/{id}/messages` query.
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct MessagesQuery {
-    /// Only messages before this number; the latest when omitted.
-    pub before: Option<u64>,
-    /// Messages per page, 1 to 200 (default 50).
-    pub limit: Option<u32>,
-}
-
 /// A conversation's latest messages, or those before a number, oldest first.
 #[utoipa::path(get, path = "/chat/conversations/{id}/messages", tag = "live-chat",
     params(ConversationPath, MessagesQuery), responses((status = OK, body = MessagePage), ApiErrors))]
@@ -282,17 +272,6 @@ async fn messages(
     })
     .await
     .map(Json)
-}
-
-/// `POST /chat/conversations/{id}/messages` body.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PostMessage {
-    /// An id the client chose for this message (1 to 64 letters, digits, `-`, `_`): a retry
-    /// with the same id stores nothing new.
-    pub client_id: String,
-    /// Plain text, 1 to 4,000 characters.
-    pub body: String,
 }
 
 /// Adds a message, by the customer or an agent of the project (PR-11: online or not).

@@ -79,6 +79,31 @@ pub const STREAM_EVENTS: &[(&str, Option<&str>, &str)] = &[
         Some("InboxCounts"),
         "inbox:<project> (its agents and admins)",
     ),
+    (
+        "team-message",
+        Some("TeamMessage"),
+        "team-chat:<chat> (those who may read the chat)",
+    ),
+    (
+        "chat-changed",
+        Some("ChatSummary"),
+        "team-chat:<chat> (a room renamed or its list changed; unread left at 0)",
+    ),
+    (
+        "chat-deleted",
+        None,
+        "team-chat:<chat>: the chat's id, as a JSON string",
+    ),
+    (
+        "chat-added",
+        Some("ChatSummary"),
+        "team-inbox:<user> (that user: a user-to-user chat's first message)",
+    ),
+    (
+        "lists-changed",
+        None,
+        "team-lists:site (everyone who may see team chat): a room's id or null; read the list again",
+    ),
 ];
 
 /// Writes [`STREAM_EVENTS`] into the document, on `GET /stream`.

@@ -11,5 +11,6 @@ mod platform;
 mod presence;
 mod presence_planning;
 mod presence_planning_browser;
+mod team_chat;
 mod widget_accounts;
 mod widget_accounts_browser;

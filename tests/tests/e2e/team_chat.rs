@@ -1,0 +1,176 @@
+//! Team chat end to end: the host binary with the real component, over HTTP and the push
+//! stream (SPEC TC-1 … TC-4, TC-7, TC-9), from each role, refused cases included.
+
+use std::time::Duration;
+
+use helpdesk_e2e::{ApiClient, TestSite};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn post(client: &ApiClient, chat: &str, client_id: &str, body: &str) -> (StatusCode, Value) {
+    client
+        .post(
+            &format!("/api/v1/team-chat/chats/{chat}/messages"),
+            json!({ "client_id": client_id, "body": body }),
+        )
+        .await
+}
+
+fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn tc_2_tc_9_a_company_chat_is_live_for_its_members_and_hidden_from_everyone_else() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let bob = site.login("bob").await;
+    let (status, chats) = bob.get("/api/v1/team-chat/chats").await;
+    assert_eq!(status, StatusCode::OK, "{chats}");
+    assert_eq!(
+        (chats[0]["id"].clone(), chats[0]["kind"].clone(), chats[0]["name"].clone()),
+        (json!("company-acme"), json!("company"), json!("Acme Helpdesk Ltd")),
+        "the company chat first, named after the company"
+    );
+    let mut stream = site.stream(&bob, &["team-chat:company-acme"], None).await;
+    let (status, sent) = post(&alice, "company-acme", "hello-1", "Good morning, team\nsecond line").await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    let event = stream.next_of_kind("team-message").await;
+    assert_eq!(
+        (event.data["author"].clone(), event.data["body"].clone(), event.data["seq"].clone()),
+        (json!("alice"), json!("Good morning, team\nsecond line"), json!(1))
+    );
+    let (_, again) = post(&alice, "company-acme", "hello-1", "Good morning, team\nsecond line").await;
+    assert_eq!(again, sent, "a retry stores nothing new");
+    let (_, chat) = bob.get("/api/v1/team-chat/chats/company-acme").await;
+    assert_eq!(chat["unread"], 1);
+    let (_, chat) = bob
+        .post("/api/v1/team-chat/chats/company-acme/read", json!({ "seq": 1 }))
+        .await;
+    assert_eq!(chat["unread"], 0);
+
+    let gina = site.login("gina").await;
+    let (status, body) = gina.get("/api/v1/team-chat/chats/company-acme/messages").await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"), "another company's chat");
+    let (status, _) = post(&gina, "company-acme", "g1", "let me in").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, hers) = gina.get("/api/v1/team-chat/chats").await;
+    assert_eq!(hers[0]["name"], "Globex Corporation");
+    let (status, _) = site.login("cora").await.get("/api/v1/team-chat/chats").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "customers are not in team chat");
+    let (status, _) = site.anonymous().get("/api/v1/team-chat/chats").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn tc_3_a_member_taken_off_a_private_room_loses_it_and_its_stream_at_once() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let (status, room) = alice
+        .post(
+            "/api/v1/team-chat/rooms",
+            json!({ "name": "Escalations", "private": true,
+                    "members": [{ "user": "bob" }, { "user": "tom" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{room}");
+    let id = room["id"].as_str().unwrap().to_string();
+    let bob = site.login("bob").await;
+    let (status, _) = bob.get(&format!("/api/v1/team-chat/chats/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = site.login("paula").await.get(&format!("/api/v1/team-chat/chats/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a non-member reads nothing of a private room");
+    let (status, _) = site
+        .login("tom")
+        .await
+        .put(&format!("/api/v1/team-chat/rooms/{id}"), json!({ "name": "Mine", "private": false, "members": [] }))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "members do not edit others' rooms");
+
+    let mut stream = site.stream(&bob, &[&format!("team-chat:{id}")], None).await;
+    let (status, body) = alice
+        .put(
+            &format!("/api/v1/team-chat/rooms/{id}"),
+            json!({ "name": "Escalations", "private": true, "members": [{ "user": "tom" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(stream.ends_within(Duration::from_secs(5)).await, "his stream ends at once");
+    let (status, _) = bob.get(&format!("/api/v1/team-chat/chats/{id}/messages")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = alice.delete(&format!("/api/v1/team-chat/rooms/{id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn tc_4_a_user_chat_tells_the_other_person_only_when_a_message_is_sent() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let bob = site.login("bob").await;
+    let mut bobs_list = site.stream(&bob, &["team-inbox:bob"], None).await;
+    let (status, chat) = alice.post("/api/v1/team-chat/direct", json!({ "user": "bob" })).await;
+    assert_eq!(status, StatusCode::OK, "{chat}");
+    let id = chat["id"].as_str().unwrap().to_string();
+    alice.get(&format!("/api/v1/team-chat/chats/{id}/messages")).await;
+    assert!(
+        bobs_list.next_event_within(Duration::from_millis(800)).await.is_none(),
+        "opening and reading tell bob nothing"
+    );
+    let (_, listed) = bob.get("/api/v1/team-chat/chats").await;
+    assert!(listed.as_array().unwrap().iter().all(|c| c["id"] != id.as_str()));
+
+    post(&alice, &id, "a1", "got a minute?").await;
+    let added = bobs_list.next_of_kind("chat-added").await;
+    assert_eq!((added.data["id"].as_str(), added.data["unread"].clone()), (Some(id.as_str()), json!(1)));
+    let (status, _) = site.login("tom").await.get(&format!("/api/v1/team-chat/chats/{id}/messages")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a third person reads nothing");
+    let refused = site
+        .login("tom")
+        .await
+        .client
+        .get(site.url(&format!("/api/v1/stream?topic=team-chat:{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND, "nor follows it");
+}
+
+#[tokio::test]
+async fn tc_1_a_site_admin_switches_team_chat_off_and_every_call_and_stream_is_refused() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let mut stream = site.stream(&alice, &["team-lists:site", "team-chat:company-acme"], None).await;
+    let sam = site.login("sam").await;
+    let (status, mut settings) = sam.get("/api/v1/team-chat/settings").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = site.login("paula").await.put("/api/v1/team-chat/settings", settings.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "site admins only");
+    settings["enabled"] = json!(false);
+    let (status, _) = sam.put("/api/v1/team-chat/settings", settings).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(stream.ends_within(Duration::from_secs(5)).await, "open streams end");
+    let (status, _) = alice.get("/api/v1/team-chat/chats").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = post(&alice, "company-acme", "x1", "anyone?").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, access) = alice.get("/api/v1/team-chat/access").await;
+    assert_eq!((access["enabled"].clone(), access["may_see"].clone()), (json!(false), json!(false)));
+
+    let (status, _) = sam
+        .put(
+            "/api/v1/team-chat/settings",
+            json!({ "enabled": true, "grants": [
+                { "permission": "see", "grantees": ["all-members"] },
+                { "permission": "post", "grantees": [{ "group": "support-team" }] } ] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post(&site.login("tom").await, "company-acme", "t1", "hi").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "tom reads but may not write");
+    let (status, _) = post(&alice, "company-acme", "a1", "hi").await;
+    assert_eq!(status, StatusCode::OK, "alice is in the support team");
+    let (status, _) = alice
+        .post("/api/v1/team-chat/rooms", json!({ "name": "Mine", "private": false, "members": [] }))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no one holds create-rooms but site admins");
+}
