@@ -48,6 +48,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/outbox", include_str!("../web/outbox.html")),
     ("/people", include_str!("../web/people.html")),
     ("/presence-settings", include_str!("../web/presence-settings.html")),
+    ("/team-chat", include_str!("../web/team-chat.html")),
 ];
 
 /// Served, with status 404, for any path that is neither a page, an asset nor an API route.
@@ -141,6 +142,46 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "/assets/presence/presence-store.js",
         JAVASCRIPT,
         include_str!("../web/presence/presence-store.js"),
+    ),
+    (
+        "/assets/team-chat/team-chat.css",
+        CSS,
+        include_str!("../web/team-chat/team-chat.css"),
+    ),
+    (
+        "/assets/team-chat/team-chat-page.js",
+        JAVASCRIPT,
+        include_str!("../web/team-chat/team-chat-page.js"),
+    ),
+    (
+        "/assets/team-chat/team-chat-store.js",
+        JAVASCRIPT,
+        include_str!("../web/team-chat/team-chat-store.js"),
+    ),
+    (
+        "/assets/team-chat/chat-list.js",
+        JAVASCRIPT,
+        include_str!("../web/team-chat/chat-list.js"),
+    ),
+    (
+        "/assets/team-chat/chat-room.js",
+        JAVASCRIPT,
+        include_str!("../web/team-chat/chat-room.js"),
+    ),
+    (
+        "/assets/team-chat/people-list.js",
+        JAVASCRIPT,
+        include_str!("../web/team-chat/people-list.js"),
+    ),
+    (
+        "/assets/team-chat/room-dialog.js",
+        JAVASCRIPT,
+        include_str!("../web/team-chat/room-dialog.js"),
+    ),
+    (
+        "/assets/core/linkify.js",
+        JAVASCRIPT,
+        include_str!("../web/core/linkify.js"),
     ),
     (
         "/assets/live-chat/live-chat.css",

@@ -166,6 +166,8 @@ function init() {
     }
     start(me);
     startHeartbeat();
+    // Team chat is for members; the page there says when it is off or not allowed.
+    $('team-chat-link').hidden = false;
     setTimeZone(state.me.user && state.me.user.time_zone);
     var key = pickInitialProject();
     renderToolbar();

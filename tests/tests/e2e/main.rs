@@ -12,5 +12,6 @@ mod presence;
 mod presence_planning;
 mod presence_planning_browser;
 mod team_chat;
+mod team_chat_browser;
 mod widget_accounts;
 mod widget_accounts_browser;

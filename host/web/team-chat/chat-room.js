@@ -1,0 +1,93 @@
+// <chat-room>: the open chat (TC-6, TC-7): its messages, older ones paging in as the reader
+// scrolls up, the viewer's own lines marked, and the composer (Enter or Send sends,
+// Shift+Enter starts a new line).
+
+import { $, el } from '../core/dom.js';
+import { formatDateTime, formatFull } from '../core/format.js';
+import { appendLinkified } from '../core/linkify.js';
+import { state, subscribe, openChatSummary, loadOlder, send } from './team-chat-store.js';
+
+var KIND_LABEL = { company: 'Company chat', room: 'Room', direct: 'User chat', issue: 'Issue chat' };
+
+class ChatRoom extends HTMLElement {
+  connectedCallback() {
+    this.messages = $('room-messages');
+    this.text = $('composer-text');
+    $('composer').addEventListener('submit', (ev) => { ev.preventDefault(); this.submit(); });
+    this.text.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        this.submit();
+      }
+    });
+    this.messages.addEventListener('scroll', () => {
+      if (this.messages.scrollTop < 40 && !this.loading) this.older();
+    });
+    subscribe(() => this.render());
+  }
+
+  older() {
+    var before = this.messages.scrollHeight;
+    this.loading = true;
+    loadOlder().then((loaded) => {
+      this.loading = false;
+      // Keep the line the reader looked at in place.
+      if (loaded) this.messages.scrollTop += this.messages.scrollHeight - before;
+    }, () => { this.loading = false; });
+  }
+
+  submit() {
+    var body = this.text.value;
+    if (!body.trim() || this.sending) return;
+    this.sending = true;
+    $('composer-send').disabled = true;
+    send(body).then(() => {
+      this.text.value = '';
+      $('composer-error').hidden = true;
+    }, (e) => {
+      $('composer-error').textContent = e.message;
+      $('composer-error').hidden = false;
+    }).then(() => {
+      this.sending = false;
+      $('composer-send').disabled = false;
+      this.text.focus();
+    });
+  }
+
+  render() {
+    var chat = openChatSummary();
+    $('no-chat').hidden = !!chat;
+    $('room-view').hidden = !chat;
+    if (!chat) return;
+    $('room-name').textContent = chat.name;
+    $('room-kind').textContent = chat.private ? 'Private room' : KIND_LABEL[chat.kind] || '';
+    $('edit-room').hidden = !chat.may_edit;
+    $('delete-room').hidden = !chat.may_delete;
+    var mayPost = state.access && state.access.may_post;
+    $('composer').hidden = !mayPost;
+    var atBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
+    var shown = this.messages.childElementCount;
+    this.messages.replaceChildren();
+    if (state.moreBefore) {
+      var more = el('li', 'older-hint muted', 'Scroll up for older messages');
+      this.messages.append(more);
+    }
+    state.messages.forEach((message) => {
+      var own = state.me && message.author === state.me.id;
+      var item = el('li', own ? 'team-message own' : 'team-message');
+      item.dataset.seq = String(message.seq);
+      var head = el('div', 'message-head');
+      head.append(el('span', 'message-author', own ? 'You' : message.author_name));
+      var time = el('time', 'message-time', formatDateTime(message.at));
+      time.title = formatFull(message.at);
+      head.append(time);
+      item.append(head, appendLinkified(el('div', 'message-body'), message.body));
+      this.messages.append(item);
+    });
+    if (atBottom || shown === 0 || this.messages.childElementCount - shown === 1) {
+      this.messages.scrollTop = this.messages.scrollHeight;
+    }
+  }
+}
+
+customElements.define('chat-room', ChatRoom);

@@ -1,0 +1,174 @@
+// The team chat's state (TC-1 … TC-9): the viewer's chats with their unread counts, the
+// open chat's messages, and the push stream that keeps both live. Components subscribe and
+// render from it; nothing needs a reload button.
+
+import { api } from '../core/api.js';
+import { openStream } from '../core/stream.js';
+
+export var state = {
+  me: null,            // the viewer (directory user)
+  access: null,        // what they may do (team-chat-access)
+  chats: [],           // chat-summary, in the server's order
+  openId: null,        // the chat shown
+  messages: [],        // its messages, oldest first
+  moreBefore: false,   // older messages remain
+  error: null          // the last failure, in words
+};
+
+var listeners = [];
+var stream = null;
+var streamTopics = '';
+
+export function subscribe(listener) { listeners.push(listener); }
+function changed() { listeners.forEach(function (listener) { listener(); }); }
+
+function path(chat) { return '/api/v1/team-chat/chats/' + encodeURIComponent(chat); }
+
+export function openChatSummary() {
+  return state.chats.find(function (chat) { return chat.id === state.openId; }) || null;
+}
+
+export function unreadTotal() {
+  return state.chats.reduce(function (sum, chat) { return sum + (chat.unread || 0); }, 0);
+}
+
+export function start(me) {
+  state.me = me;
+  return api('GET', '/api/v1/team-chat/access').then(function (access) {
+    state.access = access;
+    if (!access.enabled || !access.may_see) {
+      changed();
+      return;
+    }
+    return loadChats();
+  });
+}
+
+// The list again, and the stream following every chat in it.
+export function loadChats() {
+  return api('GET', '/api/v1/team-chat/chats').then(function (chats) {
+    state.chats = chats;
+    if (state.openId && !openChatSummary()) {
+      state.openId = null;
+      state.messages = [];
+    }
+    follow();
+    changed();
+  });
+}
+
+function follow() {
+  var topics = ['team-lists:site', 'team-inbox:' + state.me.id].concat(
+    state.chats.map(function (chat) { return 'team-chat:' + chat.id; })
+  );
+  var key = topics.join('\n');
+  if (stream && key === streamTopics) return;
+  if (stream) stream.close();
+  streamTopics = key;
+  stream = openStream(topics, {
+    // Once subscribed, read the state: nothing pushed since is missed.
+    ready: function () { refreshAll(); },
+    reset: function () { refreshAll(); },
+    // A topic refused (a room taken away, chat switched off): the list decides anew.
+    denied: function () {
+      stream = null;
+      streamTopics = '';
+      start(state.me).catch(function (e) { state.error = e.message; changed(); });
+      return true;
+    },
+    events: {
+      'team-message': onMessage,
+      'chat-changed': function () { loadChats(); },
+      'chat-deleted': function () { loadChats(); },
+      'chat-added': function () { loadChats(); },
+      'lists-changed': function () { loadChats(); }
+    }
+  });
+}
+
+function refreshAll() {
+  loadChats().then(function () {
+    if (state.openId) return loadMessages(state.openId);
+  }).catch(function (e) { state.error = e.message; changed(); });
+}
+
+function onMessage(message) {
+  var chat = state.chats.find(function (c) { return c.id === message.chat; });
+  if (!chat) return;
+  if (message.seq > chat.last_seq) {
+    chat.last_seq = message.seq;
+    chat.last_at = message.at;
+    chat.last_preview = message.body.slice(0, 100);
+    if (message.author !== state.me.id) chat.unread = (chat.unread || 0) + 1;
+  }
+  if (message.chat === state.openId && !state.messages.some(function (m) { return m.seq === message.seq; })) {
+    state.messages.push(message);
+    state.messages.sort(function (a, b) { return a.seq - b.seq; });
+    markRead();
+  }
+  changed();
+}
+
+export function openChat(id) {
+  state.openId = id;
+  state.messages = [];
+  state.moreBefore = false;
+  state.error = null;
+  changed();
+  return loadMessages(id);
+}
+
+function loadMessages(id) {
+  return api('GET', path(id) + '/messages?limit=50').then(function (page) {
+    if (state.openId !== id) return;
+    state.messages = page.messages;
+    state.moreBefore = page.more_before;
+    markRead();
+    changed();
+  });
+}
+
+// Older messages, a page at a time (TC-6): the newest page opens as fast in a chat of
+// 100,000 messages as in an empty one.
+export function loadOlder() {
+  var id = state.openId;
+  if (!id || !state.moreBefore || !state.messages.length) return Promise.resolve(false);
+  return api('GET', path(id) + '/messages?limit=50&before=' + state.messages[0].seq).then(function (page) {
+    if (state.openId !== id) return false;
+    state.messages = page.messages.concat(state.messages);
+    state.moreBefore = page.more_before;
+    changed();
+    return true;
+  });
+}
+
+function markRead() {
+  var chat = openChatSummary();
+  var last = state.messages.length ? state.messages[state.messages.length - 1].seq : 0;
+  if (!chat || !last || (chat.unread === 0 && document.hidden)) return;
+  chat.unread = 0;
+  api('POST', path(chat.id) + '/read', { seq: last }).catch(function () { /* the next read says it again */ });
+}
+
+function newClientId() {
+  if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+  return String(Date.now()) + '-' + String(Math.random()).slice(2, 12);
+}
+
+// Sends a message; a retry after a lost answer reuses its client id, so it is stored once.
+export function send(body) {
+  var id = state.openId;
+  var clientId = newClientId();
+  return api('POST', path(id) + '/messages', { client_id: clientId, body: body }).then(function (message) {
+    onMessage(message);
+    return message;
+  });
+}
+
+export function openDirect(user) {
+  return api('POST', '/api/v1/team-chat/direct', { user: user }).then(function (chat) {
+    if (!state.chats.some(function (c) { return c.id === chat.id; })) state.chats.push(chat);
+    follow();
+    return openChat(chat.id);
+  });
+}

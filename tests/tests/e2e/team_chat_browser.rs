@@ -1,0 +1,124 @@
+//! Team chat in a real headless Chromium: two users exchange messages live in a room
+//! (TC-3, TC-7, TC-9), and a user-to-user chat reaches the other person only when a message
+//! is sent (TC-4).
+
+use fantoccini::{Client, Locator};
+use helpdesk_e2e::TestSite;
+use helpdesk_e2e::browser::{log_in, start_driver, wait_until};
+use serde_json::json;
+
+async fn click(browser: &Client, css: &str) {
+    browser.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+async fn type_into(browser: &Client, css: &str, text: &str) {
+    browser.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
+}
+
+async fn screenshot(browser: &Client, name: &str) {
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join(format!("helpdesk-{name}.png")), png);
+    }
+}
+
+/// The open chat's lines: "author: body" ("You" for one's own), and whether each is marked own.
+const LINES: &str = "return Array.prototype.map.call(document.querySelectorAll('#room-messages .team-message'),\
+     function (li) { return [li.querySelector('.message-author').textContent + ': ' +\
+     li.querySelector('.message-body').textContent, li.classList.contains('own')]; });";
+
+#[tokio::test]
+async fn tc_7_tc_9_two_users_exchange_messages_live_in_a_private_room() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let alice = driver.new_browser("alice").await;
+    let bob = driver.new_browser("bob").await;
+    log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
+    log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
+    let first = wait_until(
+        &bob,
+        "his chats",
+        "var b = document.querySelector('#chat-list .chat-name'); return b && b.textContent;",
+    )
+    .await;
+    assert_eq!(first, json!("Acme Helpdesk Ltd"), "the company chat first");
+
+    click(&alice, "#add-room").await;
+    wait_until(&alice, "the room dialog", "return document.getElementById('room-dialog').open && document.querySelectorAll('#room-available option').length > 3;").await;
+    type_into(&alice, "#room-name-input", "Launch plan").await;
+    click(&alice, "input[name='room-access'][value='private']").await;
+    alice
+        .execute(
+            "var o = document.querySelector(\"#room-available option[value='user:bob']\"); o.selected = true; return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&alice, "#room-select").await;
+    screenshot(&alice, "team-chat-room-dialog").await;
+    click(&alice, "#room-save").await;
+    wait_until(&alice, "the new room open", "return document.getElementById('room-name').textContent === 'Launch plan';").await;
+
+    wait_until(
+        &bob,
+        "the room in his list, live",
+        "return Array.prototype.some.call(document.querySelectorAll('#chat-list .chat-name'), function (n) { return n.textContent === 'Launch plan'; });",
+    )
+    .await;
+    bob.execute(
+        "Array.prototype.find.call(document.querySelectorAll('#chat-list .chat-button'), function (b) { return b.querySelector('.chat-name').textContent === 'Launch plan'; }).click(); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_until(&bob, "the room open", "return document.getElementById('room-name').textContent === 'Launch plan';").await;
+    type_into(&bob, "#composer-text", "Hello Alice").await;
+    type_into(&bob, "#composer-text", "\u{E007}").await; // Enter sends.
+    let lines = wait_until(&alice, "bob's line, live", &format!("var l = (function () {{ {LINES} }})(); return l.length === 1 && l;")).await;
+    assert_eq!(lines, json!([["Bob Agent: Hello Alice", false]]));
+
+    type_into(&alice, "#composer-text", "Hi Bob").await;
+    type_into(&alice, "#composer-text", "\u{E008}\u{E007}").await; // Shift+Enter: a new line.
+    type_into(&alice, "#composer-text", "see https://example.test/plan.").await;
+    click(&alice, "#composer-send").await;
+    let lines = wait_until(&bob, "alice's answer, live", &format!("var l = (function () {{ {LINES} }})(); return l.length === 2 && l;")).await;
+    assert_eq!(
+        lines,
+        json!([["You: Hello Alice", true], ["Alice Agent: Hi Bob\nsee https://example.test/plan.", false]])
+    );
+    let link = bob
+        .execute("var a = document.querySelector('#room-messages a'); return a && [a.getAttribute('href'), a.rel];", vec![])
+        .await
+        .unwrap();
+    assert_eq!(link, json!(["https://example.test/plan", "noopener noreferrer"]), "links made clickable, safely");
+    screenshot(&bob, "team-chat-room").await;
+}
+
+#[tokio::test]
+async fn tc_4_a_user_chat_reaches_the_other_person_only_when_a_message_is_sent() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let alice = driver.new_browser("alice").await;
+    let bob = driver.new_browser("bob").await;
+    log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
+    log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
+    wait_until(&alice, "the people", "return document.querySelector(\"#people-list li[data-user='bob'] button\");").await;
+    click(&alice, "#people-list li[data-user='bob'] button").await;
+    wait_until(&alice, "the user chat open", "return document.getElementById('room-name').textContent === 'Bob Agent';").await;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let bobs = bob
+        .execute("return Array.prototype.map.call(document.querySelectorAll('#chat-list .chat-name'), function (n) { return n.textContent; });", vec![])
+        .await
+        .unwrap();
+    assert_eq!(bobs, json!(["Acme Helpdesk Ltd"]), "opening the chat told bob nothing");
+
+    type_into(&alice, "#composer-text", "Got a minute?\u{E007}").await;
+    let unread = wait_until(
+        &bob,
+        "the chat in his list with its unread count",
+        "var b = Array.prototype.find.call(document.querySelectorAll('#chat-list .chat-button'), function (b) { return b.querySelector('.chat-name').textContent === 'Alice Agent'; });\
+         return b && b.querySelector('.chat-unread') && [b.querySelector('.chat-unread').textContent, document.getElementById('unread-total').textContent];",
+    )
+    .await;
+    assert_eq!(unread, json!(["1", "1"]));
+    screenshot(&bob, "team-chat-user-chat").await;
+}
