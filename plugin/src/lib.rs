@@ -17,6 +17,7 @@
 
 pub mod bindings;
 pub mod capabilities;
+pub mod due_markers;
 pub mod error;
 pub mod features;
 pub mod hooks;

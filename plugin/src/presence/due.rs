@@ -9,7 +9,6 @@ use super::keys;
 use super::record::PresenceRecord;
 use crate::bindings::exports::helpdesk::chat::presence::ChangeCause;
 use crate::bindings::helpdesk::chat::log::Level;
-use crate::bindings::helpdesk::chat::types::Timestamp;
 use crate::capabilities::{Clock, Directory, Log, Mail, Push, ScanRequest, Storage, Wake};
 use crate::error::PluginResult;
 use crate::storage::{first_in, get_json};
@@ -25,42 +24,6 @@ pub fn run_due<H: Clock + Directory + Storage + Push + Wake + Log + Mail>(host: 
     end_due_durations(host)?;
     super::schedule::run_due_switches(host)?;
     super::monitoring::run_due_checks(host)
-}
-
-/// Takes the `<prefix><time>/<name>` markers due by now (at most `limit`, oldest first) and
-/// hands each to `act` with its time, name and now; then asks to be woken for the next
-/// marker (at once when more are due than one run takes). Unreadable markers are dropped
-/// with a warning, so one cannot stop the others.
-pub fn take_due_markers<H: Clock + Storage + Wake + Log>(
-    host: &mut H,
-    prefix: &str,
-    limit: u32,
-    mut act: impl FnMut(&mut H, Timestamp, String, Timestamp) -> PluginResult<()>,
-) -> PluginResult<()> {
-    let now = host.now();
-    let ((due_start, due_end), (later_start, later_end)) = keys::split_at(prefix, now);
-    let page = host.kv_scan(ScanRequest {
-        start: &due_start,
-        end: &due_end,
-        limit,
-        reverse: false,
-        cursor: None,
-    })?;
-    for entry in page.entries {
-        host.kv_delete(&entry.key)?;
-        match keys::parse_timed(prefix, &entry.key) {
-            Ok((at, name)) => act(host, at, name, now)?,
-            Err(err) => host.log(Level::Warn, &format!("dropped unreadable marker: {err}")),
-        }
-    }
-    if page.cursor.is_some() {
-        host.wake_at(now);
-    } else if let Some(entry) = first_in(host, &later_start, &later_end)?
-        && let Ok((at, _)) = keys::parse_timed(prefix, &entry.key)
-    {
-        host.wake_at(at);
-    }
-    Ok(())
 }
 
 /// Takes off online durations that ended at or before now: the agent's record and history

@@ -92,7 +92,7 @@ pub fn due(at: Timestamp, project: &str, user: &str) -> String {
 
 /// The range of due markers at or before `now`, and the range of those after it.
 pub fn due_split(now: Timestamp) -> ((String, String), (String, String)) {
-    split_at(DUE_PREFIX, now)
+    crate::due_markers::split_at(DUE_PREFIX, now)
 }
 
 /// A due marker's time, project and user.
@@ -159,7 +159,7 @@ pub const SWITCH_DUE_PREFIX: &str = "presence/switch-due/";
 
 /// The marker of an agent's next scheduled switch, at `at`.
 pub fn switch_due(at: Timestamp, user: &str) -> String {
-    format!("{SWITCH_DUE_PREFIX}{}/{}", time_part(at), key_part(user))
+    crate::due_markers::marker(SWITCH_DUE_PREFIX, at, user)
 }
 
 /// A project's presence monitoring settings (PR-12).
@@ -177,28 +177,13 @@ pub const MONITOR_DUE_PREFIX: &str = "presence/monitor-due/";
 
 /// The marker of a project's next monitoring check, at `at`.
 pub fn monitor_due(at: Timestamp, project: &str) -> String {
-    format!("{MONITOR_DUE_PREFIX}{}/{}", time_part(at), key_part(project))
-}
-
-/// The keys under `prefix` (each `<prefix><time>/…`) at or before `now`, and those after.
-pub fn split_at(prefix: &str, now: Timestamp) -> ((String, String), (String, String)) {
-    let first_later = format!("{prefix}{}", time_part(now.saturating_add(1)));
-    let end = prefix_end(prefix);
-    ((prefix.to_string(), first_later.clone()), (first_later, end))
-}
-
-/// The time and the one name of a `<prefix><time>/<name>` key.
-pub fn parse_timed(prefix: &str, key: &str) -> PluginResult<(Timestamp, String)> {
-    let bad = || corrupt_key(key);
-    let rest = key.strip_prefix(prefix).ok_or_else(bad)?;
-    let (at, name) = rest.split_once('/').ok_or_else(bad)?;
-    let at = at.parse().map_err(|_| bad())?;
-    Ok((at, decode_key_part(name)?))
+    crate::due_markers::marker(MONITOR_DUE_PREFIX, at, project)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::due_markers::{parse_timed, split_at};
 
     #[test]
     fn due_keys_round_trip_and_split_at_now() {

@@ -139,7 +139,7 @@ pub fn chat_changed<H: Storage + Wake>(host: &mut H, project: &str, online: bool
 
 /// Checks every project whose monitoring is due, alerting where a condition has lasted.
 pub fn run_due_checks<H: Clock + Directory + Storage + Mail + Wake + Log>(host: &mut H) -> PluginResult<()> {
-    super::due::take_due_markers(host, keys::MONITOR_DUE_PREFIX, MAX_CHECKS_PER_RUN, |host, at, project, now| {
+    crate::due_markers::take_due_markers(host, keys::MONITOR_DUE_PREFIX, MAX_CHECKS_PER_RUN, |host, at, project, now| {
         check(host, &project, at, now)
     })
 }

@@ -100,7 +100,7 @@ pub fn save_schedule<H: Clock + Directory + Storage + Wake>(
 
 /// Applies every schedule switch due by now, and asks to be woken for the next one.
 pub fn run_due_switches<H: Clock + Directory + Storage + Push + Wake + Log>(host: &mut H) -> PluginResult<()> {
-    super::due::take_due_markers(host, keys::SWITCH_DUE_PREFIX, MAX_SWITCHES_PER_RUN, |host, at, agent, now| {
+    crate::due_markers::take_due_markers(host, keys::SWITCH_DUE_PREFIX, MAX_SWITCHES_PER_RUN, |host, at, agent, now| {
         switch_agent(host, &agent, at, now)
     })
 }
