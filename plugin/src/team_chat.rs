@@ -1,5 +1,5 @@
-//! Team chat (SPEC TC-1 … TC-10): the whole team talks inside the tracker, in company
-//! chats, rooms and user-to-user chats, on the one message model every chat shares
+//! Team chat (SPEC TC-1 … TC-10, PR-14): the whole team talks inside the tracker, in
+//! company chats, rooms and user-to-user chats, with everyone's status beside them, on the one message model every chat shares
 //! (`message_log`).
 //!
 //! Every call checks the site's settings first: switched off, or without the permission the
@@ -13,6 +13,7 @@ pub mod events;
 pub mod host_events;
 pub mod keys;
 pub mod messages;
+pub mod people;
 pub mod rooms;
 pub mod topics;
 
@@ -26,9 +27,14 @@ use crate::hooks::Feature;
 pub fn feature<H: HostCapabilities>() -> Feature<H> {
     Feature {
         name: "team-chat",
-        topic_kinds: &[events::CHAT_TOPIC, events::INBOX_TOPIC, events::LISTS_TOPIC],
+        topic_kinds: &[
+            events::CHAT_TOPIC,
+            events::INBOX_TOPIC,
+            events::LISTS_TOPIC,
+            events::PEOPLE_TOPIC,
+        ],
         authorize: topics::authorize::<H>,
-        run_due: |_| Ok(()),
+        run_due: people::run_due::<H>,
         on_host_event: host_events::on_host_event::<H>,
         migrate: |_, _| Ok(()),
     }

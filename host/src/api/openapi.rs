@@ -100,6 +100,11 @@ pub const STREAM_EVENTS: &[(&str, Option<&str>, &str)] = &[
         "team-inbox:<user> (that user: a user-to-user chat's first message)",
     ),
     (
+        "person-changed",
+        Some("Person"),
+        "team-people:site (everyone who may see team chat): someone's status or words changed",
+    ),
+    (
         "lists-changed",
         None,
         "team-lists:site (everyone who may see team chat): a room's id or null; read the list again",

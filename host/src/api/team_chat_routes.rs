@@ -14,8 +14,9 @@ use super::caller::SignedIn;
 use super::context::ApiContext;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::params::{MessagesQuery, PostMessage};
+use super::error::ApiError;
 use crate::contract::exports::helpdesk::chat::team_chat::{
-    ChatSummary, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
+    ChatSummary, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
 };
 use crate::runtime::Access::{Read, Write};
 
@@ -31,6 +32,8 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(get_room, edit_room, delete_room))
         .routes(routes!(messages, post_message))
         .routes(routes!(mark_read))
+        .routes(routes!(my_status, set_my_status))
+        .routes(routes!(people))
 }
 
 /// A route under one chat.
@@ -253,6 +256,55 @@ async fn mark_read(
         plugin
             .helpdesk_chat_team_chat()
             .call_mark_chat_read(store, ctx, &path.chat, body.seq)
+    })
+    .await
+    .map(Json)
+}
+
+/// The caller's own status, words and auto-away time (PR-14).
+#[utoipa::path(get, path = "/team-chat/status", tag = "team-chat",
+    responses((status = OK, body = MyStatus), ApiErrors))]
+async fn my_status(State(api): State<ApiContext>, SignedIn { caller, .. }: SignedIn) -> ApiResult<Json<MyStatus>> {
+    api.call(Read, caller.context(None), |plugin, store, ctx| {
+        plugin.helpdesk_chat_team_chat().call_get_my_status(store, ctx)
+    })
+    .await
+    .map(Json)
+}
+
+/// Sets the caller's status, words and auto-away time (PR-14); everyone's people list
+/// follows at once.
+#[utoipa::path(put, path = "/team-chat/status", tag = "team-chat", request_body = MyStatus,
+    responses((status = OK, body = Person), ApiErrors))]
+async fn set_my_status(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiJson(status): ApiJson<MyStatus>,
+) -> ApiResult<Json<Person>> {
+    api.call(Write, caller.context(None), move |plugin, store, ctx| {
+        plugin.helpdesk_chat_team_chat().call_set_my_status(store, ctx, &status)
+    })
+    .await
+    .map(Json)
+}
+
+/// The people of team chat with their status, online ones first, then by name (TC-8,
+/// PR-14). The host offers every user of its directory; the plugin says who is in team
+/// chat and how they are.
+#[utoipa::path(get, path = "/team-chat/people", tag = "team-chat",
+    responses((status = OK, body = Vec<Person>), ApiErrors))]
+async fn people(State(api): State<ApiContext>, SignedIn { caller, .. }: SignedIn) -> ApiResult<Json<Vec<Person>>> {
+    let users: Vec<String> = api
+        .site
+        .db
+        .read(|slot| -> Result<_, ApiError> { Ok(slot.tx()?.list_users()?) })
+        .await?
+        .into_iter()
+        .filter(|user| user.member)
+        .map(|user| user.id)
+        .collect();
+    api.call(Read, caller.context(None), move |plugin, store, ctx| {
+        plugin.helpdesk_chat_team_chat().call_people(store, ctx, &users)
     })
     .await
     .map(Json)

@@ -1,7 +1,8 @@
-// The heartbeat (PR-9, PR-10): while the person is using this page (a key, a click, the
-// pointer or a scroll within the last minute, and the page visible), tell the server once a
-// minute that they are active, so the inactivity timeout does not put them offline. An open
-// but unused tab sends nothing.
+// The heartbeat (PR-9, PR-10, PR-14): opening a page is an action, and while the person is
+// using it (a key, a click, the pointer or a scroll within the last minute, and the page
+// visible), tell the server once a minute that they are active, so the inactivity timeout
+// does not put them offline and team chat shows them online. An open but unused tab sends
+// nothing.
 
 import { api } from './api.js';
 
@@ -16,8 +17,12 @@ export function startHeartbeat() {
   ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'].forEach(function (kind) {
     window.addEventListener(kind, mark, { passive: true, capture: true });
   });
+  var beat = function () {
+    api('POST', '/api/v1/activity').catch(function () { /* the next beat tries again */ });
+  };
+  if (document.visibilityState === 'visible') beat();
   setInterval(function () {
     if (document.visibilityState !== 'visible' || Date.now() - lastInput > BEAT_MS) return;
-    api('POST', '/api/v1/activity').catch(function () { /* the next beat tries again */ });
+    beat();
   }, BEAT_MS);
 }

@@ -1,39 +1,63 @@
-// <people-list>: the site's members (TC-8), each opening a user-to-user chat with them
-// (TC-4); opening it tells them nothing until a message is sent.
+// <people-list>: everyone in team chat with their status and words, online people first,
+// live (TC-8, PR-14); a click opens a user-to-user chat (TC-4). At the top, the viewer sets
+// their own status and words.
 
-import { el } from '../core/dom.js';
+import { $, el } from '../core/dom.js';
 import { api } from '../core/api.js';
-import { state, subscribe, openDirect } from './team-chat-store.js';
+import { state, subscribe, openDirect, setMyStatus } from './team-chat-store.js';
+
+var STATUS_LABEL = { online: 'Online', busy: 'Busy', away: 'Away', offline: 'Offline' };
 
 class PeopleList extends HTMLElement {
   connectedCallback() {
-    this.list = document.getElementById('people-list');
-    this.people = null;
-    subscribe(() => this.load());
+    this.list = $('people-list');
+    this.loaded = false;
+    $('my-status-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.saveStatus(); });
+    $('my-status').addEventListener('change', () => this.saveStatus());
+    subscribe(() => this.render());
   }
 
-  load() {
-    if (this.people !== null || !state.access || !state.access.may_see) return;
-    this.people = [];
-    api('GET', '/api/v1/directory/users').then((users) => {
-      this.people = users
-        .filter((user) => user.member && user.id !== state.me.id)
-        .sort((a, b) => a.display_name.localeCompare(b.display_name));
-      this.render();
-    }, () => { this.people = null; });
+  loadMine() {
+    if (this.loaded || !state.access || !state.access.may_see) return;
+    this.loaded = true;
+    api('GET', '/api/v1/team-chat/status').then((mine) => {
+      this.mine = mine;
+      $('my-status').value = mine.status;
+      $('my-status-text').value = mine.status_text || '';
+    });
+  }
+
+  saveStatus() {
+    var mine = this.mine || { auto_away_minutes: 15 };
+    setMyStatus({
+      status: $('my-status').value,
+      status_text: $('my-status-text').value.trim() || null,
+      text_until: null,
+      auto_away_minutes: mine.auto_away_minutes === undefined ? 15 : mine.auto_away_minutes
+    }).then(() => { $('my-status-error').hidden = true; }, (e) => {
+      $('my-status-error').textContent = e.message;
+      $('my-status-error').hidden = false;
+    });
   }
 
   render() {
+    this.loadMine();
     this.list.replaceChildren();
     var mayPost = state.access && state.access.may_post;
-    this.people.forEach((user) => {
-      var item = el('li', 'person');
-      item.dataset.user = user.id;
-      var button = el('button', 'person-button', user.display_name);
+    state.people.forEach((person) => {
+      if (state.me && person.user === state.me.id) return;
+      var item = el('li', 'person status-' + person.status);
+      item.dataset.user = person.user;
+      var button = el('button', 'person-button');
       button.type = 'button';
-      button.title = mayPost ? 'Chat with ' + user.display_name : user.display_name;
+      var dot = el('span', 'status-dot');
+      dot.title = STATUS_LABEL[person.status] || person.status;
+      button.append(dot, el('span', 'person-name', person.display_name));
+      var detail = STATUS_LABEL[person.status] + (person.status_text ? ' · ' + person.status_text : '');
+      button.append(el('span', 'person-status', detail));
+      button.title = mayPost ? 'Chat with ' + person.display_name : person.display_name;
       button.disabled = !mayPost;
-      button.addEventListener('click', () => openDirect(user.id).catch((e) => window.alert(e.message)));
+      button.addEventListener('click', () => openDirect(person.user).catch((e) => window.alert(e.message)));
       item.append(button);
       this.list.append(item);
     });

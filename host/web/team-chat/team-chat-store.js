@@ -12,6 +12,7 @@ export var state = {
   openId: null,        // the chat shown
   messages: [],        // its messages, oldest first
   moreBefore: false,   // older messages remain
+  people: [],          // person: the user list with statuses (TC-8, PR-14)
   error: null          // the last failure, in words
 };
 
@@ -58,7 +59,7 @@ export function loadChats() {
 }
 
 function follow() {
-  var topics = ['team-lists:site', 'team-inbox:' + state.me.id].concat(
+  var topics = ['team-lists:site', 'team-people:site', 'team-inbox:' + state.me.id].concat(
     state.chats.map(function (chat) { return 'team-chat:' + chat.id; })
   );
   var key = topics.join('\n');
@@ -81,12 +82,14 @@ function follow() {
       'chat-changed': function () { loadChats(); },
       'chat-deleted': function () { loadChats(); },
       'chat-added': function () { loadChats(); },
-      'lists-changed': function () { loadChats(); }
+      'lists-changed': function () { loadChats(); },
+      'person-changed': onPerson
     }
   });
 }
 
 function refreshAll() {
+  loadPeople();
   loadChats().then(function () {
     if (state.openId) return loadMessages(state.openId);
   }).catch(function (e) { state.error = e.message; changed(); });
@@ -170,5 +173,39 @@ export function openDirect(user) {
     if (!state.chats.some(function (c) { return c.id === chat.id; })) state.chats.push(chat);
     follow();
     return openChat(chat.id);
+  });
+}
+
+export function loadPeople() {
+  return api('GET', '/api/v1/team-chat/people').then(function (people) {
+    state.people = people;
+    changed();
+  });
+}
+
+var STATUS_ORDER = { online: 0, busy: 0, away: 0, offline: 1 };
+
+// Online people first, then by name (TC-8), as the server orders them.
+function sortPeople() {
+  state.people.sort(function (a, b) {
+    return (STATUS_ORDER[a.status] - STATUS_ORDER[b.status]) ||
+      a.display_name.toLowerCase().localeCompare(b.display_name.toLowerCase()) ||
+      (a.user < b.user ? -1 : a.user > b.user ? 1 : 0);
+  });
+}
+
+function onPerson(person) {
+  var known = state.people.findIndex(function (p) { return p.user === person.user; });
+  if (known >= 0) state.people[known] = person;
+  else state.people.push(person);
+  sortPeople();
+  changed();
+}
+
+// The viewer's own status (PR-14): online, busy or away, with words.
+export function setMyStatus(status) {
+  return api('PUT', '/api/v1/team-chat/status', status).then(function (person) {
+    onPerson(person);
+    return person;
   });
 }

@@ -1,7 +1,7 @@
 //! The push events team chat publishes, and their topics. Payloads are WIT records in their
 //! one JSON form (`team-message`, `chat-summary`) or a chat's id.
 
-use crate::bindings::exports::helpdesk::chat::team_chat::{ChatSummary, TeamMessage};
+use crate::bindings::exports::helpdesk::chat::team_chat::{ChatSummary, Person, TeamMessage};
 use crate::capabilities::Push;
 use crate::error::PluginResult;
 use crate::publish::publish_json as publish;
@@ -13,6 +13,9 @@ pub const INBOX_TOPIC: &str = "team-inbox";
 /// The topic kind of the site's rooms and settings changing (everyone who may see chat);
 /// its one name is `site`.
 pub const LISTS_TOPIC: &str = "team-lists";
+
+/// The topic kind of everyone's status (everyone who may see chat); its one name is `site`.
+pub const PEOPLE_TOPIC: &str = "team-people";
 
 /// The topic of one chat.
 pub fn chat_topic(chat: &str) -> String {
@@ -53,4 +56,9 @@ pub fn chat_added(push: &mut impl Push, user: &str, summary: &ChatSummary) -> Pl
 /// travels (a private room's name is for its members).
 pub fn lists_changed(push: &mut impl Push, room: Option<&str>) -> PluginResult<()> {
     publish(push, &lists_topic(), "lists-changed", &room)
+}
+
+/// Someone's status or words changed (PR-14).
+pub fn person_changed(push: &mut impl Push, person: &Person) -> PluginResult<()> {
+    publish(push, &format!("{PEOPLE_TOPIC}:site"), "person-changed", person)
 }

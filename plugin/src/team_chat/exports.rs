@@ -1,9 +1,9 @@
 //! The `team-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{access, chats, messages, rooms};
+use super::{access, chats, messages, people, rooms};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::team_chat::{
-    ChatSummary, Guest, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
+    ChatSummary, Guest, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -47,6 +47,18 @@ impl Guest for Component {
 
     fn delete_room(ctx: CallContext, chat: String) -> Result<(), Error> {
         Ok(rooms::delete_room(&mut WitHost, &ctx, &chat)?)
+    }
+
+    fn get_my_status(ctx: CallContext) -> Result<MyStatus, Error> {
+        Ok(people::get_my_status(&mut WitHost, &ctx)?)
+    }
+
+    fn set_my_status(ctx: CallContext, status: MyStatus) -> Result<Person, Error> {
+        Ok(people::set_my_status(&mut WitHost, &ctx, status)?)
+    }
+
+    fn people(ctx: CallContext, users: Vec<String>) -> Result<Vec<Person>, Error> {
+        Ok(people::people(&mut WitHost, &ctx, &users)?)
     }
 
     fn chat_messages(ctx: CallContext, chat: String, before: Option<u64>, limit: u32) -> Result<TeamMessagePage, Error> {

@@ -9,6 +9,8 @@
 //! - `team-chat/directs/<user>/<id>`: the user-to-user chats in a user's list.
 //! - `team-chat/read/<user>/<id>`: the last message number a user read in a chat.
 //! - `team-chat/room-seq`, `team-chat/direct-seq`: counters numbering rooms and user chats.
+//! - `team-chat/person/<user>`: a person's status, words and activity (PR-14).
+//! - `team-chat/person-due/<time>/<user>`: when that status turns by itself.
 
 use crate::storage::{key_part, prefix_end};
 
@@ -62,4 +64,9 @@ pub fn direct_entry(user: &str, id: &str) -> String {
 /// The last message number `user` read in a chat.
 pub fn read_marker(user: &str, id: &str) -> String {
     format!("team-chat/read/{}/{}", key_part(user), key_part(id))
+}
+
+/// A person's status, words and activity (PR-14).
+pub fn person(user: &str) -> String {
+    format!("team-chat/person/{}", key_part(user))
 }

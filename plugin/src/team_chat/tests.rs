@@ -12,13 +12,13 @@ use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole};
 use crate::capabilities::fake_host::{FakeHost, as_user};
 use crate::error::PluginError;
 
-fn ctx(user: &str) -> CallContext {
+pub(super) fn ctx(user: &str) -> CallContext {
     as_user(user, "SUP")
 }
 
 /// The demo users in two companies: Acme (alice, bob, carol, dana, root) and Globex (gina),
 /// a group `writers` (alice, bob), and a customer, cole.
-fn site() -> FakeHost {
+pub(super) fn site() -> FakeHost {
     let mut host = FakeHost::demo();
     host.add_user("gina", "Gina Globex", false);
     host.add_user("cole", "Cole Customer", false);
@@ -261,3 +261,5 @@ fn tc_7_a_message_sent_again_is_stored_once_and_unread_counts_follow_reading() {
     assert_eq!(events.len(), 2, "one event per stored message");
     assert_eq!(events[1].payload["body"], "and again");
 }
+
+mod people_tests;

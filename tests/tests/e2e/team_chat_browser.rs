@@ -122,3 +122,42 @@ async fn tc_4_a_user_chat_reaches_the_other_person_only_when_a_message_is_sent()
     assert_eq!(unread, json!(["1", "1"]));
     screenshot(&bob, "team-chat-user-chat").await;
 }
+
+#[tokio::test]
+async fn pr_14_tc_8_statuses_and_words_show_live_in_the_people_list() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let alice = driver.new_browser("alice").await;
+    let bob = driver.new_browser("bob").await;
+    log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
+    log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
+    let people = "return Array.prototype.map.call(document.querySelectorAll('#people-list li'),\
+         function (li) { return li.dataset.user + ' ' + li.querySelector('.person-status').textContent; });";
+    let shown = wait_until(
+        &bob,
+        "alice online at the top",
+        &format!("var p = (function () {{ {people} }})(); return p[0] === 'alice Online' && p;"),
+    )
+    .await;
+    assert_eq!(
+        shown.as_array().unwrap().last(),
+        Some(&json!("tom Offline")),
+        "offline people after the online ones: {shown}"
+    );
+    alice
+        .execute(
+            "document.getElementById('my-status').value = 'busy';\
+             document.getElementById('my-status-text').value = 'In a customer call';\
+             document.getElementById('my-status-form').requestSubmit(); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_until(
+        &bob,
+        "alice busy with her words, live",
+        &format!("var p = (function () {{ {people} }})(); return p[0] === 'alice Busy · In a customer call';"),
+    )
+    .await;
+    screenshot(&bob, "team-chat-people").await;
+}
