@@ -49,6 +49,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/people", include_str!("../web/people.html")),
     ("/presence-settings", include_str!("../web/presence-settings.html")),
     ("/team-chat", include_str!("../web/team-chat.html")),
+    ("/team-chat-settings", include_str!("../web/team-chat-settings.html")),
 ];
 
 /// Served, with status 404, for any path that is neither a page, an asset nor an API route.
@@ -177,6 +178,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "/assets/team-chat/room-dialog.js",
         JAVASCRIPT,
         include_str!("../web/team-chat/room-dialog.js"),
+    ),
+    (
+        "/assets/team-chat/team-chat-settings-page.js",
+        JAVASCRIPT,
+        include_str!("../web/team-chat/team-chat-settings-page.js"),
     ),
     (
         "/assets/core/linkify.js",

@@ -102,6 +102,7 @@ function renderAdminLinks(key) {
     links.push(['/chat-texts', 'Chat texts and translations']);
     links.push(['/outbox', 'Mail outbox']);
     links.push(['/people', 'People']);
+    links.push(['/team-chat-settings', 'Team chat settings']);
   }
   var list = $('admin-links-list');
   list.replaceChildren();

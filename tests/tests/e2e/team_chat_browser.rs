@@ -161,3 +161,49 @@ async fn pr_14_tc_8_statuses_and_words_show_live_in_the_people_list() {
     .await;
     screenshot(&bob, "team-chat-people").await;
 }
+
+#[tokio::test]
+async fn tc_1_a_site_admin_switches_team_chat_off_on_its_settings_page_and_open_pages_hide_it() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let alice = driver.new_browser("alice").await;
+    let sam = driver.new_browser("sam").await;
+    log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
+    wait_until(&alice, "team chat", "return !document.getElementById('team-chat').hidden;").await;
+    log_in(&sam, &site.host.base_url, "sam", "/team-chat-settings").await;
+    let rows = wait_until(
+        &sam,
+        "the permissions",
+        "return Array.prototype.map.call(document.querySelectorAll('#permission-rows tr'), function (r) {\
+           return r.dataset.permission + ':' + r.querySelector('input[data-all]').checked; });",
+    )
+    .await;
+    assert_eq!(
+        rows,
+        json!(["see:true", "post:true", "create-rooms:true", "edit-rooms:false", "delete-rooms:false"])
+    );
+    // Only the support team may write from now on, and team chat goes off.
+    sam.execute(
+        "document.querySelector(\"tr[data-permission='post'] input[data-all]\").checked = false;\
+         document.querySelector(\"tr[data-permission='post'] input[data-group='support-team']\").checked = true;\
+         document.getElementById('team-chat-enabled').checked = false; return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&sam, "team-chat-settings").await;
+    click(&sam, "#save-settings").await;
+    wait_until(&sam, "saved", "return !document.getElementById('settings-saved').hidden;").await;
+    let notice = wait_until(
+        &alice,
+        "her page hiding team chat, live",
+        "var n = document.getElementById('team-chat-off'); return !n.hidden && document.getElementById('team-chat').hidden && n.textContent;",
+    )
+    .await;
+    assert_eq!(notice, json!("Team chat is switched off on this site."));
+    let (_, saved) = site.login("sam").await.get("/api/v1/team-chat/settings").await;
+    assert_eq!(
+        saved["grants"][1],
+        json!({ "permission": "post", "grantees": [{ "group": "support-team" }] })
+    );
+}
