@@ -88,6 +88,8 @@ pub trait Storage {
 
 /// The tracker's issues, inside the call's transaction.
 pub trait Issues {
+    /// The issue with this key.
+    fn issue(&self, key: &str) -> Option<Issue>;
     /// Creates an issue in `project`.
     fn create_issue(&mut self, project: &str, summary: &str, reporter: Option<&str>) -> PluginResult<Issue>;
     /// Appends an entry to an issue's history; its id.

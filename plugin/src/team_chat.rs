@@ -1,5 +1,6 @@
 //! Team chat (SPEC TC-1 … TC-10, PR-14): the whole team talks inside the tracker, in
-//! company chats, rooms and user-to-user chats, with everyone's status beside them, on the one message model every chat shares
+//! company chats, rooms, user-to-user chats and issue chats, with everyone's status beside
+//! them, on the one message model every chat shares
 //! (`message_log`).
 //!
 //! Every call checks the site's settings first: switched off, or without the permission the
@@ -11,6 +12,7 @@ pub mod access;
 pub mod chats;
 pub mod events;
 pub mod host_events;
+pub mod issue_chats;
 pub mod keys;
 pub mod messages;
 pub mod people;

@@ -188,6 +188,9 @@ impl Mail for FakeHost {
 }
 
 impl Issues for FakeHost {
+    fn issue(&self, key: &str) -> Option<Issue> {
+        self.issues.iter().find(|issue| issue.key == key).cloned()
+    }
     fn create_issue(&mut self, project: &str, summary: &str, _reporter: Option<&str>) -> PluginResult<Issue> {
         if !self.projects.contains(project) {
             return Err(PluginError::NotFound(format!("project {project}")));

@@ -33,6 +33,9 @@ impl Mail for WitHost {
 }
 
 impl Issues for WitHost {
+    fn issue(&self, key: &str) -> Option<Issue> {
+        issues::get_issue(key)
+    }
     fn create_issue(&mut self, project: &str, summary: &str, reporter: Option<&str>) -> PluginResult<Issue> {
         Ok(issues::create_issue(project, summary, reporter)?)
     }

@@ -8,12 +8,14 @@ use super::access::{Viewer, require};
 use super::{keys, rooms};
 use crate::bindings::exports::helpdesk::chat::team_chat::{ChatKind, ChatPermission, ChatSummary, RoomMember};
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
-use crate::capabilities::{Clock, Directory, Storage};
+use crate::capabilities::{Clock, Directory, Issues, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::storage::{get_counter, get_json, put_json, scan_all};
 
 /// What a company chat's id starts with.
 const COMPANY_PREFIX: &str = "company-";
+/// What an issue chat's id starts with.
+const ISSUE_PREFIX: &str = "issue-";
 
 /// A room's own facts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +41,9 @@ pub struct StoredChat {
     pub room: Option<RoomRecord>,
     /// For a user-to-user chat: the one who opened it, then the other.
     pub pair: Option<(String, String)>,
+    /// For an issue chat: who wrote in it or was invited, in the order they joined.
+    #[serde(default)]
+    pub participants: Vec<String>,
     /// The number of its last message.
     pub last_seq: u64,
     /// When its last message was written, or when it was made.
@@ -52,24 +57,43 @@ pub fn company_chat_id(company: &str) -> String {
     format!("{COMPANY_PREFIX}{company}")
 }
 
-/// The chat `id` as stored; a company's chat before its first message is made up here.
-pub fn load(host: &mut (impl Directory + Storage), id: &str) -> PluginResult<Option<StoredChat>> {
+/// The id of an issue's chat.
+pub fn issue_chat_id(issue: &str) -> String {
+    format!("{ISSUE_PREFIX}{issue}")
+}
+
+/// A chat of a kind that exists before its first message: a company's or an issue's.
+fn unsaved(id: &str, kind: ChatKind, name: &str) -> StoredChat {
+    StoredChat {
+        id: id.to_string(),
+        kind,
+        name: name.to_string(),
+        room: None,
+        pair: None,
+        participants: Vec::new(),
+        last_seq: 0,
+        last_at: 0,
+        last_preview: String::new(),
+    }
+}
+
+/// The chat `id` as stored; a company's or an issue's chat before its first message is
+/// made up here.
+pub fn load(host: &mut (impl Directory + Issues + Storage), id: &str) -> PluginResult<Option<StoredChat>> {
     if let Some(stored) = get_json::<StoredChat>(host, &keys::chat(id))? {
         return Ok(Some(stored));
     }
-    Ok(id
-        .strip_prefix(COMPANY_PREFIX)
-        .filter(|company| host.company(company).is_some())
-        .map(|company| StoredChat {
-            id: id.to_string(),
-            kind: ChatKind::Company,
-            name: company.to_string(),
-            room: None,
-            pair: None,
-            last_seq: 0,
-            last_at: 0,
-            last_preview: String::new(),
-        }))
+    if let Some(company) = id.strip_prefix(COMPANY_PREFIX)
+        && host.company(company).is_some()
+    {
+        return Ok(Some(unsaved(id, ChatKind::Company, company)));
+    }
+    if let Some(issue) = id.strip_prefix(ISSUE_PREFIX)
+        && host.issue(issue).is_some()
+    {
+        return Ok(Some(unsaved(id, ChatKind::Issue, issue)));
+    }
+    Ok(None)
 }
 
 /// Stores a chat.
@@ -84,23 +108,25 @@ pub fn may_read(directory: &impl Directory, viewer: &Viewer, chat: &StoredChat) 
         ChatKind::Company => directory.companies_of(user).contains(&chat.name),
         ChatKind::Direct => chat.pair.as_ref().is_some_and(|(a, b)| a == user || b == user),
         ChatKind::Room => chat.room.as_ref().is_some_and(|room| rooms::may_read_room(directory, user, room)),
-        ChatKind::Issue => false,
+        // Every member in team chat may read an issue's chat, as they may read the issue.
+        ChatKind::Issue => true,
     }
 }
 
 /// The chat `id` when the viewer may read it; otherwise it does not exist for them.
-pub fn load_readable(host: &mut (impl Directory + Storage), viewer: &Viewer, id: &str) -> PluginResult<StoredChat> {
+pub fn load_readable(host: &mut (impl Directory + Issues + Storage), viewer: &Viewer, id: &str) -> PluginResult<StoredChat> {
     load(host, id)?
         .filter(|chat| may_read(host, viewer, chat))
         .ok_or_else(|| PluginError::NotFound(format!("chat {id} does not exist")))
 }
 
 /// The chat as `viewer` sees it in their list.
-pub fn summary(host: &mut (impl Directory + Storage), viewer: &Viewer, chat: &StoredChat) -> PluginResult<ChatSummary> {
+pub fn summary(host: &mut (impl Directory + Issues + Storage), viewer: &Viewer, chat: &StoredChat) -> PluginResult<ChatSummary> {
     let read = get_counter(host, &keys::read_marker(&viewer.user, &chat.id))?.max(0) as u64;
-    let (name, other) = match chat.kind {
+    let (name, other, issue) = match chat.kind {
         ChatKind::Company => (
             host.company(&chat.name).map_or_else(|| chat.name.clone(), |company| company.name),
+            None,
             None,
         ),
         ChatKind::Direct => {
@@ -109,9 +135,15 @@ pub fn summary(host: &mut (impl Directory + Storage), viewer: &Viewer, chat: &St
                 .as_ref()
                 .map(|(a, b)| if *a == viewer.user { b.clone() } else { a.clone() })
                 .unwrap_or_default();
-            (crate::presence::changes::display_name(host, &other), Some(other))
+            (crate::presence::changes::display_name(host, &other), Some(other), None)
         }
-        ChatKind::Room | ChatKind::Issue => (chat.name.clone(), None),
+        ChatKind::Issue => {
+            let name = host
+                .issue(&chat.name)
+                .map_or_else(|| chat.name.clone(), |issue| format!("{} {}", issue.key, issue.summary));
+            (name, None, Some(chat.name.clone()))
+        }
+        ChatKind::Room => (chat.name.clone(), None, None),
     };
     let (may_edit, may_delete) = match &chat.room {
         Some(room) => (
@@ -125,6 +157,7 @@ pub fn summary(host: &mut (impl Directory + Storage), viewer: &Viewer, chat: &St
         kind: chat.kind,
         name,
         other,
+        issue,
         private: chat.room.as_ref().is_some_and(|room| room.private),
         last_seq: chat.last_seq,
         last_at: chat.last_at,
@@ -137,7 +170,7 @@ pub fn summary(host: &mut (impl Directory + Storage), viewer: &Viewer, chat: &St
 
 /// The chats the viewer may read: company chats first by name, then the others by last
 /// activity, newest first.
-pub fn my_chats<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<Vec<ChatSummary>> {
+pub fn my_chats<H: Directory + Issues + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<Vec<ChatSummary>> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     let mut chats = Vec::new();
     for company in host.companies_of(&viewer.user) {
@@ -154,8 +187,11 @@ pub fn my_chats<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> Plug
             chats.push(chat);
         }
     }
-    let (start, end) = keys::directs_of(&viewer.user);
-    for entry in scan_all(host, &start, &end)? {
+    let (directs, directs_end) = keys::directs_of(&viewer.user);
+    let (issues, issues_end) = keys::issue_chats_of(&viewer.user);
+    let mut listed = scan_all(host, &directs, &directs_end)?;
+    listed.extend(scan_all(host, &issues, &issues_end)?);
+    for entry in listed {
         let id = String::from_utf8_lossy(&entry.value).into_owned();
         if let Some(chat) = load(host, &id)? {
             chats.push(chat);
@@ -179,7 +215,7 @@ pub fn my_chats<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> Plug
 }
 
 /// One chat as the viewer sees it.
-pub fn get_chat<H: Directory + Storage>(host: &mut H, ctx: &CallContext, id: &str) -> PluginResult<ChatSummary> {
+pub fn get_chat<H: Directory + Issues + Storage>(host: &mut H, ctx: &CallContext, id: &str) -> PluginResult<ChatSummary> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     let chat = load_readable(host, &viewer, id)?;
     summary(host, &viewer, &chat)
@@ -187,7 +223,7 @@ pub fn get_chat<H: Directory + Storage>(host: &mut H, ctx: &CallContext, id: &st
 
 /// Opens the viewer's user-to-user chat with `other`, making it if needed; the other
 /// person learns nothing until a message is sent (TC-4).
-pub fn open_direct_chat<H: Clock + Directory + Storage>(
+pub fn open_direct_chat<H: Clock + Directory + Issues + Storage>(
     host: &mut H,
     ctx: &CallContext,
     other: &str,
@@ -213,6 +249,7 @@ pub fn open_direct_chat<H: Clock + Directory + Storage>(
                 name: String::new(),
                 room: None,
                 pair: Some((viewer.user.clone(), other.to_string())),
+                participants: Vec::new(),
                 last_seq: 0,
                 last_at: host.now(),
                 last_preview: String::new(),

@@ -62,3 +62,8 @@ pub fn lists_changed(push: &mut impl Push, room: Option<&str>) -> PluginResult<(
 pub fn person_changed(push: &mut impl Push, person: &Person) -> PluginResult<()> {
     publish(push, &format!("{PEOPLE_TOPIC}:site"), "person-changed", person)
 }
+
+/// Someone joined an issue chat: its participants panel is worth reading again.
+pub fn participants_changed(push: &mut impl Push, chat: &str) -> PluginResult<()> {
+    publish(push, &chat_topic(chat), "participants-changed", &chat)
+}

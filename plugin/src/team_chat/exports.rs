@@ -1,6 +1,6 @@
 //! The `team-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{access, chats, messages, people, rooms};
+use super::{access, chats, issue_chats, messages, people, rooms};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::team_chat::{
     ChatSummary, Guest, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
@@ -31,6 +31,18 @@ impl Guest for Component {
 
     fn open_direct_chat(ctx: CallContext, other: String) -> Result<ChatSummary, Error> {
         Ok(chats::open_direct_chat(&mut WitHost, &ctx, &other)?)
+    }
+
+    fn open_issue_chat(ctx: CallContext, issue: String) -> Result<ChatSummary, Error> {
+        Ok(issue_chats::open_issue_chat(&mut WitHost, &ctx, &issue)?)
+    }
+
+    fn chat_participants(ctx: CallContext, chat: String) -> Result<Vec<Person>, Error> {
+        Ok(issue_chats::chat_participants(&mut WitHost, &ctx, &chat)?)
+    }
+
+    fn invite_to_chat(ctx: CallContext, chat: String, user: String) -> Result<(), Error> {
+        Ok(issue_chats::invite_to_chat(&mut WitHost, &ctx, &chat, &user)?)
     }
 
     fn create_room(ctx: CallContext, room: RoomSpec) -> Result<ChatSummary, Error> {

@@ -8,6 +8,7 @@
 //! - `team-chat/direct-pair/<a>/<b>`: the user-to-user chat of two users (`a` < `b`).
 //! - `team-chat/directs/<user>/<id>`: the user-to-user chats in a user's list.
 //! - `team-chat/read/<user>/<id>`: the last message number a user read in a chat.
+//! - `team-chat/issue-chats/<user>/<id>`: the issue chats a user takes part in.
 //! - `team-chat/room-seq`, `team-chat/direct-seq`: counters numbering rooms and user chats.
 //! - `team-chat/person/<user>`: a person's status, words and activity (PR-14).
 //! - `team-chat/person-due/<time>/<user>`: when that status turns by itself.
@@ -69,4 +70,16 @@ pub fn read_marker(user: &str, id: &str) -> String {
 /// A person's status, words and activity (PR-14).
 pub fn person(user: &str) -> String {
     format!("team-chat/person/{}", key_part(user))
+}
+
+/// The range of the issue chats a user takes part in.
+pub fn issue_chats_of(user: &str) -> (String, String) {
+    let prefix = format!("team-chat/issue-chats/{}/", key_part(user));
+    let end = prefix_end(&prefix);
+    (prefix, end)
+}
+
+/// An issue chat's entry in a participant's list.
+pub fn issue_chat_entry(user: &str, id: &str) -> String {
+    format!("team-chat/issue-chats/{}/{}", key_part(user), key_part(id))
 }

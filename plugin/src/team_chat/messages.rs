@@ -11,7 +11,7 @@ use crate::bindings::exports::helpdesk::chat::team_chat::{
     ChatKind, ChatPermission, ChatSummary, TeamMessage, TeamMessagePage,
 };
 use crate::bindings::helpdesk::chat::types::CallContext;
-use crate::capabilities::{Clock, Directory, Push, Storage};
+use crate::capabilities::{Clock, Directory, Issues, Push, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::message_log::{MESSAGE_BODY, Thread, check_client_id, preview};
 use crate::storage::get_counter;
@@ -25,7 +25,7 @@ pub fn thread(chat: &str) -> Thread {
 }
 
 /// A page of a chat's messages, oldest first, before number `before`.
-pub fn chat_messages<H: Directory + Storage>(
+pub fn chat_messages<H: Directory + Issues + Storage>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,
@@ -42,7 +42,7 @@ pub fn chat_messages<H: Directory + Storage>(
 }
 
 /// Writes a message; a retry with the same client id and body returns the stored one.
-pub fn post_team_message<H: Clock + Directory + Storage + Push>(
+pub fn post_team_message<H: Clock + Directory + Issues + Storage + Push>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,
@@ -87,12 +87,15 @@ pub fn post_team_message<H: Clock + Directory + Storage + Push>(
     if chat.kind == ChatKind::Direct && message.seq == 1 {
         tell_other_person(host, &chat, &viewer.user)?;
     }
+    if chat.kind == ChatKind::Issue {
+        super::issue_chats::written(host, &mut chat, &message)?;
+    }
     Ok(message)
 }
 
 /// The first message of a user-to-user chat puts it in the other person's list, and tells
 /// them (TC-4).
-fn tell_other_person<H: Directory + Storage + Push>(host: &mut H, chat: &StoredChat, author: &str) -> PluginResult<()> {
+fn tell_other_person<H: Directory + Issues + Storage + Push>(host: &mut H, chat: &StoredChat, author: &str) -> PluginResult<()> {
     let Some((a, b)) = &chat.pair else {
         return Ok(());
     };
@@ -107,7 +110,7 @@ fn tell_other_person<H: Directory + Storage + Push>(host: &mut H, chat: &StoredC
 }
 
 /// Marks the viewer's messages read up to `seq` (never back).
-pub fn mark_chat_read<H: Directory + Storage>(
+pub fn mark_chat_read<H: Directory + Issues + Storage>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,

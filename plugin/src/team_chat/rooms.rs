@@ -9,7 +9,7 @@ use super::chats::{self, RoomRecord, StoredChat, load_readable, summary};
 use super::{events, keys};
 use crate::bindings::exports::helpdesk::chat::team_chat::{ChatKind, ChatPermission, ChatSummary, RoomMember, RoomSpec};
 use crate::bindings::helpdesk::chat::types::CallContext;
-use crate::capabilities::{Clock, Directory, Push, Storage};
+use crate::capabilities::{Clock, Directory, Issues, Push, Storage};
 use crate::error::{PluginError, PluginResult};
 
 /// The most entries on a private room's list.
@@ -39,7 +39,7 @@ pub fn may_read_room(directory: &impl Directory, user: &str, room: &RoomRecord) 
 }
 
 /// Creates a room; its creator may always read, edit and delete it.
-pub fn create_room<H: Clock + Directory + Storage + Push>(
+pub fn create_room<H: Clock + Directory + Issues + Storage + Push>(
     host: &mut H,
     ctx: &CallContext,
     spec: RoomSpec,
@@ -56,6 +56,7 @@ pub fn create_room<H: Clock + Directory + Storage + Push>(
         name,
         room: Some(room),
         pair: None,
+        participants: Vec::new(),
         last_seq: 0,
         last_at: host.now(),
         last_preview: String::new(),
@@ -67,7 +68,7 @@ pub fn create_room<H: Clock + Directory + Storage + Push>(
 }
 
 /// A room as it was given, for those who may edit it.
-pub fn get_room<H: Directory + Storage>(host: &mut H, ctx: &CallContext, id: &str) -> PluginResult<RoomSpec> {
+pub fn get_room<H: Directory + Issues + Storage>(host: &mut H, ctx: &CallContext, id: &str) -> PluginResult<RoomSpec> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     let (chat, room) = editable(host, &viewer, id, ChatPermission::EditRooms)?;
     Ok(RoomSpec {
@@ -78,7 +79,7 @@ pub fn get_room<H: Directory + Storage>(host: &mut H, ctx: &CallContext, id: &st
 }
 
 /// Changes a room; members taken off lose it at once, open streams included.
-pub fn edit_room<H: Directory + Storage + Push>(
+pub fn edit_room<H: Directory + Issues + Storage + Push>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,
@@ -100,7 +101,7 @@ pub fn edit_room<H: Directory + Storage + Push>(
 }
 
 /// Deletes a room from every list; its messages stay as the trace (TC-10).
-pub fn delete_room<H: Directory + Storage + Push>(host: &mut H, ctx: &CallContext, id: &str) -> PluginResult<()> {
+pub fn delete_room<H: Directory + Issues + Storage + Push>(host: &mut H, ctx: &CallContext, id: &str) -> PluginResult<()> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     editable(host, &viewer, id, ChatPermission::DeleteRooms)?;
     host.kv_delete(&keys::chat(id))?;
@@ -113,7 +114,7 @@ pub fn delete_room<H: Directory + Storage + Push>(host: &mut H, ctx: &CallContex
 
 /// A room the viewer may read and may act on with `permission` (or made themselves).
 fn editable(
-    host: &mut (impl Directory + Storage),
+    host: &mut (impl Directory + Issues + Storage),
     viewer: &Viewer,
     id: &str,
     permission: ChatPermission,

@@ -263,3 +263,42 @@ fn tc_7_a_message_sent_again_is_stored_once_and_unread_counts_follow_reading() {
 }
 
 mod people_tests;
+
+#[test]
+fn tc_5_an_issue_chat_puts_each_message_in_the_issue_history_and_participants_invite_others() {
+    use super::issue_chats::{chat_participants, invite_to_chat, open_issue_chat};
+    use crate::bindings::helpdesk::chat::issues::HistoryKind;
+    use crate::capabilities::Issues;
+    let mut host = site();
+    let issue = host.create_issue("SUP", "Printer on fire", None).unwrap();
+    let opened = open_issue_chat(&mut host, &ctx("alice"), &issue.key).unwrap();
+    assert_eq!(
+        (opened.id.as_str(), opened.kind, opened.name.as_str(), opened.issue.as_deref()),
+        ("issue-SUP-1", ChatKind::Issue, "SUP-1 Printer on fire", Some("SUP-1"))
+    );
+    assert!(my_chats(&mut host, &ctx("alice")).unwrap().iter().all(|c| c.id != opened.id), "opening is not taking part");
+    post(&mut host, "alice", &opened.id, "a1", "Smoke from tray 2").unwrap();
+    assert_eq!(
+        host.history,
+        [("SUP-1".to_string(), Some("alice".to_string()), HistoryKind::Comment, "Smoke from tray 2".to_string())],
+        "the message is a comment of the issue"
+    );
+    assert!(my_chats(&mut host, &ctx("alice")).unwrap().iter().any(|c| c.id == opened.id), "writing is");
+    let people = chat_participants(&mut host, &ctx("bob"), &opened.id).unwrap();
+    assert_eq!(people.iter().map(|p| p.user.as_str()).collect::<Vec<_>>(), ["alice"]);
+    assert_eq!(chat_messages(&mut host, &ctx("gina"), &opened.id, None, 10).unwrap().messages.len(), 1, "members read issue chats");
+
+    assert!(is_denied(invite_to_chat(&mut host, &ctx("carol"), &opened.id, "bob")), "carol takes no part");
+    assert!(is_hidden(invite_to_chat(&mut host, &ctx("alice"), &opened.id, "cole")), "customers are not in team chat");
+    host.published.clear();
+    invite_to_chat(&mut host, &ctx("alice"), &opened.id, "bob").unwrap();
+    let told = host.take_events("team-inbox:bob");
+    assert_eq!((told[0].kind.as_str(), told[0].payload["issue"].as_str()), ("chat-added", Some("SUP-1")));
+    assert_eq!(host.take_events("team-chat:issue-SUP-1")[0].kind, "participants-changed");
+    assert!(my_chats(&mut host, &ctx("bob")).unwrap().iter().any(|c| c.id == opened.id));
+    assert!(is_hidden(open_issue_chat(&mut host, &ctx("alice"), "SUP-99")));
+    assert!(matches!(
+        chat_participants(&mut host, &ctx("alice"), "company-acme"),
+        Err(PluginError::Invalid(_))
+    ));
+}

@@ -9,11 +9,11 @@ use super::chats::load_readable;
 use super::events::{CHAT_TOPIC, INBOX_TOPIC, LISTS_TOPIC, PEOPLE_TOPIC};
 use crate::bindings::exports::helpdesk::chat::team_chat::ChatPermission;
 use crate::bindings::helpdesk::chat::types::CallContext;
-use crate::capabilities::{Directory, Storage};
+use crate::capabilities::{Directory, Issues, Storage};
 use crate::error::{PluginError, PluginResult};
 
 /// Authorizes `<kind>:<name>`; every grant may be withdrawn.
-pub fn authorize<H: Directory + Storage>(host: &mut H, ctx: &CallContext, kind: &str, name: &str) -> PluginResult<bool> {
+pub fn authorize<H: Directory + Issues + Storage>(host: &mut H, ctx: &CallContext, kind: &str, name: &str) -> PluginResult<bool> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     match kind {
         CHAT_TOPIC => {
