@@ -50,6 +50,8 @@ const PAGES: &[(&str, &str)] = &[
     ("/presence-settings", include_str!("../web/presence-settings.html")),
     ("/team-chat", include_str!("../web/team-chat.html")),
     ("/team-chat-settings", include_str!("../web/team-chat-settings.html")),
+    ("/issues", include_str!("../web/issues.html")),
+    ("/issue", include_str!("../web/issue.html")),
 ];
 
 /// Served, with status 404, for any path that is neither a page, an asset nor an API route.
@@ -183,6 +185,21 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "/assets/team-chat/team-chat-settings-page.js",
         JAVASCRIPT,
         include_str!("../web/team-chat/team-chat-settings-page.js"),
+    ),
+    (
+        "/assets/issues/issues.css",
+        CSS,
+        include_str!("../web/issues/issues.css"),
+    ),
+    (
+        "/assets/issues/issues-page.js",
+        JAVASCRIPT,
+        include_str!("../web/issues/issues-page.js"),
+    ),
+    (
+        "/assets/issues/issue-page.js",
+        JAVASCRIPT,
+        include_str!("../web/issues/issue-page.js"),
     ),
     (
         "/assets/core/linkify.js",

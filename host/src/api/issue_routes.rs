@@ -20,9 +20,40 @@ use crate::issues;
 /// The issue routes.
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
+        .routes(routes!(list_issues))
         .routes(routes!(create_issue))
         .routes(routes!(get_issue))
         .routes(routes!(history))
+}
+
+/// `GET /issues` query.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct IssuesQuery {
+    /// Only this project's issues.
+    pub project: Option<String>,
+    /// The most issues to return: 100 when omitted, at most 500.
+    pub limit: Option<u32>,
+}
+
+/// Issues, newest first, of one project or of all (members only).
+#[utoipa::path(get, path = "/issues", tag = "issues", params(IssuesQuery),
+    responses((status = OK, body = Vec<Issue>), ApiErrors))]
+async fn list_issues(
+    State(api): State<ApiContext>,
+    caller: SignedIn,
+    ApiQuery(query): ApiQuery<IssuesQuery>,
+) -> ApiResult<Json<Vec<Issue>>> {
+    require_member(caller.user())?;
+    let limit = query.limit.unwrap_or(100).min(issues::MAX_HISTORY_PAGE);
+    let found = api
+        .site
+        .db
+        .read(move |slot| -> Result<_, ApiError> {
+            Ok(slot.tx()?.list_issues(query.project.as_deref(), limit)?)
+        })
+        .await?;
+    Ok(Json(found))
 }
 
 /// `POST /projects/{key}/issues` body.

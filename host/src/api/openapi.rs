@@ -100,6 +100,11 @@ pub const STREAM_EVENTS: &[(&str, Option<&str>, &str)] = &[
         "team-inbox:<user> (that user: a user-to-user chat's first message)",
     ),
     (
+        "participants-changed",
+        None,
+        "team-chat:<chat>: someone joined an issue chat; the chat's id, as a JSON string",
+    ),
+    (
         "person-changed",
         Some("Person"),
         "team-people:site (everyone who may see team chat): someone's status or words changed",

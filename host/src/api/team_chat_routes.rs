@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::caller::SignedIn;
 use super::context::ApiContext;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
-use super::params::{MessagesQuery, PostMessage};
+use super::params::{IssuePath, MessagesQuery, PostMessage};
 use super::error::ApiError;
 use crate::contract::exports::helpdesk::chat::team_chat::{
     ChatSummary, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
@@ -28,6 +28,8 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(my_chats))
         .routes(routes!(get_chat))
         .routes(routes!(open_direct_chat))
+        .routes(routes!(open_issue_chat))
+        .routes(routes!(participants, invite))
         .routes(routes!(create_room))
         .routes(routes!(get_room, edit_room, delete_room))
         .routes(routes!(messages, post_message))
@@ -134,6 +136,62 @@ async fn open_direct_chat(
     })
     .await
     .map(Json)
+}
+
+/// Opens an issue's chat (TC-5); its messages are also comments in the issue's history.
+#[utoipa::path(post, path = "/issues/{key}/chat", tag = "team-chat", params(IssuePath),
+    responses((status = OK, body = ChatSummary), ApiErrors))]
+async fn open_issue_chat(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<IssuePath>,
+) -> ApiResult<Json<ChatSummary>> {
+    api.call(Write, caller.context(None), move |plugin, store, ctx| {
+        plugin.helpdesk_chat_team_chat().call_open_issue_chat(store, ctx, &path.key)
+    })
+    .await
+    .map(Json)
+}
+
+/// The participants of an issue chat with their status (TC-5).
+#[utoipa::path(get, path = "/team-chat/chats/{chat}/participants", tag = "team-chat", params(ChatPath),
+    responses((status = OK, body = Vec<Person>), ApiErrors))]
+async fn participants(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<ChatPath>,
+) -> ApiResult<Json<Vec<Person>>> {
+    api.call(Read, caller.context(None), move |plugin, store, ctx| {
+        plugin.helpdesk_chat_team_chat().call_chat_participants(store, ctx, &path.chat)
+    })
+    .await
+    .map(Json)
+}
+
+/// `POST /team-chat/chats/{chat}/participants` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    /// The person invited.
+    pub user: String,
+}
+
+/// A participant invites someone into an issue chat, who is told (TC-5).
+#[utoipa::path(post, path = "/team-chat/chats/{chat}/participants", tag = "team-chat", params(ChatPath),
+    request_body = Invite, responses((status = NO_CONTENT, description = "Invited."), ApiErrors))]
+async fn invite(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<ChatPath>,
+    ApiJson(body): ApiJson<Invite>,
+) -> ApiResult<StatusCode> {
+    api.call(Write, caller.context(None), move |plugin, store, ctx| {
+        plugin
+            .helpdesk_chat_team_chat()
+            .call_invite_to_chat(store, ctx, &path.chat, &body.user)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Creates a room, public or private (TC-3).

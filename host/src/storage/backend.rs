@@ -195,6 +195,8 @@ pub trait SessionStore {
 pub trait IssueStore {
     /// The issue with this key.
     fn issue(&mut self, key: &str) -> Result<Option<Issue>, StoreError>;
+    /// Up to `limit` issues, newest first, of one project or of all.
+    fn list_issues(&mut self, project: Option<&str>, limit: u32) -> Result<Vec<Issue>, StoreError>;
     /// Adds an issue with the project's next number.
     fn insert_issue(&mut self, project: &str, summary: &str, reporter: Option<&str>) -> Result<Issue, StoreError>;
     /// Appends a history entry; its id.

@@ -60,6 +60,9 @@ class ChatRoom extends HTMLElement {
     $('room-view').hidden = !chat;
     if (!chat) return;
     $('room-name').textContent = chat.name;
+    var issueLink = $('room-issue-link');
+    issueLink.hidden = !chat.issue;
+    if (chat.issue) issueLink.href = '/issue?key=' + encodeURIComponent(chat.issue);
     $('room-kind').textContent = chat.private ? 'Private room' : KIND_LABEL[chat.kind] || '';
     $('edit-room').hidden = !chat.may_edit;
     $('delete-room').hidden = !chat.may_delete;

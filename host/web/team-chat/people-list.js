@@ -4,7 +4,7 @@
 
 import { $, el } from '../core/dom.js';
 import { api } from '../core/api.js';
-import { state, subscribe, openDirect, setMyStatus } from './team-chat-store.js';
+import { state, subscribe, openDirect, setMyStatus, openChatSummary, invite } from './team-chat-store.js';
 
 var STATUS_LABEL = { online: 'Online', busy: 'Busy', away: 'Away', offline: 'Offline' };
 
@@ -40,8 +40,37 @@ class PeopleList extends HTMLElement {
     });
   }
 
+  personItem(person) {
+    var item = el('li', 'person status-' + person.status);
+    item.dataset.user = person.user;
+    var line = el('div', 'person-line');
+    var dot = el('span', 'status-dot');
+    dot.title = STATUS_LABEL[person.status] || person.status;
+    line.append(dot, el('span', 'person-name', person.display_name));
+    var detail = STATUS_LABEL[person.status] + (person.status_text ? ' · ' + person.status_text : '');
+    line.append(el('span', 'person-status', detail));
+    item.append(line);
+    return item;
+  }
+
+  // The open issue chat's participants under its key, and who may be invited (TC-5).
+  renderParticipants(chat) {
+    var section = $('issue-participants');
+    section.hidden = !chat || chat.kind !== 'issue';
+    if (section.hidden) return [];
+    $('participants-title').textContent = chat.issue;
+    var list = $('participants-list');
+    list.replaceChildren();
+    state.participants.forEach((person) => list.append(this.personItem(person)));
+    if (!state.participants.length) list.append(el('li', 'muted person-none', 'Nobody has written yet.'));
+    return state.participants.map((person) => person.user);
+  }
+
   render() {
     this.loadMine();
+    var chat = openChatSummary();
+    var participants = this.renderParticipants(chat);
+    var mayInvite = chat && chat.kind === 'issue' && state.me && participants.indexOf(state.me.id) >= 0;
     this.list.replaceChildren();
     var mayPost = state.access && state.access.may_post;
     state.people.forEach((person) => {
@@ -59,6 +88,12 @@ class PeopleList extends HTMLElement {
       button.disabled = !mayPost;
       button.addEventListener('click', () => openDirect(person.user).catch((e) => window.alert(e.message)));
       item.append(button);
+      if (mayInvite && person.status !== 'offline' && participants.indexOf(person.user) < 0) {
+        var inviteButton = el('button', 'btn btn-default invite-button', 'Invite to ' + chat.issue);
+        inviteButton.type = 'button';
+        inviteButton.addEventListener('click', () => invite(person.user).catch((e) => window.alert(e.message)));
+        item.append(inviteButton);
+      }
       this.list.append(item);
     });
   }

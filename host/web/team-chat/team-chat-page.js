@@ -7,7 +7,9 @@ import { api } from '../core/api.js';
 import { showBanner, clearBanner, errorText } from '../core/banner.js';
 import { setTimeZone } from '../core/format.js';
 import { startHeartbeat } from '../core/heartbeat.js';
-import { state, subscribe, start, openChatSummary, unreadTotal, loadChats } from './team-chat-store.js';
+import {
+  state, subscribe, start, openChatSummary, unreadTotal, loadChats, openChat, openIssueChat
+} from './team-chat-store.js';
 import './chat-list.js';
 import './chat-room.js';
 import './people-list.js';
@@ -47,6 +49,14 @@ function init() {
     setTimeZone(me.user.time_zone);
     startHeartbeat();
     return start(me.user);
+  }).then(function () {
+    // A link may name the chat to open: `?issue=SUP-12` (the issue page, an issue's menu)
+    // or `?chat=<id>`.
+    var query = new URLSearchParams(window.location.search);
+    if (!state.access || !state.access.may_see) return undefined;
+    if (query.get('issue')) return openIssueChat(query.get('issue'));
+    if (query.get('chat')) return openChat(query.get('chat'));
+    return undefined;
   }).then(function () {
     document.body.setAttribute('data-ready', '1');
   }, function (e) {

@@ -13,6 +13,7 @@ export var state = {
   messages: [],        // its messages, oldest first
   moreBefore: false,   // older messages remain
   people: [],          // person: the user list with statuses (TC-8, PR-14)
+  participants: [],    // person: the open issue chat's participants (TC-5)
   error: null          // the last failure, in words
 };
 
@@ -48,6 +49,9 @@ export function start(me) {
 // The list again, and the stream following every chat in it.
 export function loadChats() {
   return api('GET', '/api/v1/team-chat/chats').then(function (chats) {
+    var open = openChatSummary();
+    // An issue chat opened but not yet taken part in stays while it is open.
+    if (open && open.kind === 'issue' && !chats.some(function (c) { return c.id === open.id; })) chats.push(open);
     state.chats = chats;
     if (state.openId && !openChatSummary()) {
       state.openId = null;
@@ -83,7 +87,8 @@ function follow() {
       'chat-deleted': function () { loadChats(); },
       'chat-added': function () { loadChats(); },
       'lists-changed': function () { loadChats(); },
-      'person-changed': onPerson
+      'person-changed': onPerson,
+      'participants-changed': function (chat) { if (chat === state.openId) loadParticipants(); }
     }
   });
 }
@@ -116,9 +121,37 @@ export function openChat(id) {
   state.openId = id;
   state.messages = [];
   state.moreBefore = false;
+  state.participants = [];
   state.error = null;
   changed();
+  var chat = openChatSummary();
+  if (chat && chat.kind === 'issue') loadParticipants();
   return loadMessages(id);
+}
+
+// The open issue chat's participants, for the panel under the issue key (TC-5).
+export function loadParticipants() {
+  var id = state.openId;
+  return api('GET', path(id) + '/participants').then(function (people) {
+    if (state.openId !== id) return;
+    state.participants = people;
+    changed();
+  });
+}
+
+// Opens an issue's chat (from the issue page or an issue's menu): shown even before the
+// viewer takes part in it.
+export function openIssueChat(key) {
+  return api('POST', '/api/v1/issues/' + encodeURIComponent(key) + '/chat').then(function (chat) {
+    if (!state.chats.some(function (c) { return c.id === chat.id; })) state.chats.push(chat);
+    follow();
+    return openChat(chat.id);
+  });
+}
+
+// "Invite to SUP-12": the invited person joins the open issue chat and is told.
+export function invite(user) {
+  return api('POST', path(state.openId) + '/participants', { user: user }).then(loadParticipants);
 }
 
 function loadMessages(id) {
@@ -199,6 +232,8 @@ function onPerson(person) {
   if (known >= 0) state.people[known] = person;
   else state.people.push(person);
   sortPeople();
+  var participant = state.participants.findIndex(function (p) { return p.user === person.user; });
+  if (participant >= 0) state.participants[participant] = person;
   changed();
 }
 

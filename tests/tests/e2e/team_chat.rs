@@ -174,3 +174,44 @@ async fn tc_1_a_site_admin_switches_team_chat_off_and_every_call_and_stream_is_r
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "no one holds create-rooms but site admins");
 }
+
+#[tokio::test]
+async fn tc_5_an_issue_chat_message_is_a_comment_in_the_issue_history_and_participants_invite() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let (status, chat) = alice.post("/api/v1/issues/SUP-1/chat", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{chat}");
+    assert_eq!(
+        (chat["id"].clone(), chat["kind"].clone(), chat["name"].clone(), chat["issue"].clone()),
+        (json!("issue-SUP-1"), json!("issue"), json!("SUP-1 Cannot log in to the portal"), json!("SUP-1"))
+    );
+    let (status, _) = post(&alice, "issue-SUP-1", "i1", "Reset her password, then retry").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, comments) = alice.get("/api/v1/issues/SUP-1/history?kind=comment").await;
+    let last = comments.as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (last["author"].clone(), last["kind"].clone(), last["body"].clone()),
+        (json!("alice"), json!("comment"), json!("Reset her password, then retry")),
+        "the comments-only view shows the chat message"
+    );
+    let bob = site.login("bob").await;
+    let (_, people) = bob.get("/api/v1/team-chat/chats/issue-SUP-1/participants").await;
+    assert_eq!(people[0]["user"], "alice");
+    let mut bobs_list = site.stream(&bob, &["team-inbox:bob"], None).await;
+    let (status, _) = site
+        .login("tom")
+        .await
+        .post("/api/v1/team-chat/chats/issue-SUP-1/participants", json!({ "user": "bob" }))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only participants invite");
+    let (status, _) = alice
+        .post("/api/v1/team-chat/chats/issue-SUP-1/participants", json!({ "user": "bob" }))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let told = bobs_list.next_of_kind("chat-added").await;
+    assert_eq!(told.data["issue"], "SUP-1", "bob is told he was invited");
+    let (status, body) = alice.post("/api/v1/issues/SUP-99/chat", json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+    let (_, issues) = alice.get("/api/v1/issues?project=SUP").await;
+    assert_eq!(issues[0]["key"], "SUP-2", "the issue list, newest first");
+}

@@ -207,3 +207,49 @@ async fn tc_1_a_site_admin_switches_team_chat_off_on_its_settings_page_and_open_
         json!({ "permission": "post", "grantees": [{ "group": "support-team" }] })
     );
 }
+
+#[tokio::test]
+async fn tc_5_an_issue_chat_message_appears_on_the_issue_page_under_comments_only() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let alice = driver.new_browser("alice").await;
+    let bob = driver.new_browser("bob").await;
+    log_in(&bob, &site.host.base_url, "bob", "/issue?key=SUP-1").await;
+    click(&bob, "#view-comments").await;
+    log_in(&alice, &site.host.base_url, "alice", "/issues?project=SUP").await;
+    wait_until(&alice, "the issues", "return document.querySelector(\"tr[data-issue='SUP-1']\");").await;
+    alice
+        .execute(
+            "var row = document.querySelector(\"tr[data-issue='SUP-1']\"); var box = row.getBoundingClientRect();\
+             row.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, clientX: box.left + 20, clientY: box.top + 5 }));\
+             return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&alice, "issue-menu").await;
+    click(&alice, "#issue-menu-chat").await;
+    wait_until(
+        &alice,
+        "the issue chat",
+        "return document.body.getAttribute('data-ready') === '1' && document.getElementById('room-name').textContent === 'SUP-1 Cannot log in to the portal' && document.getElementById('participants-title').textContent === 'SUP-1';",
+    )
+    .await;
+    type_into(&alice, "#composer-text", "Password reset sent\u{E007}").await;
+    let comments = wait_until(
+        &bob,
+        "the chat message among the comments, live",
+        "var b = Array.prototype.map.call(document.querySelectorAll('#issue-history .history-body'), function (n) { return n.textContent; });\
+         return b.indexOf('Password reset sent') >= 0 && [b, document.getElementById('view-comments').getAttribute('aria-pressed')];",
+    )
+    .await;
+    assert_eq!(comments[1], json!("true"), "under comments only");
+    screenshot(&bob, "issue-page").await;
+    wait_until(
+        &alice,
+        "alice among the participants",
+        "return Array.prototype.some.call(document.querySelectorAll('#participants-list li'), function (li) { return li.dataset.user === 'alice'; });",
+    )
+    .await;
+    screenshot(&alice, "issue-chat").await;
+}

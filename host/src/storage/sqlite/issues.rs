@@ -28,6 +28,21 @@ impl IssueStore for SqliteTx {
             .optional()?)
     }
 
+    fn list_issues(&mut self, project: Option<&str>, limit: u32) -> Result<Vec<Issue>, StoreError> {
+        let mut statement = self.conn().prepare_cached(
+            "SELECT key, project, summary FROM issues WHERE ?1 IS NULL OR project = ?1
+             ORDER BY rowid DESC LIMIT ?2",
+        )?;
+        let rows = statement.query_map(params![project, limit], |row| {
+            Ok(Issue {
+                key: row.get(0)?,
+                project: row.get(1)?,
+                summary: row.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn insert_issue(&mut self, project: &str, summary: &str, reporter: Option<&str>) -> Result<Issue, StoreError> {
         let conn = self.write_conn()?;
         let number: i64 = conn.query_row(
