@@ -12,6 +12,7 @@ use helpdesk_text_policy::TextRule;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::bindings::helpdesk::chat::types::Timestamp;
 use crate::capabilities::{ScanRequest, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::storage::{decode_json, get_json, key_part, prefix_end, put_json, scan_all};
@@ -108,6 +109,29 @@ impl Thread {
         Ok((messages, more_before))
     }
 
+    /// As [`Thread::page`], leaving out messages written before `since` (`at_of` says when
+    /// a message was written): reading stops at the first one older, so the cost stays one
+    /// page whatever the thread's length.
+    pub fn page_since<M: DeserializeOwned>(
+        &self,
+        storage: &mut impl Storage,
+        before: Option<u64>,
+        limit: u32,
+        since: Option<Timestamp>,
+        at_of: impl Fn(&M) -> Timestamp,
+    ) -> PluginResult<(Vec<M>, bool)> {
+        let (mut messages, more_before) = self.page::<M>(storage, before, limit)?;
+        let Some(since) = since else {
+            return Ok((messages, more_before));
+        };
+        let kept_from = messages.iter().position(|message| at_of(message) >= since);
+        match kept_from {
+            Some(0) => Ok((messages, more_before)),
+            Some(first) => Ok((messages.split_off(first), false)),
+            None => Ok((Vec::new(), false)),
+        }
+    }
+
     /// Every message after number `seq`, oldest first.
     pub fn after<M: DeserializeOwned>(&self, storage: &mut impl Storage, seq: u64) -> PluginResult<Vec<M>> {
         scan_all(storage, &self.message_key(seq + 1), &prefix_end(&self.messages))?
@@ -150,5 +174,10 @@ mod tests {
         assert_eq!(thread.retried::<u64>(&mut host, "nope").unwrap(), None);
         assert_eq!(thread.after::<u64>(&mut host, 23).unwrap(), vec![24, 25]);
         assert!(check_client_id("a b").is_err() && check_client_id("ok-1_x").is_ok());
+        // Written at its number times 10: since 215, only 22 to 25 are left, and nothing older.
+        let (recent, more) = thread.page_since::<u64>(&mut host, None, 10, Some(215), |seq| seq * 10).unwrap();
+        assert_eq!((recent, more), (vec![22, 23, 24, 25], false));
+        let (none, _) = thread.page_since::<u64>(&mut host, None, 10, Some(10_000), |seq| seq * 10).unwrap();
+        assert!(none.is_empty());
     }
 }

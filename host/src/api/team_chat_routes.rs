@@ -13,10 +13,10 @@ use utoipa_axum::routes;
 use super::caller::SignedIn;
 use super::context::ApiContext;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
-use super::params::{IssuePath, MessagesQuery, PostMessage};
+use super::params::{IssuePath, PostMessage};
 use super::error::ApiError;
 use crate::contract::exports::helpdesk::chat::team_chat::{
-    ChatSummary, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
+    ChatSummary, HistoryView, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
 };
 use crate::runtime::Access::{Read, Write};
 
@@ -257,19 +257,39 @@ async fn delete_room(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A chat's latest messages, or those before a number, oldest first (TC-6).
+/// `GET /team-chat/chats/{chat}/messages` query.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMessagesQuery {
+    /// Only messages before this number; the latest when omitted.
+    pub before: Option<u64>,
+    /// Messages per page, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// How far back: `yesterday`, `last-7-days`, `last-30-days` or `all` (the default), in
+    /// the caller's time zone.
+    #[param(value_type = Option<String>)]
+    pub view: Option<HistoryView>,
+}
+
+/// A chat's latest messages, or those before a number, oldest first, as far back as the
+/// view lets through (TC-6).
 #[utoipa::path(get, path = "/team-chat/chats/{chat}/messages", tag = "team-chat",
-    params(ChatPath, MessagesQuery), responses((status = OK, body = TeamMessagePage), ApiErrors))]
+    params(ChatPath, TeamMessagesQuery), responses((status = OK, body = TeamMessagePage), ApiErrors))]
 async fn messages(
     State(api): State<ApiContext>,
     SignedIn { caller, .. }: SignedIn,
     ApiPath(path): ApiPath<ChatPath>,
-    ApiQuery(query): ApiQuery<MessagesQuery>,
+    ApiQuery(query): ApiQuery<TeamMessagesQuery>,
 ) -> ApiResult<Json<TeamMessagePage>> {
     api.call(Read, caller.context(None), move |plugin, store, ctx| {
-        plugin
-            .helpdesk_chat_team_chat()
-            .call_chat_messages(store, ctx, &path.chat, query.before, query.limit.unwrap_or(50))
+        plugin.helpdesk_chat_team_chat().call_chat_messages(
+            store,
+            ctx,
+            &path.chat,
+            query.before,
+            query.view.unwrap_or(HistoryView::All),
+            query.limit.unwrap_or(50),
+        )
     })
     .await
     .map(Json)

@@ -5,7 +5,7 @@
 import { $, el } from '../core/dom.js';
 import { formatDateTime, formatFull } from '../core/format.js';
 import { appendLinkified } from '../core/linkify.js';
-import { state, subscribe, openChatSummary, loadOlder, send } from './team-chat-store.js';
+import { state, subscribe, openChatSummary, loadOlder, send, setView } from './team-chat-store.js';
 
 var KIND_LABEL = { company: 'Company chat', room: 'Room', direct: 'User chat', issue: 'Issue chat' };
 
@@ -23,6 +23,7 @@ class ChatRoom extends HTMLElement {
     this.messages.addEventListener('scroll', () => {
       if (this.messages.scrollTop < 40 && !this.loading) this.older();
     });
+    $('room-history-view').addEventListener('change', (ev) => setView(ev.target.value));
     subscribe(() => this.render());
   }
 
@@ -71,9 +72,12 @@ class ChatRoom extends HTMLElement {
     var atBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
     var shown = this.messages.childElementCount;
     this.messages.replaceChildren();
+    $('room-history-view').value = state.view;
     if (state.moreBefore) {
       var more = el('li', 'older-hint muted', 'Scroll up for older messages');
       this.messages.append(more);
+    } else if (state.view !== 'all') {
+      this.messages.append(el('li', 'older-hint muted', 'Older messages are hidden by "Show messages from".'));
     }
     state.messages.forEach((message) => {
       var own = state.me && message.author === state.me.id;

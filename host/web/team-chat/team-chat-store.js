@@ -12,6 +12,7 @@ export var state = {
   openId: null,        // the chat shown
   messages: [],        // its messages, oldest first
   moreBefore: false,   // older messages remain
+  view: 'all',         // how far back the open chat shows (TC-6)
   people: [],          // person: the user list with statuses (TC-8, PR-14)
   participants: [],    // person: the open issue chat's participants (TC-5)
   error: null          // the last failure, in words
@@ -155,7 +156,7 @@ export function invite(user) {
 }
 
 function loadMessages(id) {
-  return api('GET', path(id) + '/messages?limit=50').then(function (page) {
+  return api('GET', path(id) + '/messages?limit=50&view=' + state.view).then(function (page) {
     if (state.openId !== id) return;
     state.messages = page.messages;
     state.moreBefore = page.more_before;
@@ -164,12 +165,23 @@ function loadMessages(id) {
   });
 }
 
+// How far back the open chat shows: yesterday, 7 or 30 days, or all (TC-6), days starting
+// at midnight in the viewer's time zone (the server's rule).
+export function setView(view) {
+  state.view = view;
+  if (!state.openId) return Promise.resolve();
+  state.messages = [];
+  changed();
+  return loadMessages(state.openId);
+}
+
 // Older messages, a page at a time (TC-6): the newest page opens as fast in a chat of
 // 100,000 messages as in an empty one.
 export function loadOlder() {
   var id = state.openId;
   if (!id || !state.moreBefore || !state.messages.length) return Promise.resolve(false);
-  return api('GET', path(id) + '/messages?limit=50&before=' + state.messages[0].seq).then(function (page) {
+  var query = '/messages?limit=50&view=' + state.view + '&before=' + state.messages[0].seq;
+  return api('GET', path(id) + query).then(function (page) {
     if (state.openId !== id) return false;
     state.messages = page.messages.concat(state.messages);
     state.moreBefore = page.more_before;

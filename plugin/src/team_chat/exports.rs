@@ -3,7 +3,7 @@
 use super::{access, chats, issue_chats, messages, people, rooms};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::team_chat::{
-    ChatSummary, Guest, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
+    ChatSummary, Guest, HistoryView, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -73,8 +73,14 @@ impl Guest for Component {
         Ok(people::people(&mut WitHost, &ctx, &users)?)
     }
 
-    fn chat_messages(ctx: CallContext, chat: String, before: Option<u64>, limit: u32) -> Result<TeamMessagePage, Error> {
-        Ok(messages::chat_messages(&mut WitHost, &ctx, &chat, before, limit)?)
+    fn chat_messages(
+        ctx: CallContext,
+        chat: String,
+        before: Option<u64>,
+        view: HistoryView,
+        limit: u32,
+    ) -> Result<TeamMessagePage, Error> {
+        Ok(messages::chat_messages(&mut WitHost, &ctx, &chat, before, view, limit)?)
     }
 
     fn post_team_message(ctx: CallContext, chat: String, client_id: String, body: String) -> Result<TeamMessage, Error> {

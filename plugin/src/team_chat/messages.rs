@@ -8,9 +8,10 @@ use super::access::require;
 use super::chats::{self, StoredChat, load_readable, summary};
 use super::{events, keys};
 use crate::bindings::exports::helpdesk::chat::team_chat::{
-    ChatKind, ChatPermission, ChatSummary, TeamMessage, TeamMessagePage,
+    ChatKind, ChatPermission, ChatSummary, HistoryView, TeamMessage, TeamMessagePage,
 };
-use crate::bindings::helpdesk::chat::types::CallContext;
+use crate::presence::weekly;
+use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
 use crate::capabilities::{Clock, Directory, Issues, Push, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::message_log::{MESSAGE_BODY, Thread, check_client_id, preview};
@@ -25,11 +26,12 @@ pub fn thread(chat: &str) -> Thread {
 }
 
 /// A page of a chat's messages, oldest first, before number `before`.
-pub fn chat_messages<H: Directory + Issues + Storage>(
+pub fn chat_messages<H: Clock + Directory + Issues + Storage>(
     host: &mut H,
     ctx: &CallContext,
     id: &str,
     before: Option<u64>,
+    view: HistoryView,
     limit: u32,
 ) -> PluginResult<TeamMessagePage> {
     let viewer = require(host, ctx, ChatPermission::See)?;
@@ -37,8 +39,27 @@ pub fn chat_messages<H: Directory + Issues + Storage>(
         return Err(PluginError::Invalid(format!("limit: from 1 to {MAX_PAGE}, not {limit}")));
     }
     load_readable(host, &viewer, id)?;
-    let (messages, more_before) = thread(id).page(host, before, limit)?;
+    let since = view_start(host, &viewer.user, view);
+    let (messages, more_before) =
+        thread(id).page_since(host, before, limit, since, |message: &TeamMessage| message.at)?;
     Ok(TeamMessagePage { messages, more_before })
+}
+
+/// Where a history view starts (TC-6): a day's start in the viewer's time zone (UTC for a
+/// zone the directory holds that is no known one).
+pub fn view_start(host: &(impl Clock + Directory), user: &str, view: HistoryView) -> Option<Timestamp> {
+    let days_back = match view {
+        HistoryView::Yesterday => 1,
+        HistoryView::Last7Days => 7,
+        HistoryView::Last30Days => 30,
+        HistoryView::All => return None,
+    };
+    let zone = host
+        .user(user)
+        .and_then(|found| weekly::zone(&found.time_zone).ok())
+        .unwrap_or(chrono_tz::Tz::UTC);
+    let today = weekly::local_date(zone, host.now());
+    Some(weekly::instant_of(zone, today - chrono::Duration::days(days_back), 0))
 }
 
 /// Writes a message; a retry with the same client id and body returns the stored one.

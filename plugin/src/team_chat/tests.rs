@@ -6,7 +6,7 @@ use super::messages::{chat_messages, mark_chat_read, post_team_message};
 use super::rooms::{create_room, delete_room, edit_room, get_room};
 use crate::bindings::exports::helpdesk::chat::host_events::{CompanyMembership, GroupMembership, HostEvent};
 use crate::bindings::exports::helpdesk::chat::team_chat::{
-    ChatKind, ChatPermission, Grantee, PermissionGrant, RoomMember, RoomSpec, TeamChatSettings,
+    ChatKind, ChatPermission, Grantee, HistoryView, PermissionGrant, RoomMember, RoomSpec, TeamChatSettings,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole};
 use crate::capabilities::fake_host::{FakeHost, as_user};
@@ -66,7 +66,7 @@ fn tc_1_switched_off_every_team_chat_call_is_refused() {
     save_settings(&mut host, &ctx("root"), off).unwrap();
     assert_eq!(host.topic_access_changes, ["team-lists:site"], "every team-chat stream asked again");
     assert!(is_denied(my_chats(&mut host, &ctx("alice"))));
-    assert!(is_denied(chat_messages(&mut host, &ctx("alice"), "company-acme", None, 50)));
+    assert!(is_denied(chat_messages(&mut host, &ctx("alice"), "company-acme", None, HistoryView::All, 50)));
     assert!(is_denied(post(&mut host, "alice", "company-acme", "m2", "still there?")));
     assert!(is_denied(open_direct_chat(&mut host, &ctx("alice"), "bob")));
     assert!(
@@ -100,7 +100,7 @@ fn tc_1_permissions_follow_groups_and_project_roles_and_customers_hold_none() {
     };
     save_settings(&mut host, &ctx("root"), settings.clone()).unwrap();
     post(&mut host, "bob", "company-acme", "b1", "from a writer").unwrap();
-    assert_eq!(chat_messages(&mut host, &ctx("carol"), "company-acme", None, 10).unwrap().messages.len(), 1);
+    assert_eq!(chat_messages(&mut host, &ctx("carol"), "company-acme", None, HistoryView::All, 10).unwrap().messages.len(), 1);
     assert!(is_denied(post(&mut host, "carol", "company-acme", "c1", "me too")), "carol reads, no more");
     assert!(is_denied(create_room(&mut host, &ctx("bob"), room("Bob's", false, vec![]))));
     create_room(&mut host, &ctx("dana"), room("Admins", false, vec![])).unwrap();
@@ -124,7 +124,7 @@ fn tc_2_a_company_chat_is_for_its_members_first_in_their_list_and_named_after_it
         ("company-acme", ChatKind::Company, "Acme Ltd", 1)
     );
     assert_eq!(chats[1].name, "Lunch");
-    let page = chat_messages(&mut host, &ctx("bob"), "company-acme", None, 50).unwrap();
+    let page = chat_messages(&mut host, &ctx("bob"), "company-acme", None, HistoryView::All, 50).unwrap();
     assert_eq!(page.messages[0].author_name, "Alice Agent");
     assert!(is_hidden(get_chat(&mut host, &ctx("gina"), "company-acme")), "another company's chat");
     assert!(is_hidden(post(&mut host, "gina", "company-acme", "g1", "hi")));
@@ -163,7 +163,7 @@ fn tc_3_a_private_room_is_for_its_list_and_whoever_is_taken_off_loses_it_at_once
     .unwrap();
     assert!(host.topic_access_changes.contains(&format!("team-chat:{}", made.id)));
     host.group_members.remove(&("writers".into(), "bob".into()));
-    assert!(is_hidden(chat_messages(&mut host, &ctx("bob"), &made.id, None, 10)), "off the list, out of the group");
+    assert!(is_hidden(chat_messages(&mut host, &ctx("bob"), &made.id, None, HistoryView::All, 10)), "off the list, out of the group");
     let left = HostEvent::GroupMembershipChanged(GroupMembership {
         group: "writers".into(),
         user: "bob".into(),
@@ -217,7 +217,7 @@ fn tc_4_opening_a_user_chat_tells_the_other_nothing_until_the_first_message() {
     let mut host = site();
     let opened = open_direct_chat(&mut host, &ctx("alice"), "bob").unwrap();
     assert_eq!((opened.kind, opened.name.as_str(), opened.other.as_deref()), (ChatKind::Direct, "Bob Agent", Some("bob")));
-    chat_messages(&mut host, &ctx("alice"), &opened.id, None, 50).unwrap();
+    chat_messages(&mut host, &ctx("alice"), &opened.id, None, HistoryView::All, 50).unwrap();
     assert!(my_chats(&mut host, &ctx("bob")).unwrap().iter().all(|chat| chat.kind != ChatKind::Direct));
     assert!(host.take_events("team-inbox:bob").is_empty(), "opening and reading tell bob nothing");
 
@@ -231,7 +231,7 @@ fn tc_4_opening_a_user_chat_tells_the_other_nothing_until_the_first_message() {
     post(&mut host, "bob", &opened.id, "b1", "sure").unwrap();
     assert!(host.take_events("team-inbox:alice").is_empty(), "only the first message adds it");
     for outsider in ["carol", "root"] {
-        assert!(is_hidden(chat_messages(&mut host, &ctx(outsider), &opened.id, None, 10)), "{outsider}");
+        assert!(is_hidden(chat_messages(&mut host, &ctx(outsider), &opened.id, None, HistoryView::All, 10)), "{outsider}");
     }
     assert!(matches!(open_direct_chat(&mut host, &ctx("alice"), "alice"), Err(PluginError::Invalid(_))));
     assert!(is_hidden(open_direct_chat(&mut host, &ctx("alice"), "cole")), "customers are not in team chat");
@@ -286,7 +286,7 @@ fn tc_5_an_issue_chat_puts_each_message_in_the_issue_history_and_participants_in
     assert!(my_chats(&mut host, &ctx("alice")).unwrap().iter().any(|c| c.id == opened.id), "writing is");
     let people = chat_participants(&mut host, &ctx("bob"), &opened.id).unwrap();
     assert_eq!(people.iter().map(|p| p.user.as_str()).collect::<Vec<_>>(), ["alice"]);
-    assert_eq!(chat_messages(&mut host, &ctx("gina"), &opened.id, None, 10).unwrap().messages.len(), 1, "members read issue chats");
+    assert_eq!(chat_messages(&mut host, &ctx("gina"), &opened.id, None, HistoryView::All, 10).unwrap().messages.len(), 1, "members read issue chats");
 
     assert!(is_denied(invite_to_chat(&mut host, &ctx("carol"), &opened.id, "bob")), "carol takes no part");
     assert!(is_hidden(invite_to_chat(&mut host, &ctx("alice"), &opened.id, "cole")), "customers are not in team chat");
@@ -301,4 +301,38 @@ fn tc_5_an_issue_chat_puts_each_message_in_the_issue_history_and_participants_in
         chat_participants(&mut host, &ctx("alice"), "company-acme"),
         Err(PluginError::Invalid(_))
     ));
+}
+
+#[test]
+fn tc_6_history_views_start_at_midnight_in_the_viewers_time_zone() {
+    let mut host = site();
+    host.users.get_mut("bob").unwrap().time_zone = "America/New_York".into();
+    // Wednesday 5 May 2027, 03:00 UTC: still Tuesday 23:00 in New York.
+    let at = |day: u32, hour: u32| {
+        use chrono::TimeZone;
+        chrono::Utc.with_ymd_and_hms(2027, 5, day, hour, 0, 0).unwrap().timestamp_millis() as u64
+    };
+    for (n, (day, hour)) in [(1, 12), (3, 3), (3, 5), (4, 12), (5, 2)].into_iter().enumerate() {
+        host.now = at(day, hour);
+        post(&mut host, "alice", "company-acme", &format!("m{n}"), &format!("on {day} at {hour}")).unwrap();
+    }
+    host.now = at(5, 3);
+    let shown = |host: &mut FakeHost, user: &str, view| {
+        chat_messages(host, &ctx(user), "company-acme", None, view, 50)
+            .unwrap()
+            .messages
+            .iter()
+            .map(|message| message.seq)
+            .collect::<Vec<_>>()
+    };
+    // For bob, yesterday is Monday 3 May from 04:00 UTC (midnight in New York).
+    assert_eq!(shown(&mut host, "bob", HistoryView::Yesterday), [3, 4, 5]);
+    // For carol (UTC), yesterday is Tuesday 4 May from 00:00 UTC.
+    assert_eq!(shown(&mut host, "carol", HistoryView::Yesterday), [4, 5]);
+    assert_eq!(shown(&mut host, "carol", HistoryView::Last7Days), [1, 2, 3, 4, 5]);
+    assert_eq!(shown(&mut host, "carol", HistoryView::All), [1, 2, 3, 4, 5]);
+    let page = chat_messages(&mut host, &ctx("carol"), "company-acme", None, HistoryView::Yesterday, 1).unwrap();
+    assert_eq!((page.messages[0].seq, page.more_before), (5, true), "paging within the view");
+    let page = chat_messages(&mut host, &ctx("carol"), "company-acme", Some(5), HistoryView::Yesterday, 5).unwrap();
+    assert_eq!((page.messages.len(), page.more_before), (1, false), "nothing older than the view");
 }

@@ -215,3 +215,32 @@ async fn tc_5_an_issue_chat_message_is_a_comment_in_the_issue_history_and_partic
     let (_, issues) = alice.get("/api/v1/issues?project=SUP").await;
     assert_eq!(issues[0]["key"], "SUP-2", "the issue list, newest first");
 }
+
+#[tokio::test]
+async fn tc_6_history_views_leave_out_older_days_and_pages_go_back_within_them() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    post(&alice, "company-acme", "old", "three days ago").await;
+    alice.advance_clock_minutes(3 * 24 * 60).await;
+    let alice = site.login("alice").await;
+    for n in 0..3 {
+        post(&alice, "company-acme", &format!("new{n}"), &format!("today {n}")).await;
+    }
+    let (status, page) = alice
+        .get("/api/v1/team-chat/chats/company-acme/messages?view=yesterday&limit=2")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!((page["messages"][0]["body"].clone(), page["more_before"].clone()), (json!("today 1"), json!(true)));
+    let (_, older) = alice
+        .get("/api/v1/team-chat/chats/company-acme/messages?view=yesterday&limit=2&before=3")
+        .await;
+    assert_eq!(
+        (older["messages"].as_array().unwrap().len(), older["more_before"].clone()),
+        (1, json!(false)),
+        "the message of three days ago is outside the view"
+    );
+    let (_, week) = alice.get("/api/v1/team-chat/chats/company-acme/messages?view=last-7-days").await;
+    assert_eq!(week["messages"].as_array().unwrap().len(), 4);
+    let (status, body) = alice.get("/api/v1/team-chat/chats/company-acme/messages?view=fortnight").await;
+    assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
+}
