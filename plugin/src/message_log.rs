@@ -79,6 +79,12 @@ impl Thread {
         put_json(storage, &format!("{}{}", self.client_ids, key_part(client_id)), &seq)
     }
 
+    /// Writes message number `seq` again (an edit or a deletion); its number and client id
+    /// stay.
+    pub fn replace<M: Serialize>(&self, storage: &mut impl Storage, seq: u64, message: &M) -> PluginResult<()> {
+        put_json(storage, &self.message_key(seq), message)
+    }
+
     /// Up to `limit` messages before number `before` (before the end without it), oldest
     /// first, and whether older ones remain.
     pub fn page<M: DeserializeOwned>(

@@ -18,6 +18,7 @@ pub mod messages;
 pub mod people;
 pub mod rooms;
 pub mod topics;
+pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
 mod exports;

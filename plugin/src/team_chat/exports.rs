@@ -1,9 +1,10 @@
 //! The `team-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{access, chats, issue_chats, messages, people, rooms};
+use super::{access, chats, issue_chats, messages, people, rooms, trace};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::team_chat::{
-    ChatSummary, Guest, HistoryView, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
+    ChatSummary, Guest, HistoryView, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage,
+    TeamMessagePage, TracePage, TraceQuery,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -85,6 +86,18 @@ impl Guest for Component {
 
     fn post_team_message(ctx: CallContext, chat: String, client_id: String, body: String) -> Result<TeamMessage, Error> {
         Ok(messages::post_team_message(&mut WitHost, &ctx, &chat, &client_id, &body)?)
+    }
+
+    fn edit_team_message(ctx: CallContext, chat: String, seq: u64, body: String) -> Result<TeamMessage, Error> {
+        Ok(messages::edit_team_message(&mut WitHost, &ctx, &chat, seq, &body)?)
+    }
+
+    fn delete_team_message(ctx: CallContext, chat: String, seq: u64) -> Result<TeamMessage, Error> {
+        Ok(messages::delete_team_message(&mut WitHost, &ctx, &chat, seq)?)
+    }
+
+    fn search_trace(ctx: CallContext, query: TraceQuery, before: Option<String>, limit: u32) -> Result<TracePage, Error> {
+        Ok(trace::search_trace(&mut WitHost, &ctx, &query, before.as_deref(), limit)?)
     }
 
     fn mark_chat_read(ctx: CallContext, chat: String, seq: u64) -> Result<ChatSummary, Error> {

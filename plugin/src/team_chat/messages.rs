@@ -8,7 +8,7 @@ use super::access::require;
 use super::chats::{self, StoredChat, load_readable, summary};
 use super::{events, keys};
 use crate::bindings::exports::helpdesk::chat::team_chat::{
-    ChatKind, ChatPermission, ChatSummary, HistoryView, TeamMessage, TeamMessagePage,
+    ChatKind, ChatPermission, ChatSummary, HistoryView, TeamMessage, TeamMessagePage, TraceAction,
 };
 use crate::presence::weekly;
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
@@ -96,8 +96,11 @@ pub fn post_team_message<H: Clock + Directory + Issues + Storage + Push>(
         author_name: crate::presence::changes::display_name(host, &viewer.user),
         body,
         at: now,
+        edited: None,
+        deleted: false,
     };
     log.store(host, message.seq, client_id, &message)?;
+    super::trace::record(host, &chat, &message, TraceAction::Written, &viewer.user, now)?;
     chat.last_seq = message.seq;
     chat.last_at = now;
     chat.last_preview = preview(&message.body);
@@ -112,6 +115,73 @@ pub fn post_team_message<H: Clock + Directory + Issues + Storage + Push>(
         super::issue_chats::written(host, &mut chat, &message)?;
     }
     Ok(message)
+}
+
+/// Changes one of the viewer's own messages; the trace keeps both texts.
+pub fn edit_team_message<H: Clock + Directory + Issues + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+    seq: u64,
+    body: &str,
+) -> PluginResult<TeamMessage> {
+    let viewer = require(host, ctx, ChatPermission::See)?;
+    let chat = load_readable(host, &viewer, id)?;
+    if !viewer.may(host, ChatPermission::Post) {
+        return Err(PluginError::AccessDenied("you may not write in team chat".into()));
+    }
+    let body = text(body, MESSAGE_BODY).map_err(PluginError::Invalid)?;
+    let log = thread(id);
+    let mut message = stored_message(host, &log, id, seq)?;
+    if message.author != viewer.user {
+        return Err(PluginError::AccessDenied("only its author changes a message".into()));
+    }
+    if message.deleted {
+        return Err(PluginError::Conflict(format!("message {seq} was deleted")));
+    }
+    if message.body == body {
+        return Ok(message);
+    }
+    let now = host.now();
+    message.body = body;
+    message.edited = Some(now);
+    log.replace(host, seq, &message)?;
+    super::trace::record(host, &chat, &message, TraceAction::Edited, &viewer.user, now)?;
+    events::message(host, &message)?;
+    Ok(message)
+}
+
+/// Deletes a message (its author, or a site admin); the trace keeps its text.
+pub fn delete_team_message<H: Clock + Directory + Issues + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+    seq: u64,
+) -> PluginResult<TeamMessage> {
+    let viewer = require(host, ctx, ChatPermission::See)?;
+    let chat = load_readable(host, &viewer, id)?;
+    let log = thread(id);
+    let mut message = stored_message(host, &log, id, seq)?;
+    if message.author != viewer.user && !crate::permissions::is_site_admin(host, &viewer.user) {
+        return Err(PluginError::AccessDenied(
+            "only its author or a site admin deletes a message".into(),
+        ));
+    }
+    if message.deleted {
+        return Ok(message);
+    }
+    let now = host.now();
+    super::trace::record(host, &chat, &message, TraceAction::Deleted, &viewer.user, now)?;
+    message.body = String::new();
+    message.deleted = true;
+    log.replace(host, seq, &message)?;
+    events::message(host, &message)?;
+    Ok(message)
+}
+
+fn stored_message(storage: &mut impl Storage, log: &Thread, id: &str, seq: u64) -> PluginResult<TeamMessage> {
+    log.get::<TeamMessage>(storage, seq)?
+        .ok_or_else(|| PluginError::NotFound(format!("chat {id} has no message {seq}")))
 }
 
 /// The first message of a user-to-user chat puts it in the other person's list, and tells

@@ -263,6 +263,7 @@ fn tc_7_a_message_sent_again_is_stored_once_and_unread_counts_follow_reading() {
 }
 
 mod people_tests;
+mod trace_tests;
 
 #[test]
 fn tc_5_an_issue_chat_puts_each_message_in_the_issue_history_and_participants_invite_others() {
