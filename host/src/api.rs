@@ -17,6 +17,7 @@ pub mod params;
 pub mod presence_planning_routes;
 pub mod presence_routes;
 pub mod team_chat_routes;
+pub mod team_chat_trace_routes;
 pub mod session_admin_routes;
 pub mod stream;
 pub mod test_clock;
@@ -43,6 +44,7 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .merge(presence_routes::router())
         .merge(presence_planning_routes::router())
         .merge(team_chat_routes::router())
+        .merge(team_chat_trace_routes::router())
         .merge(live_chat_routes::staff_router())
         .merge(live_chat_routes::widget_router())
         .merge(widget_account_routes::router())

@@ -50,6 +50,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/presence-settings", include_str!("../web/presence-settings.html")),
     ("/team-chat", include_str!("../web/team-chat.html")),
     ("/team-chat-settings", include_str!("../web/team-chat-settings.html")),
+    ("/team-chat-trace", include_str!("../web/team-chat-trace.html")),
     ("/issues", include_str!("../web/issues.html")),
     ("/issue", include_str!("../web/issue.html")),
 ];
@@ -200,6 +201,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "/assets/issues/issue-page.js",
         JAVASCRIPT,
         include_str!("../web/issues/issue-page.js"),
+    ),
+    (
+        "/assets/team-chat/team-chat-trace-page.js",
+        JAVASCRIPT,
+        include_str!("../web/team-chat/team-chat-trace-page.js"),
     ),
     (
         "/assets/core/linkify.js",

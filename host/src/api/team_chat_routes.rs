@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(get_room, edit_room, delete_room))
         .routes(routes!(messages, post_message))
         .routes(routes!(mark_read))
+        .routes(routes!(edit_message, delete_message))
         .routes(routes!(my_status, set_my_status))
         .routes(routes!(people))
 }
@@ -383,6 +384,59 @@ async fn people(State(api): State<ApiContext>, SignedIn { caller, .. }: SignedIn
         .collect();
     api.call(Read, caller.context(None), move |plugin, store, ctx| {
         plugin.helpdesk_chat_team_chat().call_people(store, ctx, &users)
+    })
+    .await
+    .map(Json)
+}
+
+/// A route under one message of a chat.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct MessagePath {
+    /// The chat's id.
+    pub chat: String,
+    /// The message's number in the chat.
+    pub seq: u64,
+}
+
+/// `PUT /team-chat/chats/{chat}/messages/{seq}` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditMessage {
+    /// The new text: plain text, 1 to 4,000 characters.
+    pub body: String,
+}
+
+/// Changes one of the caller's own messages (TC-10); the trace keeps both texts.
+#[utoipa::path(put, path = "/team-chat/chats/{chat}/messages/{seq}", tag = "team-chat", params(MessagePath),
+    request_body = EditMessage, responses((status = OK, body = TeamMessage), ApiErrors))]
+async fn edit_message(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<MessagePath>,
+    ApiJson(body): ApiJson<EditMessage>,
+) -> ApiResult<Json<TeamMessage>> {
+    api.call(Write, caller.context(None), move |plugin, store, ctx| {
+        plugin
+            .helpdesk_chat_team_chat()
+            .call_edit_team_message(store, ctx, &path.chat, path.seq, &body.body)
+    })
+    .await
+    .map(Json)
+}
+
+/// Deletes a message: its author, or a site admin (TC-10); the trace keeps its text.
+#[utoipa::path(delete, path = "/team-chat/chats/{chat}/messages/{seq}", tag = "team-chat", params(MessagePath),
+    responses((status = OK, body = TeamMessage), ApiErrors))]
+async fn delete_message(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+    ApiPath(path): ApiPath<MessagePath>,
+) -> ApiResult<Json<TeamMessage>> {
+    api.call(Write, caller.context(None), move |plugin, store, ctx| {
+        plugin
+            .helpdesk_chat_team_chat()
+            .call_delete_team_message(store, ctx, &path.chat, path.seq)
     })
     .await
     .map(Json)

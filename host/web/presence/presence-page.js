@@ -103,6 +103,7 @@ function renderAdminLinks(key) {
     links.push(['/outbox', 'Mail outbox']);
     links.push(['/people', 'People']);
     links.push(['/team-chat-settings', 'Team chat settings']);
+    links.push(['/team-chat-trace', 'Team chat trace']);
   }
   var list = $('admin-links-list');
   list.replaceChildren();

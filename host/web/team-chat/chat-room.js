@@ -5,7 +5,9 @@
 import { $, el } from '../core/dom.js';
 import { formatDateTime, formatFull } from '../core/format.js';
 import { appendLinkified } from '../core/linkify.js';
-import { state, subscribe, openChatSummary, loadOlder, send, setView } from './team-chat-store.js';
+import {
+  state, subscribe, openChatSummary, loadOlder, send, setView, editMessage, deleteMessage
+} from './team-chat-store.js';
 
 var KIND_LABEL = { company: 'Company chat', room: 'Room', direct: 'User chat', issue: 'Issue chat' };
 
@@ -15,6 +17,10 @@ class ChatRoom extends HTMLElement {
     this.text = $('composer-text');
     $('composer').addEventListener('submit', (ev) => { ev.preventDefault(); this.submit(); });
     this.text.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && this.editing) {
+        this.stopEdit();
+        return;
+      }
       if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
         ev.preventDefault();
         this.submit();
@@ -37,13 +43,28 @@ class ChatRoom extends HTMLElement {
     }, () => { this.loading = false; });
   }
 
+  // Editing puts the message's text in the composer; Send saves it, Escape gives up.
+  startEdit(message) {
+    this.editing = message.seq;
+    this.text.value = message.body;
+    $('composer-send').textContent = 'Save';
+    this.text.focus();
+  }
+
+  stopEdit() {
+    this.editing = null;
+    this.text.value = '';
+    $('composer-send').textContent = 'Send';
+  }
+
   submit() {
     var body = this.text.value;
     if (!body.trim() || this.sending) return;
     this.sending = true;
     $('composer-send').disabled = true;
-    send(body).then(() => {
-      this.text.value = '';
+    var done = this.editing ? editMessage(this.editing, body) : send(body);
+    done.then(() => {
+      this.stopEdit();
       $('composer-error').hidden = true;
     }, (e) => {
       $('composer-error').textContent = e.message;
@@ -88,7 +109,18 @@ class ChatRoom extends HTMLElement {
       var time = el('time', 'message-time', formatDateTime(message.at));
       time.title = formatFull(message.at);
       head.append(time);
-      item.append(head, appendLinkified(el('div', 'message-body'), message.body));
+      if (message.edited && !message.deleted) {
+        var edited = el('span', 'message-edited', '(edited)');
+        edited.title = 'Edited ' + formatFull(message.edited);
+        head.append(edited);
+      }
+      if (message.deleted) {
+        item.classList.add('deleted');
+        item.append(head, el('div', 'message-body muted', 'Message deleted'));
+      } else {
+        item.append(head, appendLinkified(el('div', 'message-body'), message.body));
+        this.actions(item, message, own);
+      }
       this.messages.append(item);
     });
     if (atBottom || shown === 0 || this.messages.childElementCount - shown === 1) {
@@ -96,5 +128,27 @@ class ChatRoom extends HTMLElement {
     }
   }
 }
+
+// Edit for one's own lines; Delete for one's own, or any line for a site admin (TC-10).
+ChatRoom.prototype.actions = function (item, message, own) {
+  var admin = state.access && state.access.may_administer;
+  if (!own && !admin) return;
+  var bar = el('div', 'message-actions');
+  if (own) {
+    var edit = el('button', 'link-button', 'Edit');
+    edit.type = 'button';
+    edit.addEventListener('click', () => this.startEdit(message));
+    bar.append(edit);
+  }
+  var remove = el('button', 'link-button', 'Delete');
+  remove.type = 'button';
+  remove.addEventListener('click', () => {
+    if (window.confirm('Delete this message for everyone? The trace keeps it for site admins.')) {
+      deleteMessage(message.seq).catch((e) => window.alert(e.message));
+    }
+  });
+  bar.append(remove);
+  item.append(bar);
+};
 
 customElements.define('chat-room', ChatRoom);

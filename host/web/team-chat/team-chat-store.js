@@ -110,12 +110,28 @@ function onMessage(message) {
     chat.last_preview = message.body.slice(0, 100);
     if (message.author !== state.me.id) chat.unread = (chat.unread || 0) + 1;
   }
-  if (message.chat === state.openId && !state.messages.some(function (m) { return m.seq === message.seq; })) {
-    state.messages.push(message);
-    state.messages.sort(function (a, b) { return a.seq - b.seq; });
-    markRead();
+  if (message.chat === state.openId) {
+    var known = state.messages.findIndex(function (m) { return m.seq === message.seq; });
+    if (known >= 0) {
+      // Edited or deleted (TC-10): the same number, shown anew.
+      state.messages[known] = message;
+    } else {
+      state.messages.push(message);
+      state.messages.sort(function (a, b) { return a.seq - b.seq; });
+      markRead();
+    }
   }
   changed();
+}
+
+// Changes one of the viewer's own messages (TC-10).
+export function editMessage(seq, body) {
+  return api('PUT', path(state.openId) + '/messages/' + seq, { body: body }).then(onMessage);
+}
+
+// Deletes a message: one's own, or any as a site admin (TC-10).
+export function deleteMessage(seq) {
+  return api('DELETE', path(state.openId) + '/messages/' + seq).then(onMessage);
 }
 
 export function openChat(id) {

@@ -244,3 +244,53 @@ async fn tc_6_history_views_leave_out_older_days_and_pages_go_back_within_them()
     let (status, body) = alice.get("/api/v1/team-chat/chats/company-acme/messages?view=fortnight").await;
     assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
 }
+
+#[tokio::test]
+async fn tc_10_edits_and_deletes_keep_their_trace_which_a_site_admin_searches_and_exports() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    post(&alice, "company-acme", "a1", "Deploy at 5, \"quoted\", ok?").await;
+    post(&alice, "company-acme", "a2", "second\nline").await;
+    let (status, edited) = alice
+        .put("/api/v1/team-chat/chats/company-acme/messages/1", json!({ "body": "Deploy at 6" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert!(edited["edited"].is_u64());
+    let (status, _) = site
+        .login("bob")
+        .await
+        .delete("/api/v1/team-chat/chats/company-acme/messages/1")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not his message");
+    let sam = site.login("sam").await;
+    let (status, deleted) = sam.delete("/api/v1/team-chat/chats/company-acme/messages/2").await;
+    assert_eq!((status, deleted["deleted"].clone(), deleted["body"].clone()), (StatusCode::OK, json!(true), json!("")));
+
+    let (status, page) = sam.get("/api/v1/team-chat/trace?user=alice").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let actions: Vec<&str> = page["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["deleted", "edited", "written", "written"], "newest first, nothing lost");
+    assert_eq!(page["entries"][0]["actor"], "sam");
+    let (status, _) = alice.get("/api/v1/team-chat/trace").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "site admins only");
+
+    let response = sam
+        .client
+        .get(site.url("/api/v1/team-chat/trace/export?format=csv&chat=company-acme"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("team-chat-trace.csv"));
+    let csv = response.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("at,action,chat,kind,place,issue,seq,author,actor,body"));
+    assert!(csv.contains(r#""Deploy at 5, ""quoted"", ok?""#), "quoted as CSV: {csv}");
+    assert!(csv.contains("\"second\nline\""), "line breaks kept inside quotes: {csv}");
+    let (status, json_export) = sam.get("/api/v1/team-chat/trace/export?format=json&user=sam").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json_export.as_array().unwrap().len(), 1);
+    let (status, body) = sam.get("/api/v1/team-chat/trace/export?format=xml").await;
+    assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
+}

@@ -253,3 +253,60 @@ async fn tc_5_an_issue_chat_message_appears_on_the_issue_page_under_comments_onl
     .await;
     screenshot(&alice, "issue-chat").await;
 }
+
+#[tokio::test]
+async fn tc_10_an_edit_and_a_deletion_show_live_and_stay_in_the_trace_page() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let alice = driver.new_browser("alice").await;
+    let sam = driver.new_browser("sam").await;
+    for (browser, user) in [(&alice, "alice"), (&sam, "sam")] {
+        log_in(browser, &site.host.base_url, user, "/team-chat?chat=company-acme").await;
+        wait_until(browser, "the company chat", "return document.getElementById('room-name').textContent === 'Acme Helpdesk Ltd';").await;
+    }
+    type_into(&alice, "#composer-text", "Deploy at 5\u{E007}").await;
+    wait_until(&alice, "her line", "return document.querySelector('#room-messages .team-message.own .link-button');").await;
+    alice
+        .execute("document.querySelector('#room-messages .team-message.own .link-button').click(); return true;", vec![])
+        .await
+        .unwrap();
+    alice
+        .execute("var t = document.getElementById('composer-text'); t.value = ''; return true;", vec![])
+        .await
+        .unwrap();
+    type_into(&alice, "#composer-text", "Deploy at 6\u{E007}").await;
+    wait_until(
+        &sam,
+        "the edit, live",
+        "var m = document.querySelector('#room-messages .team-message'); return m && m.querySelector('.message-body').textContent === 'Deploy at 6' && m.querySelector('.message-edited');",
+    )
+    .await;
+    sam.execute(
+        "window.confirm = function () { return true; };\
+         var b = Array.prototype.find.call(document.querySelectorAll('#room-messages .team-message .link-button'), function (b) { return b.textContent === 'Delete'; });\
+         b.click(); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_until(
+        &alice,
+        "the deletion, live",
+        "var m = document.querySelector('#room-messages .team-message'); return m && m.classList.contains('deleted') && m.textContent.indexOf('Message deleted') >= 0;",
+    )
+    .await;
+    sam.goto(&site.url("/team-chat-trace")).await.unwrap();
+    let rows = wait_until(
+        &sam,
+        "the trace",
+        "var r = Array.prototype.map.call(document.querySelectorAll('#trace-rows tr'), function (tr) { return tr.children[1].textContent + ': ' + tr.children[4].textContent; }); return r.length === 3 && r;",
+    )
+    .await;
+    assert_eq!(rows, json!(["deleted: Deploy at 6", "edited: Deploy at 6", "written: Deploy at 5"]));
+    let export = sam
+        .execute("return document.getElementById('export-csv').getAttribute('href');", vec![])
+        .await
+        .unwrap();
+    assert_eq!(export, json!("/api/v1/team-chat/trace/export?format=csv"));
+    screenshot(&sam, "team-chat-trace").await;
+}
