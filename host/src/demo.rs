@@ -6,8 +6,9 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::contract::exports::helpdesk::chat::host_events::{HostEvent, RoleChange};
+use crate::contract::exports::helpdesk::chat::team_chat::{RoomMember, RoomSpec};
 use crate::contract::helpdesk::chat::directory::{Project, User};
-use crate::contract::helpdesk::chat::types::ProjectRole;
+use crate::contract::helpdesk::chat::types::{Actor, CallContext, ProjectRole};
 use crate::directory::{Directory, DirectoryError, checked_user, joined_event, tell_all};
 use crate::runtime::system_context;
 use crate::storage::{NamedKind, NamedSet};
@@ -34,6 +35,25 @@ pub struct SiteFile {
     /// Issues to create, numbered per project in file order.
     #[serde(default)]
     pub issues: Vec<IssueEntry>,
+    /// Team chat rooms to create, each by a user the file defines (TC-3).
+    #[serde(default)]
+    pub rooms: Vec<RoomEntry>,
+}
+
+/// A team chat room of the site file, made through the plugin as its creator would.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomEntry {
+    /// The room's name.
+    pub name: String,
+    /// The user who creates it (who then may always edit and delete it).
+    pub created_by: String,
+    /// For its members only; false (public) when omitted.
+    #[serde(default)]
+    pub private: bool,
+    /// For a private room: `{ user = "…" }`, `{ group = "…" }` or `{ company = "…" }`.
+    #[serde(default)]
+    pub members: Vec<RoomMember>,
 }
 
 /// A user of the site file.
@@ -133,7 +153,8 @@ impl SiteFile {
             .iter()
             .flat_map(|p| p.agents.iter().chain(&p.admins))
             .chain(site.groups.iter().chain(&site.companies).flat_map(|g| &g.members))
-            .chain(site.issues.iter().filter_map(|i| i.reporter.as_ref()));
+            .chain(site.issues.iter().filter_map(|i| i.reporter.as_ref()))
+            .chain(site.rooms.iter().map(|room| &room.created_by));
         for user in referenced {
             if !users.contains(user.as_str()) {
                 bail!("the site file refers to user {user:?}, which it does not define");
@@ -231,6 +252,26 @@ pub async fn load_once(directory: &Directory, site: SiteFile) -> anyhow::Result<
                     .map_err(|err| DirectoryError::Invalid(format!("issue {:?}: {err}", issue.summary)))?;
             }
             tell_all(&plugin, slot, "site-file", &ctx, events)?;
+            for room in &site.rooms {
+                let creator = CallContext {
+                    actor: Actor::User(room.created_by.clone()),
+                    ..ctx.clone()
+                };
+                let spec = RoomSpec {
+                    name: room.name.clone(),
+                    private: room.private,
+                    members: room.members.clone(),
+                };
+                plugin.call_in(
+                    slot,
+                    "site-file",
+                    Box::new(move |plugin, store| {
+                        plugin
+                            .helpdesk_chat_team_chat()
+                            .call_create_room(store, &creator, &spec)
+                    }),
+                )?;
+            }
             slot.tx()?.set_meta(SEEDED, "yes")?;
             Ok(true)
         })

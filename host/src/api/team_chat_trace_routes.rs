@@ -88,7 +88,8 @@ async fn search_trace(
 /// (one row per entry, times in UTC), newest first, at most 100,000 entries (the answer
 /// says `X-Export-Truncated: true` when there were more); site admins only (TC-10).
 #[utoipa::path(get, path = "/team-chat/trace/export", tag = "team-chat", params(TraceParams),
-    responses((status = OK, description = "The file: `application/json` or `text/csv`."), ApiErrors))]
+    responses((status = OK, description = "The file: JSON (an array of entries) or CSV.",
+        content((Vec<TraceEntry> = "application/json"), (String = "text/csv"))), ApiErrors))]
 async fn export_trace(
     State(api): State<ApiContext>,
     SignedIn { caller, .. }: SignedIn,

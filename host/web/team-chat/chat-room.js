@@ -103,6 +103,7 @@ class ChatRoom extends HTMLElement {
     state.messages.forEach((message) => {
       var own = state.me && message.author === state.me.id;
       var item = el('li', own ? 'team-message own' : 'team-message');
+      if (state.me && (message.mentions || []).indexOf(state.me.id) >= 0) item.classList.add('mentions-me');
       item.dataset.seq = String(message.seq);
       var head = el('div', 'message-head');
       head.append(el('span', 'message-author', own ? 'You' : message.author_name));

@@ -14,6 +14,16 @@ class PeopleList extends HTMLElement {
     this.loaded = false;
     $('my-status-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.saveStatus(); });
     $('my-status').addEventListener('change', () => this.saveStatus());
+    this.menuFor = null;
+    document.addEventListener('click', () => { $('person-menu').hidden = true; });
+    document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') $('person-menu').hidden = true; });
+    $('person-menu-info').addEventListener('click', () => this.showInfo(this.menuFor));
+    $('person-menu-chat').addEventListener('click', () => this.chatWith(this.menuFor));
+    $('person-dialog-close').addEventListener('click', () => $('person-dialog').close());
+    $('person-dialog-chat').addEventListener('click', () => {
+      $('person-dialog').close();
+      this.chatWith(this.menuFor);
+    });
     subscribe(() => this.render());
   }
 
@@ -53,6 +63,43 @@ class PeopleList extends HTMLElement {
     return item;
   }
 
+  openMenu(person, x, y) {
+    this.menuFor = person;
+    var menu = $('person-menu');
+    $('person-menu-chat').disabled = !(state.access && state.access.may_post);
+    menu.style.left = Math.min(x, window.innerWidth - 200) + 'px';
+    menu.style.top = Math.min(y, window.innerHeight - 90) + 'px';
+    menu.hidden = false;
+    $('person-menu-info').focus();
+  }
+
+  chatWith(person) {
+    if (!person || !(state.access && state.access.may_post)) return;
+    openDirect(person.user).catch((e) => window.alert(e.message));
+  }
+
+  // User information (TC-8): from the directory, with their status and local time.
+  showInfo(person) {
+    if (!person) return;
+    var fill = (users) => {
+      var user = users.find((u) => u.id === person.user) || {};
+      $('person-dialog-name').textContent = person.display_name;
+      $('person-dialog-status').textContent = STATUS_LABEL[person.status] + (person.status_text ? ' · ' + person.status_text : '');
+      $('person-dialog-id').textContent = person.user;
+      $('person-dialog-email').textContent = user.email || '';
+      var time = '';
+      try {
+        time = new Intl.DateTimeFormat(undefined, { timeZone: user.time_zone, hour: '2-digit', minute: '2-digit', weekday: 'short' })
+          .format(new Date()) + ' (' + user.time_zone + ')';
+      } catch (e) { time = user.time_zone || ''; }
+      $('person-dialog-time').textContent = time;
+      $('person-dialog-chat').disabled = !(state.access && state.access.may_post);
+      $('person-dialog').showModal();
+    };
+    if (this.directory) fill(this.directory);
+    else api('GET', '/api/v1/directory/users').then((users) => { this.directory = users; fill(users); });
+  }
+
   // The open issue chat's participants under its key, and who may be invited (TC-5).
   renderParticipants(chat) {
     var section = $('issue-participants');
@@ -86,7 +133,12 @@ class PeopleList extends HTMLElement {
       button.append(el('span', 'person-status', detail));
       button.title = mayPost ? 'Chat with ' + person.display_name : person.display_name;
       button.disabled = !mayPost;
-      button.addEventListener('click', () => openDirect(person.user).catch((e) => window.alert(e.message)));
+      button.addEventListener('click', () => this.chatWith(person));
+      // Right-click (or the context-menu key) opens the person's menu (TC-8).
+      button.addEventListener('contextmenu', (ev) => {
+        ev.preventDefault();
+        this.openMenu(person, ev.clientX, ev.clientY);
+      });
       item.append(button);
       if (mayInvite && person.status !== 'offline' && participants.indexOf(person.user) < 0) {
         var inviteButton = el('button', 'btn btn-default invite-button', 'Invite to ' + chat.issue);

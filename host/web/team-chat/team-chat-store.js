@@ -15,6 +15,7 @@ export var state = {
   view: 'all',         // how far back the open chat shows (TC-6)
   people: [],          // person: the user list with statuses (TC-8, PR-14)
   participants: [],    // person: the open issue chat's participants (TC-5)
+  mention: null,       // the last message naming the viewer, until dismissed
   error: null          // the last failure, in words
 };
 
@@ -89,7 +90,12 @@ function follow() {
       'chat-added': function () { loadChats(); },
       'lists-changed': function () { loadChats(); },
       'person-changed': onPerson,
-      'participants-changed': function (chat) { if (chat === state.openId) loadParticipants(); }
+      'participants-changed': function (chat) { if (chat === state.openId) loadParticipants(); },
+      'mentioned': function (message) {
+        if (message.chat === state.openId && !document.hidden) return;
+        state.mention = message;
+        changed();
+      }
     }
   });
 }
@@ -271,4 +277,9 @@ export function setMyStatus(status) {
     onPerson(person);
     return person;
   });
+}
+
+export function dismissMention() {
+  state.mention = null;
+  changed();
 }

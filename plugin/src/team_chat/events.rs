@@ -67,3 +67,8 @@ pub fn person_changed(push: &mut impl Push, person: &Person) -> PluginResult<()>
 pub fn participants_changed(push: &mut impl Push, chat: &str) -> PluginResult<()> {
     publish(push, &chat_topic(chat), "participants-changed", &chat)
 }
+
+/// A message names `user` (`@user`): they are told wherever they are.
+pub fn mentioned(push: &mut impl Push, user: &str, message: &TeamMessage) -> PluginResult<()> {
+    publish(push, &inbox_topic(user), "mentioned", message)
+}

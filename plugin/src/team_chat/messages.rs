@@ -98,7 +98,10 @@ pub fn post_team_message<H: Clock + Directory + Issues + Storage + Push>(
         at: now,
         edited: None,
         deleted: false,
+        mentions: Vec::new(),
     };
+    let mut message = message;
+    message.mentions = mentioned(host, &viewer, &chat, &message.body);
     log.store(host, message.seq, client_id, &message)?;
     super::trace::record(host, &chat, &message, TraceAction::Written, &viewer.user, now)?;
     chat.last_seq = message.seq;
@@ -111,10 +114,41 @@ pub fn post_team_message<H: Clock + Directory + Issues + Storage + Push>(
     if chat.kind == ChatKind::Direct && message.seq == 1 {
         tell_other_person(host, &chat, &viewer.user)?;
     }
+    for user in &message.mentions {
+        events::mentioned(host, user, &message)?;
+    }
     if chat.kind == ChatKind::Issue {
         super::issue_chats::written(host, &mut chat, &message)?;
     }
     Ok(message)
+}
+
+/// The people a text names as `@<user id>` who may read the chat, once each, leaving out
+/// the author: only they are told, so a mention never shows a chat to anyone else.
+fn mentioned(
+    host: &mut (impl Directory + Issues + Storage),
+    author: &super::access::Viewer,
+    chat: &StoredChat,
+    body: &str,
+) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for word in body.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')')) {
+        let Some(name) = word.strip_prefix('@') else { continue };
+        let name = name.trim_end_matches('.');
+        if name.is_empty() || name == author.user || found.iter().any(|known| known == name) {
+            continue;
+        }
+        let reader = super::access::Viewer {
+            user: name.to_string(),
+            settings: author.settings.clone(),
+        };
+        if super::access::holds(host, &author.settings, name, ChatPermission::See)
+            && super::chats::may_read(host, &reader, chat)
+        {
+            found.push(name.to_string());
+        }
+    }
+    found
 }
 
 /// Changes one of the viewer's own messages; the trace keeps both texts.

@@ -337,3 +337,26 @@ fn tc_6_history_views_start_at_midnight_in_the_viewers_time_zone() {
     let page = chat_messages(&mut host, &ctx("carol"), "company-acme", Some(5), HistoryView::Yesterday, 5).unwrap();
     assert_eq!((page.messages.len(), page.more_before), (1, false), "nothing older than the view");
 }
+
+#[test]
+fn tc_9_a_mention_tells_the_person_named_and_nobody_who_may_not_read_the_chat() {
+    let mut host = site();
+    let made = create_room(
+        &mut host,
+        &ctx("alice"),
+        room("Escalations", true, vec![RoomMember::User("bob".into())]),
+    )
+    .unwrap();
+    let message = post_team_message(
+        &mut host,
+        &ctx("alice"),
+        &made.id,
+        "m1",
+        "@bob, can you look? Also @carol and @alice and @nobody, and @bob again.",
+    )
+    .unwrap();
+    assert_eq!(message.mentions, ["bob"], "carol may not read the room; alice wrote it; nobody is nobody");
+    let told = host.take_events("team-inbox:bob");
+    assert_eq!((told[0].kind.as_str(), told[0].payload["chat"].as_str()), ("mentioned", Some(made.id.as_str())));
+    assert!(host.take_events("team-inbox:carol").is_empty(), "a mention shows no private room to outsiders");
+}

@@ -106,10 +106,14 @@ async fn tc_4_a_user_chat_reaches_the_other_person_only_when_a_message_is_sent()
     wait_until(&alice, "the user chat open", "return document.getElementById('room-name').textContent === 'Bob Agent';").await;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let bobs = bob
-        .execute("return Array.prototype.map.call(document.querySelectorAll('#chat-list .chat-name'), function (n) { return n.textContent; });", vec![])
+        .execute("return Array.prototype.map.call(document.querySelectorAll('#chat-list .chat-name'), function (n) { return n.textContent; }).sort();", vec![])
         .await
         .unwrap();
-    assert_eq!(bobs, json!(["Acme Helpdesk Ltd"]), "opening the chat told bob nothing");
+    assert_eq!(
+        bobs,
+        json!(["Acme Helpdesk Ltd", "Release planning", "Support escalations"]),
+        "his company chat and the demo's rooms; opening the chat told bob nothing"
+    );
 
     type_into(&alice, "#composer-text", "Got a minute?\u{E007}").await;
     let unread = wait_until(
@@ -309,4 +313,52 @@ async fn tc_10_an_edit_and_a_deletion_show_live_and_stay_in_the_trace_page() {
         .unwrap();
     assert_eq!(export, json!("/api/v1/team-chat/trace/export?format=csv"));
     screenshot(&sam, "team-chat-trace").await;
+}
+
+#[tokio::test]
+async fn tc_8_a_persons_menu_shows_their_information_and_a_mention_reaches_them() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let alice = driver.new_browser("alice").await;
+    let bob = driver.new_browser("bob").await;
+    log_in(&alice, &site.host.base_url, "alice", "/team-chat?chat=company-acme").await;
+    log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
+    wait_until(&bob, "alice in his people list", "return document.querySelector(\"#people-list li[data-user='alice'] button\");").await;
+    bob.execute(
+        "var b = document.querySelector(\"#people-list li[data-user='alice'] button\"); var r = b.getBoundingClientRect();\
+         b.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, clientX: r.left + 10, clientY: r.top + 5 })); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&bob, "#person-menu-info").await;
+    let info = wait_until(
+        &bob,
+        "her information",
+        "return document.getElementById('person-dialog').open && [document.getElementById('person-dialog-id').textContent,\
+         document.getElementById('person-dialog-email').textContent, document.getElementById('person-dialog-time').textContent];",
+    )
+    .await;
+    assert_eq!(info[0], json!("alice"));
+    assert_eq!(info[1], json!("alice@example.test"));
+    assert!(info[2].as_str().unwrap().ends_with("(Europe/Oslo)"), "{info}");
+    screenshot(&bob, "team-chat-person").await;
+    click(&bob, "#person-dialog-close").await;
+
+    wait_until(&alice, "the company chat", "return document.getElementById('room-name').textContent === 'Acme Helpdesk Ltd';").await;
+    type_into(&alice, "#composer-text", "@bob can you check the printer?\u{E007}").await;
+    let told = wait_until(
+        &bob,
+        "the mention, live",
+        "var t = document.getElementById('mention-toast'); return !t.hidden && document.getElementById('mention-text').textContent;",
+    )
+    .await;
+    assert_eq!(told, json!("Alice Agent mentioned you in Acme Helpdesk Ltd: @bob can you check the printer?"));
+    click(&bob, "#mention-open").await;
+    wait_until(
+        &bob,
+        "the chat open at the message, marked",
+        "return document.getElementById('room-name').textContent === 'Acme Helpdesk Ltd' && document.querySelector('#room-messages .mentions-me');",
+    )
+    .await;
 }
