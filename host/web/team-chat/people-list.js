@@ -14,6 +14,8 @@ class PeopleList extends HTMLElement {
     this.loaded = false;
     $('my-status-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.saveStatus(); });
     $('my-status').addEventListener('change', () => this.saveStatus());
+    $('my-status-until').addEventListener('change', () => this.saveStatus());
+    $('my-auto-away').addEventListener('change', () => this.saveStatus());
     this.menuFor = null;
     document.addEventListener('click', () => { $('person-menu').hidden = true; });
     document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') $('person-menu').hidden = true; });
@@ -34,16 +36,37 @@ class PeopleList extends HTMLElement {
       this.mine = mine;
       $('my-status').value = mine.status;
       $('my-status-text').value = mine.status_text || '';
+      var away = mine.auto_away_minutes === null ? '' : String(mine.auto_away_minutes);
+      if (!Array.prototype.some.call($('my-auto-away').options, (o) => o.value === away)) {
+        var option = el('option', null, 'After ' + away + ' minutes');
+        option.value = away;
+        $('my-auto-away').append(option);
+      }
+      $('my-auto-away').value = away;
+      $('my-status-until').value = '';
     });
   }
 
+  // When the words end: in so many minutes, or at midnight tonight where the browser is.
+  textUntil() {
+    var choice = $('my-status-until').value;
+    if (!choice) return null;
+    if (choice === 'today') {
+      var midnight = new Date();
+      midnight.setHours(24, 0, 0, 0);
+      return midnight.getTime();
+    }
+    return Date.now() + parseInt(choice, 10) * 60000;
+  }
+
   saveStatus() {
-    var mine = this.mine || { auto_away_minutes: 15 };
+    var away = $('my-auto-away').value;
+    var words = $('my-status-text').value.trim() || null;
     setMyStatus({
       status: $('my-status').value,
-      status_text: $('my-status-text').value.trim() || null,
-      text_until: null,
-      auto_away_minutes: mine.auto_away_minutes === undefined ? 15 : mine.auto_away_minutes
+      status_text: words,
+      text_until: words ? this.textUntil() : null,
+      auto_away_minutes: away ? parseInt(away, 10) : null
     }).then(() => { $('my-status-error').hidden = true; }, (e) => {
       $('my-status-error').textContent = e.message;
       $('my-status-error').hidden = false;

@@ -8,7 +8,7 @@ import { showBanner, clearBanner, errorText } from '../core/banner.js';
 import { setTimeZone } from '../core/format.js';
 import { startHeartbeat } from '../core/heartbeat.js';
 import {
-  state, subscribe, start, openChatSummary, unreadTotal, loadChats, openChat, openIssueChat, dismissMention
+  state, subscribe, start, openChatSummary, unreadTotal, loadChats, openChat, openIssueChat, dismissNotice
 } from './team-chat-store.js';
 import './chat-list.js';
 import './chat-room.js';
@@ -30,13 +30,8 @@ function render() {
   $('unread-total').className = 'count-pill ' + (total > 0 ? 'count-attention' : 'count-idle');
   document.title = (total > 0 ? '(' + total + ') ' : '') + 'Helpdesk · Team chat';
   if (state.error) showBanner(state.error, 'team-chat');
-  var mention = state.mention;
-  $('mention-toast').hidden = !mention;
-  if (mention) {
-    var chat = state.chats.find(function (c) { return c.id === mention.chat; });
-    $('mention-text').textContent = mention.author_name + ' mentioned you' +
-      (chat ? ' in ' + chat.name : '') + ': ' + mention.body.slice(0, 140);
-  }
+  $('mention-toast').hidden = !state.notice;
+  if (state.notice) $('mention-text').textContent = state.notice.text;
 }
 
 function init() {
@@ -50,11 +45,11 @@ function init() {
       showBanner(errorText(e), 'team-chat');
     });
   });
-  $('mention-close').addEventListener('click', dismissMention);
+  $('mention-close').addEventListener('click', dismissNotice);
   $('mention-open').addEventListener('click', function () {
-    var mention = state.mention;
-    dismissMention();
-    if (mention) loadChats().then(function () { return openChat(mention.chat); });
+    var notice = state.notice;
+    dismissNotice();
+    if (notice) loadChats().then(function () { return openChat(notice.chat); });
   });
   subscribe(render);
   api('GET', '/api/v1/me').then(function (me) {

@@ -15,7 +15,7 @@ export var state = {
   view: 'all',         // how far back the open chat shows (TC-6)
   people: [],          // person: the user list with statuses (TC-8, PR-14)
   participants: [],    // person: the open issue chat's participants (TC-5)
-  mention: null,       // the last message naming the viewer, until dismissed
+  notice: null,        // { chat, text }: a mention or an invitation, until dismissed
   error: null          // the last failure, in words
 };
 
@@ -87,13 +87,21 @@ function follow() {
       'team-message': onMessage,
       'chat-changed': function () { loadChats(); },
       'chat-deleted': function () { loadChats(); },
-      'chat-added': function () { loadChats(); },
+      'chat-added': function (chat) {
+        // An invitation into an issue chat is news; a user chat's first message shows as unread.
+        if (chat.kind === 'issue') state.notice = { chat: chat.id, text: 'You were invited to the chat of ' + chat.name + '.' };
+        loadChats();
+      },
       'lists-changed': function () { loadChats(); },
       'person-changed': onPerson,
       'participants-changed': function (chat) { if (chat === state.openId) loadParticipants(); },
       'mentioned': function (message) {
         if (message.chat === state.openId && !document.hidden) return;
-        state.mention = message;
+        var chat = state.chats.find(function (c) { return c.id === message.chat; });
+        state.notice = {
+          chat: message.chat,
+          text: message.author_name + ' mentioned you' + (chat ? ' in ' + chat.name : '') + ': ' + message.body.slice(0, 140)
+        };
         changed();
       }
     }
@@ -279,7 +287,7 @@ export function setMyStatus(status) {
   });
 }
 
-export function dismissMention() {
-  state.mention = null;
+export function dismissNotice() {
+  state.notice = null;
   changed();
 }

@@ -256,6 +256,23 @@ async fn tc_5_an_issue_chat_message_appears_on_the_issue_page_under_comments_onl
     )
     .await;
     screenshot(&alice, "issue-chat").await;
+
+    // Bob opens team chat (and so is online); alice invites him, and he is told.
+    bob.goto(&site.url("/team-chat")).await.unwrap();
+    wait_until(&bob, "his team chat", "return document.body.getAttribute('data-ready') === '1';").await;
+    let invite = "return Array.prototype.find.call(document.querySelectorAll(\"#people-list li[data-user='bob'] .invite-button\"), function (b) { return b.textContent === 'Invite to SUP-1'; });";
+    wait_until(&alice, "Invite to SUP-1 beside bob", invite).await;
+    alice
+        .execute(&format!("var b = (function () {{ {invite} }})(); b.click(); return true;"), vec![])
+        .await
+        .unwrap();
+    let told = wait_until(
+        &bob,
+        "the invitation, live",
+        "var t = document.getElementById('mention-toast'); return !t.hidden && document.getElementById('mention-text').textContent;",
+    )
+    .await;
+    assert_eq!(told, json!("You were invited to the chat of SUP-1 Cannot log in to the portal."));
 }
 
 #[tokio::test]
