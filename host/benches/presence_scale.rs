@@ -3,7 +3,7 @@
 //! asserts nothing. `cargo bench -p helpdesk-host --bench presence_scale`; with `SCALE_DIR`
 //! set, the site is built there and kept, so the HTTP load script can serve it.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use helpdesk_host::contract::helpdesk::chat::directory::User;
 use helpdesk_host::contract::helpdesk::chat::types::ProjectRole;
@@ -14,34 +14,14 @@ use helpdesk_host::storage::StorageFailure;
 
 #[path = "../tests/integration/support.rs"]
 mod support;
+#[path = "shared/timing.rs"]
+mod timing;
 
 use support::{TestHost, site_settings, user_in};
+use timing::timed;
 
 const AGENTS: usize = 10_000;
 const ONLINE_EVERY: usize = 10;
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
-}
-
-async fn timed<F, Fut>(label: &str, runs: usize, one: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let started = Instant::now();
-        one().await;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    println!(
-        "{label:<58} p50 {:>7.3} ms  p99 {:>7.3} ms",
-        percentile(&times, 0.5),
-        percentile(&times, 0.99)
-    );
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {

@@ -3,7 +3,7 @@
 //! and p99 of each read and asserts only that the answers are right.
 //! `cargo bench -p helpdesk-host --bench team_chat_history` (`MESSAGES` to change the size).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use helpdesk_host::contract::exports::helpdesk::chat::team_chat::{HistoryView, RoomSpec};
 use helpdesk_host::runtime::Access::{Read, Write};
@@ -12,31 +12,11 @@ use helpdesk_host::site::Site;
 
 #[path = "../tests/integration/support.rs"]
 mod support;
+#[path = "shared/timing.rs"]
+mod timing;
 
 use support::{TestHost, site_settings, user_in};
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
-}
-
-async fn timed<F, Fut>(label: &str, runs: usize, one: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let started = Instant::now();
-        one().await;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    println!(
-        "{label:<62} p50 {:>7.3} ms  p99 {:>7.3} ms",
-        percentile(&times, 0.5),
-        percentile(&times, 0.99)
-    );
-}
+use timing::timed;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {

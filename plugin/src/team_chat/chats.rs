@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Viewer, require};
-use super::{keys, rooms};
+use super::keys;
 use crate::bindings::exports::helpdesk::chat::team_chat::{ChatKind, ChatPermission, ChatSummary, RoomMember};
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
 use crate::capabilities::{Clock, Directory, Issues, Storage};
@@ -107,10 +107,27 @@ pub fn may_read(directory: &impl Directory, viewer: &Viewer, chat: &StoredChat) 
     match chat.kind {
         ChatKind::Company => directory.companies_of(user).contains(&chat.name),
         ChatKind::Direct => chat.pair.as_ref().is_some_and(|(a, b)| a == user || b == user),
-        ChatKind::Room => chat.room.as_ref().is_some_and(|room| rooms::may_read_room(directory, user, room)),
+        ChatKind::Room => chat.room.as_ref().is_some_and(|room| may_read_room(directory, user, room)),
         // Every member in team chat may read an issue's chat, as they may read the issue.
         ChatKind::Issue => true,
     }
+}
+
+/// May `user` read the room? Its creator always; a public room everyone in team chat; a
+/// private one those on its list, or in a group or company on it, as they are now.
+pub fn may_read_room(directory: &impl Directory, user: &str, room: &RoomRecord) -> bool {
+    if !room.private || room.creator == user {
+        return true;
+    }
+    let mut groups = None;
+    let mut companies = None;
+    room.members.iter().any(|member| match member {
+        RoomMember::User(id) => id == user,
+        RoomMember::Group(group) => groups.get_or_insert_with(|| directory.groups_of(user)).contains(group),
+        RoomMember::Company(company) => companies
+            .get_or_insert_with(|| directory.companies_of(user))
+            .contains(company),
+    })
 }
 
 /// The chat `id` when the viewer may read it; otherwise it does not exist for them.

@@ -22,22 +22,6 @@ const ROOM_NAME: TextRule = TextRule {
     multiline: false,
 };
 
-/// May `user` read the room?
-pub fn may_read_room(directory: &impl Directory, user: &str, room: &RoomRecord) -> bool {
-    if !room.private || room.creator == user {
-        return true;
-    }
-    let mut groups = None;
-    let mut companies = None;
-    room.members.iter().any(|member| match member {
-        RoomMember::User(id) => id == user,
-        RoomMember::Group(group) => groups.get_or_insert_with(|| directory.groups_of(user)).contains(group),
-        RoomMember::Company(company) => companies
-            .get_or_insert_with(|| directory.companies_of(user))
-            .contains(company),
-    })
-}
-
 /// Creates a room; its creator may always read, edit and delete it.
 pub fn create_room<H: Clock + Directory + Issues + Storage + Push>(
     host: &mut H,
