@@ -97,7 +97,12 @@ pub const STREAM_EVENTS: &[(&str, Option<&str>, &str)] = &[
     (
         "chat-added",
         Some("ChatSummary"),
-        "team-inbox:<user> (that user: a user-to-user chat's first message)",
+        "team-inbox:<user> (that user: a user-to-user chat's first message, an issue chat they were invited to)",
+    ),
+    (
+        "mentioned",
+        Some("TeamMessage"),
+        "team-inbox:<user> (that user: a message naming them as @user in a chat they may read)",
     ),
     (
         "participants-changed",

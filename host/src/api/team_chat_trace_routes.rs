@@ -145,7 +145,8 @@ async fn export_trace(
 }
 
 /// The entries as CSV with a header row, times in UTC (RFC 3339); the `csv` crate quotes
-/// what needs quoting (commas, quotes and line breaks in message texts).
+/// what needs quoting (commas, quotes and line breaks in message texts). Texts people
+/// wrote are kept from being read as formulas by spreadsheets (see [`spreadsheet_safe`]).
 fn trace_csv(entries: &[TraceEntry]) -> Result<Vec<u8>, ApiError> {
     let failed = |err: csv::Error| ApiError::Internal(err.into());
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -162,12 +163,12 @@ fn trace_csv(entries: &[TraceEntry]) -> Result<Vec<u8>, ApiError> {
                 wit_name(&entry.action).as_str(),
                 entry.chat.as_str(),
                 wit_name(&entry.kind).as_str(),
-                entry.place.as_str(),
+                spreadsheet_safe(&entry.place).as_str(),
                 entry.issue.as_deref().unwrap_or(""),
                 entry.seq.to_string().as_str(),
                 entry.author.as_str(),
                 entry.actor.as_str(),
-                entry.body.as_str(),
+                spreadsheet_safe(&entry.body).as_str(),
             ])
             .map_err(failed)?;
     }
@@ -176,10 +177,34 @@ fn trace_csv(entries: &[TraceEntry]) -> Result<Vec<u8>, ApiError> {
         .map_err(|err| ApiError::Internal(anyhow::anyhow!("writing the CSV: {err}")))
 }
 
+/// A text a spreadsheet would take for a formula (it starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return, as "@bob" does) gets a leading `'`, as OWASP advises for CSV
+/// exports; every other text is unchanged.
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// An enum case by its WIT name, from the contract's one JSON form.
 fn wit_name<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|json| json.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn tc_10_texts_are_exported_so_no_spreadsheet_runs_them() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(spreadsheet_safe("@bob look"), "'@bob look");
+        assert_eq!(spreadsheet_safe("-5 degrees"), "'-5 degrees");
+        assert_eq!(spreadsheet_safe("Deploy at 5"), "Deploy at 5");
+    }
 }
