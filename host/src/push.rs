@@ -174,8 +174,20 @@ impl PushHub {
                         topics: Vec::new(),
                     });
                     let by_user = changed.users.iter().filter_map(|user| registry.by_user.get(user));
-                    let by_topic = changed.topics.iter().filter_map(|topic| registry.by_topic.get(topic));
-                    let ids: HashSet<u64> = by_user.chain(by_topic).flatten().copied().collect();
+                    let mut ids: HashSet<u64> = by_user.flatten().copied().collect();
+                    for topic in &changed.topics {
+                        match topic.strip_suffix('*') {
+                            // `<kind>:*`: every topic of the kind.
+                            Some(kind) if kind.ends_with(':') => ids.extend(
+                                registry
+                                    .by_topic
+                                    .iter()
+                                    .filter(|(followed, _)| followed.starts_with(kind))
+                                    .flat_map(|(_, streams)| streams.iter().copied()),
+                            ),
+                            _ => ids.extend(registry.by_topic.get(topic).into_iter().flatten().copied()),
+                        }
+                    }
                     let ids = ids.into_iter().collect();
                     (ids, StreamSignal::Recheck)
                 }
@@ -260,6 +272,21 @@ mod tests {
         assert!(matches!(alice.signals.recv().await, Some(StreamSignal::Recheck)));
         assert!(matches!(bob.signals.recv().await, Some(StreamSignal::SessionEnded)));
         assert!(alice.signals.try_recv().is_err() && bob.signals.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn tc_1_tc_3_streams_following_a_topic_or_a_whole_kind_are_asked_again() {
+        let hub = PushHub::default();
+        let mut room = hub.subscribe(&["team-chat:room-1".into()], Some("bob"), None);
+        let mut other = hub.subscribe(&["team-chat:room-2".into()], Some("tom"), None);
+        let mut presence = hub.subscribe(&["presence:SUP".into()], Some("ann"), None);
+        hub.deliver(vec![event(1, ACCESS_TOPIC, r#"{"users":[],"topics":["team-chat:room-1"]}"#)]);
+        assert!(matches!(room.signals.recv().await, Some(StreamSignal::Recheck)));
+        assert!(other.signals.try_recv().is_err(), "only the room's followers");
+        hub.deliver(vec![event(2, ACCESS_TOPIC, r#"{"users":[],"topics":["team-chat:*"]}"#)]);
+        assert!(matches!(room.signals.recv().await, Some(StreamSignal::Recheck)));
+        assert!(matches!(other.signals.recv().await, Some(StreamSignal::Recheck)));
+        assert!(presence.signals.try_recv().is_err(), "another kind is left alone");
     }
 
     #[tokio::test]

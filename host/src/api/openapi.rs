@@ -90,6 +90,11 @@ pub const STREAM_EVENTS: &[(&str, Option<&str>, &str)] = &[
         "team-chat:<chat> (a room renamed or its list changed; unread left at 0)",
     ),
     (
+        "preview-changed",
+        None,
+        "team-chat:<chat>: its last message was edited or deleted, so lists show another preview; the chat's id",
+    ),
+    (
         "chat-deleted",
         None,
         "team-chat:<chat>: the chat's id, as a JSON string",

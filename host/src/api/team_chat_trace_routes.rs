@@ -114,8 +114,9 @@ async fn export_trace(
             .await?;
         entries.extend(page.entries);
         if entries.len() >= MAX_EXPORT {
+            let dropped = entries.len() > MAX_EXPORT;
             entries.truncate(MAX_EXPORT);
-            break page.cursor.is_some();
+            break dropped || page.cursor.is_some();
         }
         match page.cursor {
             Some(next) => before = Some(next),

@@ -18,9 +18,17 @@ function showView() {
   $('view-comments').setAttribute('aria-pressed', String(onlyComments));
 }
 
-function loadHistory() {
-  var query = '?limit=500' + (onlyComments ? '&kind=comment' : '');
+// The whole history, 500 entries at a time, oldest first.
+function fetchHistory(after, gathered) {
+  var query = '?limit=500' + (onlyComments ? '&kind=comment' : '') + (after ? '&after=' + after : '');
   return api('GET', '/api/v1/issues/' + encodeURIComponent(key) + '/history' + query).then(function (entries) {
+    var all = gathered.concat(entries);
+    return entries.length === 500 ? fetchHistory(entries[entries.length - 1].id, all) : all;
+  });
+}
+
+function loadHistory() {
+  return fetchHistory(null, []).then(function (entries) {
     var list = $('issue-history');
     list.replaceChildren();
     entries.forEach(function (entry) {

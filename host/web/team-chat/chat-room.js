@@ -46,6 +46,7 @@ class ChatRoom extends HTMLElement {
   // Editing puts the message's text in the composer; Send saves it, Escape gives up.
   startEdit(message) {
     this.editing = message.seq;
+    this.editingChat = state.openId;
     this.text.value = message.body;
     $('composer-send').textContent = 'Save';
     this.text.focus();
@@ -53,6 +54,7 @@ class ChatRoom extends HTMLElement {
 
   stopEdit() {
     this.editing = null;
+    this.editingChat = null;
     this.text.value = '';
     $('composer-send').textContent = 'Send';
   }
@@ -77,6 +79,8 @@ class ChatRoom extends HTMLElement {
   }
 
   render() {
+    // An edit belongs to its chat: moving to another gives it up.
+    if (this.editing && this.editingChat !== state.openId) this.stopEdit();
     var chat = openChatSummary();
     $('no-chat').hidden = !!chat;
     $('room-view').hidden = !chat;

@@ -39,9 +39,8 @@ class RoomDialog extends HTMLElement {
       api('GET', '/api/v1/directory/groups'),
       api('GET', '/api/v1/directory/companies')
     ]).then((answers) => {
-      // The creator is always in their own room.
       var users = answers[0]
-        .filter((u) => u.member && u.id !== state.me.id)
+        .filter((u) => u.member)
         .map((u) => ['user:' + u.id, u.display_name]);
       var groups = answers[1].map((g) => ['group:' + g.id, 'Group: ' + g.name]);
       var companies = answers[2].map((c) => ['company:' + c.id, 'Company: ' + c.name]);
@@ -61,8 +60,11 @@ class RoomDialog extends HTMLElement {
       $('room-name-input').value = room.name;
       this.querySelector('input[value="' + (room.private ? 'private' : 'public') + '"]').checked = true;
       var selected = room.members.map(value);
-      this.fill($('room-selected'), this.known.filter((entry) => selected.indexOf(entry[0]) >= 0));
-      this.fill($('room-available'), this.known.filter((entry) => selected.indexOf(entry[0]) < 0));
+      // A new room's creator is always in it, so they are not offered; an editor sees the
+      // list as it is, themselves included if they are on it.
+      var offered = this.known.filter((entry) => chat || entry[0] !== 'user:' + state.me.id);
+      this.fill($('room-selected'), offered.filter((entry) => selected.indexOf(entry[0]) >= 0));
+      this.fill($('room-available'), offered.filter((entry) => selected.indexOf(entry[0]) < 0));
       this.showLists();
       this.dialog.showModal();
       $('room-name-input').focus();

@@ -86,6 +86,7 @@ function follow() {
     events: {
       'team-message': onMessage,
       'chat-changed': function () { loadChats(); },
+      'preview-changed': function () { loadChats(); },
       'chat-deleted': function () { loadChats(); },
       'chat-added': function (chat) {
         // An invitation into an issue chat is news; a user chat's first message shows as unread.
@@ -220,10 +221,12 @@ export function loadOlder() {
   });
 }
 
+// Reading happens only while the page is seen: a message arriving in a hidden tab stays
+// unread (and counts in the title) until the person looks.
 function markRead() {
   var chat = openChatSummary();
   var last = state.messages.length ? state.messages[state.messages.length - 1].seq : 0;
-  if (!chat || !last || (chat.unread === 0 && document.hidden)) return;
+  if (!chat || !last || document.hidden) return;
   chat.unread = 0;
   api('POST', path(chat.id) + '/read', { seq: last }).catch(function () { /* the next read says it again */ });
 }
@@ -233,15 +236,27 @@ function newClientId() {
   return String(Date.now()) + '-' + String(Math.random()).slice(2, 12);
 }
 
-// Sends a message; a retry after a lost answer reuses its client id, so it is stored once.
+// The client id of the draft being sent: kept until the server has stored it, so pressing
+// Send again after a lost answer stores the message once.
+var draft = { chat: null, body: null, clientId: null };
+
+// Sends a message; a retry of the same draft reuses its client id.
 export function send(body) {
   var id = state.openId;
-  var clientId = newClientId();
-  return api('POST', path(id) + '/messages', { client_id: clientId, body: body }).then(function (message) {
+  if (draft.chat !== id || draft.body !== body) draft = { chat: id, body: body, clientId: newClientId() };
+  return api('POST', path(id) + '/messages', { client_id: draft.clientId, body: body }).then(function (message) {
+    draft = { chat: null, body: null, clientId: null };
     onMessage(message);
     return message;
   });
 }
+
+document.addEventListener('visibilitychange', function () {
+  if (!document.hidden && state.openId) {
+    markRead();
+    changed();
+  }
+});
 
 export function openDirect(user) {
   return api('POST', '/api/v1/team-chat/direct', { user: user }).then(function (chat) {

@@ -9,12 +9,32 @@ import { formatDateTime, formatFull, setTimeZone } from '../core/format.js';
 
 var names = {};
 var cursor = null;
+var zone = null; // the admin's time zone, from the directory
 
-// The start of a date picked (00:00 where the browser is).
+// How far `zone` is ahead of UTC at the instant `ms`, in milliseconds.
+function zoneOffset(ms) {
+  var parts = {};
+  new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit'
+  }).formatToParts(new Date(ms)).forEach(function (part) { parts[part.type] = part.value; });
+  var local = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return local - Math.floor(ms / 1000) * 1000;
+}
+
+// The start of a date picked: 00:00 in the admin's own time zone (the browser's without one).
 function dayStart(value, plusDays) {
   if (!value) return null;
   var parts = value.split('-').map(Number);
-  return new Date(parts[0], parts[1] - 1, parts[2] + (plusDays || 0)).getTime();
+  if (!zone) return new Date(parts[0], parts[1] - 1, parts[2] + (plusDays || 0)).getTime();
+  var utcMidnight = Date.UTC(parts[0], parts[1] - 1, parts[2] + (plusDays || 0));
+  try {
+    // Twice, so a DST change between the two guesses is taken into account.
+    var guess = utcMidnight - zoneOffset(utcMidnight);
+    return utcMidnight - zoneOffset(guess);
+  } catch (e) {
+    return new Date(parts[0], parts[1] - 1, parts[2] + (plusDays || 0)).getTime();
+  }
 }
 
 function filters() {
@@ -79,6 +99,7 @@ function start() {
   Promise.all([api('GET', '/api/v1/me'), api('GET', '/api/v1/directory/users')]).then(function (answers) {
     $('user-name').textContent = answers[0].user.display_name;
     setTimeZone(answers[0].user.time_zone);
+    zone = answers[0].user.time_zone || null;
     answers[1].forEach(function (user) {
       names[user.id] = user.display_name;
       if (!user.member) return;

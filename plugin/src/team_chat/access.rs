@@ -128,9 +128,16 @@ pub fn save_settings<H: Directory + Storage + Push>(
         }
     }
     put_json(host, keys::SETTINGS, &settings)?;
-    // Every team-chat client follows the site's list topic: asking its followers again
-    // reaches every team-chat stream.
-    host.access_changed_on(&[events::lists_topic()]);
+    // Every stream following any team-chat topic is asked again: access taken away ends at
+    // once, whatever the stream follows (a chat alone, as the issue page does).
+    let every = [
+        events::CHAT_TOPIC,
+        events::INBOX_TOPIC,
+        events::LISTS_TOPIC,
+        events::PEOPLE_TOPIC,
+    ]
+    .map(|kind| format!("{kind}:*"));
+    host.access_changed_on(&every);
     events::lists_changed(host, None)?;
     Ok(settings)
 }

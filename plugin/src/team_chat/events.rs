@@ -72,3 +72,8 @@ pub fn participants_changed(push: &mut impl Push, chat: &str) -> PluginResult<()
 pub fn mentioned(push: &mut impl Push, user: &str, message: &TeamMessage) -> PluginResult<()> {
     publish(push, &inbox_topic(user), "mentioned", message)
 }
+
+/// A chat's last message was edited or deleted: its preview in lists changed.
+pub fn preview_changed(push: &mut impl Push, chat: &str) -> PluginResult<()> {
+    publish(push, &chat_topic(chat), "preview-changed", &chat)
+}

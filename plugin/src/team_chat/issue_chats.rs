@@ -31,6 +31,19 @@ pub fn written<H: Directory + Issues + Storage + Push>(
     join(host, chat, &message.author)
 }
 
+/// A message of an issue chat was edited or deleted: the issue's history says so in a change
+/// record (the issues capability appends; it does not rewrite the comment already there).
+pub fn changed<H: Directory + Issues>(host: &mut H, chat: &StoredChat, message: &TeamMessage, actor: &str) -> PluginResult<()> {
+    let who = crate::presence::changes::display_name(host, actor);
+    let body = if message.deleted {
+        format!("{who} deleted chat message {} of the issue chat.", message.seq)
+    } else {
+        format!("{who} edited chat message {} of the issue chat to:\n{}", message.seq, message.body)
+    };
+    host.append_history(&chat.name, Some(actor), HistoryKind::Change, &body)?;
+    Ok(())
+}
+
 /// Adds `user` to the participants (once), with the chat in their list.
 fn join<H: Storage + Push>(host: &mut H, chat: &mut StoredChat, user: &str) -> PluginResult<()> {
     if chat.participants.iter().any(|known| known == user) {

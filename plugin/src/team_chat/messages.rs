@@ -160,7 +160,7 @@ pub fn edit_team_message<H: Clock + Directory + Issues + Storage + Push>(
     body: &str,
 ) -> PluginResult<TeamMessage> {
     let viewer = require(host, ctx, ChatPermission::See)?;
-    let chat = load_readable(host, &viewer, id)?;
+    let mut chat = load_readable(host, &viewer, id)?;
     if !viewer.may(host, ChatPermission::Post) {
         return Err(PluginError::AccessDenied("you may not write in team chat".into()));
     }
@@ -179,10 +179,31 @@ pub fn edit_team_message<H: Clock + Directory + Issues + Storage + Push>(
     let now = host.now();
     message.body = body;
     message.edited = Some(now);
+    // Those the new text names who were not named before are told now.
+    let before = std::mem::take(&mut message.mentions);
+    message.mentions = mentioned(host, &viewer, &chat, &message.body);
     log.replace(host, seq, &message)?;
     super::trace::record(host, &chat, &message, TraceAction::Edited, &viewer.user, now)?;
     events::message(host, &message)?;
+    for user in message.mentions.iter().filter(|user| !before.contains(user)) {
+        events::mentioned(host, user, &message)?;
+    }
+    renew_preview(host, &mut chat, &message)?;
+    if chat.kind == ChatKind::Issue {
+        super::issue_chats::changed(host, &chat, &message, &viewer.user)?;
+    }
     Ok(message)
+}
+
+/// The chat's list preview follows its last message when that one is edited or deleted, so
+/// a deleted text never lingers in anyone's list.
+fn renew_preview(host: &mut (impl Storage + Push), chat: &mut StoredChat, message: &TeamMessage) -> PluginResult<()> {
+    if message.seq != chat.last_seq {
+        return Ok(());
+    }
+    chat.last_preview = if message.deleted { String::new() } else { preview(&message.body) };
+    chats::save(host, chat)?;
+    events::preview_changed(host, &chat.id)
 }
 
 /// Deletes a message (its author, or a site admin); the trace keeps its text.
@@ -193,7 +214,7 @@ pub fn delete_team_message<H: Clock + Directory + Issues + Storage + Push>(
     seq: u64,
 ) -> PluginResult<TeamMessage> {
     let viewer = require(host, ctx, ChatPermission::See)?;
-    let chat = load_readable(host, &viewer, id)?;
+    let mut chat = load_readable(host, &viewer, id)?;
     let log = thread(id);
     let mut message = stored_message(host, &log, id, seq)?;
     if message.author != viewer.user && !crate::permissions::is_site_admin(host, &viewer.user) {
@@ -208,8 +229,13 @@ pub fn delete_team_message<H: Clock + Directory + Issues + Storage + Push>(
     super::trace::record(host, &chat, &message, TraceAction::Deleted, &viewer.user, now)?;
     message.body = String::new();
     message.deleted = true;
+    message.mentions.clear();
     log.replace(host, seq, &message)?;
     events::message(host, &message)?;
+    renew_preview(host, &mut chat, &message)?;
+    if chat.kind == ChatKind::Issue {
+        super::issue_chats::changed(host, &chat, &message, &viewer.user)?;
+    }
     Ok(message)
 }
 

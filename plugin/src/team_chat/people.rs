@@ -27,7 +27,7 @@ pub const AUTO_AWAY_MINUTES: std::ops::RangeInclusive<u32> = 1..=480;
 /// Not seen for this long, a person is offline (a session left open overnight).
 pub const OFFLINE_AFTER_MS: u64 = 8 * 60 * 60 * 1000;
 /// The most users one `people` call names.
-pub const MAX_PEOPLE: usize = 1000;
+pub const MAX_PEOPLE: usize = 10_000;
 /// Where the markers of statuses turning by themselves live.
 pub const DUE_PREFIX: &str = "team-chat/person-due/";
 

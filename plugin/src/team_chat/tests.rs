@@ -64,7 +64,11 @@ fn tc_1_switched_off_every_team_chat_call_is_refused() {
     assert!(is_denied(save_settings(&mut host, &ctx("dana"), off.clone())), "site admins only");
     off.enabled = false;
     save_settings(&mut host, &ctx("root"), off).unwrap();
-    assert_eq!(host.topic_access_changes, ["team-lists:site"], "every team-chat stream asked again");
+    assert_eq!(
+        host.topic_access_changes,
+        ["team-chat:*", "team-inbox:*", "team-lists:*", "team-people:*"],
+        "every team-chat stream asked again"
+    );
     assert!(is_denied(my_chats(&mut host, &ctx("alice"))));
     assert!(is_denied(chat_messages(&mut host, &ctx("alice"), "company-acme", None, HistoryView::All, 50)));
     assert!(is_denied(post(&mut host, "alice", "company-acme", "m2", "still there?")));
@@ -359,4 +363,41 @@ fn tc_9_a_mention_tells_the_person_named_and_nobody_who_may_not_read_the_chat() 
     let told = host.take_events("team-inbox:bob");
     assert_eq!((told[0].kind.as_str(), told[0].payload["chat"].as_str()), ("mentioned", Some(made.id.as_str())));
     assert!(host.take_events("team-inbox:carol").is_empty(), "a mention shows no private room to outsiders");
+}
+
+#[test]
+fn tc_10_a_deleted_last_message_leaves_no_preview_and_an_edit_tells_the_newly_named() {
+    use super::messages::{delete_team_message, edit_team_message};
+    let mut host = site();
+    post(&mut host, "alice", "company-acme", "p1", "the password is hunter2").unwrap();
+    delete_team_message(&mut host, &ctx("alice"), "company-acme", 1).unwrap();
+    let listed = get_chat(&mut host, &ctx("bob"), "company-acme").unwrap();
+    assert_eq!(listed.last_preview, "", "no deleted text lingers in anyone's list");
+    assert!(host.take_events("team-chat:company-acme").iter().any(|event| event.kind == "preview-changed"));
+
+    post(&mut host, "alice", "company-acme", "p2", "lunch?").unwrap();
+    host.published.clear();
+    edit_team_message(&mut host, &ctx("alice"), "company-acme", 2, "lunch, @bob?").unwrap();
+    assert_eq!(host.take_events("team-inbox:bob")[0].kind, "mentioned", "named by the edit, told");
+    edit_team_message(&mut host, &ctx("alice"), "company-acme", 2, "lunch, @bob? 12:30").unwrap();
+    assert!(host.take_events("team-inbox:bob").is_empty(), "told once");
+    assert_eq!(get_chat(&mut host, &ctx("bob"), "company-acme").unwrap().last_preview, "lunch, @bob? 12:30");
+}
+
+#[test]
+fn tc_5_an_edited_or_deleted_issue_chat_message_is_recorded_in_the_issue_history() {
+    use super::issue_chats::open_issue_chat;
+    use super::messages::{delete_team_message, edit_team_message};
+    use crate::bindings::helpdesk::chat::issues::HistoryKind;
+    use crate::capabilities::Issues;
+    let mut host = site();
+    let issue = host.create_issue("SUP", "Printer on fire", None).unwrap();
+    let chat = open_issue_chat(&mut host, &ctx("alice"), &issue.key).unwrap().id;
+    post(&mut host, "alice", &chat, "i1", "smoke").unwrap();
+    edit_team_message(&mut host, &ctx("alice"), &chat, 1, "smoke, and flames").unwrap();
+    delete_team_message(&mut host, &ctx("root"), &chat, 1).unwrap();
+    let kinds: Vec<(HistoryKind, &str)> = host.history.iter().map(|(_, _, kind, body)| (*kind, body.as_str())).collect();
+    assert_eq!(kinds[0], (HistoryKind::Comment, "smoke"));
+    assert_eq!(kinds[1], (HistoryKind::Change, "Alice Agent edited chat message 1 of the issue chat to:\nsmoke, and flames"));
+    assert_eq!(kinds[2], (HistoryKind::Change, "Site Root deleted chat message 1 of the issue chat."));
 }
