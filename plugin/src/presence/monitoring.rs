@@ -85,9 +85,11 @@ pub fn save_monitoring<H: Clock + Directory + Storage + Wake>(
 ) -> PluginResult<MonitoringSettings> {
     let project = require_admin(host, ctx)?;
     let settings = validate(settings)?;
+    let before = load(host, &project)?;
     put_json(host, &keys::monitoring(&project), &settings)?;
     let state_key = keys::monitor_state(&project);
-    if let Some(old) = get_json::<WatchState>(host, &state_key)?.and_then(|state| state.check_at) {
+    let watched = get_json::<WatchState>(host, &state_key)?;
+    if let Some(old) = watched.as_ref().and_then(|state| state.check_at) {
         host.kv_delete(&keys::monitor_due(old, &project))?;
     }
     host.kv_delete(&state_key)?;
@@ -96,18 +98,31 @@ pub fn save_monitoring<H: Clock + Directory + Storage + Wake>(
         let online = super::online_list::count(host, &project, now)? > 0;
         let tz = weekly::zone(&settings.time_zone)?;
         let condition = condition(&settings, tz, online, now);
-        // Without hours the state now is no change; with them, a state already outside
-        // them is worth an alert once it has lasted.
-        let reported = if settings.expected_hours.is_empty() {
-            condition
-        } else {
-            Condition::AsExpected
-        };
-        let mut state = WatchState {
-            condition,
-            since: now,
-            reported,
-            check_at: None,
+        // Watching that goes on (new recipients, a corrected address) keeps what it saw and
+        // what it alerted: a condition already timed is not restarted, nor alerted twice.
+        // The same kind of watching means hours on both sides or on neither.
+        let same_kind = before.expected_hours.is_empty() == settings.expected_hours.is_empty();
+        let mut state = match watched.filter(|_| same_kind && !before.recipients.is_empty()) {
+            Some(mut state) => {
+                if state.condition != condition {
+                    state.condition = condition;
+                    state.since = now;
+                }
+                state.check_at = None;
+                state
+            }
+            // Watching begins: without hours the state now is no change; with them, a state
+            // already outside them is worth an alert once it has lasted.
+            None => WatchState {
+                condition,
+                since: now,
+                reported: if settings.expected_hours.is_empty() {
+                    condition
+                } else {
+                    Condition::AsExpected
+                },
+                check_at: None,
+            },
         };
         plan_check(host, &project, &settings, tz, &mut state, now)?;
         put_json(host, &state_key, &state)?;
@@ -208,7 +223,7 @@ fn plan_check<H: Storage + Wake>(
     Ok(())
 }
 
-/// E-mails every recipient that the condition has lasted the threshold.
+/// E-mails each recipient, separately, that the condition has lasted the threshold.
 fn alert<H: Directory + Mail>(
     host: &mut H,
     project: &str,
@@ -237,7 +252,11 @@ fn alert<H: Directory + Mail>(
          Its admins change the list on the project's presence settings page.\n",
         threshold = duration_words(settings.threshold_seconds),
     );
-    host.send_mail(&settings.recipients, &subject, &body)
+    // One message each: recipients do not learn who else is on the list.
+    for recipient in &settings.recipients {
+        host.send_mail(std::slice::from_ref(recipient), &subject, &body)?;
+    }
+    Ok(())
 }
 
 /// "45 seconds", "1 minute", "1 minute 30 seconds", "2 hours".

@@ -57,13 +57,23 @@ pub fn get_schedule<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> 
 }
 
 /// Saves the acting agent's schedule; it acts from its next switch on.
-pub fn save_schedule<H: Clock + Directory + Storage + Wake>(
+pub fn save_schedule<H: Clock + Directory + Storage + Push + Wake + Log>(
     host: &mut H,
     ctx: &CallContext,
     mut schedule: OnlineSchedule,
 ) -> PluginResult<ScheduleView> {
     let agent = require_agent_somewhere(host, ctx)?;
     validate(&mut schedule)?;
+    // A switch whose minute has come but whose run has not (saving in the seconds after
+    // it) is made first: saving acts from the next switch on, it does not undo one.
+    if let Some(due) = get_json::<StoredSchedule>(host, &keys::schedule(&agent))?
+        .filter(|stored| stored.schedule.enabled)
+        .and_then(|stored| stored.next)
+        .filter(|next| next.at <= host.now())
+    {
+        host.kv_delete(&keys::switch_due(due.at, &agent))?;
+        switch_agent(host, &agent, due.at, host.now())?;
+    }
     let time_zone = time_zone_of(host, &agent);
     let tz = weekly::zone(&time_zone).map_err(|_| {
         PluginError::Invalid(format!(

@@ -47,15 +47,19 @@ fn pr_12_a_change_that_lasts_past_the_threshold_alerts_each_recipient_once() {
     wait(&mut host, 59 * SECOND);
     assert!(host.mail.is_empty(), "not before the threshold");
     wait(&mut host, SECOND);
-    assert_eq!(subjects(&host), ["[SUP] The chat is online"]);
-    assert_eq!(host.mail[0].0, ["lead@example.test", "ops@example.test"]);
+    assert_eq!(subjects(&host), ["[SUP] The chat is online", "[SUP] The chat is online"]);
+    assert_eq!(
+        (host.mail[0].0.clone(), host.mail[1].0.clone()),
+        (vec!["lead@example.test".to_string()], vec!["ops@example.test".to_string()]),
+        "one message each: nobody sees the other recipients"
+    );
 
     wait(&mut host, 29 * 60 * SECOND);
-    assert_eq!(host.mail.len(), 1, "a state is alerted once, however long it lasts");
+    assert_eq!(host.mail.len(), 2, "a state is alerted once, however long it lasts");
     go_offline(&mut host, &ctx("bob", "SUP"), false).unwrap();
     wait(&mut host, 60 * SECOND);
-    assert_eq!(subjects(&host)[1], "[SUP] The chat is offline");
-    let body = &host.mail[1].2;
+    assert_eq!(subjects(&host)[2], "[SUP] The chat is offline");
+    let body = &host.mail[2].2;
     assert!(
         body.contains("no agent has been online since Mon 03 May 2027 08:30 UTC")
             && body.contains("threshold of 1 minute"),
@@ -221,4 +225,21 @@ fn pr_12_only_admins_see_or_change_monitoring_and_bad_settings_are_refused_in_wo
         }
     }
     assert!(host.keys_under("presence/monitoring/SUP").is_empty(), "nothing refused was kept");
+}
+
+#[test]
+fn pr_12_saving_the_settings_again_neither_restarts_nor_repeats_an_alert() {
+    let mut host = FakeHost::demo();
+    host.now = utc(2027, 5, 3, 8, 0);
+    save_monitoring(&mut host, &ctx("dana", "SUP"), watch(&["lead@example.test"], 600)).unwrap();
+    go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
+    wait(&mut host, 5 * 60 * SECOND);
+    // A second recipient half way through: the change is still timed from its start.
+    save_monitoring(&mut host, &ctx("dana", "SUP"), watch(&["lead@example.test", "ops@example.test"], 600)).unwrap();
+    wait(&mut host, 5 * 60 * SECOND);
+    assert_eq!(host.mail.len(), 2, "alerted at ten minutes after the change, to both");
+    // A corrected address after the alert: no second alert of the same state.
+    save_monitoring(&mut host, &ctx("dana", "SUP"), watch(&["lead@example.test", "duty@example.test"], 600)).unwrap();
+    wait(&mut host, 30 * 60 * SECOND);
+    assert_eq!(host.mail.len(), 2);
 }

@@ -255,3 +255,17 @@ fn pr_7_only_agents_have_schedules_and_bad_ones_are_refused_in_words() {
     }
     assert!(host.keys_under("presence/schedule/").is_empty(), "nothing refused was kept");
 }
+
+#[test]
+fn pr_7_saving_in_the_seconds_after_a_switch_still_makes_it() {
+    let mut host = FakeHost::demo();
+    patient(&mut host);
+    host.now = utc(2027, 5, 3, 8, 0);
+    save_schedule(&mut host, &ctx("bob", "SUP"), nine_to_five(9, 17)).unwrap();
+    // 09:00:10, before the scheduler ran the 09:00 switch, bob saves other evening hours.
+    host.now = utc(2027, 5, 3, 9, 0) + 10_000;
+    let saved = save_schedule(&mut host, &ctx("bob", "SUP"), nine_to_five(9, 18)).unwrap();
+    assert_eq!(count(&mut host, "SUP"), 1, "the 09:00 switch was made");
+    assert_eq!(saved.next_switch.unwrap().at, utc(2027, 5, 3, 18, 0));
+    assert_eq!(scheduled_changes(&mut host, "bob"), vec![("2027-05-03 09:00".to_string(), true)]);
+}
