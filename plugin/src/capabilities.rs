@@ -34,6 +34,11 @@ pub trait Directory {
     fn project_exists(&self, key: &str) -> bool {
         self.project(key).is_some()
     }
+    /// The name people see for `user`; their id when the directory has no such user.
+    fn display_name(&self, user: &str) -> String {
+        self.user(user)
+            .map_or_else(|| user.to_string(), |found| found.display_name)
+    }
     /// The project's name as people see it; its key when there is no such project.
     fn project_name(&self, key: &str) -> String {
         self.project(key)

@@ -411,10 +411,7 @@ pub(super) fn require_open(stored: &StoredConversation) -> PluginResult<()> {
 pub fn agent_ref(directory: &impl Directory, user: &str) -> AgentRef {
     AgentRef {
         user: user.to_string(),
-        display_name: directory
-            .user(user)
-            .map(|u| u.display_name)
-            .unwrap_or_else(|| user.to_string()),
+        display_name: directory.display_name(user),
     }
 }
 

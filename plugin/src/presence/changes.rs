@@ -84,7 +84,7 @@ pub fn agent_role_ended<H: Clock + Directory + Storage + Push + Wake>(
         by: crate::permissions::acting_user(ctx).map(str::to_string),
         at: now,
     };
-    let name = display_name(host, user);
+    let name = host.display_name(user);
     write_change(host, project, user, previous, &change, &name)?;
     announce(
         host,
@@ -159,7 +159,7 @@ pub fn apply_to_projects<H: Directory + Storage + Push + Wake>(
         let state = if unchanged {
             before
         } else {
-            let name = name.get_or_insert_with(|| display_name(host, user)).clone();
+            let name = name.get_or_insert_with(|| host.display_name(user)).clone();
             let record = write_change(host, project, user, previous, change, &name)?;
             let announced = Announced {
                 user: user.to_string(),
@@ -177,13 +177,6 @@ pub fn apply_to_projects<H: Directory + Storage + Push + Wake>(
         });
     }
     Ok(outcome)
-}
-
-/// The name people see for `user` (the id when the directory has no such user).
-pub fn display_name(directory: &impl Directory, user: &str) -> String {
-    directory
-        .user(user)
-        .map_or_else(|| user.to_string(), |u| u.display_name)
 }
 
 /// Tells the project's staff of each change, and customers whether the chat is online,

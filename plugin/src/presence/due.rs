@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::changes::{Announced, Change, announce, display_name, write_change};
+use super::changes::{Announced, Change, announce, write_change};
 use super::keys;
 use super::record::PresenceRecord;
 use crate::bindings::exports::helpdesk::chat::presence::ChangeCause;
@@ -71,7 +71,7 @@ pub fn end_due_durations<H: Clock + Directory + Storage + Push + Wake + Log>(hos
             by: None,
             at: ended_at,
         };
-        let name = display_name(host, &user);
+        let name = host.display_name(&user);
         write_change(host, &project, &user, record, &change, &name)?;
         ended.entry(project).or_default().push(Announced {
             user,

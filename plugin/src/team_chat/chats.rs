@@ -152,7 +152,7 @@ pub fn summary(host: &mut (impl Directory + Issues + Storage), viewer: &Viewer, 
                 .as_ref()
                 .map(|(a, b)| if *a == viewer.user { b.clone() } else { a.clone() })
                 .unwrap_or_default();
-            (crate::presence::changes::display_name(host, &other), Some(other), None)
+            (host.display_name(&other), Some(other), None)
         }
         ChatKind::Issue => {
             let name = host

@@ -34,7 +34,7 @@ pub fn written<H: Directory + Issues + Storage + Push>(
 /// A message of an issue chat was edited or deleted: the issue's history says so in a change
 /// record (the issues capability appends; it does not rewrite the comment already there).
 pub fn changed<H: Directory + Issues>(host: &mut H, chat: &StoredChat, message: &TeamMessage, actor: &str) -> PluginResult<()> {
-    let who = crate::presence::changes::display_name(host, actor);
+    let who = host.display_name(actor);
     let body = if message.deleted {
         format!("{who} deleted chat message {} of the issue chat.", message.seq)
     } else {

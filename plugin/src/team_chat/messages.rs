@@ -93,7 +93,7 @@ pub fn post_team_message<H: Clock + Directory + Issues + Storage + Push>(
         seq: chat.last_seq + 1,
         client_id: client_id.to_string(),
         author: viewer.user.clone(),
-        author_name: crate::presence::changes::display_name(host, &viewer.user),
+        author_name: host.display_name(&viewer.user),
         body,
         at: now,
         edited: None,

@@ -145,7 +145,7 @@ fn save_and_announce<H: Directory + Storage + Push + Wake>(
 fn person(directory: &impl Directory, user: &str, (status, words): &(PersonStatus, Option<String>)) -> Person {
     Person {
         user: user.to_string(),
-        display_name: crate::presence::changes::display_name(directory, user),
+        display_name: directory.display_name(user),
         status: *status,
         status_text: words.clone(),
     }

@@ -50,7 +50,7 @@ pub fn record(
         ChatKind::Direct => chat
             .pair
             .as_ref()
-            .map(|(a, b)| format!("{} and {}", display(host, a), display(host, b)))
+            .map(|(a, b)| format!("{} and {}", host.display_name(a), host.display_name(b)))
             .unwrap_or_default(),
         ChatKind::Room | ChatKind::Issue => chat.name.clone(),
     };
@@ -76,10 +76,6 @@ pub fn record(
         host.kv_set(&format!("{}{tail}", by_user(&entry.actor)), key.as_bytes())?;
     }
     Ok(())
-}
-
-fn display(directory: &impl Directory, user: &str) -> String {
-    crate::presence::changes::display_name(directory, user)
 }
 
 /// A page of the trace, newest first, for site admins.
