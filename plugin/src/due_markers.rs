@@ -22,22 +22,43 @@ pub fn split_at(prefix: &str, now: Timestamp) -> ((String, String), (String, Str
 
 /// The time and the one name of a `<prefix><time>/<name>` key.
 pub fn parse_timed(prefix: &str, key: &str) -> PluginResult<(Timestamp, String)> {
+    parse_marker(prefix, key, decode_key_part)
+}
+
+/// The time of a `<prefix><time>/<rest>` key, and what `name` reads from its rest.
+pub fn parse_marker<N>(
+    prefix: &str,
+    key: &str,
+    name: impl Fn(&str) -> PluginResult<N>,
+) -> PluginResult<(Timestamp, N)> {
     let bad = || PluginError::Unavailable(format!("stored data is corrupt: bad marker {key:?}"));
     let rest = key.strip_prefix(prefix).ok_or_else(bad)?;
-    let (at, name) = rest.split_once('/').ok_or_else(bad)?;
+    let (at, rest) = rest.split_once('/').ok_or_else(bad)?;
     let at = at.parse().map_err(|_| bad())?;
-    Ok((at, decode_key_part(name)?))
+    Ok((at, name(rest).map_err(|_| bad())?))
 }
 
 /// Takes the `<prefix><time>/<name>` markers due by now (at most `limit`, oldest first) and
 /// hands each to `act` with its time, name and now; then asks to be woken for the next
-/// marker (at once when more are due than one run takes). Unreadable markers are dropped
-/// with a warning, so one cannot stop the others.
+/// marker (at once when more are due than one run takes).
 pub fn take_due_markers<H: Clock + Storage + Wake + Log>(
     host: &mut H,
     prefix: &str,
     limit: u32,
-    mut act: impl FnMut(&mut H, Timestamp, String, Timestamp) -> PluginResult<()>,
+    act: impl FnMut(&mut H, Timestamp, String, Timestamp) -> PluginResult<()>,
+) -> PluginResult<()> {
+    take_due(host, prefix, limit, decode_key_part, act)
+}
+
+/// As [`take_due_markers`], for markers whose rest after the time `name` reads (a duration's
+/// marker names its project and its agent). Unreadable markers are dropped with a warning,
+/// due ones and the next one alike, so one cannot stop the others nor the wake-up.
+pub fn take_due<H: Clock + Storage + Wake + Log, N>(
+    host: &mut H,
+    prefix: &str,
+    limit: u32,
+    name: impl Fn(&str) -> PluginResult<N>,
+    mut act: impl FnMut(&mut H, Timestamp, N, Timestamp) -> PluginResult<()>,
 ) -> PluginResult<()> {
     let now = host.now();
     let ((due_start, due_end), (later_start, later_end)) = split_at(prefix, now);
@@ -50,18 +71,26 @@ pub fn take_due_markers<H: Clock + Storage + Wake + Log>(
     })?;
     for entry in page.entries {
         host.kv_delete(&entry.key)?;
-        match parse_timed(prefix, &entry.key) {
-            Ok((at, name)) => act(host, at, name, now)?,
+        match parse_marker(prefix, &entry.key, &name) {
+            Ok((at, named)) => act(host, at, named, now)?,
             Err(err) => host.log(Level::Warn, &format!("dropped unreadable marker: {err}")),
         }
     }
     if page.cursor.is_some() {
         host.wake_at(now);
-    } else if let Some(entry) = first_in(host, &later_start, &later_end)?
-        && let Ok((at, _)) = parse_timed(prefix, &entry.key)
-    {
-        host.wake_at(at);
+        return Ok(());
+    }
+    while let Some(entry) = first_in(host, &later_start, &later_end)? {
+        match parse_marker(prefix, &entry.key, &name) {
+            Ok((at, _)) => {
+                host.wake_at(at);
+                break;
+            }
+            Err(err) => {
+                host.log(Level::Warn, &format!("dropped unreadable marker: {err}"));
+                host.kv_delete(&entry.key)?;
+            }
+        }
     }
     Ok(())
 }
-

@@ -20,7 +20,8 @@ use crate::bindings::helpdesk::chat::types::Timestamp;
 use crate::error::{PluginError, PluginResult};
 use crate::storage::{decode_key_part, key_part, prefix_end, time_part};
 
-const DUE_PREFIX: &str = "presence/due/";
+/// Where the markers of online states ending by themselves live.
+pub const DUE_PREFIX: &str = "presence/due/";
 /// How much of a display name orders the online list; longer names are ordered by this much
 /// and then by user id, which keeps every key well under the storage's 512 bytes.
 const NAME_ORDER_CHARS: usize = 48;
@@ -97,14 +98,17 @@ pub fn due_split(now: Timestamp) -> ((String, String), (String, String)) {
 
 /// A due marker's time, project and user.
 pub fn parse_due(key: &str) -> PluginResult<(Timestamp, String, String)> {
-    let bad = || corrupt_key(key);
-    let rest = key.strip_prefix(DUE_PREFIX).ok_or_else(bad)?;
-    let mut parts = rest.split('/');
-    let (Some(at), Some(project), Some(user), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(bad());
-    };
-    let at = at.parse().map_err(|_| bad())?;
-    Ok((at, decode_key_part(project)?, decode_key_part(user)?))
+    let (at, (project, user)) = crate::due_markers::parse_marker(DUE_PREFIX, key, parse_due_name)?;
+    Ok((at, project, user))
+}
+
+/// The project and agent a due marker names after its time.
+pub fn parse_due_name(rest: &str) -> PluginResult<(String, String)> {
+    let (project, user) = rest.split_once('/').ok_or_else(|| corrupt_key(rest))?;
+    if user.contains('/') {
+        return Err(corrupt_key(rest));
+    }
+    Ok((decode_key_part(project)?, decode_key_part(user)?))
 }
 
 /// The history entry `seq` of a project, at `at`.
