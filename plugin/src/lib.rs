@@ -33,6 +33,7 @@ pub mod storage;
 pub mod subscriptions;
 pub mod team_chat;
 pub mod version;
+pub mod weekly;
 
 // The exports link against the host's imports, which exist only inside a component.
 #[cfg(target_arch = "wasm32")]

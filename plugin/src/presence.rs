@@ -23,7 +23,6 @@ pub mod record;
 pub mod schedule;
 pub mod settings;
 pub mod topics;
-pub mod weekly;
 
 #[cfg(target_arch = "wasm32")]
 mod exports;

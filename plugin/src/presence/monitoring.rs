@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys;
-use super::weekly::{self, DAY_MINUTES};
+use crate::weekly::{self, DAY_MINUTES};
 use crate::bindings::exports::helpdesk::chat::presence::{ExpectedHours, MonitoringSettings};
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
 use crate::capabilities::{Clock, Directory, Log, Mail, Storage, Wake};

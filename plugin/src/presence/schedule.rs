@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::changes::{Change, apply_to_projects};
 use super::keys;
 use super::record::PresenceRecord;
-use super::weekly::{self, DAY_MINUTES};
+use crate::weekly::{self, DAY_MINUTES};
 use crate::bindings::exports::helpdesk::chat::presence::{
     ChangeCause, OnlineSchedule, ScheduleView, ScheduledSwitch,
 };

@@ -10,7 +10,7 @@ use super::{events, keys};
 use crate::bindings::exports::helpdesk::chat::team_chat::{
     ChatKind, ChatPermission, ChatSummary, HistoryView, TeamMessage, TeamMessagePage, TraceAction,
 };
-use crate::presence::weekly;
+use crate::weekly;
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
 use crate::capabilities::{Clock, Directory, Issues, Push, Storage};
 use crate::error::{PluginError, PluginResult};

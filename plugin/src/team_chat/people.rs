@@ -17,7 +17,6 @@ use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
 use crate::capabilities::{Clock, Directory, Log, Push, Storage, Wake};
 use crate::due_markers::{marker, take_due_markers};
 use crate::error::{PluginError, PluginResult};
-use crate::presence::record::earliest;
 use crate::storage::{get_json, put_json};
 
 /// The auto-away time a user has until they set one.
@@ -106,7 +105,7 @@ impl Stored {
             .into_iter()
             .flatten()
             .filter(|at| *at > now)
-            .fold(None, |soonest, at| earliest(soonest, Some(at)))
+            .min()
     }
 }
 

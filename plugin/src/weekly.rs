@@ -1,11 +1,12 @@
-//! Weekly wall-clock times in a time zone, as instants: the schedules' switches (PR-7) and
-//! the monitoring's expected hours (PR-12) both say "on this weekday, at this minute, where
+//! Wall-clock times in a time zone, as instants: the schedules' switches (PR-7) and the
+//! monitoring's expected hours (PR-12) both say "on this weekday, at this minute, where
 //! this person (or project) lives". DST comes from the IANA database (`chrono-tz`).
 //!
 //! Two rules for the hour a DST change disturbs: a local time the clocks skip happens as
 //! they jump (02:30 on a spring-forward night at 02:00 is the instant of 03:00); a local
 //! time that happens twice happens at its first occurrence. So every weekly time happens
-//! exactly once a week, whatever the zone.
+//! exactly once a week, whatever the zone. Team chat's history views (TC-6) start at a
+//! day's midnight the same way.
 
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
