@@ -1,5 +1,8 @@
 //! The demo site: a readable TOML file loaded into an empty database on first start.
 
+use wasmtime::Store;
+use crate::contract::ChatPlugin;
+use crate::runtime::host_state::HostState;
 use std::collections::HashSet;
 
 use anyhow::{Context, bail};
@@ -265,11 +268,11 @@ pub async fn load_once(directory: &Directory, site: SiteFile) -> anyhow::Result<
                 plugin.call_in(
                     slot,
                     "site-file",
-                    Box::new(move |plugin, store| {
+                    &|plugin: &ChatPlugin, store: &mut Store<HostState>| {
                         plugin
                             .helpdesk_chat_team_chat()
                             .call_create_room(store, &creator, &spec)
-                    }),
+                    },
                 )?;
             }
             slot.tx()?.set_meta(SEEDED, "yes")?;

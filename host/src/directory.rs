@@ -77,8 +77,8 @@ impl Directory {
                 if !slot.tx()?.insert_user(&user, password_hash.as_deref())? {
                     return Err(DirectoryError::Conflict(format!("a user with id {} exists", user.id)));
                 }
-                plugin.tell_in(slot, &request_id, &ctx, HostEvent::UserRegistered(user.id.clone()))?;
-                Ok(user)
+                plugin.tell_in(slot, &request_id, &ctx, &HostEvent::UserRegistered(user.id.clone()))?;
+                Ok(user.clone())
             })
             .await
     }
@@ -96,7 +96,7 @@ impl Directory {
                         project.key
                     )));
                 }
-                Ok(project)
+                Ok(project.clone())
             })
             .await
     }
@@ -190,7 +190,7 @@ impl Directory {
                     .map(|user| joined_event(kind, &set.id, user))
                     .collect();
                 tell_all(&plugin, slot, &request_id, &ctx, joined)?;
-                Ok(set)
+                Ok(set.clone())
             })
             .await
     }
@@ -222,5 +222,5 @@ pub fn tell_all(
 ) -> Result<(), CallError> {
     events
         .into_iter()
-        .try_for_each(|event| plugin.tell_in(slot, request_id, ctx, event))
+        .try_for_each(|event| plugin.tell_in(slot, request_id, ctx, &event))
 }

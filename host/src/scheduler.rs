@@ -5,6 +5,9 @@
 //! ones and running `scheduler.run-due` is one transaction: if the run fails, the wake-ups
 //! stay and the run is tried again.
 
+use wasmtime::Store;
+use crate::contract::ChatPlugin;
+use crate::runtime::host_state::HostState;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -88,9 +91,9 @@ impl Scheduler {
                     plugin.call_in(
                         slot,
                         &request_id,
-                        Box::new(|plugin, store| {
+                        &|plugin: &ChatPlugin, store: &mut Store<HostState>| {
                             plugin.helpdesk_chat_scheduler().call_run_due(store, &system_context())
-                        }),
+                        },
                     )?;
                 }
                 Ok(slot.tx()?.next_wake().map_err(StorageFailure::from)?)
@@ -237,7 +240,7 @@ pub fn end_session_in(
         user: user.to_string(),
         session: session.to_string(),
     });
-    plugin.tell_in(slot, request_id, &system_context(), event)
+    plugin.tell_in(slot, request_id, &system_context(), &event)
 }
 
 /// Ends every session of `user` at once (PR-13, a forced logout by `ctx`'s actor): their
@@ -255,7 +258,7 @@ pub fn end_all_sessions_in(
     for session in &sessions {
         announce_session_end(slot, session, now_ms)?;
     }
-    plugin.tell_in(slot, request_id, ctx, HostEvent::AllSessionsEnded(user.to_string()))?;
+    plugin.tell_in(slot, request_id, ctx, &HostEvent::AllSessionsEnded(user.to_string()))?;
     Ok(sessions.len())
 }
 

@@ -62,7 +62,7 @@ impl Database {
     where
         T: Send + 'static,
         E: From<StorageFailure> + Send + 'static,
-        F: FnOnce(&mut TxSlot) -> Result<T, E> + Send + 'static,
+        F: FnMut(&mut TxSlot) -> Result<T, E> + Send + 'static,
     {
         self.submit(true, work).await
     }
@@ -72,22 +72,33 @@ impl Database {
     where
         T: Send + 'static,
         E: From<StorageFailure> + Send + 'static,
-        F: FnOnce(&mut TxSlot) -> Result<T, E> + Send + 'static,
+        F: FnMut(&mut TxSlot) -> Result<T, E> + Send + 'static,
     {
         self.submit(false, work).await
     }
 
-    async fn submit<T, E, F>(&self, write: bool, work: F) -> Result<T, E>
+    async fn submit<T, E, F>(&self, write: bool, mut work: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StorageFailure> + Send + 'static,
-        F: FnOnce(&mut TxSlot) -> Result<T, E> + Send + 'static,
+        F: FnMut(&mut TxSlot) -> Result<T, E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, E>>();
+        // A backend may run the work again when its transaction lost a conflict (the answer
+        // of the attempt it gave up on is dropped unheard), so the reply is shared by every
+        // attempt and taken by the one whose fate is told.
+        let reply = Arc::new(std::sync::Mutex::new(Some(reply)));
+        let send = move |reply: &std::sync::Mutex<Option<oneshot::Sender<Result<T, E>>>>, outcome: Result<T, E>| {
+            let sender = reply.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+            if let Some(sender) = sender {
+                let _ = sender.send(outcome);
+            }
+        };
         let run = Box::new(move |start: JobStart| -> JobEnd {
+            let reply = reply.clone();
             match start {
                 JobStart::Skipped(failure) => {
-                    let _ = reply.send(Err(E::from(failure)));
+                    send(&reply, Err(E::from(failure)));
                     JobEnd {
                         tx: None,
                         keep: false,
@@ -106,7 +117,7 @@ impl Database {
                                 (Err(_), Err(job_error)) => Err(job_error),
                                 (Err(failure), Ok(_)) => Err(E::from(failure)),
                             };
-                            let _ = reply.send(outcome);
+                            send(&reply, outcome);
                         }),
                     }
                 }

@@ -293,7 +293,7 @@ pub async fn note_activity(api: &ApiContext, user: &str, session: Option<&str>, 
     let told = api
         .site
         .db
-        .write(move |slot| plugin.tell_in(slot, &request_id, &ctx, event))
+        .write(move |slot| plugin.tell_in(slot, &request_id, &ctx, &event))
         .await;
     if let Err(err) = told {
         tracing::warn!(error = %err, "the plugin did not take a user's activity");

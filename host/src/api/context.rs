@@ -50,8 +50,9 @@ impl ApiContext {
     pub async fn call<T, F>(&self, access: Access, ctx: CallContext, export: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
+        F: Fn(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
             + Send
+            + Sync
             + 'static,
     {
         let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));

@@ -266,7 +266,7 @@ async fn presence_history(
     let ctx = caller.in_project(&path.key);
     api.call(Read, ctx, move |plugin, store, ctx| {
         let filter = HistoryFilter {
-            user: query.user,
+            user: query.user.clone(),
             since: query.since,
             until: query.until,
         };

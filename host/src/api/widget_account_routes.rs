@@ -2,6 +2,9 @@
 //! answer a bearer token for the widget to keep (it may run on another site, so no cookie),
 //! and both count against the login throttle.
 
+use wasmtime::Store;
+use crate::contract::ChatPlugin;
+use crate::runtime::host_state::HostState;
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
@@ -101,11 +104,11 @@ async fn widget_register(
             let id = plugin.call_in(
                 slot,
                 &request_id,
-                Box::new(move |plugin, store| {
+                &|plugin: &ChatPlugin, store: &mut Store<HostState>| {
                     plugin
                         .helpdesk_chat_live_chat()
                         .call_register_customer(store, &ctx, &name, &email)
-                }),
+                },
             )?;
             let tx = slot.tx()?;
             tx.set_password_hash(&id, &hash)?;

@@ -23,9 +23,12 @@ pub const PLUGIN_VERSION_KEY: &str = "plugin-version";
 /// How long a migration may run: it may rewrite the whole store in one call.
 const MIGRATION_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// One export call on a plugin instance, returning the plugin's result.
+/// One export call on a plugin instance, returning the plugin's result. It may be made more
+/// than once, each time in a fresh store and a new transaction, when the storage backend
+/// runs a job again after losing a conflict (PostgreSQL); the plugin keeps no state between
+/// calls, so each run answers from what is stored.
 pub type Export<T> =
-    Box<dyn FnOnce(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send>;
+    Box<dyn Fn(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send + Sync>;
 
 /// Whether a call may write: reads run on snapshots beside the writes, in parallel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,14 +101,17 @@ impl ChatPluginRuntime {
     }
 
     /// Runs an export in `prepared`, with the job's transaction lent to it for the call.
-    fn run_prepared<T>(
+    fn run_prepared<T, F>(
         &self,
         prepared: Prepared,
         slot: &mut TxSlot,
         request_id: &str,
         timeout: Duration,
-        export: Export<T>,
-    ) -> Result<T, CallError> {
+        export: &F,
+    ) -> Result<T, CallError>
+    where
+        F: Fn(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + ?Sized,
+    {
         let Prepared { mut store, plugin } = prepared;
         self.sandbox
             .run_in(&mut store, slot, request_id, timeout, |store| export(&plugin, store))?
@@ -123,7 +129,7 @@ impl ChatPluginRuntime {
         export: Export<T>,
     ) -> Result<T, CallError> {
         let runtime = self.clone();
-        let job = move |slot: &mut TxSlot| runtime.call_in(slot, &request_id, export);
+        let job = move |slot: &mut TxSlot| runtime.call_in(slot, &request_id, &export);
         match access {
             Access::Read => db.read(job).await,
             Access::Write => db.write(job).await,
@@ -133,7 +139,10 @@ impl ChatPluginRuntime {
     /// Runs an export inside a write job that is already running, so that the host's own
     /// writes and the plugin's share one transaction: an error fails the job, and with it
     /// both; events go out only if the job commits.
-    pub fn call_in<T>(&self, slot: &mut TxSlot, request_id: &str, export: Export<T>) -> Result<T, CallError> {
+    pub fn call_in<T, F>(&self, slot: &mut TxSlot, request_id: &str, export: &F) -> Result<T, CallError>
+    where
+        F: Fn(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + ?Sized,
+    {
         let prepared = self.prepare(request_id)?;
         self.run_prepared(prepared, slot, request_id, self.sandbox.limits().call_timeout, export)
     }
@@ -145,17 +154,16 @@ impl ChatPluginRuntime {
         slot: &mut TxSlot,
         request_id: &str,
         ctx: &CallContext,
-        event: HostEvent,
+        event: &HostEvent,
     ) -> Result<(), CallError> {
-        let ctx = ctx.clone();
         self.call_in(
             slot,
             request_id,
-            Box::new(move |plugin, store| {
+            &move |plugin: &ChatPlugin, store: &mut Store<HostState>| {
                 plugin
                     .helpdesk_chat_host_events()
                     .call_on_host_event(store, &ctx, &event)
-            }),
+            },
         )
     }
 
@@ -179,11 +187,11 @@ impl ChatPluginRuntime {
                     slot,
                     "migrate",
                     MIGRATION_TIMEOUT,
-                    Box::new(move |plugin, store| {
+                    &|plugin: &ChatPlugin, store: &mut Store<HostState>| {
                         plugin
                             .helpdesk_chat_lifecycle()
                             .call_migrate(store, &system_context(), from.as_deref())
-                    }),
+                    },
                 )?;
                 slot.tx()?
                     .set_meta(PLUGIN_VERSION_KEY, &version)

@@ -54,6 +54,10 @@ pub enum StorageFailure {
     /// The job's deadline passed before it could start; it did nothing.
     #[error("the request's deadline passed before the database could run it")]
     DeadlinePassed,
+    /// The job kept losing conflicts with concurrent work on other nodes and was given up;
+    /// nothing of it was kept, and trying again later is safe.
+    #[error("the change conflicted with concurrent changes too many times; nothing was kept")]
+    Conflict,
 }
 
 impl From<StoreError> for StorageFailure {
@@ -340,8 +344,10 @@ pub struct JobEnd {
 pub struct Job {
     /// After this instant the job is not started (the request has given up).
     pub deadline: Option<Instant>,
-    /// The work.
-    pub run: Box<dyn FnOnce(JobStart) -> JobEnd + Send>,
+    /// The work. A backend whose transactions can lose a conflict to another node (PostgreSQL)
+    /// runs it again in a new transaction, dropping the lost attempt's [`JobEnd::answer`]
+    /// unheard; every other backend runs it once.
+    pub run: Box<dyn FnMut(JobStart) -> JobEnd + Send>,
 }
 
 /// Told what each commit made public.

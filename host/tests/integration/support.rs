@@ -72,8 +72,9 @@ impl TestHost {
         &self,
         access: Access,
         ctx: CallContext,
-        export: impl FnOnce(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
+        export: impl Fn(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
         + Send
+        + Sync
         + 'static,
     ) -> Result<T, CallError> {
         let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));
@@ -147,7 +148,7 @@ pub fn load_probe(sandbox: &Sandbox, cache_dir: Option<&std::path::Path>) -> Pro
 pub async fn run_probe<R: Send + 'static>(
     host: &TestHost,
     pre: &ProbePre,
-    export: impl FnOnce(
+    export: impl Fn(
         &exports::helpdesk::probe::faults::Guest,
         &mut Store<HostState>,
     ) -> wasmtime::Result<Result<R, String>>

@@ -23,7 +23,7 @@ type Answer = Box<dyn FnOnce(Result<(), StorageFailure>) + Send>;
 const MAX_BATCH: usize = 512;
 
 /// A job that will not run is told why at once; it owes nothing after the batch.
-fn skip(job: Job, failure: StorageFailure) -> Answer {
+fn skip(mut job: Job, failure: StorageFailure) -> Answer {
     match catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Skipped(failure)))) {
         Ok(end) => end.answer,
         Err(_) => Box::new(|_| {}),
@@ -140,7 +140,7 @@ impl BatchWorker {
 
     /// Runs one job inside its own savepoint. `Ok(Some(published))`: kept; `Ok(None)`: the
     /// job failed and its writes were rolled back; `Err`: the transaction itself is broken.
-    fn run_job(&mut self, job: Job) -> (Answer, Result<Option<Published>, StorageFailure>) {
+    fn run_job(&mut self, mut job: Job) -> (Answer, Result<Option<Published>, StorageFailure>) {
         let savepoint = match self.tx.as_ref() {
             Some(tx) => tx.control("SAVEPOINT job").map_err(StorageFailure::from),
             None => Err(StorageFailure::ConnectionLost),

@@ -53,7 +53,7 @@ impl Reader {
         }
     }
 
-    fn run_job(&mut self, job: Job) {
+    fn run_job(&mut self, mut job: Job) {
         self.counters.reads.fetch_add(1, Ordering::Relaxed);
         if job.deadline.is_some_and(|deadline| Instant::now() > deadline) {
             skip(job, StorageFailure::DeadlinePassed);
@@ -103,6 +103,6 @@ impl Reader {
     }
 }
 
-fn skip(job: Job, failure: StorageFailure) {
+fn skip(mut job: Job, failure: StorageFailure) {
     let _ = catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Skipped(failure))));
 }
