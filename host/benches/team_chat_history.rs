@@ -20,7 +20,10 @@ use timing::timed;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let messages: u64 = std::env::var("MESSAGES").ok().and_then(|n| n.parse().ok()).unwrap_or(100_000);
+    let messages: u64 = std::env::var("MESSAGES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let site = Site::open(&site_settings(dir.path(), SandboxLimits::default()))
         .await
@@ -81,10 +84,14 @@ async fn main() {
         assert!(page(empty.clone(), None).await.messages.is_empty());
     })
     .await;
-    timed(&format!("open a chat of {messages} messages: its newest 50"), 500, || async {
-        let got = page("company-acme".into(), None).await;
-        assert_eq!((got.messages.len(), got.messages[49].seq), (50, messages));
-    })
+    timed(
+        &format!("open a chat of {messages} messages: its newest 50"),
+        500,
+        || async {
+            let got = page("company-acme".into(), None).await;
+            assert_eq!((got.messages.len(), got.messages[49].seq), (50, messages));
+        },
+    )
     .await;
     timed(&format!("page back 50 from the middle of {messages}"), 500, || async {
         let got = page("company-acme".into(), Some(messages / 2)).await;

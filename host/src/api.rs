@@ -16,10 +16,10 @@ pub mod outbox_routes;
 pub mod params;
 pub mod presence_planning_routes;
 pub mod presence_routes;
-pub mod team_chat_routes;
-pub mod team_chat_trace_routes;
 pub mod session_admin_routes;
 pub mod stream;
+pub mod team_chat_routes;
+pub mod team_chat_trace_routes;
 pub mod test_clock;
 pub mod widget_account_routes;
 

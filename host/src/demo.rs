@@ -1,9 +1,9 @@
 //! The demo site: a readable TOML file loaded into an empty database on first start.
 
-use wasmtime::Store;
 use crate::contract::ChatPlugin;
 use crate::runtime::host_state::HostState;
 use std::collections::HashSet;
+use wasmtime::Store;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;

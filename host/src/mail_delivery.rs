@@ -16,6 +16,9 @@ use crate::storage::{Database, StorageFailure};
 const POLL: Duration = Duration::from_secs(2);
 /// The most messages one look takes.
 const BATCH: u32 = 20;
+/// How long a node holds the messages it took for sending: no other node takes them
+/// meanwhile, and if it dies before recording the outcome they are tried again after it.
+const SEND_LEASE_MS: i64 = 5 * 60_000;
 /// The wait after the first failed try; it doubles with each try, up to [`MAX_BACKOFF_MS`].
 const FIRST_BACKOFF_MS: i64 = 60_000;
 /// The longest wait between tries: one hour.
@@ -69,7 +72,9 @@ impl MailDelivery {
         let now = self.clock.now_ms();
         let due = self
             .db
-            .read(move |slot| -> Result<_, StorageFailure> { Ok(slot.tx()?.due_mail(now, BATCH)?) })
+            .write(move |slot| -> Result<_, StorageFailure> {
+                Ok(slot.tx()?.claim_due_mail(now, now + SEND_LEASE_MS, BATCH)?)
+            })
             .await?;
         let mut sent = 0;
         for mail in due {

@@ -1,4 +1,5 @@
-//! `helpdesk-host`: serves the demo site (or your own) on embedded SQLite.
+//! `helpdesk-host`: serves the demo site (or your own) on embedded SQLite, or as one of
+//! several nodes on one PostgreSQL database.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,6 +20,11 @@ struct Args {
     /// Where the database and caches live.
     #[arg(long, env = "HELPDESK_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    /// A PostgreSQL database shared by several host nodes (`postgres://user:password@host/db`);
+    /// without it, the site lives in SQLite under the data directory. Each node keeps its
+    /// own data directory for its compiled-component cache.
+    #[arg(long, env = "HELPDESK_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
     /// The address to listen on (port 0 picks a free port).
     #[arg(long, env = "HELPDESK_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -109,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
     let settings = HostSettings {
         site: SiteSettings {
             data_dir: args.data_dir,
+            database: args.database,
             plugin: args.plugin,
             cache_dir: args.cache_dir,
             seed: args.seed,

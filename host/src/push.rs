@@ -280,7 +280,11 @@ mod tests {
         let mut room = hub.subscribe(&["team-chat:room-1".into()], Some("bob"), None);
         let mut other = hub.subscribe(&["team-chat:room-2".into()], Some("tom"), None);
         let mut presence = hub.subscribe(&["presence:SUP".into()], Some("ann"), None);
-        hub.deliver(vec![event(1, ACCESS_TOPIC, r#"{"users":[],"topics":["team-chat:room-1"]}"#)]);
+        hub.deliver(vec![event(
+            1,
+            ACCESS_TOPIC,
+            r#"{"users":[],"topics":["team-chat:room-1"]}"#,
+        )]);
         assert!(matches!(room.signals.recv().await, Some(StreamSignal::Recheck)));
         assert!(other.signals.try_recv().is_err(), "only the room's followers");
         hub.deliver(vec![event(2, ACCESS_TOPIC, r#"{"users":[],"topics":["team-chat:*"]}"#)]);

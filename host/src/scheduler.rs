@@ -5,11 +5,11 @@
 //! ones and running `scheduler.run-due` is one transaction: if the run fails, the wake-ups
 //! stay and the run is tried again.
 
-use wasmtime::Store;
 use crate::contract::ChatPlugin;
 use crate::runtime::host_state::HostState;
 use std::sync::Arc;
 use std::time::Duration;
+use wasmtime::Store;
 
 use tokio::sync::Notify;
 

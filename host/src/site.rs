@@ -13,8 +13,9 @@ use crate::directory::Directory;
 use crate::push::PushHub;
 use crate::runtime::{ChatPluginRuntime, Sandbox, SandboxLimits};
 use crate::scheduler::{Scheduler, WakeSignal};
+use crate::storage::postgres::{PostgresBackend, PostgresSettings};
 use crate::storage::sqlite::{SqliteBackend, SqliteSettings};
-use crate::storage::{CommitListener, Database, PushEvent};
+use crate::storage::{Backend, CommitListener, Database, PushEvent};
 
 /// The plugin component built with the host (see `build.rs`).
 pub const BUILT_IN_PLUGIN: &[u8] = include_bytes!(env!("HELPDESK_PLUGIN_WASM"));
@@ -22,8 +23,11 @@ pub const BUILT_IN_PLUGIN: &[u8] = include_bytes!(env!("HELPDESK_PLUGIN_WASM"));
 /// How a site is set up.
 #[derive(Debug, Clone)]
 pub struct SiteSettings {
-    /// Where the database and the compiled-component cache live.
+    /// Where the database (SQLite) and the compiled-component cache live.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://…`) shared by every node of the site, instead of
+    /// SQLite under `data_dir`.
+    pub database: Option<String>,
     /// A plugin component to load instead of the built-in one.
     pub plugin: Option<PathBuf>,
     /// Where compiled components are cached (default: `<data_dir>/cache`).
@@ -70,6 +74,27 @@ impl CommitListener for SiteListener {
     }
 }
 
+/// The backend the settings name: PostgreSQL when a database URL is given, else SQLite in
+/// the data directory.
+fn open_backend(settings: &SiteSettings, listener: Arc<dyn CommitListener>) -> anyhow::Result<Arc<dyn Backend>> {
+    match &settings.database {
+        Some(url) => {
+            let mut storage = PostgresSettings::new(url.clone());
+            storage.readers = settings.limits.readers as usize;
+            storage.max_queued_reads = settings.max_queued_jobs;
+            storage.max_queued_writes = settings.max_queued_jobs;
+            Ok(PostgresBackend::open(&storage, listener)?)
+        }
+        None => {
+            let mut storage = SqliteSettings::new(settings.data_dir.join("helpdesk.db"));
+            storage.readers = settings.limits.readers as usize;
+            storage.max_queued_reads = settings.max_queued_jobs;
+            storage.max_queued_writes = settings.max_queued_jobs;
+            Ok(SqliteBackend::open(&storage, listener)?)
+        }
+    }
+}
+
 impl Site {
     /// Opens storage, loads the plugin and brings the store up to its version, and loads
     /// the site file into an empty database.
@@ -89,11 +114,7 @@ impl Site {
             hub: hub.clone(),
             wake: wake.clone(),
         });
-        let mut storage = SqliteSettings::new(settings.data_dir.join("helpdesk.db"));
-        storage.readers = settings.limits.readers as usize;
-        storage.max_queued_reads = settings.max_queued_jobs;
-        storage.max_queued_writes = settings.max_queued_jobs;
-        let db = Database::new(SqliteBackend::open(&storage, listener)?);
+        let db = Database::new(open_backend(settings, listener)?);
 
         let sandbox = Arc::new(Sandbox::new(settings.limits.clone(), clock.clone())?);
         let wasm = match &settings.plugin {

@@ -9,7 +9,11 @@
 //! of the request it serves: one that could not start in time does nothing.
 
 pub mod backend;
+#[cfg(test)]
+mod conformance;
+mod counters;
 pub mod kv_rules;
+pub mod postgres;
 pub mod sqlite;
 
 use std::sync::Arc;

@@ -8,5 +8,9 @@ use crate::{live_chat, presence, team_chat};
 
 /// Every feature, in the order their hooks run.
 pub fn all<H: HostCapabilities>() -> [Feature<H>; 3] {
-    [presence::feature::<H>(), live_chat::feature::<H>(), team_chat::feature::<H>()]
+    [
+        presence::feature::<H>(),
+        live_chat::feature::<H>(),
+        team_chat::feature::<H>(),
+    ]
 }

@@ -74,7 +74,13 @@ impl Thread {
     }
 
     /// Stores message number `seq`, sent with `client_id`.
-    pub fn store<M: Serialize>(&self, storage: &mut impl Storage, seq: u64, client_id: &str, message: &M) -> PluginResult<()> {
+    pub fn store<M: Serialize>(
+        &self,
+        storage: &mut impl Storage,
+        seq: u64,
+        client_id: &str,
+        message: &M,
+    ) -> PluginResult<()> {
         put_json(storage, &self.message_key(seq), message)?;
         put_json(storage, &format!("{}{}", self.client_ids, key_part(client_id)), &seq)
     }
@@ -173,7 +179,10 @@ mod tests {
             thread.store(&mut host, seq, &format!("c{seq}"), &seq).unwrap();
         }
         let (last, more) = thread.page::<u64>(&mut host, None, 10).unwrap();
-        assert_eq!((last.first().copied(), last.last().copied(), more), (Some(16), Some(25), true));
+        assert_eq!(
+            (last.first().copied(), last.last().copied(), more),
+            (Some(16), Some(25), true)
+        );
         let (first, more) = thread.page::<u64>(&mut host, Some(6), 10).unwrap();
         assert_eq!((first, more), ((1..=5).collect::<Vec<u64>>(), false));
         assert_eq!(thread.retried::<u64>(&mut host, "c7").unwrap(), Some(7));
@@ -181,9 +190,13 @@ mod tests {
         assert_eq!(thread.after::<u64>(&mut host, 23).unwrap(), vec![24, 25]);
         assert!(check_client_id("a b").is_err() && check_client_id("ok-1_x").is_ok());
         // Written at its number times 10: since 215, only 22 to 25 are left, and nothing older.
-        let (recent, more) = thread.page_since::<u64>(&mut host, None, 10, Some(215), |seq| seq * 10).unwrap();
+        let (recent, more) = thread
+            .page_since::<u64>(&mut host, None, 10, Some(215), |seq| seq * 10)
+            .unwrap();
         assert_eq!((recent, more), (vec![22, 23, 24, 25], false));
-        let (none, _) = thread.page_since::<u64>(&mut host, None, 10, Some(10_000), |seq| seq * 10).unwrap();
+        let (none, _) = thread
+            .page_since::<u64>(&mut host, None, 10, Some(10_000), |seq| seq * 10)
+            .unwrap();
         assert!(none.is_empty());
     }
 }

@@ -125,20 +125,38 @@ mod tests {
         let oslo = zone("Europe/Oslo").unwrap();
         let new_york = zone("America/New_York").unwrap();
         // 09:00 in Oslo is 08:00 UTC in winter, 07:00 UTC in summer.
-        assert_eq!(utc_text(instant_of(oslo, date(2027, 3, 26), 9 * 60)), "2027-03-26 08:00");
-        assert_eq!(utc_text(instant_of(oslo, date(2027, 3, 29), 9 * 60)), "2027-03-29 07:00");
+        assert_eq!(
+            utc_text(instant_of(oslo, date(2027, 3, 26), 9 * 60)),
+            "2027-03-26 08:00"
+        );
+        assert_eq!(
+            utc_text(instant_of(oslo, date(2027, 3, 29), 9 * 60)),
+            "2027-03-29 07:00"
+        );
         // New York moves two weeks earlier: 09:00 is 14:00 UTC, then 13:00 UTC.
-        assert_eq!(utc_text(instant_of(new_york, date(2027, 3, 12), 9 * 60)), "2027-03-12 14:00");
-        assert_eq!(utc_text(instant_of(new_york, date(2027, 3, 15), 9 * 60)), "2027-03-15 13:00");
+        assert_eq!(
+            utc_text(instant_of(new_york, date(2027, 3, 12), 9 * 60)),
+            "2027-03-12 14:00"
+        );
+        assert_eq!(
+            utc_text(instant_of(new_york, date(2027, 3, 15), 9 * 60)),
+            "2027-03-15 13:00"
+        );
     }
 
     #[test]
     fn pr_7_a_skipped_time_happens_as_the_clocks_jump_and_a_doubled_one_at_its_first() {
         let oslo = zone("Europe/Oslo").unwrap();
         // Oslo jumps from 02:00 to 03:00 on 28 March 2027 (01:00 UTC).
-        assert_eq!(utc_text(instant_of(oslo, date(2027, 3, 28), 2 * 60 + 30)), "2027-03-28 01:00");
+        assert_eq!(
+            utc_text(instant_of(oslo, date(2027, 3, 28), 2 * 60 + 30)),
+            "2027-03-28 01:00"
+        );
         // and goes back from 03:00 to 02:00 on 31 October 2027: 02:30 first happens at 00:30 UTC.
-        assert_eq!(utc_text(instant_of(oslo, date(2027, 10, 31), 2 * 60 + 30)), "2027-10-31 00:30");
+        assert_eq!(
+            utc_text(instant_of(oslo, date(2027, 10, 31), 2 * 60 + 30)),
+            "2027-10-31 00:30"
+        );
         // Midnight at the day's end is the next day's start.
         assert_eq!(
             instant_of(oslo, date(2027, 3, 27), DAY_MINUTES),

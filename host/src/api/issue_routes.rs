@@ -49,9 +49,7 @@ async fn list_issues(
     let found = api
         .site
         .db
-        .read(move |slot| -> Result<_, ApiError> {
-            Ok(slot.tx()?.list_issues(query.project.as_deref(), limit)?)
-        })
+        .read(move |slot| -> Result<_, ApiError> { Ok(slot.tx()?.list_issues(query.project.as_deref(), limit)?) })
         .await?;
     Ok(Json(found))
 }

@@ -25,7 +25,10 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 /// only.
 #[utoipa::path(get, path = "/presence/schedule", tag = "presence",
     responses((status = OK, body = ScheduleView), ApiErrors))]
-async fn my_schedule(State(api): State<ApiContext>, SignedIn { caller, .. }: SignedIn) -> ApiResult<Json<ScheduleView>> {
+async fn my_schedule(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+) -> ApiResult<Json<ScheduleView>> {
     api.call(Read, caller.context(None), |plugin, store, ctx| {
         plugin.helpdesk_chat_presence().call_get_schedule(store, ctx)
     })
@@ -43,7 +46,9 @@ async fn save_my_schedule(
     ApiJson(schedule): ApiJson<OnlineSchedule>,
 ) -> ApiResult<Json<ScheduleView>> {
     api.call(Write, caller.context(None), move |plugin, store, ctx| {
-        plugin.helpdesk_chat_presence().call_save_schedule(store, ctx, &schedule)
+        plugin
+            .helpdesk_chat_presence()
+            .call_save_schedule(store, ctx, &schedule)
     })
     .await
     .map(Json)
@@ -76,7 +81,9 @@ async fn save_monitoring(
     ApiJson(settings): ApiJson<MonitoringSettings>,
 ) -> ApiResult<Json<MonitoringSettings>> {
     api.call(Write, caller.in_project(&path.key), move |plugin, store, ctx| {
-        plugin.helpdesk_chat_presence().call_save_monitoring(store, ctx, &settings)
+        plugin
+            .helpdesk_chat_presence()
+            .call_save_monitoring(store, ctx, &settings)
     })
     .await
     .map(Json)

@@ -12,11 +12,12 @@ use utoipa_axum::routes;
 
 use super::caller::SignedIn;
 use super::context::ApiContext;
+use super::error::ApiError;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::params::{IssuePath, PostMessage};
-use super::error::ApiError;
 use crate::contract::exports::helpdesk::chat::team_chat::{
-    ChatSummary, HistoryView, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage, TeamMessagePage,
+    ChatSummary, HistoryView, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage,
+    TeamMessagePage,
 };
 use crate::runtime::Access::{Read, Write};
 
@@ -51,7 +52,10 @@ pub struct ChatPath {
 /// admins only.
 #[utoipa::path(get, path = "/team-chat/settings", tag = "team-chat",
     responses((status = OK, body = TeamChatSettings), ApiErrors))]
-async fn settings(State(api): State<ApiContext>, SignedIn { caller, .. }: SignedIn) -> ApiResult<Json<TeamChatSettings>> {
+async fn settings(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+) -> ApiResult<Json<TeamChatSettings>> {
     api.call(Read, caller.context(None), |plugin, store, ctx| {
         plugin.helpdesk_chat_team_chat().call_get_team_chat_settings(store, ctx)
     })
@@ -90,7 +94,10 @@ async fn access(State(api): State<ApiContext>, SignedIn { caller, .. }: SignedIn
 /// The chats the caller may read: company chats first, then by last activity.
 #[utoipa::path(get, path = "/team-chat/chats", tag = "team-chat",
     responses((status = OK, body = Vec<ChatSummary>), ApiErrors))]
-async fn my_chats(State(api): State<ApiContext>, SignedIn { caller, .. }: SignedIn) -> ApiResult<Json<Vec<ChatSummary>>> {
+async fn my_chats(
+    State(api): State<ApiContext>,
+    SignedIn { caller, .. }: SignedIn,
+) -> ApiResult<Json<Vec<ChatSummary>>> {
     api.call(Read, caller.context(None), |plugin, store, ctx| {
         plugin.helpdesk_chat_team_chat().call_my_chats(store, ctx)
     })
@@ -148,7 +155,9 @@ async fn open_issue_chat(
     ApiPath(path): ApiPath<IssuePath>,
 ) -> ApiResult<Json<ChatSummary>> {
     api.call(Write, caller.context(None), move |plugin, store, ctx| {
-        plugin.helpdesk_chat_team_chat().call_open_issue_chat(store, ctx, &path.key)
+        plugin
+            .helpdesk_chat_team_chat()
+            .call_open_issue_chat(store, ctx, &path.key)
     })
     .await
     .map(Json)
@@ -163,7 +172,9 @@ async fn participants(
     ApiPath(path): ApiPath<ChatPath>,
 ) -> ApiResult<Json<Vec<Person>>> {
     api.call(Read, caller.context(None), move |plugin, store, ctx| {
-        plugin.helpdesk_chat_team_chat().call_chat_participants(store, ctx, &path.chat)
+        plugin
+            .helpdesk_chat_team_chat()
+            .call_chat_participants(store, ctx, &path.chat)
     })
     .await
     .map(Json)
@@ -252,7 +263,9 @@ async fn delete_room(
     ApiPath(path): ApiPath<ChatPath>,
 ) -> ApiResult<StatusCode> {
     api.call(Write, caller.context(None), move |plugin, store, ctx| {
-        plugin.helpdesk_chat_team_chat().call_delete_room(store, ctx, &path.chat)
+        plugin
+            .helpdesk_chat_team_chat()
+            .call_delete_room(store, ctx, &path.chat)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)

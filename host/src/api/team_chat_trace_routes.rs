@@ -152,7 +152,9 @@ fn trace_csv(entries: &[TraceEntry]) -> Result<Vec<u8>, ApiError> {
     let failed = |err: csv::Error| ApiError::Internal(err.into());
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
-        .write_record(["at", "action", "chat", "kind", "place", "issue", "seq", "author", "actor", "body"])
+        .write_record([
+            "at", "action", "chat", "kind", "place", "issue", "seq", "author", "actor", "body",
+        ])
         .map_err(failed)?;
     for entry in entries {
         let at = chrono::DateTime::from_timestamp_millis(entry.at as i64)
@@ -203,7 +205,10 @@ mod tests {
 
     #[test]
     fn tc_10_texts_are_exported_so_no_spreadsheet_runs_them() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
         assert_eq!(spreadsheet_safe("@bob look"), "'@bob look");
         assert_eq!(spreadsheet_safe("-5 degrees"), "'-5 degrees");
         assert_eq!(spreadsheet_safe("Deploy at 5"), "Deploy at 5");

@@ -2,7 +2,6 @@
 //! answer a bearer token for the widget to keep (it may run on another site, so no cookie),
 //! and both count against the login throttle.
 
-use wasmtime::Store;
 use crate::contract::ChatPlugin;
 use crate::runtime::host_state::HostState;
 use axum::Json;
@@ -11,6 +10,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use wasmtime::Store;
 
 use super::auth_routes::{LoginRequest, LoginResponse, password_login};
 use super::caller::Caller;

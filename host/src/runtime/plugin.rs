@@ -162,7 +162,7 @@ impl ChatPluginRuntime {
             &move |plugin: &ChatPlugin, store: &mut Store<HostState>| {
                 plugin
                     .helpdesk_chat_host_events()
-                    .call_on_host_event(store, &ctx, &event)
+                    .call_on_host_event(store, ctx, event)
             },
         )
     }
@@ -182,17 +182,14 @@ impl ChatPluginRuntime {
                 }
                 let prepared = runtime.prepare("migrate")?;
                 let from = previous.clone();
-                runtime.run_prepared(
-                    prepared,
-                    slot,
-                    "migrate",
-                    MIGRATION_TIMEOUT,
-                    &|plugin: &ChatPlugin, store: &mut Store<HostState>| {
-                        plugin
-                            .helpdesk_chat_lifecycle()
-                            .call_migrate(store, &system_context(), from.as_deref())
-                    },
-                )?;
+                runtime.run_prepared(prepared, slot, "migrate", MIGRATION_TIMEOUT, &|plugin: &ChatPlugin,
+                                                                                      store: &mut Store<
+                    HostState,
+                >| {
+                    plugin
+                        .helpdesk_chat_lifecycle()
+                        .call_migrate(store, &system_context(), from.as_deref())
+                })?;
                 slot.tx()?
                     .set_meta(PLUGIN_VERSION_KEY, &version)
                     .map_err(StorageFailure::from)?;

@@ -261,8 +261,10 @@ pub trait MailOutbox {
     fn queue_mail(&mut self, to: &[String], subject: &str, body: &str, now_ms: i64) -> Result<(), StoreError>;
     /// Up to `limit` messages with an id below `before` (or the newest), newest first.
     fn list_mail(&mut self, before: Option<i64>, limit: u32) -> Result<Vec<OutboxMail>, StoreError>;
-    /// Up to `limit` unsent messages due for a try at `now_ms`, oldest first.
-    fn due_mail(&mut self, now_ms: i64, limit: u32) -> Result<Vec<OutboxMail>, StoreError>;
+    /// Takes up to `limit` unsent messages due for a try at `now_ms`, oldest first, and
+    /// puts their next try at `lease_until_ms`: while this node sends them, no other node
+    /// takes them, and if it dies they come due again then.
+    fn claim_due_mail(&mut self, now_ms: i64, lease_until_ms: i64, limit: u32) -> Result<Vec<OutboxMail>, StoreError>;
     /// Records that a message was sent.
     fn mail_sent(&mut self, id: i64, now_ms: i64) -> Result<(), StoreError>;
     /// Records a failed try, and when to try again.
@@ -369,6 +371,9 @@ pub struct BackendStats {
     pub reads: u64,
     /// Jobs refused because the queue was full.
     pub shed: u64,
+    /// Attempts that lost a conflict with another transaction and were run again
+    /// (PostgreSQL; always 0 on SQLite, whose one writer never conflicts).
+    pub retries: u64,
 }
 
 /// A storage backend: runs write jobs durably and read jobs on snapshots.

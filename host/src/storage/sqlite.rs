@@ -4,7 +4,6 @@
 //! size a job is refused at once (the HTTP layer answers 503 with `Retry-After`).
 
 pub mod batch_worker;
-mod counters;
 pub mod read_pool;
 pub mod schema;
 pub mod tx;
@@ -22,7 +21,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{SyncSender, TrySendError};
 
 use super::backend::{Backend, BackendStats, CommitListener, Job, StorageFailure};
-use counters::Counters;
+use super::counters::Counters;
 use tx::SqliteTx;
 
 pub use directory::role_name;
@@ -106,12 +105,7 @@ impl Backend for SqliteBackend {
     }
 
     fn stats(&self) -> BackendStats {
-        BackendStats {
-            commits: self.counters.commits.load(Ordering::Relaxed),
-            writes: self.counters.writes.load(Ordering::Relaxed),
-            reads: self.counters.reads.load(Ordering::Relaxed),
-            shed: self.counters.shed.load(Ordering::Relaxed),
-        }
+        self.counters.snapshot()
     }
 }
 

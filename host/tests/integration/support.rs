@@ -34,6 +34,7 @@ pub fn probe_wasm() -> Vec<u8> {
 pub fn site_settings(dir: &std::path::Path, limits: SandboxLimits) -> SiteSettings {
     SiteSettings {
         data_dir: dir.to_path_buf(),
+        database: None,
         plugin: None,
         cache_dir: Some(cache_dir()),
         seed: None,
@@ -148,10 +149,7 @@ pub fn load_probe(sandbox: &Sandbox, cache_dir: Option<&std::path::Path>) -> Pro
 pub async fn run_probe<R: Send + 'static>(
     host: &TestHost,
     pre: &ProbePre,
-    export: impl Fn(
-        &exports::helpdesk::probe::faults::Guest,
-        &mut Store<HostState>,
-    ) -> wasmtime::Result<Result<R, String>>
+    export: impl Fn(&exports::helpdesk::probe::faults::Guest, &mut Store<HostState>) -> wasmtime::Result<Result<R, String>>
     + Send
     + 'static,
 ) -> Result<R, CallError> {

@@ -10,13 +10,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys;
-use crate::weekly::{self, DAY_MINUTES};
 use crate::bindings::exports::helpdesk::chat::presence::{ExpectedHours, MonitoringSettings};
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
 use crate::capabilities::{Clock, Directory, Log, Mail, Storage, Wake};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::{administers, require_actor, require_project};
 use crate::storage::{get_json, put_json};
+use crate::weekly::{self, DAY_MINUTES};
 
 /// The threshold a project has until its admin sets one.
 pub const DEFAULT_THRESHOLD_SECONDS: u32 = 60;
@@ -154,9 +154,12 @@ pub fn chat_changed<H: Storage + Wake>(host: &mut H, project: &str, online: bool
 
 /// Checks every project whose monitoring is due, alerting where a condition has lasted.
 pub fn run_due_checks<H: Clock + Directory + Storage + Mail + Wake + Log>(host: &mut H) -> PluginResult<()> {
-    crate::due_markers::take_due_markers(host, keys::MONITOR_DUE_PREFIX, MAX_CHECKS_PER_RUN, |host, at, project, now| {
-        check(host, &project, at, now)
-    })
+    crate::due_markers::take_due_markers(
+        host,
+        keys::MONITOR_DUE_PREFIX,
+        MAX_CHECKS_PER_RUN,
+        |host, at, project, now| check(host, &project, at, now),
+    )
 }
 
 /// Looks at the project's chat now: a condition that began (an expected-hours boundary
@@ -268,22 +271,22 @@ fn duration_words(seconds: u32) -> String {
             format!("{count} {unit}s")
         }
     };
-    let parts: Vec<String> = [(seconds / 3600, "hour"), (seconds % 3600 / 60, "minute"), (seconds % 60, "second")]
-        .into_iter()
-        .filter(|(count, _)| *count > 0)
-        .map(|(count, unit)| plural(count, unit))
-        .collect();
+    let parts: Vec<String> = [
+        (seconds / 3600, "hour"),
+        (seconds % 3600 / 60, "minute"),
+        (seconds % 60, "second"),
+    ]
+    .into_iter()
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, unit)| plural(count, unit))
+    .collect();
     parts.join(" ")
 }
 
 /// The condition of a chat `online` or not at `now`.
 fn condition(settings: &MonitoringSettings, tz: chrono_tz::Tz, online: bool, now: Timestamp) -> Condition {
     if settings.expected_hours.is_empty() {
-        return if online {
-            Condition::Online
-        } else {
-            Condition::Offline
-        };
+        return if online { Condition::Online } else { Condition::Offline };
     }
     match (online, inside_hours(&settings.expected_hours, tz, now)) {
         (true, false) => Condition::OnlineOutsideHours,
@@ -331,7 +334,8 @@ fn validate(mut settings: MonitoringSettings) -> PluginResult<MonitoringSettings
     }
     let mut recipients: Vec<String> = Vec::with_capacity(settings.recipients.len());
     for address in &settings.recipients {
-        let address = helpdesk_text_policy::email(address).map_err(|err| PluginError::Invalid(format!("recipients: {err}")))?;
+        let address =
+            helpdesk_text_policy::email(address).map_err(|err| PluginError::Invalid(format!("recipients: {err}")))?;
         if !recipients.iter().any(|known| known.eq_ignore_ascii_case(&address)) {
             recipients.push(address);
         }

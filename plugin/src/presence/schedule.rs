@@ -11,16 +11,14 @@ use serde::{Deserialize, Serialize};
 use super::changes::{Change, apply_to_projects};
 use super::keys;
 use super::record::PresenceRecord;
-use crate::weekly::{self, DAY_MINUTES};
-use crate::bindings::exports::helpdesk::chat::presence::{
-    ChangeCause, OnlineSchedule, ScheduleView, ScheduledSwitch,
-};
+use crate::bindings::exports::helpdesk::chat::presence::{ChangeCause, OnlineSchedule, ScheduleView, ScheduledSwitch};
 use crate::bindings::helpdesk::chat::log::Level;
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole, Timestamp};
 use crate::capabilities::{Clock, Directory, Log, Push, Storage, Wake};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::require_actor;
 use crate::storage::{get_json, put_json};
+use crate::weekly::{self, DAY_MINUTES};
 
 /// The most switches one schedule holds: ten a day.
 pub const MAX_SWITCHES: usize = 70;
@@ -110,9 +108,12 @@ pub fn save_schedule<H: Clock + Directory + Storage + Push + Wake + Log>(
 
 /// Applies every schedule switch due by now, and asks to be woken for the next one.
 pub fn run_due_switches<H: Clock + Directory + Storage + Push + Wake + Log>(host: &mut H) -> PluginResult<()> {
-    crate::due_markers::take_due_markers(host, keys::SWITCH_DUE_PREFIX, MAX_SWITCHES_PER_RUN, |host, at, agent, now| {
-        switch_agent(host, &agent, at, now)
-    })
+    crate::due_markers::take_due_markers(
+        host,
+        keys::SWITCH_DUE_PREFIX,
+        MAX_SWITCHES_PER_RUN,
+        |host, at, agent, now| switch_agent(host, &agent, at, now),
+    )
 }
 
 /// Makes the switch due at `at` for `agent` (or, after a long stop, the last one due by

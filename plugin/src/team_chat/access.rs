@@ -78,11 +78,17 @@ impl Viewer {
 }
 
 /// The viewer, when team chat is on and they hold `permission`.
-pub fn require<H: Directory + Storage>(host: &mut H, ctx: &CallContext, permission: ChatPermission) -> PluginResult<Viewer> {
+pub fn require<H: Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    permission: ChatPermission,
+) -> PluginResult<Viewer> {
     let user = require_actor(ctx)?.to_string();
     let settings = load(host)?;
     if !settings.enabled {
-        return Err(PluginError::AccessDenied("team chat is switched off on this site".into()));
+        return Err(PluginError::AccessDenied(
+            "team chat is switched off on this site".into(),
+        ));
     }
     let viewer = Viewer { user, settings };
     if !viewer.may(host, permission) {

@@ -107,7 +107,10 @@ pub fn may_read(directory: &impl Directory, viewer: &Viewer, chat: &StoredChat) 
     match chat.kind {
         ChatKind::Company => directory.companies_of(user).contains(&chat.name),
         ChatKind::Direct => chat.pair.as_ref().is_some_and(|(a, b)| a == user || b == user),
-        ChatKind::Room => chat.room.as_ref().is_some_and(|room| may_read_room(directory, user, room)),
+        ChatKind::Room => chat
+            .room
+            .as_ref()
+            .is_some_and(|room| may_read_room(directory, user, room)),
         // Every member in team chat may read an issue's chat, as they may read the issue.
         ChatKind::Issue => true,
     }
@@ -131,18 +134,27 @@ pub fn may_read_room(directory: &impl Directory, user: &str, room: &RoomRecord) 
 }
 
 /// The chat `id` when the viewer may read it; otherwise it does not exist for them.
-pub fn load_readable(host: &mut (impl Directory + Issues + Storage), viewer: &Viewer, id: &str) -> PluginResult<StoredChat> {
+pub fn load_readable(
+    host: &mut (impl Directory + Issues + Storage),
+    viewer: &Viewer,
+    id: &str,
+) -> PluginResult<StoredChat> {
     load(host, id)?
         .filter(|chat| may_read(host, viewer, chat))
         .ok_or_else(|| PluginError::NotFound(format!("chat {id} does not exist")))
 }
 
 /// The chat as `viewer` sees it in their list.
-pub fn summary(host: &mut (impl Directory + Issues + Storage), viewer: &Viewer, chat: &StoredChat) -> PluginResult<ChatSummary> {
+pub fn summary(
+    host: &mut (impl Directory + Issues + Storage),
+    viewer: &Viewer,
+    chat: &StoredChat,
+) -> PluginResult<ChatSummary> {
     let read = get_counter(host, &keys::read_marker(&viewer.user, &chat.id))?.max(0) as u64;
     let (name, other, issue) = match chat.kind {
         ChatKind::Company => (
-            host.company(&chat.name).map_or_else(|| chat.name.clone(), |company| company.name),
+            host.company(&chat.name)
+                .map_or_else(|| chat.name.clone(), |company| company.name),
             None,
             None,
         ),
@@ -232,7 +244,11 @@ pub fn my_chats<H: Directory + Issues + Storage>(host: &mut H, ctx: &CallContext
 }
 
 /// One chat as the viewer sees it.
-pub fn get_chat<H: Directory + Issues + Storage>(host: &mut H, ctx: &CallContext, id: &str) -> PluginResult<ChatSummary> {
+pub fn get_chat<H: Directory + Issues + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+) -> PluginResult<ChatSummary> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     let chat = load_readable(host, &viewer, id)?;
     summary(host, &viewer, &chat)

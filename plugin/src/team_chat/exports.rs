@@ -84,8 +84,19 @@ impl Guest for Component {
         Ok(messages::chat_messages(&mut WitHost, &ctx, &chat, before, view, limit)?)
     }
 
-    fn post_team_message(ctx: CallContext, chat: String, client_id: String, body: String) -> Result<TeamMessage, Error> {
-        Ok(messages::post_team_message(&mut WitHost, &ctx, &chat, &client_id, &body)?)
+    fn post_team_message(
+        ctx: CallContext,
+        chat: String,
+        client_id: String,
+        body: String,
+    ) -> Result<TeamMessage, Error> {
+        Ok(messages::post_team_message(
+            &mut WitHost,
+            &ctx,
+            &chat,
+            &client_id,
+            &body,
+        )?)
     }
 
     fn edit_team_message(ctx: CallContext, chat: String, seq: u64, body: String) -> Result<TeamMessage, Error> {
@@ -96,8 +107,19 @@ impl Guest for Component {
         Ok(messages::delete_team_message(&mut WitHost, &ctx, &chat, seq)?)
     }
 
-    fn search_trace(ctx: CallContext, query: TraceQuery, before: Option<String>, limit: u32) -> Result<TracePage, Error> {
-        Ok(trace::search_trace(&mut WitHost, &ctx, &query, before.as_deref(), limit)?)
+    fn search_trace(
+        ctx: CallContext,
+        query: TraceQuery,
+        before: Option<String>,
+        limit: u32,
+    ) -> Result<TracePage, Error> {
+        Ok(trace::search_trace(
+            &mut WitHost,
+            &ctx,
+            &query,
+            before.as_deref(),
+            limit,
+        )?)
     }
 
     fn mark_chat_read(ctx: CallContext, chat: String, seq: u64) -> Result<ChatSummary, Error> {

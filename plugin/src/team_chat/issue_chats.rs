@@ -13,7 +13,11 @@ use crate::capabilities::{Clock, Directory, Issues, Push, Storage};
 use crate::error::{PluginError, PluginResult};
 
 /// Opens the chat of `issue`.
-pub fn open_issue_chat<H: Directory + Issues + Storage>(host: &mut H, ctx: &CallContext, issue: &str) -> PluginResult<ChatSummary> {
+pub fn open_issue_chat<H: Directory + Issues + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    issue: &str,
+) -> PluginResult<ChatSummary> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     let chat = load_readable(host, &viewer, &issue_chat_id(issue))
         .map_err(|_| PluginError::NotFound(format!("issue {issue} does not exist")))?;
@@ -33,12 +37,20 @@ pub fn written<H: Directory + Issues + Storage + Push>(
 
 /// A message of an issue chat was edited or deleted: the issue's history says so in a change
 /// record (the issues capability appends; it does not rewrite the comment already there).
-pub fn changed<H: Directory + Issues>(host: &mut H, chat: &StoredChat, message: &TeamMessage, actor: &str) -> PluginResult<()> {
+pub fn changed<H: Directory + Issues>(
+    host: &mut H,
+    chat: &StoredChat,
+    message: &TeamMessage,
+    actor: &str,
+) -> PluginResult<()> {
     let who = host.display_name(actor);
     let body = if message.deleted {
         format!("{who} deleted chat message {} of the issue chat.", message.seq)
     } else {
-        format!("{who} edited chat message {} of the issue chat to:\n{}", message.seq, message.body)
+        format!(
+            "{who} edited chat message {} of the issue chat to:\n{}",
+            message.seq, message.body
+        )
     };
     host.append_history(&chat.name, Some(actor), HistoryKind::Change, &body)?;
     Ok(())

@@ -10,12 +10,12 @@ use super::{events, keys};
 use crate::bindings::exports::helpdesk::chat::team_chat::{
     ChatKind, ChatPermission, ChatSummary, HistoryView, TeamMessage, TeamMessagePage, TraceAction,
 };
-use crate::weekly;
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
 use crate::capabilities::{Clock, Directory, Issues, Push, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::message_log::{MESSAGE_BODY, Thread, check_client_id, preview};
 use crate::storage::get_counter;
+use crate::weekly;
 
 /// The most messages one page holds.
 pub const MAX_PAGE: u32 = 200;
@@ -36,7 +36,9 @@ pub fn chat_messages<H: Clock + Directory + Issues + Storage>(
 ) -> PluginResult<TeamMessagePage> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(PluginError::Invalid(format!("limit: from 1 to {MAX_PAGE}, not {limit}")));
+        return Err(PluginError::Invalid(format!(
+            "limit: from 1 to {MAX_PAGE}, not {limit}"
+        )));
     }
     load_readable(host, &viewer, id)?;
     let since = view_start(host, &viewer.user, view);
@@ -201,7 +203,11 @@ fn renew_preview(host: &mut (impl Storage + Push), chat: &mut StoredChat, messag
     if message.seq != chat.last_seq {
         return Ok(());
     }
-    chat.last_preview = if message.deleted { String::new() } else { preview(&message.body) };
+    chat.last_preview = if message.deleted {
+        String::new()
+    } else {
+        preview(&message.body)
+    };
     chats::save(host, chat)?;
     events::preview_changed(host, &chat.id)
 }
@@ -246,7 +252,11 @@ fn stored_message(storage: &mut impl Storage, log: &Thread, id: &str, seq: u64) 
 
 /// The first message of a user-to-user chat puts it in the other person's list, and tells
 /// them (TC-4).
-fn tell_other_person<H: Directory + Issues + Storage + Push>(host: &mut H, chat: &StoredChat, author: &str) -> PluginResult<()> {
+fn tell_other_person<H: Directory + Issues + Storage + Push>(
+    host: &mut H,
+    chat: &StoredChat,
+    author: &str,
+) -> PluginResult<()> {
     let Some((a, b)) = &chat.pair else {
         return Ok(());
     };

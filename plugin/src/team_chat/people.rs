@@ -76,7 +76,10 @@ impl Default for Stored {
 impl Stored {
     /// The status and words at `now`.
     fn shown_at(&self, now: Timestamp) -> (PersonStatus, Option<String>) {
-        let words = self.text.clone().filter(|_| self.text_until.is_none_or(|until| until > now));
+        let words = self
+            .text
+            .clone()
+            .filter(|_| self.text_until.is_none_or(|until| until > now));
         let Some(active) = self.last_active.filter(|_| !self.signed_out) else {
             return (PersonStatus::Offline, words);
         };
@@ -84,7 +87,9 @@ impl Stored {
         let status = if idle >= OFFLINE_AFTER_MS {
             PersonStatus::Offline
         } else if self.chosen == PersonStatus::Online
-            && self.auto_away_minutes.is_some_and(|minutes| idle >= u64::from(minutes) * 60_000)
+            && self
+                .auto_away_minutes
+                .is_some_and(|minutes| idle >= u64::from(minutes) * 60_000)
         {
             PersonStatus::Away
         } else {
@@ -224,7 +229,12 @@ pub fn set_my_status<H: Clock + Directory + Storage + Push + Wake>(
             "status: online, busy or away; offline comes from logging out".into(),
         ));
     }
-    let words = match wanted.status_text.as_deref().map(str::trim).filter(|words| !words.is_empty()) {
+    let words = match wanted
+        .status_text
+        .as_deref()
+        .map(str::trim)
+        .filter(|words| !words.is_empty())
+    {
         Some(words) => Some(text(words, STATUS_TEXT).map_err(PluginError::Invalid)?),
         None => None,
     };
@@ -251,7 +261,11 @@ pub fn set_my_status<H: Clock + Directory + Storage + Push + Wake>(
 }
 
 /// The people among `users` who may see team chat, online ones first, then by name.
-pub fn people<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext, users: &[String]) -> PluginResult<Vec<Person>> {
+pub fn people<H: Clock + Directory + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    users: &[String],
+) -> PluginResult<Vec<Person>> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     if users.len() > MAX_PEOPLE {
         return Err(PluginError::LimitExceeded(format!("users: at most {MAX_PEOPLE}")));

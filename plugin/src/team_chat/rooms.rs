@@ -7,7 +7,9 @@ use helpdesk_text_policy::{TextRule, text};
 use super::access::{Viewer, require};
 use super::chats::{self, RoomRecord, StoredChat, load_readable, summary};
 use super::{events, keys};
-use crate::bindings::exports::helpdesk::chat::team_chat::{ChatKind, ChatPermission, ChatSummary, RoomMember, RoomSpec};
+use crate::bindings::exports::helpdesk::chat::team_chat::{
+    ChatKind, ChatPermission, ChatSummary, RoomMember, RoomSpec,
+};
 use crate::bindings::helpdesk::chat::types::CallContext;
 use crate::capabilities::{Clock, Directory, Issues, Push, Storage};
 use crate::error::{PluginError, PluginResult};
@@ -85,7 +87,11 @@ pub fn edit_room<H: Directory + Issues + Storage + Push>(
 }
 
 /// Deletes a room from every list; its messages stay as the trace (TC-10).
-pub fn delete_room<H: Directory + Issues + Storage + Push>(host: &mut H, ctx: &CallContext, id: &str) -> PluginResult<()> {
+pub fn delete_room<H: Directory + Issues + Storage + Push>(
+    host: &mut H,
+    ctx: &CallContext,
+    id: &str,
+) -> PluginResult<()> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     editable(host, &viewer, id, ChatPermission::DeleteRooms)?;
     host.kv_delete(&keys::chat(id))?;
@@ -108,7 +114,11 @@ fn editable(
         return Err(PluginError::Invalid(format!("chat {id} is no room")));
     };
     if room.creator != viewer.user && !viewer.may(host, permission) {
-        let act = if permission == ChatPermission::DeleteRooms { "delete" } else { "edit" };
+        let act = if permission == ChatPermission::DeleteRooms {
+            "delete"
+        } else {
+            "edit"
+        };
         return Err(PluginError::AccessDenied(format!("you may not {act} {}", chat.name)));
     }
     Ok((chat, room))

@@ -61,7 +61,10 @@ fn tc_1_switched_off_every_team_chat_call_is_refused() {
     let mut host = site();
     post(&mut host, "alice", "company-acme", "m1", "hello").unwrap();
     let mut off = get_settings(&mut host, &ctx("root")).unwrap();
-    assert!(is_denied(save_settings(&mut host, &ctx("dana"), off.clone())), "site admins only");
+    assert!(
+        is_denied(save_settings(&mut host, &ctx("dana"), off.clone())),
+        "site admins only"
+    );
     off.enabled = false;
     save_settings(&mut host, &ctx("root"), off).unwrap();
     assert_eq!(
@@ -70,16 +73,36 @@ fn tc_1_switched_off_every_team_chat_call_is_refused() {
         "every team-chat stream asked again"
     );
     assert!(is_denied(my_chats(&mut host, &ctx("alice"))));
-    assert!(is_denied(chat_messages(&mut host, &ctx("alice"), "company-acme", None, HistoryView::All, 50)));
-    assert!(is_denied(post(&mut host, "alice", "company-acme", "m2", "still there?")));
+    assert!(is_denied(chat_messages(
+        &mut host,
+        &ctx("alice"),
+        "company-acme",
+        None,
+        HistoryView::All,
+        50
+    )));
+    assert!(is_denied(post(
+        &mut host,
+        "alice",
+        "company-acme",
+        "m2",
+        "still there?"
+    )));
     assert!(is_denied(open_direct_chat(&mut host, &ctx("alice"), "bob")));
     assert!(
-        is_denied(crate::subscriptions::authorize(&mut host, &ctx("alice"), &["team-chat:company-acme".to_string()])),
+        is_denied(crate::subscriptions::authorize(
+            &mut host,
+            &ctx("alice"),
+            &["team-chat:company-acme".to_string()]
+        )),
         "streams too"
     );
     let access = team_chat_access(&mut host, &ctx("alice")).unwrap();
     assert!(!access.enabled && !access.may_see && !access.may_post);
-    assert!(get_settings(&mut host, &ctx("root")).is_ok(), "the switch stays reachable");
+    assert!(
+        get_settings(&mut host, &ctx("root")).is_ok(),
+        "the switch stays reachable"
+    );
 }
 
 #[test]
@@ -104,13 +127,29 @@ fn tc_1_permissions_follow_groups_and_project_roles_and_customers_hold_none() {
     };
     save_settings(&mut host, &ctx("root"), settings.clone()).unwrap();
     post(&mut host, "bob", "company-acme", "b1", "from a writer").unwrap();
-    assert_eq!(chat_messages(&mut host, &ctx("carol"), "company-acme", None, HistoryView::All, 10).unwrap().messages.len(), 1);
-    assert!(is_denied(post(&mut host, "carol", "company-acme", "c1", "me too")), "carol reads, no more");
-    assert!(is_denied(create_room(&mut host, &ctx("bob"), room("Bob's", false, vec![]))));
+    assert_eq!(
+        chat_messages(&mut host, &ctx("carol"), "company-acme", None, HistoryView::All, 10)
+            .unwrap()
+            .messages
+            .len(),
+        1
+    );
+    assert!(
+        is_denied(post(&mut host, "carol", "company-acme", "c1", "me too")),
+        "carol reads, no more"
+    );
+    assert!(is_denied(create_room(
+        &mut host,
+        &ctx("bob"),
+        room("Bob's", false, vec![])
+    )));
     create_room(&mut host, &ctx("dana"), room("Admins", false, vec![])).unwrap();
     let carol = team_chat_access(&mut host, &ctx("carol")).unwrap();
     assert!(carol.may_see && !carol.may_post && !carol.may_create_rooms && !carol.may_administer);
-    assert!(is_denied(my_chats(&mut host, &ctx("cole"))), "customers never see team chat");
+    assert!(
+        is_denied(my_chats(&mut host, &ctx("cole"))),
+        "customers never see team chat"
+    );
     let mut unknown = settings;
     unknown.grants[0].grantees.push(Grantee::Group("nobody".into()));
     assert!(is_hidden(save_settings(&mut host, &ctx("root"), unknown)));
@@ -124,13 +163,21 @@ fn tc_2_a_company_chat_is_for_its_members_first_in_their_list_and_named_after_it
     post(&mut host, "alice", "company-acme", "a1", "Good morning, Acme").unwrap();
     let chats = my_chats(&mut host, &ctx("bob")).unwrap();
     assert_eq!(
-        (chats[0].id.as_str(), chats[0].kind, chats[0].name.as_str(), chats[0].unread),
+        (
+            chats[0].id.as_str(),
+            chats[0].kind,
+            chats[0].name.as_str(),
+            chats[0].unread
+        ),
         ("company-acme", ChatKind::Company, "Acme Ltd", 1)
     );
     assert_eq!(chats[1].name, "Lunch");
     let page = chat_messages(&mut host, &ctx("bob"), "company-acme", None, HistoryView::All, 50).unwrap();
     assert_eq!(page.messages[0].author_name, "Alice Agent");
-    assert!(is_hidden(get_chat(&mut host, &ctx("gina"), "company-acme")), "another company's chat");
+    assert!(
+        is_hidden(get_chat(&mut host, &ctx("gina"), "company-acme")),
+        "another company's chat"
+    );
     assert!(is_hidden(post(&mut host, "gina", "company-acme", "g1", "hi")));
     let gina = my_chats(&mut host, &ctx("gina")).unwrap();
     assert_eq!(gina[0].name, "Globex");
@@ -154,9 +201,21 @@ fn tc_3_a_private_room_is_for_its_list_and_whoever_is_taken_off_loses_it_at_once
     assert!(made.private && made.may_edit && made.may_delete);
     host.group_members.insert(("writers".into(), "carol".into()));
     post(&mut host, "bob", &made.id, "b1", "customer X is angry").unwrap();
-    assert_eq!(get_chat(&mut host, &ctx("carol"), &made.id).unwrap().unread, 1, "through the group");
-    assert!(is_hidden(get_chat(&mut host, &ctx("dana"), &made.id)), "not on the list");
-    assert!(my_chats(&mut host, &ctx("dana")).unwrap().iter().all(|chat| chat.id != made.id));
+    assert_eq!(
+        get_chat(&mut host, &ctx("carol"), &made.id).unwrap().unread,
+        1,
+        "through the group"
+    );
+    assert!(
+        is_hidden(get_chat(&mut host, &ctx("dana"), &made.id)),
+        "not on the list"
+    );
+    assert!(
+        my_chats(&mut host, &ctx("dana"))
+            .unwrap()
+            .iter()
+            .all(|chat| chat.id != made.id)
+    );
 
     edit_room(
         &mut host,
@@ -167,7 +226,17 @@ fn tc_3_a_private_room_is_for_its_list_and_whoever_is_taken_off_loses_it_at_once
     .unwrap();
     assert!(host.topic_access_changes.contains(&format!("team-chat:{}", made.id)));
     host.group_members.remove(&("writers".into(), "bob".into()));
-    assert!(is_hidden(chat_messages(&mut host, &ctx("bob"), &made.id, None, HistoryView::All, 10)), "off the list, out of the group");
+    assert!(
+        is_hidden(chat_messages(
+            &mut host,
+            &ctx("bob"),
+            &made.id,
+            None,
+            HistoryView::All,
+            10
+        )),
+        "off the list, out of the group"
+    );
     let left = HostEvent::GroupMembershipChanged(GroupMembership {
         group: "writers".into(),
         user: "bob".into(),
@@ -183,16 +252,27 @@ fn tc_3_a_private_room_is_for_its_list_and_whoever_is_taken_off_loses_it_at_once
         member: false,
     });
     crate::host_events::on_host_event(&mut host, &crate::capabilities::fake_host::system(), &gone).unwrap();
-    assert!(is_hidden(get_chat(&mut host, &ctx("carol"), "company-acme")), "left the company");
+    assert!(
+        is_hidden(get_chat(&mut host, &ctx("carol"), "company-acme")),
+        "left the company"
+    );
 }
 
 #[test]
 fn tc_3_rooms_are_edited_and_deleted_by_their_creator_or_by_permission_and_public_ones_are_for_all() {
     let mut host = site();
     let public = create_room(&mut host, &ctx("bob"), room("Everyone", false, vec![])).unwrap();
-    assert!(get_chat(&mut host, &ctx("gina"), &public.id).is_ok(), "public: every member who may see chat");
+    assert!(
+        get_chat(&mut host, &ctx("gina"), &public.id).is_ok(),
+        "public: every member who may see chat"
+    );
     assert!(!get_chat(&mut host, &ctx("carol"), &public.id).unwrap().may_edit);
-    assert!(is_denied(edit_room(&mut host, &ctx("carol"), &public.id, room("Mine", false, vec![]))));
+    assert!(is_denied(edit_room(
+        &mut host,
+        &ctx("carol"),
+        &public.id,
+        room("Mine", false, vec![])
+    )));
     assert!(is_denied(delete_room(&mut host, &ctx("carol"), &public.id)));
     assert!(is_denied(get_room(&mut host, &ctx("carol"), &public.id)));
     let renamed = edit_room(&mut host, &ctx("root"), &public.id, room("Everybody", false, vec![])).unwrap();
@@ -220,47 +300,113 @@ fn tc_3_rooms_are_edited_and_deleted_by_their_creator_or_by_permission_and_publi
 fn tc_4_opening_a_user_chat_tells_the_other_nothing_until_the_first_message() {
     let mut host = site();
     let opened = open_direct_chat(&mut host, &ctx("alice"), "bob").unwrap();
-    assert_eq!((opened.kind, opened.name.as_str(), opened.other.as_deref()), (ChatKind::Direct, "Bob Agent", Some("bob")));
+    assert_eq!(
+        (opened.kind, opened.name.as_str(), opened.other.as_deref()),
+        (ChatKind::Direct, "Bob Agent", Some("bob"))
+    );
     chat_messages(&mut host, &ctx("alice"), &opened.id, None, HistoryView::All, 50).unwrap();
-    assert!(my_chats(&mut host, &ctx("bob")).unwrap().iter().all(|chat| chat.kind != ChatKind::Direct));
-    assert!(host.take_events("team-inbox:bob").is_empty(), "opening and reading tell bob nothing");
+    assert!(
+        my_chats(&mut host, &ctx("bob"))
+            .unwrap()
+            .iter()
+            .all(|chat| chat.kind != ChatKind::Direct)
+    );
+    assert!(
+        host.take_events("team-inbox:bob").is_empty(),
+        "opening and reading tell bob nothing"
+    );
 
     post(&mut host, "alice", &opened.id, "a1", "got a minute?").unwrap();
     let added = host.take_events("team-inbox:bob");
-    assert_eq!((added[0].kind.as_str(), added[0].payload["name"].as_str()), ("chat-added", Some("Alice Agent")));
+    assert_eq!(
+        (added[0].kind.as_str(), added[0].payload["name"].as_str()),
+        ("chat-added", Some("Alice Agent"))
+    );
     let bob = my_chats(&mut host, &ctx("bob")).unwrap();
     let chat = bob.iter().find(|chat| chat.id == opened.id).unwrap();
     assert_eq!((chat.unread, chat.other.as_deref()), (1, Some("alice")));
-    assert_eq!(open_direct_chat(&mut host, &ctx("bob"), "alice").unwrap().id, opened.id, "one chat per pair");
+    assert_eq!(
+        open_direct_chat(&mut host, &ctx("bob"), "alice").unwrap().id,
+        opened.id,
+        "one chat per pair"
+    );
     post(&mut host, "bob", &opened.id, "b1", "sure").unwrap();
-    assert!(host.take_events("team-inbox:alice").is_empty(), "only the first message adds it");
+    assert!(
+        host.take_events("team-inbox:alice").is_empty(),
+        "only the first message adds it"
+    );
     for outsider in ["carol", "root"] {
-        assert!(is_hidden(chat_messages(&mut host, &ctx(outsider), &opened.id, None, HistoryView::All, 10)), "{outsider}");
+        assert!(
+            is_hidden(chat_messages(
+                &mut host,
+                &ctx(outsider),
+                &opened.id,
+                None,
+                HistoryView::All,
+                10
+            )),
+            "{outsider}"
+        );
     }
-    assert!(matches!(open_direct_chat(&mut host, &ctx("alice"), "alice"), Err(PluginError::Invalid(_))));
-    assert!(is_hidden(open_direct_chat(&mut host, &ctx("alice"), "cole")), "customers are not in team chat");
+    assert!(matches!(
+        open_direct_chat(&mut host, &ctx("alice"), "alice"),
+        Err(PluginError::Invalid(_))
+    ));
+    assert!(
+        is_hidden(open_direct_chat(&mut host, &ctx("alice"), "cole")),
+        "customers are not in team chat"
+    );
 }
 
 #[test]
 fn tc_7_a_message_sent_again_is_stored_once_and_unread_counts_follow_reading() {
     let mut host = site();
-    assert_eq!(post(&mut host, "alice", "company-acme", "same", "line one\nline two").unwrap(), 1);
-    assert_eq!(post(&mut host, "alice", "company-acme", "same", "line one\nline two").unwrap(), 1);
+    assert_eq!(
+        post(&mut host, "alice", "company-acme", "same", "line one\nline two").unwrap(),
+        1
+    );
+    assert_eq!(
+        post(&mut host, "alice", "company-acme", "same", "line one\nline two").unwrap(),
+        1
+    );
     assert!(matches!(
         post(&mut host, "alice", "company-acme", "same", "other"),
         Err(PluginError::Conflict(_))
     ));
-    assert!(matches!(post(&mut host, "alice", "company-acme", "x", ""), Err(PluginError::Invalid(_))));
+    assert!(matches!(
+        post(&mut host, "alice", "company-acme", "x", ""),
+        Err(PluginError::Invalid(_))
+    ));
     assert!(matches!(
         post(&mut host, "alice", "company-acme", "bad id", "hi"),
         Err(PluginError::Invalid(_))
     ));
     post(&mut host, "alice", "company-acme", "two", "and again").unwrap();
     assert_eq!(get_chat(&mut host, &ctx("bob"), "company-acme").unwrap().unread, 2);
-    assert_eq!(get_chat(&mut host, &ctx("alice"), "company-acme").unwrap().unread, 0, "one's own lines are read");
-    assert_eq!(mark_chat_read(&mut host, &ctx("bob"), "company-acme", 1).unwrap().unread, 1);
-    assert_eq!(mark_chat_read(&mut host, &ctx("bob"), "company-acme", 0).unwrap().unread, 1, "never back");
-    assert_eq!(mark_chat_read(&mut host, &ctx("bob"), "company-acme", 99).unwrap().unread, 0);
+    assert_eq!(
+        get_chat(&mut host, &ctx("alice"), "company-acme").unwrap().unread,
+        0,
+        "one's own lines are read"
+    );
+    assert_eq!(
+        mark_chat_read(&mut host, &ctx("bob"), "company-acme", 1)
+            .unwrap()
+            .unread,
+        1
+    );
+    assert_eq!(
+        mark_chat_read(&mut host, &ctx("bob"), "company-acme", 0)
+            .unwrap()
+            .unread,
+        1,
+        "never back"
+    );
+    assert_eq!(
+        mark_chat_read(&mut host, &ctx("bob"), "company-acme", 99)
+            .unwrap()
+            .unread,
+        0
+    );
     let events = host.take_events("team-chat:company-acme");
     assert_eq!(events.len(), 2, "one event per stored message");
     assert_eq!(events[1].payload["body"], "and again");
@@ -278,29 +424,75 @@ fn tc_5_an_issue_chat_puts_each_message_in_the_issue_history_and_participants_in
     let issue = host.create_issue("SUP", "Printer on fire", None).unwrap();
     let opened = open_issue_chat(&mut host, &ctx("alice"), &issue.key).unwrap();
     assert_eq!(
-        (opened.id.as_str(), opened.kind, opened.name.as_str(), opened.issue.as_deref()),
+        (
+            opened.id.as_str(),
+            opened.kind,
+            opened.name.as_str(),
+            opened.issue.as_deref()
+        ),
         ("issue-SUP-1", ChatKind::Issue, "SUP-1 Printer on fire", Some("SUP-1"))
     );
-    assert!(my_chats(&mut host, &ctx("alice")).unwrap().iter().all(|c| c.id != opened.id), "opening is not taking part");
+    assert!(
+        my_chats(&mut host, &ctx("alice"))
+            .unwrap()
+            .iter()
+            .all(|c| c.id != opened.id),
+        "opening is not taking part"
+    );
     post(&mut host, "alice", &opened.id, "a1", "Smoke from tray 2").unwrap();
     assert_eq!(
         host.history,
-        [("SUP-1".to_string(), Some("alice".to_string()), HistoryKind::Comment, "Smoke from tray 2".to_string())],
+        [(
+            "SUP-1".to_string(),
+            Some("alice".to_string()),
+            HistoryKind::Comment,
+            "Smoke from tray 2".to_string()
+        )],
         "the message is a comment of the issue"
     );
-    assert!(my_chats(&mut host, &ctx("alice")).unwrap().iter().any(|c| c.id == opened.id), "writing is");
+    assert!(
+        my_chats(&mut host, &ctx("alice"))
+            .unwrap()
+            .iter()
+            .any(|c| c.id == opened.id),
+        "writing is"
+    );
     let people = chat_participants(&mut host, &ctx("bob"), &opened.id).unwrap();
     assert_eq!(people.iter().map(|p| p.user.as_str()).collect::<Vec<_>>(), ["alice"]);
-    assert_eq!(chat_messages(&mut host, &ctx("gina"), &opened.id, None, HistoryView::All, 10).unwrap().messages.len(), 1, "members read issue chats");
+    assert_eq!(
+        chat_messages(&mut host, &ctx("gina"), &opened.id, None, HistoryView::All, 10)
+            .unwrap()
+            .messages
+            .len(),
+        1,
+        "members read issue chats"
+    );
 
-    assert!(is_denied(invite_to_chat(&mut host, &ctx("carol"), &opened.id, "bob")), "carol takes no part");
-    assert!(is_hidden(invite_to_chat(&mut host, &ctx("alice"), &opened.id, "cole")), "customers are not in team chat");
+    assert!(
+        is_denied(invite_to_chat(&mut host, &ctx("carol"), &opened.id, "bob")),
+        "carol takes no part"
+    );
+    assert!(
+        is_hidden(invite_to_chat(&mut host, &ctx("alice"), &opened.id, "cole")),
+        "customers are not in team chat"
+    );
     host.published.clear();
     invite_to_chat(&mut host, &ctx("alice"), &opened.id, "bob").unwrap();
     let told = host.take_events("team-inbox:bob");
-    assert_eq!((told[0].kind.as_str(), told[0].payload["issue"].as_str()), ("chat-added", Some("SUP-1")));
-    assert_eq!(host.take_events("team-chat:issue-SUP-1")[0].kind, "participants-changed");
-    assert!(my_chats(&mut host, &ctx("bob")).unwrap().iter().any(|c| c.id == opened.id));
+    assert_eq!(
+        (told[0].kind.as_str(), told[0].payload["issue"].as_str()),
+        ("chat-added", Some("SUP-1"))
+    );
+    assert_eq!(
+        host.take_events("team-chat:issue-SUP-1")[0].kind,
+        "participants-changed"
+    );
+    assert!(
+        my_chats(&mut host, &ctx("bob"))
+            .unwrap()
+            .iter()
+            .any(|c| c.id == opened.id)
+    );
     assert!(is_hidden(open_issue_chat(&mut host, &ctx("alice"), "SUP-99")));
     assert!(matches!(
         chat_participants(&mut host, &ctx("alice"), "company-acme"),
@@ -315,11 +507,21 @@ fn tc_6_history_views_start_at_midnight_in_the_viewers_time_zone() {
     // Wednesday 5 May 2027, 03:00 UTC: still Tuesday 23:00 in New York.
     let at = |day: u32, hour: u32| {
         use chrono::TimeZone;
-        chrono::Utc.with_ymd_and_hms(2027, 5, day, hour, 0, 0).unwrap().timestamp_millis() as u64
+        chrono::Utc
+            .with_ymd_and_hms(2027, 5, day, hour, 0, 0)
+            .unwrap()
+            .timestamp_millis() as u64
     };
     for (n, (day, hour)) in [(1, 12), (3, 3), (3, 5), (4, 12), (5, 2)].into_iter().enumerate() {
         host.now = at(day, hour);
-        post(&mut host, "alice", "company-acme", &format!("m{n}"), &format!("on {day} at {hour}")).unwrap();
+        post(
+            &mut host,
+            "alice",
+            "company-acme",
+            &format!("m{n}"),
+            &format!("on {day} at {hour}"),
+        )
+        .unwrap();
     }
     host.now = at(5, 3);
     let shown = |host: &mut FakeHost, user: &str, view| {
@@ -336,10 +538,34 @@ fn tc_6_history_views_start_at_midnight_in_the_viewers_time_zone() {
     assert_eq!(shown(&mut host, "carol", HistoryView::Yesterday), [4, 5]);
     assert_eq!(shown(&mut host, "carol", HistoryView::Last7Days), [1, 2, 3, 4, 5]);
     assert_eq!(shown(&mut host, "carol", HistoryView::All), [1, 2, 3, 4, 5]);
-    let page = chat_messages(&mut host, &ctx("carol"), "company-acme", None, HistoryView::Yesterday, 1).unwrap();
-    assert_eq!((page.messages[0].seq, page.more_before), (5, true), "paging within the view");
-    let page = chat_messages(&mut host, &ctx("carol"), "company-acme", Some(5), HistoryView::Yesterday, 5).unwrap();
-    assert_eq!((page.messages.len(), page.more_before), (1, false), "nothing older than the view");
+    let page = chat_messages(
+        &mut host,
+        &ctx("carol"),
+        "company-acme",
+        None,
+        HistoryView::Yesterday,
+        1,
+    )
+    .unwrap();
+    assert_eq!(
+        (page.messages[0].seq, page.more_before),
+        (5, true),
+        "paging within the view"
+    );
+    let page = chat_messages(
+        &mut host,
+        &ctx("carol"),
+        "company-acme",
+        Some(5),
+        HistoryView::Yesterday,
+        5,
+    )
+    .unwrap();
+    assert_eq!(
+        (page.messages.len(), page.more_before),
+        (1, false),
+        "nothing older than the view"
+    );
 }
 
 #[test]
@@ -359,10 +585,20 @@ fn tc_9_a_mention_tells_the_person_named_and_nobody_who_may_not_read_the_chat() 
         "@bob, can you look? Also @carol and @alice and @nobody, and @bob again.",
     )
     .unwrap();
-    assert_eq!(message.mentions, ["bob"], "carol may not read the room; alice wrote it; nobody is nobody");
+    assert_eq!(
+        message.mentions,
+        ["bob"],
+        "carol may not read the room; alice wrote it; nobody is nobody"
+    );
     let told = host.take_events("team-inbox:bob");
-    assert_eq!((told[0].kind.as_str(), told[0].payload["chat"].as_str()), ("mentioned", Some(made.id.as_str())));
-    assert!(host.take_events("team-inbox:carol").is_empty(), "a mention shows no private room to outsiders");
+    assert_eq!(
+        (told[0].kind.as_str(), told[0].payload["chat"].as_str()),
+        ("mentioned", Some(made.id.as_str()))
+    );
+    assert!(
+        host.take_events("team-inbox:carol").is_empty(),
+        "a mention shows no private room to outsiders"
+    );
 }
 
 #[test]
@@ -373,15 +609,26 @@ fn tc_10_a_deleted_last_message_leaves_no_preview_and_an_edit_tells_the_newly_na
     delete_team_message(&mut host, &ctx("alice"), "company-acme", 1).unwrap();
     let listed = get_chat(&mut host, &ctx("bob"), "company-acme").unwrap();
     assert_eq!(listed.last_preview, "", "no deleted text lingers in anyone's list");
-    assert!(host.take_events("team-chat:company-acme").iter().any(|event| event.kind == "preview-changed"));
+    assert!(
+        host.take_events("team-chat:company-acme")
+            .iter()
+            .any(|event| event.kind == "preview-changed")
+    );
 
     post(&mut host, "alice", "company-acme", "p2", "lunch?").unwrap();
     host.published.clear();
     edit_team_message(&mut host, &ctx("alice"), "company-acme", 2, "lunch, @bob?").unwrap();
-    assert_eq!(host.take_events("team-inbox:bob")[0].kind, "mentioned", "named by the edit, told");
+    assert_eq!(
+        host.take_events("team-inbox:bob")[0].kind,
+        "mentioned",
+        "named by the edit, told"
+    );
     edit_team_message(&mut host, &ctx("alice"), "company-acme", 2, "lunch, @bob? 12:30").unwrap();
     assert!(host.take_events("team-inbox:bob").is_empty(), "told once");
-    assert_eq!(get_chat(&mut host, &ctx("bob"), "company-acme").unwrap().last_preview, "lunch, @bob? 12:30");
+    assert_eq!(
+        get_chat(&mut host, &ctx("bob"), "company-acme").unwrap().last_preview,
+        "lunch, @bob? 12:30"
+    );
 }
 
 #[test]
@@ -396,8 +643,24 @@ fn tc_5_an_edited_or_deleted_issue_chat_message_is_recorded_in_the_issue_history
     post(&mut host, "alice", &chat, "i1", "smoke").unwrap();
     edit_team_message(&mut host, &ctx("alice"), &chat, 1, "smoke, and flames").unwrap();
     delete_team_message(&mut host, &ctx("root"), &chat, 1).unwrap();
-    let kinds: Vec<(HistoryKind, &str)> = host.history.iter().map(|(_, _, kind, body)| (*kind, body.as_str())).collect();
+    let kinds: Vec<(HistoryKind, &str)> = host
+        .history
+        .iter()
+        .map(|(_, _, kind, body)| (*kind, body.as_str()))
+        .collect();
     assert_eq!(kinds[0], (HistoryKind::Comment, "smoke"));
-    assert_eq!(kinds[1], (HistoryKind::Change, "Alice Agent edited chat message 1 of the issue chat to:\nsmoke, and flames"));
-    assert_eq!(kinds[2], (HistoryKind::Change, "Site Root deleted chat message 1 of the issue chat."));
+    assert_eq!(
+        kinds[1],
+        (
+            HistoryKind::Change,
+            "Alice Agent edited chat message 1 of the issue chat to:\nsmoke, and flames"
+        )
+    );
+    assert_eq!(
+        kinds[2],
+        (
+            HistoryKind::Change,
+            "Site Root deleted chat message 1 of the issue chat."
+        )
+    );
 }

@@ -13,7 +13,12 @@ use crate::capabilities::{Directory, Issues, Storage};
 use crate::error::{PluginError, PluginResult};
 
 /// Authorizes `<kind>:<name>`; every grant may be withdrawn.
-pub fn authorize<H: Directory + Issues + Storage>(host: &mut H, ctx: &CallContext, kind: &str, name: &str) -> PluginResult<bool> {
+pub fn authorize<H: Directory + Issues + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    kind: &str,
+    name: &str,
+) -> PluginResult<bool> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     match kind {
         CHAT_TOPIC => {
@@ -21,7 +26,9 @@ pub fn authorize<H: Directory + Issues + Storage>(host: &mut H, ctx: &CallContex
         }
         INBOX_TOPIC if name == viewer.user => {}
         INBOX_TOPIC => {
-            return Err(PluginError::AccessDenied("only its user follows a team-chat list".into()));
+            return Err(PluginError::AccessDenied(
+                "only its user follows a team-chat list".into(),
+            ));
         }
         LISTS_TOPIC | PEOPLE_TOPIC if name == "site" => {}
         _ => return Err(PluginError::Invalid(format!("unknown topic {kind}:{name}"))),

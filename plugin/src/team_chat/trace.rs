@@ -10,11 +10,11 @@ use crate::bindings::exports::helpdesk::chat::team_chat::{
     ChatKind, TeamMessage, TraceAction, TraceEntry, TracePage, TraceQuery,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
+use crate::capabilities::ScanRequest;
 use crate::capabilities::{Directory, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::require_site_admin;
 use crate::storage::{decode_json, get_json, key_part, prefix_end, put_json, time_part};
-use crate::capabilities::ScanRequest;
 
 /// The most entries one search returns.
 pub const MAX_PAGE: u32 = 500;
@@ -46,7 +46,9 @@ pub fn record(
     at: Timestamp,
 ) -> PluginResult<()> {
     let place = match chat.kind {
-        ChatKind::Company => host.company(&chat.name).map_or_else(|| chat.name.clone(), |company| company.name),
+        ChatKind::Company => host
+            .company(&chat.name)
+            .map_or_else(|| chat.name.clone(), |company| company.name),
         ChatKind::Direct => chat
             .pair
             .as_ref()
@@ -88,7 +90,9 @@ pub fn search_trace<H: Directory + Storage>(
 ) -> PluginResult<TracePage> {
     require_site_admin(host, ctx, "read the team chat trace")?;
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(PluginError::Invalid(format!("limit: from 1 to {MAX_PAGE}, not {limit}")));
+        return Err(PluginError::Invalid(format!(
+            "limit: from 1 to {MAX_PAGE}, not {limit}"
+        )));
     }
     if let (Some(since), Some(until)) = (query.since, query.until)
         && until < since
@@ -97,7 +101,12 @@ pub fn search_trace<H: Directory + Storage>(
     }
     let issue_chat = query.issue.as_deref().map(issue_chat_id);
     let chat = match (&query.chat, &issue_chat) {
-        (Some(chat), Some(issue)) if chat != issue => return Ok(TracePage { entries: Vec::new(), cursor: None }),
+        (Some(chat), Some(issue)) if chat != issue => {
+            return Ok(TracePage {
+                entries: Vec::new(),
+                cursor: None,
+            });
+        }
         (Some(chat), _) => Some(chat.clone()),
         (None, issue) => issue.clone(),
     };
@@ -145,7 +154,11 @@ pub fn search_trace<H: Directory + Storage>(
                 .is_none_or(|user| entry.author == *user || entry.actor == *user);
             let chat_matches = chat.as_ref().is_none_or(|chat| entry.chat == *chat);
             let position = item.key.rsplit('/').take(2).collect::<Vec<_>>();
-            let here = format!("{}.{}", position.get(1).copied().unwrap_or("0"), position.first().copied().unwrap_or("0"));
+            let here = format!(
+                "{}.{}",
+                position.get(1).copied().unwrap_or("0"),
+                position.first().copied().unwrap_or("0")
+            );
             if user_matches && chat_matches {
                 entries.push(entry);
                 if entries.len() == limit as usize {

@@ -49,7 +49,11 @@ async fn run_clock_to(client: &ApiClient, end: i64) {
 fn next_date(now: i64, month: u32, day: u32) -> i64 {
     let year = Utc.timestamp_millis_opt(now).unwrap().year();
     (year..)
-        .map(|year| Utc.with_ymd_and_hms(year, month, day, 0, 0, 0).unwrap().timestamp_millis())
+        .map(|year| {
+            Utc.with_ymd_and_hms(year, month, day, 0, 0, 0)
+                .unwrap()
+                .timestamp_millis()
+        })
         .find(|at| *at > now)
         .unwrap()
 }
@@ -60,7 +64,15 @@ fn utc(at: &Value) -> DateTime<Utc> {
 
 /// Online at 09:00 and offline at 17:00 on every day of the week.
 fn nine_to_five() -> Value {
-    let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let days = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
     let switches: Vec<Value> = days
         .iter()
         .flat_map(|day| {
@@ -78,7 +90,10 @@ async fn patient_sup(site: &TestSite) {
     let (status, _) = site
         .login("paula")
         .await
-        .put("/api/v1/projects/SUP/presence/settings", json!({ "inactivity_minutes": 1440 }))
+        .put(
+            "/api/v1/projects/SUP/presence/settings",
+            json!({ "inactivity_minutes": 1440 }),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
 }
@@ -125,7 +140,10 @@ async fn pr_7_schedules_switch_agents_across_dst_in_two_time_zones_with_nobody_a
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!(view["time_zone"], "America/New_York");
     assert_eq!(
-        (utc(&view["next_switch"]["at"]).hour(), view["next_switch"]["online"].clone()),
+        (
+            utc(&view["next_switch"]["at"]).hour(),
+            view["next_switch"]["online"].clone()
+        ),
         (14, json!(true)),
         "09:00 in New York in winter is 14:00 UTC"
     );
@@ -148,7 +166,13 @@ async fn pr_7_schedules_switch_agents_across_dst_in_two_time_zones_with_nobody_a
             event.data["by"].clone(),
             event.data["at"].clone()
         ),
-        (json!("alice"), json!(true), json!("schedule"), json!(null), json!(first)),
+        (
+            json!("alice"),
+            json!(true),
+            json!("schedule"),
+            json!(null),
+            json!(first)
+        ),
         "her header turns green at the minute, with nobody acting"
     );
 
@@ -193,7 +217,10 @@ async fn pr_7_a_manual_change_overrides_the_schedule_until_its_next_switch() {
     advance_to(&bob, morning + 8 * 60 * MINUTE).await;
     advance_to(&bob, morning + 24 * 60 * MINUTE).await;
     let (_, presence) = bob.get("/api/v1/projects/SUP/presence").await;
-    assert_eq!(presence["viewer"]["online"], true, "the schedule rules again from its next switch");
+    assert_eq!(
+        presence["viewer"]["online"], true,
+        "the schedule rules again from its next switch"
+    );
 }
 
 #[tokio::test]
@@ -202,7 +229,11 @@ async fn pr_7_only_agents_have_an_online_schedule() {
     let (status, _) = site.anonymous().get("/api/v1/presence/schedule").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     for user in ["tom", "cora", "paula"] {
-        let (status, body) = site.login(user).await.put("/api/v1/presence/schedule", nine_to_five()).await;
+        let (status, body) = site
+            .login(user)
+            .await
+            .put("/api/v1/presence/schedule", nine_to_five())
+            .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {body}");
     }
     let (status, body) = site
@@ -213,8 +244,14 @@ async fn pr_7_only_agents_have_an_online_schedule() {
             json!({ "enabled": true, "switches": [{ "day": "friday", "minute": 1440, "online": true }] }),
         )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid")));
-    assert!(body["error"]["message"].as_str().unwrap().contains("not 1440"), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid"))
+    );
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("not 1440"),
+        "{body}"
+    );
 }
 
 /// Monitoring alerts in the outbox, oldest first.
@@ -238,7 +275,9 @@ async fn pr_12_a_change_lasting_past_the_threshold_alerts_once_and_flapping_neve
     let settings = json!({
         "recipients": ["lead@example.test"], "threshold_seconds": 60, "expected_hours": [], "time_zone": "UTC"
     });
-    let (status, saved) = paula.put("/api/v1/projects/SUP/presence/monitoring", settings.clone()).await;
+    let (status, saved) = paula
+        .put("/api/v1/projects/SUP/presence/monitoring", settings.clone())
+        .await;
     assert_eq!((status, saved), (StatusCode::OK, settings));
 
     let alice = site.login("alice").await;
@@ -294,9 +333,15 @@ async fn pr_12_expected_hours_alert_offline_inside_them_and_online_outside_them(
     assert_eq!(status, StatusCode::OK, "{body}");
 
     run_clock_to(&clock, monday + 59 * MINUTE).await;
-    assert!(alerts(&site).await.is_empty(), "offline before the hours is as expected");
+    assert!(
+        alerts(&site).await.is_empty(),
+        "offline before the hours is as expected"
+    );
     run_clock_to(&clock, monday + 62 * MINUTE).await;
-    assert_eq!(alerts(&site).await, ["[SUP] The chat is offline during its expected hours"]);
+    assert_eq!(
+        alerts(&site).await,
+        ["[SUP] The chat is offline during its expected hours"]
+    );
 
     run_clock_to(&clock, monday + 2 * 60 * MINUTE).await;
     site.login("alice")
@@ -318,10 +363,18 @@ async fn pr_12_only_admins_of_the_project_or_the_site_set_monitoring() {
     let (status, _) = site.anonymous().get("/api/v1/projects/SUP/presence/monitoring").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     for user in ["alice", "tom", "cora"] {
-        let (status, body) = site.login(user).await.get("/api/v1/projects/SUP/presence/monitoring").await;
+        let (status, body) = site
+            .login(user)
+            .await
+            .get("/api/v1/projects/SUP/presence/monitoring")
+            .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {body}");
     }
-    let (status, defaults) = site.login("sam").await.get("/api/v1/projects/SUP/presence/monitoring").await;
+    let (status, defaults) = site
+        .login("sam")
+        .await
+        .get("/api/v1/projects/SUP/presence/monitoring")
+        .await;
     assert_eq!(
         (status, defaults),
         (
@@ -337,6 +390,12 @@ async fn pr_12_only_admins_of_the_project_or_the_site_set_monitoring() {
             json!({ "recipients": ["lead at example"], "threshold_seconds": 60, "expected_hours": [], "time_zone": "UTC" }),
         )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid")));
-    assert!(body["error"]["message"].as_str().unwrap().starts_with("recipients"), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid"))
+    );
+    assert!(
+        body["error"]["message"].as_str().unwrap().starts_with("recipients"),
+        "{body}"
+    );
 }

@@ -49,7 +49,12 @@ async fn pr_7_the_schedule_dialog_is_saved_and_shown_again() {
     .await;
 
     bob.refresh().await.unwrap();
-    wait_until(&bob, "the page again", "return document.body.getAttribute('data-ready') === '1';").await;
+    wait_until(
+        &bob,
+        "the page again",
+        "return document.body.getAttribute('data-ready') === '1';",
+    )
+    .await;
     click(&bob, "#presence-indicator").await;
     click(&bob, "#edit-schedule").await;
     let shown = wait_until(
@@ -93,7 +98,12 @@ async fn pr_12_an_admin_sets_monitoring_alerts_on_the_presence_settings_page() {
         .unwrap();
     click(&paula, "fieldset[data-day='monday'] .schedule-add").await;
     click(&paula, "#save-monitoring").await;
-    wait_until(&paula, "saved", "return !document.getElementById('monitoring-saved').hidden;").await;
+    wait_until(
+        &paula,
+        "saved",
+        "return !document.getElementById('monitoring-saved').hidden;",
+    )
+    .await;
     paula.refresh().await.unwrap();
     let shown = wait_until(
         &paula,

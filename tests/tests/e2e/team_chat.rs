@@ -28,7 +28,11 @@ async fn tc_2_tc_9_a_company_chat_is_live_for_its_members_and_hidden_from_everyo
     let (status, chats) = bob.get("/api/v1/team-chat/chats").await;
     assert_eq!(status, StatusCode::OK, "{chats}");
     assert_eq!(
-        (chats[0]["id"].clone(), chats[0]["kind"].clone(), chats[0]["name"].clone()),
+        (
+            chats[0]["id"].clone(),
+            chats[0]["kind"].clone(),
+            chats[0]["name"].clone()
+        ),
         (json!("company-acme"), json!("company"), json!("Acme Helpdesk Ltd")),
         "the company chat first, named after the company"
     );
@@ -37,7 +41,11 @@ async fn tc_2_tc_9_a_company_chat_is_live_for_its_members_and_hidden_from_everyo
     assert_eq!(status, StatusCode::OK, "{sent}");
     let event = stream.next_of_kind("team-message").await;
     assert_eq!(
-        (event.data["author"].clone(), event.data["body"].clone(), event.data["seq"].clone()),
+        (
+            event.data["author"].clone(),
+            event.data["body"].clone(),
+            event.data["seq"].clone()
+        ),
         (json!("alice"), json!("Good morning, team\nsecond line"), json!(1))
     );
     let (_, again) = post(&alice, "company-acme", "hello-1", "Good morning, team\nsecond line").await;
@@ -51,7 +59,11 @@ async fn tc_2_tc_9_a_company_chat_is_live_for_its_members_and_hidden_from_everyo
 
     let gina = site.login("gina").await;
     let (status, body) = gina.get("/api/v1/team-chat/chats/company-acme/messages").await;
-    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"), "another company's chat");
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "another company's chat"
+    );
     let (status, _) = post(&gina, "company-acme", "g1", "let me in").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, hers) = gina.get("/api/v1/team-chat/chats").await;
@@ -78,12 +90,23 @@ async fn tc_3_a_member_taken_off_a_private_room_loses_it_and_its_stream_at_once(
     let bob = site.login("bob").await;
     let (status, _) = bob.get(&format!("/api/v1/team-chat/chats/{id}")).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = site.login("paula").await.get(&format!("/api/v1/team-chat/chats/{id}")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "a non-member reads nothing of a private room");
+    let (status, _) = site
+        .login("paula")
+        .await
+        .get(&format!("/api/v1/team-chat/chats/{id}"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a non-member reads nothing of a private room"
+    );
     let (status, _) = site
         .login("tom")
         .await
-        .put(&format!("/api/v1/team-chat/rooms/{id}"), json!({ "name": "Mine", "private": false, "members": [] }))
+        .put(
+            &format!("/api/v1/team-chat/rooms/{id}"),
+            json!({ "name": "Mine", "private": false, "members": [] }),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "members do not edit others' rooms");
 
@@ -95,7 +118,10 @@ async fn tc_3_a_member_taken_off_a_private_room_loses_it_and_its_stream_at_once(
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert!(stream.ends_within(Duration::from_secs(5)).await, "his stream ends at once");
+    assert!(
+        stream.ends_within(Duration::from_secs(5)).await,
+        "his stream ends at once"
+    );
     let (status, _) = bob.get(&format!("/api/v1/team-chat/chats/{id}/messages")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = alice.delete(&format!("/api/v1/team-chat/rooms/{id}")).await;
@@ -121,8 +147,15 @@ async fn tc_4_a_user_chat_tells_the_other_person_only_when_a_message_is_sent() {
 
     post(&alice, &id, "a1", "got a minute?").await;
     let added = bobs_list.next_of_kind("chat-added").await;
-    assert_eq!((added.data["id"].as_str(), added.data["unread"].clone()), (Some(id.as_str()), json!(1)));
-    let (status, _) = site.login("tom").await.get(&format!("/api/v1/team-chat/chats/{id}/messages")).await;
+    assert_eq!(
+        (added.data["id"].as_str(), added.data["unread"].clone()),
+        (Some(id.as_str()), json!(1))
+    );
+    let (status, _) = site
+        .login("tom")
+        .await
+        .get(&format!("/api/v1/team-chat/chats/{id}/messages"))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a third person reads nothing");
     let refused = site
         .login("tom")
@@ -144,7 +177,11 @@ async fn tc_1_a_site_admin_switches_team_chat_off_and_every_call_and_stream_is_r
     let sam = site.login("sam").await;
     let (status, mut settings) = sam.get("/api/v1/team-chat/settings").await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = site.login("paula").await.put("/api/v1/team-chat/settings", settings.clone()).await;
+    let (status, _) = site
+        .login("paula")
+        .await
+        .put("/api/v1/team-chat/settings", settings.clone())
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "site admins only");
     settings["enabled"] = json!(false);
     let (status, _) = sam.put("/api/v1/team-chat/settings", settings).await;
@@ -155,7 +192,10 @@ async fn tc_1_a_site_admin_switches_team_chat_off_and_every_call_and_stream_is_r
     let (status, _) = post(&alice, "company-acme", "x1", "anyone?").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, access) = alice.get("/api/v1/team-chat/access").await;
-    assert_eq!((access["enabled"].clone(), access["may_see"].clone()), (json!(false), json!(false)));
+    assert_eq!(
+        (access["enabled"].clone(), access["may_see"].clone()),
+        (json!(false), json!(false))
+    );
 
     let (status, _) = sam
         .put(
@@ -171,9 +211,16 @@ async fn tc_1_a_site_admin_switches_team_chat_off_and_every_call_and_stream_is_r
     let (status, _) = post(&alice, "company-acme", "a1", "hi").await;
     assert_eq!(status, StatusCode::OK, "alice is in the support team");
     let (status, _) = alice
-        .post("/api/v1/team-chat/rooms", json!({ "name": "Mine", "private": false, "members": [] }))
+        .post(
+            "/api/v1/team-chat/rooms",
+            json!({ "name": "Mine", "private": false, "members": [] }),
+        )
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "no one holds create-rooms but site admins");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "no one holds create-rooms but site admins"
+    );
 }
 
 #[tokio::test]
@@ -183,8 +230,18 @@ async fn tc_5_an_issue_chat_message_is_a_comment_in_the_issue_history_and_partic
     let (status, chat) = alice.post("/api/v1/issues/SUP-1/chat", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{chat}");
     assert_eq!(
-        (chat["id"].clone(), chat["kind"].clone(), chat["name"].clone(), chat["issue"].clone()),
-        (json!("issue-SUP-1"), json!("issue"), json!("SUP-1 Cannot log in to the portal"), json!("SUP-1"))
+        (
+            chat["id"].clone(),
+            chat["kind"].clone(),
+            chat["name"].clone(),
+            chat["issue"].clone()
+        ),
+        (
+            json!("issue-SUP-1"),
+            json!("issue"),
+            json!("SUP-1 Cannot log in to the portal"),
+            json!("SUP-1")
+        )
     );
     let (status, _) = post(&alice, "issue-SUP-1", "i1", "Reset her password, then retry").await;
     assert_eq!(status, StatusCode::OK);
@@ -192,7 +249,11 @@ async fn tc_5_an_issue_chat_message_is_a_comment_in_the_issue_history_and_partic
     let last = comments.as_array().unwrap().last().unwrap();
     assert_eq!(
         (last["author"].clone(), last["kind"].clone(), last["body"].clone()),
-        (json!("alice"), json!("comment"), json!("Reset her password, then retry")),
+        (
+            json!("alice"),
+            json!("comment"),
+            json!("Reset her password, then retry")
+        ),
         "the comments-only view shows the chat message"
     );
     let bob = site.login("bob").await;
@@ -202,11 +263,17 @@ async fn tc_5_an_issue_chat_message_is_a_comment_in_the_issue_history_and_partic
     let (status, _) = site
         .login("tom")
         .await
-        .post("/api/v1/team-chat/chats/issue-SUP-1/participants", json!({ "user": "bob" }))
+        .post(
+            "/api/v1/team-chat/chats/issue-SUP-1/participants",
+            json!({ "user": "bob" }),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only participants invite");
     let (status, _) = alice
-        .post("/api/v1/team-chat/chats/issue-SUP-1/participants", json!({ "user": "bob" }))
+        .post(
+            "/api/v1/team-chat/chats/issue-SUP-1/participants",
+            json!({ "user": "bob" }),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let told = bobs_list.next_of_kind("chat-added").await;
@@ -231,18 +298,28 @@ async fn tc_6_history_views_leave_out_older_days_and_pages_go_back_within_them()
         .get("/api/v1/team-chat/chats/company-acme/messages?view=yesterday&limit=2")
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!((page["messages"][0]["body"].clone(), page["more_before"].clone()), (json!("today 1"), json!(true)));
+    assert_eq!(
+        (page["messages"][0]["body"].clone(), page["more_before"].clone()),
+        (json!("today 1"), json!(true))
+    );
     let (_, older) = alice
         .get("/api/v1/team-chat/chats/company-acme/messages?view=yesterday&limit=2&before=3")
         .await;
     assert_eq!(
-        (older["messages"].as_array().unwrap().len(), older["more_before"].clone()),
+        (
+            older["messages"].as_array().unwrap().len(),
+            older["more_before"].clone()
+        ),
         (1, json!(false)),
         "the message of three days ago is outside the view"
     );
-    let (_, week) = alice.get("/api/v1/team-chat/chats/company-acme/messages?view=last-7-days").await;
+    let (_, week) = alice
+        .get("/api/v1/team-chat/chats/company-acme/messages?view=last-7-days")
+        .await;
     assert_eq!(week["messages"].as_array().unwrap().len(), 4);
-    let (status, body) = alice.get("/api/v1/team-chat/chats/company-acme/messages?view=fortnight").await;
+    let (status, body) = alice
+        .get("/api/v1/team-chat/chats/company-acme/messages?view=fortnight")
+        .await;
     assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
 }
 
@@ -253,7 +330,10 @@ async fn tc_10_edits_and_deletes_keep_their_trace_which_a_site_admin_searches_an
     post(&alice, "company-acme", "a1", "Deploy at 5, \"quoted\", ok?").await;
     post(&alice, "company-acme", "a2", "second\nline").await;
     let (status, edited) = alice
-        .put("/api/v1/team-chat/chats/company-acme/messages/1", json!({ "body": "Deploy at 6" }))
+        .put(
+            "/api/v1/team-chat/chats/company-acme/messages/1",
+            json!({ "body": "Deploy at 6" }),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{edited}");
     assert!(edited["edited"].is_u64());
@@ -265,12 +345,24 @@ async fn tc_10_edits_and_deletes_keep_their_trace_which_a_site_admin_searches_an
     assert_eq!(status, StatusCode::FORBIDDEN, "not his message");
     let sam = site.login("sam").await;
     let (status, deleted) = sam.delete("/api/v1/team-chat/chats/company-acme/messages/2").await;
-    assert_eq!((status, deleted["deleted"].clone(), deleted["body"].clone()), (StatusCode::OK, json!(true), json!("")));
+    assert_eq!(
+        (status, deleted["deleted"].clone(), deleted["body"].clone()),
+        (StatusCode::OK, json!(true), json!(""))
+    );
 
     let (status, page) = sam.get("/api/v1/team-chat/trace?user=alice").await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    let actions: Vec<&str> = page["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["deleted", "edited", "written", "written"], "newest first, nothing lost");
+    let actions: Vec<&str> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["deleted", "edited", "written", "written"],
+        "newest first, nothing lost"
+    );
     assert_eq!(page["entries"][0]["actor"], "sam");
     let (status, _) = alice.get("/api/v1/team-chat/trace").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "site admins only");
@@ -283,12 +375,26 @@ async fn tc_10_edits_and_deletes_keep_their_trace_which_a_site_admin_searches_an
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
-    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("team-chat-trace.csv"));
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("team-chat-trace.csv")
+    );
     let csv = response.text().await.unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("at,action,chat,kind,place,issue,seq,author,actor,body"));
-    assert!(csv.contains(r#""Deploy at 5, ""quoted"", ok?""#), "quoted as CSV: {csv}");
-    assert!(csv.contains("\"second\nline\""), "line breaks kept inside quotes: {csv}");
+    assert_eq!(
+        lines.next(),
+        Some("at,action,chat,kind,place,issue,seq,author,actor,body")
+    );
+    assert!(
+        csv.contains(r#""Deploy at 5, ""quoted"", ok?""#),
+        "quoted as CSV: {csv}"
+    );
+    assert!(
+        csv.contains("\"second\nline\""),
+        "line breaks kept inside quotes: {csv}"
+    );
     let (status, json_export) = sam.get("/api/v1/team-chat/trace/export?format=json&user=sam").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json_export.as_array().unwrap().len(), 1);

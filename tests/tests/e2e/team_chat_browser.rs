@@ -12,7 +12,13 @@ async fn click(browser: &Client, css: &str) {
 }
 
 async fn type_into(browser: &Client, css: &str, text: &str) {
-    browser.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
 }
 
 async fn screenshot(browser: &Client, name: &str) {
@@ -56,7 +62,12 @@ async fn tc_7_tc_9_two_users_exchange_messages_live_in_a_private_room() {
     click(&alice, "#room-select").await;
     screenshot(&alice, "team-chat-room-dialog").await;
     click(&alice, "#room-save").await;
-    wait_until(&alice, "the new room open", "return document.getElementById('room-name').textContent === 'Launch plan';").await;
+    wait_until(
+        &alice,
+        "the new room open",
+        "return document.getElementById('room-name').textContent === 'Launch plan';",
+    )
+    .await;
 
     wait_until(
         &bob,
@@ -70,26 +81,51 @@ async fn tc_7_tc_9_two_users_exchange_messages_live_in_a_private_room() {
     )
     .await
     .unwrap();
-    wait_until(&bob, "the room open", "return document.getElementById('room-name').textContent === 'Launch plan';").await;
+    wait_until(
+        &bob,
+        "the room open",
+        "return document.getElementById('room-name').textContent === 'Launch plan';",
+    )
+    .await;
     type_into(&bob, "#composer-text", "Hello Alice").await;
     type_into(&bob, "#composer-text", "\u{E007}").await; // Enter sends.
-    let lines = wait_until(&alice, "bob's line, live", &format!("var l = (function () {{ {LINES} }})(); return l.length === 1 && l;")).await;
+    let lines = wait_until(
+        &alice,
+        "bob's line, live",
+        &format!("var l = (function () {{ {LINES} }})(); return l.length === 1 && l;"),
+    )
+    .await;
     assert_eq!(lines, json!([["Bob Agent: Hello Alice", false]]));
 
     type_into(&alice, "#composer-text", "Hi Bob").await;
     type_into(&alice, "#composer-text", "\u{E008}\u{E007}").await; // Shift+Enter: a new line.
     type_into(&alice, "#composer-text", "see https://example.test/plan.").await;
     click(&alice, "#composer-send").await;
-    let lines = wait_until(&bob, "alice's answer, live", &format!("var l = (function () {{ {LINES} }})(); return l.length === 2 && l;")).await;
+    let lines = wait_until(
+        &bob,
+        "alice's answer, live",
+        &format!("var l = (function () {{ {LINES} }})(); return l.length === 2 && l;"),
+    )
+    .await;
     assert_eq!(
         lines,
-        json!([["You: Hello Alice", true], ["Alice Agent: Hi Bob\nsee https://example.test/plan.", false]])
+        json!([
+            ["You: Hello Alice", true],
+            ["Alice Agent: Hi Bob\nsee https://example.test/plan.", false]
+        ])
     );
     let link = bob
-        .execute("var a = document.querySelector('#room-messages a'); return a && [a.getAttribute('href'), a.rel];", vec![])
+        .execute(
+            "var a = document.querySelector('#room-messages a'); return a && [a.getAttribute('href'), a.rel];",
+            vec![],
+        )
         .await
         .unwrap();
-    assert_eq!(link, json!(["https://example.test/plan", "noopener noreferrer"]), "links made clickable, safely");
+    assert_eq!(
+        link,
+        json!(["https://example.test/plan", "noopener noreferrer"]),
+        "links made clickable, safely"
+    );
     screenshot(&bob, "team-chat-room").await;
 }
 
@@ -101,9 +137,19 @@ async fn tc_4_a_user_chat_reaches_the_other_person_only_when_a_message_is_sent()
     let bob = driver.new_browser("bob").await;
     log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
     log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
-    wait_until(&alice, "the people", "return document.querySelector(\"#people-list li[data-user='bob'] button\");").await;
+    wait_until(
+        &alice,
+        "the people",
+        "return document.querySelector(\"#people-list li[data-user='bob'] button\");",
+    )
+    .await;
     click(&alice, "#people-list li[data-user='bob'] button").await;
-    wait_until(&alice, "the user chat open", "return document.getElementById('room-name').textContent === 'Bob Agent';").await;
+    wait_until(
+        &alice,
+        "the user chat open",
+        "return document.getElementById('room-name').textContent === 'Bob Agent';",
+    )
+    .await;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let bobs = bob
         .execute("return Array.prototype.map.call(document.querySelectorAll('#chat-list .chat-name'), function (n) { return n.textContent; }).sort();", vec![])
@@ -173,7 +219,12 @@ async fn tc_1_a_site_admin_switches_team_chat_off_on_its_settings_page_and_open_
     let alice = driver.new_browser("alice").await;
     let sam = driver.new_browser("sam").await;
     log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
-    wait_until(&alice, "team chat", "return !document.getElementById('team-chat').hidden;").await;
+    wait_until(
+        &alice,
+        "team chat",
+        "return !document.getElementById('team-chat').hidden;",
+    )
+    .await;
     log_in(&sam, &site.host.base_url, "sam", "/team-chat-settings").await;
     let rows = wait_until(
         &sam,
@@ -184,7 +235,13 @@ async fn tc_1_a_site_admin_switches_team_chat_off_on_its_settings_page_and_open_
     .await;
     assert_eq!(
         rows,
-        json!(["see:true", "post:true", "create-rooms:true", "edit-rooms:false", "delete-rooms:false"])
+        json!([
+            "see:true",
+            "post:true",
+            "create-rooms:true",
+            "edit-rooms:false",
+            "delete-rooms:false"
+        ])
     );
     // Only the support team may write from now on, and team chat goes off.
     sam.execute(
@@ -197,7 +254,12 @@ async fn tc_1_a_site_admin_switches_team_chat_off_on_its_settings_page_and_open_
     .unwrap();
     screenshot(&sam, "team-chat-settings").await;
     click(&sam, "#save-settings").await;
-    wait_until(&sam, "saved", "return !document.getElementById('settings-saved').hidden;").await;
+    wait_until(
+        &sam,
+        "saved",
+        "return !document.getElementById('settings-saved').hidden;",
+    )
+    .await;
     let notice = wait_until(
         &alice,
         "her page hiding team chat, live",
@@ -221,7 +283,12 @@ async fn tc_5_an_issue_chat_message_appears_on_the_issue_page_under_comments_onl
     log_in(&bob, &site.host.base_url, "bob", "/issue?key=SUP-1").await;
     click(&bob, "#view-comments").await;
     log_in(&alice, &site.host.base_url, "alice", "/issues?project=SUP").await;
-    wait_until(&alice, "the issues", "return document.querySelector(\"tr[data-issue='SUP-1']\");").await;
+    wait_until(
+        &alice,
+        "the issues",
+        "return document.querySelector(\"tr[data-issue='SUP-1']\");",
+    )
+    .await;
     alice
         .execute(
             "var row = document.querySelector(\"tr[data-issue='SUP-1']\"); var box = row.getBoundingClientRect();\
@@ -259,11 +326,19 @@ async fn tc_5_an_issue_chat_message_appears_on_the_issue_page_under_comments_onl
 
     // Bob opens team chat (and so is online); alice invites him, and he is told.
     bob.goto(&site.url("/team-chat")).await.unwrap();
-    wait_until(&bob, "his team chat", "return document.body.getAttribute('data-ready') === '1';").await;
+    wait_until(
+        &bob,
+        "his team chat",
+        "return document.body.getAttribute('data-ready') === '1';",
+    )
+    .await;
     let invite = "return Array.prototype.find.call(document.querySelectorAll(\"#people-list li[data-user='bob'] .invite-button\"), function (b) { return b.textContent === 'Invite to SUP-1'; });";
     wait_until(&alice, "Invite to SUP-1 beside bob", invite).await;
     alice
-        .execute(&format!("var b = (function () {{ {invite} }})(); b.click(); return true;"), vec![])
+        .execute(
+            &format!("var b = (function () {{ {invite} }})(); b.click(); return true;"),
+            vec![],
+        )
         .await
         .unwrap();
     let told = wait_until(
@@ -272,7 +347,10 @@ async fn tc_5_an_issue_chat_message_appears_on_the_issue_page_under_comments_onl
         "var t = document.getElementById('mention-toast'); return !t.hidden && document.getElementById('mention-text').textContent;",
     )
     .await;
-    assert_eq!(told, json!("You were invited to the chat of SUP-1 Cannot log in to the portal."));
+    assert_eq!(
+        told,
+        json!("You were invited to the chat of SUP-1 Cannot log in to the portal.")
+    );
 }
 
 #[tokio::test]
@@ -283,16 +361,32 @@ async fn tc_10_an_edit_and_a_deletion_show_live_and_stay_in_the_trace_page() {
     let sam = driver.new_browser("sam").await;
     for (browser, user) in [(&alice, "alice"), (&sam, "sam")] {
         log_in(browser, &site.host.base_url, user, "/team-chat?chat=company-acme").await;
-        wait_until(browser, "the company chat", "return document.getElementById('room-name').textContent === 'Acme Helpdesk Ltd';").await;
+        wait_until(
+            browser,
+            "the company chat",
+            "return document.getElementById('room-name').textContent === 'Acme Helpdesk Ltd';",
+        )
+        .await;
     }
     type_into(&alice, "#composer-text", "Deploy at 5\u{E007}").await;
-    wait_until(&alice, "her line", "return document.querySelector('#room-messages .team-message.own .link-button');").await;
+    wait_until(
+        &alice,
+        "her line",
+        "return document.querySelector('#room-messages .team-message.own .link-button');",
+    )
+    .await;
     alice
-        .execute("document.querySelector('#room-messages .team-message.own .link-button').click(); return true;", vec![])
+        .execute(
+            "document.querySelector('#room-messages .team-message.own .link-button').click(); return true;",
+            vec![],
+        )
         .await
         .unwrap();
     alice
-        .execute("var t = document.getElementById('composer-text'); t.value = ''; return true;", vec![])
+        .execute(
+            "var t = document.getElementById('composer-text'); t.value = ''; return true;",
+            vec![],
+        )
         .await
         .unwrap();
     type_into(&alice, "#composer-text", "Deploy at 6\u{E007}").await;
@@ -323,9 +417,15 @@ async fn tc_10_an_edit_and_a_deletion_show_live_and_stay_in_the_trace_page() {
         "var r = Array.prototype.map.call(document.querySelectorAll('#trace-rows tr'), function (tr) { return tr.children[1].textContent + ': ' + tr.children[4].textContent; }); return r.length === 3 && r;",
     )
     .await;
-    assert_eq!(rows, json!(["deleted: Deploy at 6", "edited: Deploy at 6", "written: Deploy at 5"]));
+    assert_eq!(
+        rows,
+        json!(["deleted: Deploy at 6", "edited: Deploy at 6", "written: Deploy at 5"])
+    );
     let export = sam
-        .execute("return document.getElementById('export-csv').getAttribute('href');", vec![])
+        .execute(
+            "return document.getElementById('export-csv').getAttribute('href');",
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(export, json!("/api/v1/team-chat/trace/export?format=csv"));
@@ -340,7 +440,12 @@ async fn tc_8_a_persons_menu_shows_their_information_and_a_mention_reaches_them(
     let bob = driver.new_browser("bob").await;
     log_in(&alice, &site.host.base_url, "alice", "/team-chat?chat=company-acme").await;
     log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
-    wait_until(&bob, "alice in his people list", "return document.querySelector(\"#people-list li[data-user='alice'] button\");").await;
+    wait_until(
+        &bob,
+        "alice in his people list",
+        "return document.querySelector(\"#people-list li[data-user='alice'] button\");",
+    )
+    .await;
     bob.execute(
         "var b = document.querySelector(\"#people-list li[data-user='alice'] button\"); var r = b.getBoundingClientRect();\
          b.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, clientX: r.left + 10, clientY: r.top + 5 })); return true;",
@@ -362,7 +467,12 @@ async fn tc_8_a_persons_menu_shows_their_information_and_a_mention_reaches_them(
     screenshot(&bob, "team-chat-person").await;
     click(&bob, "#person-dialog-close").await;
 
-    wait_until(&alice, "the company chat", "return document.getElementById('room-name').textContent === 'Acme Helpdesk Ltd';").await;
+    wait_until(
+        &alice,
+        "the company chat",
+        "return document.getElementById('room-name').textContent === 'Acme Helpdesk Ltd';",
+    )
+    .await;
     type_into(&alice, "#composer-text", "@bob can you check the printer?\u{E007}").await;
     let told = wait_until(
         &bob,
@@ -370,7 +480,10 @@ async fn tc_8_a_persons_menu_shows_their_information_and_a_mention_reaches_them(
         "var t = document.getElementById('mention-toast'); return !t.hidden && document.getElementById('mention-text').textContent;",
     )
     .await;
-    assert_eq!(told, json!("Alice Agent mentioned you in Acme Helpdesk Ltd: @bob can you check the printer?"));
+    assert_eq!(
+        told,
+        json!("Alice Agent mentioned you in Acme Helpdesk Ltd: @bob can you check the printer?")
+    );
     click(&bob, "#mention-open").await;
     wait_until(
         &bob,

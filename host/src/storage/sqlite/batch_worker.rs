@@ -11,10 +11,10 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::time::Instant;
 
-use super::counters::Counters;
 use super::schema;
 use super::tx::SqliteTx;
 use crate::storage::backend::{CommitListener, Job, JobStart, PushEvent, StorageFailure};
+use crate::storage::counters::Counters;
 
 /// How a job's caller is told the batch's fate.
 type Answer = Box<dyn FnOnce(Result<(), StorageFailure>) + Send>;

@@ -22,13 +22,17 @@ impl MailOutbox for SqliteTx {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn due_mail(&mut self, now_ms: i64, limit: u32) -> Result<Vec<OutboxMail>, StoreError> {
-        let mut statement = self.conn().prepare_cached(&format!(
-            "SELECT {MAIL_COLUMNS} FROM mail_outbox WHERE sent_ms IS NULL AND next_attempt_ms <= ?1
-             ORDER BY id LIMIT ?2 + 0"
+    fn claim_due_mail(&mut self, now_ms: i64, lease_until_ms: i64, limit: u32) -> Result<Vec<OutboxMail>, StoreError> {
+        let mut statement = self.write_conn()?.prepare_cached(&format!(
+            "UPDATE mail_outbox SET next_attempt_ms = ?2 WHERE id IN (
+                 SELECT id FROM mail_outbox WHERE sent_ms IS NULL AND next_attempt_ms <= ?1
+                 ORDER BY id LIMIT ?3 + 0)
+             RETURNING {MAIL_COLUMNS}"
         ))?;
-        let rows = statement.query_map(params![now_ms, limit], mail_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows = statement.query_map(params![now_ms, lease_until_ms, limit], mail_row)?;
+        let mut claimed: Vec<OutboxMail> = rows.collect::<Result<_, _>>()?;
+        claimed.sort_by_key(|mail| mail.id);
+        Ok(claimed)
     }
 
     fn mail_sent(&mut self, id: i64, now_ms: i64) -> Result<(), StoreError> {

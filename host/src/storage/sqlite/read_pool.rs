@@ -10,10 +10,10 @@ use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::counters::Counters;
 use super::schema;
 use super::tx::SqliteTx;
 use crate::storage::backend::{Job, JobStart, StorageFailure};
+use crate::storage::counters::Counters;
 
 /// Starts `readers` threads; at most `capacity` read jobs wait for one.
 pub fn spawn(path: &Path, readers: usize, capacity: usize, counters: Arc<Counters>) -> anyhow::Result<SyncSender<Job>> {

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{SqliteBackend, SqliteSettings};
+use crate::storage::conformance;
 use crate::storage::{CommitListener, Database, PushEvent, StorageFailure, StoreError};
 
 #[derive(Default)]
@@ -210,72 +211,12 @@ async fn pl_7_event_ids_follow_commit_order_and_wake_ups_are_announced() {
 
 #[tokio::test]
 async fn pl_3_scans_page_forward_and_backward_and_counters_count() {
-    let f = open();
-    let page =
-        f.db.write(|slot| -> Result<_, StoreError> {
-            let tx = slot.tx().map_err(StoreError::from)?;
-            for key in ["a/1", "a/2", "a/3", "b/1"] {
-                tx.kv_set(key, key.as_bytes())?;
-            }
-            let keys = |page: &crate::contract::helpdesk::chat::storage::ScanPage| {
-                page.entries.iter().map(|e| e.key.clone()).collect::<Vec<_>>()
-            };
-            let first = tx.kv_scan("a/", "a/\u{10FFFF}", 2, false, None)?;
-            assert_eq!(keys(&first), ["a/1", "a/2"]);
-            let second = tx.kv_scan("a/", "a/\u{10FFFF}", 2, false, first.cursor.as_deref())?;
-            assert_eq!((keys(&second), second.cursor), (vec!["a/3".to_string()], None));
-            let back = tx.kv_scan("a/", "a/\u{10FFFF}", 2, true, None)?;
-            assert_eq!(keys(&back), ["a/3", "a/2"]);
-            let back2 = tx.kv_scan("a/", "a/\u{10FFFF}", 2, true, back.cursor.as_deref())?;
-            assert_eq!(keys(&back2), ["a/1"]);
-            assert_eq!(tx.kv_increment("n", 5)?, 5);
-            assert_eq!(tx.kv_increment("n", -2)?, 3);
-            assert_eq!(tx.kv_get("n")?.as_deref(), Some(&b"3"[..]));
-            assert!(matches!(tx.kv_increment("a/1", 1), Err(StoreError::Invalid(_))));
-            let many = tx.kv_get_many(&["a/1".into(), "nope".into()])?;
-            Ok(many)
-        })
-        .await
-        .unwrap();
-    assert_eq!(page, vec![Some(b"a/1".to_vec()), None]);
+    conformance::scans_page_forward_and_backward_and_counters_count(&open().db).await;
 }
 
 #[tokio::test]
 async fn pl_3_limits_are_errors_and_store_nothing() {
-    let f = open();
-    let refused =
-        f.db.write(|slot| -> Result<(), StoreError> {
-            let tx = slot.tx().map_err(StoreError::from)?;
-            assert!(matches!(
-                tx.kv_set(&"k".repeat(513), b"v"),
-                Err(StoreError::LimitExceeded(_))
-            ));
-            assert!(matches!(
-                tx.kv_set("k", &vec![0; (1 << 20) + 1]),
-                Err(StoreError::LimitExceeded(_))
-            ));
-            assert!(matches!(tx.kv_set("", b"v"), Err(StoreError::Invalid(_))));
-            assert!(matches!(
-                tx.kv_scan("b", "a", 10, false, None),
-                Err(StoreError::Invalid(_))
-            ));
-            assert!(matches!(
-                tx.kv_scan("a", "b", 10, false, Some("c")),
-                Err(StoreError::Invalid(_))
-            ));
-            Ok(())
-        })
-        .await;
-    assert!(refused.is_ok());
-    let empty =
-        f.db.read(|slot| -> Result<_, StoreError> {
-            slot.tx()
-                .map_err(StoreError::from)?
-                .kv_scan("", "\u{10FFFF}", 10, false, None)
-        })
-        .await
-        .unwrap();
-    assert!(empty.entries.is_empty());
+    conformance::limits_are_errors_and_store_nothing(&open().db).await;
 }
 
 #[test]

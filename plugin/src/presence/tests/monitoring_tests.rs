@@ -47,10 +47,16 @@ fn pr_12_a_change_that_lasts_past_the_threshold_alerts_each_recipient_once() {
     wait(&mut host, 59 * SECOND);
     assert!(host.mail.is_empty(), "not before the threshold");
     wait(&mut host, SECOND);
-    assert_eq!(subjects(&host), ["[SUP] The chat is online", "[SUP] The chat is online"]);
+    assert_eq!(
+        subjects(&host),
+        ["[SUP] The chat is online", "[SUP] The chat is online"]
+    );
     assert_eq!(
         (host.mail[0].0.clone(), host.mail[1].0.clone()),
-        (vec!["lead@example.test".to_string()], vec!["ops@example.test".to_string()]),
+        (
+            vec!["lead@example.test".to_string()],
+            vec!["ops@example.test".to_string()]
+        ),
         "one message each: nobody sees the other recipients"
     );
 
@@ -78,7 +84,11 @@ fn pr_12_a_flapping_agent_causes_no_storm() {
         go_offline(&mut host, &ctx("bob", "SUP"), false).unwrap();
         wait(&mut host, 30 * SECOND);
     }
-    assert!(host.mail.is_empty(), "no state lasted the threshold: {:?}", subjects(&host));
+    assert!(
+        host.mail.is_empty(),
+        "no state lasted the threshold: {:?}",
+        subjects(&host)
+    );
 
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
     wait(&mut host, 2 * 60 * SECOND);
@@ -89,7 +99,11 @@ fn pr_12_a_flapping_agent_causes_no_storm() {
         go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
         wait(&mut host, 40 * SECOND);
     }
-    assert_eq!(host.mail.len(), 1, "brief drops alert nobody, and online is not alerted twice");
+    assert_eq!(
+        host.mail.len(),
+        1,
+        "brief drops alert nobody, and online is not alerted twice"
+    );
 }
 
 #[test]
@@ -128,14 +142,21 @@ fn pr_12_expected_hours_alert_only_offline_inside_them_or_online_outside_them() 
     assert!(host.mail.is_empty(), "offline before the hours is as expected");
     run_clock_to(&mut host, utc(2027, 5, 3, 7, 1));
     assert_eq!(subjects(&host), ["[SUP] The chat is offline during its expected hours"]);
-    assert!(host.mail[0].2.contains("since Mon 03 May 2027 09:00 CEST"), "{}", host.mail[0].2);
+    assert!(
+        host.mail[0].2.contains("since Mon 03 May 2027 09:00 CEST"),
+        "{}",
+        host.mail[0].2
+    );
 
     run_clock_to(&mut host, utc(2027, 5, 3, 7, 30));
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
     run_clock_to(&mut host, utc(2027, 5, 3, 15, 0));
     assert_eq!(host.mail.len(), 1, "online inside the hours is as expected");
     run_clock_to(&mut host, utc(2027, 5, 3, 15, 1));
-    assert_eq!(subjects(&host)[1], "[SUP] The chat is online outside its expected hours");
+    assert_eq!(
+        subjects(&host)[1],
+        "[SUP] The chat is online outside its expected hours"
+    );
     run_clock_to(&mut host, utc(2027, 5, 3, 15, 30));
     go_offline(&mut host, &ctx("bob", "SUP"), false).unwrap();
 
@@ -152,7 +173,11 @@ fn pr_12_no_recipients_turns_monitoring_off() {
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
     wait(&mut host, 10 * 60 * SECOND);
     assert!(host.mail.is_empty());
-    assert!(host.keys_under("presence/monitor").iter().all(|key| key.starts_with("presence/monitoring/")));
+    assert!(
+        host.keys_under("presence/monitor")
+            .iter()
+            .all(|key| key.starts_with("presence/monitoring/"))
+    );
 }
 
 #[test]
@@ -174,7 +199,11 @@ fn pr_12_only_admins_see_or_change_monitoring_and_bad_settings_are_refused_in_wo
     ));
     let defaults = get_monitoring(&mut host, &ctx("dana", "SUP")).unwrap();
     assert_eq!(
-        (defaults.recipients.len(), defaults.threshold_seconds, defaults.time_zone.as_str()),
+        (
+            defaults.recipients.len(),
+            defaults.threshold_seconds,
+            defaults.time_zone.as_str()
+        ),
         (0, 60, "UTC")
     );
     save_monitoring(&mut host, &ctx("root", "OPS"), watch(&["a@example.test"], 60)).unwrap();
@@ -224,7 +253,10 @@ fn pr_12_only_admins_see_or_change_monitoring_and_bad_settings_are_refused_in_wo
             other => panic!("{words}: {other:?}"),
         }
     }
-    assert!(host.keys_under("presence/monitoring/SUP").is_empty(), "nothing refused was kept");
+    assert!(
+        host.keys_under("presence/monitoring/SUP").is_empty(),
+        "nothing refused was kept"
+    );
 }
 
 #[test]
@@ -235,11 +267,21 @@ fn pr_12_saving_the_settings_again_neither_restarts_nor_repeats_an_alert() {
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
     wait(&mut host, 5 * 60 * SECOND);
     // A second recipient half way through: the change is still timed from its start.
-    save_monitoring(&mut host, &ctx("dana", "SUP"), watch(&["lead@example.test", "ops@example.test"], 600)).unwrap();
+    save_monitoring(
+        &mut host,
+        &ctx("dana", "SUP"),
+        watch(&["lead@example.test", "ops@example.test"], 600),
+    )
+    .unwrap();
     wait(&mut host, 5 * 60 * SECOND);
     assert_eq!(host.mail.len(), 2, "alerted at ten minutes after the change, to both");
     // A corrected address after the alert: no second alert of the same state.
-    save_monitoring(&mut host, &ctx("dana", "SUP"), watch(&["lead@example.test", "duty@example.test"], 600)).unwrap();
+    save_monitoring(
+        &mut host,
+        &ctx("dana", "SUP"),
+        watch(&["lead@example.test", "duty@example.test"], 600),
+    )
+    .unwrap();
     wait(&mut host, 30 * 60 * SECOND);
     assert_eq!(host.mail.len(), 2);
 }

@@ -2,9 +2,7 @@
 //! change overrides the schedule until its next switch.
 
 use super::*;
-use crate::bindings::exports::helpdesk::chat::presence::{
-    OnlineSchedule, PresenceSettings, ScheduleSwitch, Weekday,
-};
+use crate::bindings::exports::helpdesk::chat::presence::{OnlineSchedule, PresenceSettings, ScheduleSwitch, Weekday};
 use crate::presence::schedule::{get_schedule, save_schedule};
 use crate::presence::settings::save_presence_settings;
 
@@ -97,12 +95,23 @@ fn pr_7_a_schedule_switches_at_its_minute_across_dst_in_two_time_zones() {
     let alice = scheduled_changes(&mut host, "alice");
     assert_eq!(alice.len(), 2 * 18);
     assert_eq!(alice[0], ("2027-03-12 08:00".into(), true), "09:00 in Oslo in winter");
-    assert_eq!(alice[30], ("2027-03-27 08:00".into(), true), "Saturday before the change");
-    assert_eq!(alice[32], ("2027-03-28 07:00".into(), true), "09:00 CEST on the day of the change");
+    assert_eq!(
+        alice[30],
+        ("2027-03-27 08:00".into(), true),
+        "Saturday before the change"
+    );
+    assert_eq!(
+        alice[32],
+        ("2027-03-28 07:00".into(), true),
+        "09:00 CEST on the day of the change"
+    );
     assert_eq!(alice[33], ("2027-03-28 15:00".into(), false));
     // New York is back at winter offsets only in November; Oslo's switches stay an hour
     // earlier in UTC from now on.
-    let next = get_schedule(&mut host, &ctx("alice", "SUP")).unwrap().next_switch.unwrap();
+    let next = get_schedule(&mut host, &ctx("alice", "SUP"))
+        .unwrap()
+        .next_switch
+        .unwrap();
     assert_eq!((next.at, next.online), (utc(2027, 3, 30, 7, 0), true));
 }
 
@@ -130,7 +139,11 @@ fn pr_7_a_manual_change_overrides_the_schedule_until_its_next_switch() {
     run_clock_to(&mut host, utc(2027, 5, 4, 8, 59));
     assert_eq!(count(&mut host, "SUP"), 1, "the manual online stands through the night");
     run_clock_to(&mut host, utc(2027, 5, 4, 17, 0));
-    assert_eq!(count(&mut host, "SUP"), 0, "the schedule rules again at its next switch");
+    assert_eq!(
+        count(&mut host, "SUP"),
+        0,
+        "the schedule rules again at its next switch"
+    );
     let history = presence_history(&mut host, &ctx("dana", "SUP"), &only("bob"), None, 1).unwrap();
     assert_eq!(
         (history.changes[0].cause, history.changes[0].at),
@@ -201,7 +214,10 @@ fn pr_7_only_agents_have_schedules_and_bad_ones_are_refused_in_words() {
     let mut host = FakeHost::demo();
     for user in ["carol", "dana", "root"] {
         assert!(
-            matches!(get_schedule(&mut host, &ctx(user, "SUP")), Err(PluginError::AccessDenied(_))),
+            matches!(
+                get_schedule(&mut host, &ctx(user, "SUP")),
+                Err(PluginError::AccessDenied(_))
+            ),
             "{user} is an agent nowhere"
         );
     }
@@ -253,7 +269,10 @@ fn pr_7_only_agents_have_schedules_and_bad_ones_are_refused_in_words() {
         Err(PluginError::Invalid(message)) => assert!(message.contains("Atlantis/Harbour"), "{message}"),
         other => panic!("{other:?}"),
     }
-    assert!(host.keys_under("presence/schedule/").is_empty(), "nothing refused was kept");
+    assert!(
+        host.keys_under("presence/schedule/").is_empty(),
+        "nothing refused was kept"
+    );
 }
 
 #[test]
@@ -267,5 +286,8 @@ fn pr_7_saving_in_the_seconds_after_a_switch_still_makes_it() {
     let saved = save_schedule(&mut host, &ctx("bob", "SUP"), nine_to_five(9, 18)).unwrap();
     assert_eq!(count(&mut host, "SUP"), 1, "the 09:00 switch was made");
     assert_eq!(saved.next_switch.unwrap().at, utc(2027, 5, 3, 18, 0));
-    assert_eq!(scheduled_changes(&mut host, "bob"), vec![("2027-05-03 09:00".to_string(), true)]);
+    assert_eq!(
+        scheduled_changes(&mut host, "bob"),
+        vec![("2027-05-03 09:00".to_string(), true)]
+    );
 }

@@ -69,7 +69,10 @@ fn pr_14_tc_8_active_people_come_first_by_name_and_customers_are_left_out() {
     );
     let events = host.take_events("team-people:site");
     assert_eq!(events.len(), 2, "bob and root came online; nothing of the customer");
-    assert_eq!((events[0].payload["user"].as_str(), events[0].payload["status"].as_str()), (Some("root"), Some("online")));
+    assert_eq!(
+        (events[0].payload["user"].as_str(), events[0].payload["status"].as_str()),
+        (Some("root"), Some("online"))
+    );
 }
 
 #[test]
@@ -94,7 +97,10 @@ fn pr_14_idle_people_turn_away_by_themselves_at_the_minute_and_busy_stays_busy()
     wait_minutes(&mut host, 1);
     let events = host.take_events("team-people:site");
     assert_eq!(events.len(), 1, "{events:?}");
-    assert_eq!((events[0].payload["user"].as_str(), events[0].payload["status"].as_str()), (Some("bob"), Some("away")));
+    assert_eq!(
+        (events[0].payload["user"].as_str(), events[0].payload["status"].as_str()),
+        (Some("bob"), Some("away"))
+    );
     let list = people(&mut host, &ctx("carol"), &everyone()).unwrap();
     let alice = list.iter().find(|person| person.user == "alice").unwrap();
     assert_eq!(
@@ -103,10 +109,16 @@ fn pr_14_idle_people_turn_away_by_themselves_at_the_minute_and_busy_stays_busy()
         "a chosen status stays; auto-away acts on online only"
     );
     active(&mut host, "bob");
-    assert_eq!(host.take_events("team-people:site")[0].payload["status"], "online", "back when active");
+    assert_eq!(
+        host.take_events("team-people:site")[0].payload["status"],
+        "online",
+        "back when active"
+    );
     wait_minutes(&mut host, 8 * 60);
     assert!(
-        shown(&mut host).iter().all(|(_, status)| *status == PersonStatus::Offline),
+        shown(&mut host)
+            .iter()
+            .all(|(_, status)| *status == PersonStatus::Offline),
         "not seen for 8 hours: offline"
     );
 }
@@ -127,13 +139,24 @@ fn pr_14_words_end_by_themselves_auto_away_can_be_off_and_logging_out_is_offline
     )
     .unwrap();
     let mine = get_my_status(&mut host, &ctx("bob")).unwrap();
-    assert_eq!((mine.status_text.as_deref(), mine.auto_away_minutes), (Some("Back at 3"), None));
+    assert_eq!(
+        (mine.status_text.as_deref(), mine.auto_away_minutes),
+        (Some("Back at 3"), None)
+    );
     host.published.clear();
     wait_minutes(&mut host, 30);
     let events = host.take_events("team-people:site");
-    assert_eq!((events.len(), events[0].payload["status_text"].is_null()), (1, true), "the words ended at their time");
+    assert_eq!(
+        (events.len(), events[0].payload["status_text"].is_null()),
+        (1, true),
+        "the words ended at their time"
+    );
     wait_minutes(&mut host, 60);
-    assert_eq!(shown(&mut host)[0], ("bob".to_string(), PersonStatus::Online), "auto-away turned off");
+    assert_eq!(
+        shown(&mut host)[0],
+        ("bob".to_string(), PersonStatus::Online),
+        "auto-away turned off"
+    );
     tell(
         &mut host,
         HostEvent::SessionEnded(SessionEnd {
@@ -141,7 +164,11 @@ fn pr_14_words_end_by_themselves_auto_away_can_be_off_and_logging_out_is_offline
             session: "s1".into(),
         }),
     );
-    assert!(shown(&mut host).iter().all(|(_, status)| *status == PersonStatus::Offline));
+    assert!(
+        shown(&mut host)
+            .iter()
+            .all(|(_, status)| *status == PersonStatus::Offline)
+    );
     for bad in [
         MyStatus {
             status: PersonStatus::Offline,
@@ -168,7 +195,10 @@ fn pr_14_words_end_by_themselves_auto_away_can_be_off_and_logging_out_is_offline
             auto_away_minutes: None,
         },
     ] {
-        assert!(matches!(set_my_status(&mut host, &ctx("bob"), bad), Err(PluginError::Invalid(_))));
+        assert!(matches!(
+            set_my_status(&mut host, &ctx("bob"), bad),
+            Err(PluginError::Invalid(_))
+        ));
     }
     assert!(matches!(
         set_my_status(

@@ -60,15 +60,25 @@ fn tc_10_edits_and_deletes_keep_their_trace_and_site_admins_search_it() {
     ));
     host.advance_minutes(1);
     let deleted = delete_team_message(&mut host, &ctx("root"), "company-acme", 1).unwrap();
-    assert!(deleted.deleted && deleted.body.is_empty(), "a site admin deletes any message");
+    assert!(
+        deleted.deleted && deleted.body.is_empty(),
+        "a site admin deletes any message"
+    );
     let shown = chat_messages(&mut host, &ctx("bob"), "company-acme", None, HistoryView::All, 10).unwrap();
-    assert!(shown.messages[0].deleted && shown.messages[0].body.is_empty(), "readers see only that it was deleted");
+    assert!(
+        shown.messages[0].deleted && shown.messages[0].body.is_empty(),
+        "readers see only that it was deleted"
+    );
     assert!(matches!(
         edit_team_message(&mut host, &ctx("alice"), "company-acme", 1, "again"),
         Err(PluginError::Conflict(_))
     ));
     let events = host.take_events("team-chat:company-acme");
-    assert_eq!(events.iter().filter(|event| event.kind == "team-message").count(), 3, "written, edited, deleted");
+    assert_eq!(
+        events.iter().filter(|event| event.kind == "team-message").count(),
+        3,
+        "written, edited, deleted"
+    );
 
     let acme = found(
         &mut host,
@@ -80,16 +90,37 @@ fn tc_10_edits_and_deletes_keep_their_trace_and_site_admins_search_it() {
     assert_eq!(
         acme,
         [
-            ("company-acme".to_string(), TraceAction::Deleted, 1, "better words".to_string()),
-            ("company-acme".to_string(), TraceAction::Edited, 1, "better words".to_string()),
-            ("company-acme".to_string(), TraceAction::Written, 1, "first words".to_string()),
+            (
+                "company-acme".to_string(),
+                TraceAction::Deleted,
+                1,
+                "better words".to_string()
+            ),
+            (
+                "company-acme".to_string(),
+                TraceAction::Edited,
+                1,
+                "better words".to_string()
+            ),
+            (
+                "company-acme".to_string(),
+                TraceAction::Written,
+                1,
+                "first words".to_string()
+            ),
         ],
         "newest first, every text kept"
     );
     let page = search_trace(&mut host, &ctx("root"), &anything(), None, 100).unwrap();
     assert_eq!(page.entries.len(), 5);
-    assert_eq!((page.entries[0].actor.as_str(), page.entries[0].author.as_str()), ("root", "alice"));
-    assert_eq!(page.entries[3].place, "Bob Agent and Alice Agent", "a user chat by its two people");
+    assert_eq!(
+        (page.entries[0].actor.as_str(), page.entries[0].author.as_str()),
+        ("root", "alice")
+    );
+    assert_eq!(
+        page.entries[3].place, "Bob Agent and Alice Agent",
+        "a user chat by its two people"
+    );
     assert_eq!(
         found(
             &mut host,
@@ -129,7 +160,11 @@ fn tc_10_edits_and_deletes_keep_their_trace_and_site_admins_search_it() {
     let first = search_trace(&mut host, &ctx("root"), &anything(), None, 2).unwrap();
     let second = search_trace(&mut host, &ctx("root"), &anything(), first.cursor.as_deref(), 2).unwrap();
     assert_eq!((first.entries.len(), second.entries.len()), (2, 2));
-    assert_eq!(second.entries[0].action, TraceAction::Written, "the page goes on where the first ended");
+    assert_eq!(
+        second.entries[0].action,
+        TraceAction::Written,
+        "the page goes on where the first ended"
+    );
     assert!(matches!(
         search_trace(&mut host, &ctx("alice"), &anything(), None, 10),
         Err(PluginError::AccessDenied(_))

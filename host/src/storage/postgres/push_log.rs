@@ -1,0 +1,113 @@
+//! The push event log in PostgreSQL. A job's events are kept in memory until its commit;
+//! the worker then writes them under a transaction-scoped advisory lock that it holds
+//! through the commit, so ids are taken in commit order across every node: whoever sees
+//! an event sees every event with a lower id, and a node reading the log forward misses none.
+
+use super::tx::{PgTx, StagedEvent};
+use crate::storage::backend::{IdBounds, PushEvent, PushLog, StoreError};
+
+/// The advisory lock that orders the commits of transactions that publish events.
+pub(super) const PUBLISH_LOCK: i64 = 0x0070_7573_686c_6f67; // "pushlog"
+/// The channel on which a commit with events wakes every node's event feed.
+pub(super) const EVENTS_CHANNEL: &str = "helpdesk_events";
+/// The channel on which a commit that asked for a wake-up pokes every node's scheduler.
+pub(super) const WAKE_CHANNEL: &str = "helpdesk_wake";
+
+impl PgTx {
+    /// Writes the staged events, under the lock held until the end of the transaction, and
+    /// wakes every node's feed on commit. The caller commits next.
+    pub(super) fn write_staged_events(&mut self) -> Result<(), StoreError> {
+        if self.staged.is_empty() {
+            return Ok(());
+        }
+        let staged: Vec<StagedEvent> = std::mem::take(&mut self.staged);
+        self.rows("SELECT pg_advisory_xact_lock($1)", &[&PUBLISH_LOCK])?;
+        let topics: Vec<&str> = staged.iter().map(|e| e.topic.as_str()).collect();
+        let kinds: Vec<&str> = staged.iter().map(|e| e.kind.as_str()).collect();
+        let payloads: Vec<&str> = staged.iter().map(|e| e.payload.as_str()).collect();
+        let created: Vec<i64> = staged.iter().map(|e| e.created_ms).collect();
+        // `WITH ORDINALITY` keeps the job's order: ids are given as the rows are inserted.
+        self.execute(
+            "INSERT INTO push_events (topic, kind, payload, created_ms)
+             SELECT topic, kind, payload, created_ms
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[])
+                  WITH ORDINALITY AS e(topic, kind, payload, created_ms, n)
+             ORDER BY n",
+            &[&topics, &kinds, &payloads, &created],
+        )?;
+        self.rows("SELECT pg_notify($1, '')", &[&EVENTS_CHANNEL])?;
+        Ok(())
+    }
+
+    /// Pokes every node's scheduler on commit.
+    pub(super) fn announce_wake(&mut self, at_ms: i64) -> Result<(), StoreError> {
+        self.rows("SELECT pg_notify($1, $2)", &[&WAKE_CHANNEL, &at_ms.to_string()])?;
+        Ok(())
+    }
+
+    /// Up to `limit` events after `after_id`, oldest first, whatever their topic.
+    pub(super) fn events_after(&mut self, after_id: i64, limit: i64) -> Result<Vec<PushEvent>, StoreError> {
+        Ok(self
+            .rows(
+                "SELECT id, topic, kind, payload FROM push_events WHERE id > $1 ORDER BY id LIMIT $2",
+                &[&after_id, &limit],
+            )?
+            .iter()
+            .map(|row| PushEvent {
+                id: row.get(0),
+                topic: row.get(1),
+                kind: row.get(2),
+                payload: row.get(3),
+            })
+            .collect())
+    }
+}
+
+impl PushLog for PgTx {
+    fn publish(&mut self, topic: &str, kind: &str, payload: &str, now_ms: i64) -> Result<(), StoreError> {
+        self.check_writable()?;
+        self.staged.push(StagedEvent {
+            topic: topic.into(),
+            kind: kind.into(),
+            payload: payload.into(),
+            created_ms: now_ms,
+        });
+        Ok(())
+    }
+
+    fn replay(&mut self, topics: &[String], after_id: i64, limit: u32) -> Result<Vec<PushEvent>, StoreError> {
+        Ok(self
+            .rows(
+                "SELECT id, topic, kind, payload FROM push_events
+                 WHERE topic = ANY($1) AND id > $2 ORDER BY id LIMIT $3",
+                &[&topics, &after_id, &i64::from(limit)],
+            )?
+            .iter()
+            .map(|row| PushEvent {
+                id: row.get(0),
+                topic: row.get(1),
+                kind: row.get(2),
+                payload: row.get(3),
+            })
+            .collect())
+    }
+
+    fn id_bounds(&mut self) -> Result<IdBounds, StoreError> {
+        // Not the sequence: it may hold an id whose transaction has not committed yet. The
+        // newest row is never pruned, so max(id) is the newest id this snapshot can see.
+        let row = self.row("SELECT max(id), min(id) FROM push_events", &[])?;
+        let (latest, oldest): (Option<i64>, Option<i64>) = row.map_or((None, None), |row| (row.get(0), row.get(1)));
+        Ok(IdBounds {
+            latest: latest.unwrap_or(0),
+            oldest,
+        })
+    }
+
+    fn prune_events(&mut self, before_ms: i64) -> Result<usize, StoreError> {
+        Ok(self.execute(
+            "DELETE FROM push_events WHERE created_ms < $1
+             AND id < (SELECT coalesce(max(id), 0) FROM push_events)",
+            &[&before_ms],
+        )? as usize)
+    }
+}
