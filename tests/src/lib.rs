@@ -7,6 +7,7 @@ pub mod browser;
 pub mod host_process;
 pub mod http;
 pub mod other_site;
+pub mod postgres;
 pub mod site;
 pub mod smtp_sink;
 pub mod sse;

@@ -7,6 +7,7 @@ mod directory;
 mod live_chat;
 mod live_chat_browser;
 mod live_chat_mail;
+mod multi_node;
 mod platform;
 mod presence;
 mod presence_planning;
