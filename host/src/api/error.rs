@@ -177,6 +177,11 @@ impl From<StorageFailure> for ApiError {
         match failure {
             StorageFailure::Overloaded => ApiError::Overloaded,
             StorageFailure::DeadlinePassed => ApiError::Timeout,
+            StorageFailure::Conflict => ApiError::Unavailable(
+                "the change kept colliding with changes made at the same time on other nodes; \
+                 nothing was changed, try again"
+                    .into(),
+            ),
             failure => {
                 tracing::error!(request_id = current_request_id(), %failure, "storage failure");
                 ApiError::Unavailable("storage is unavailable; nothing was changed, try again".into())

@@ -160,9 +160,7 @@ impl ChatPluginRuntime {
             slot,
             request_id,
             &move |plugin: &ChatPlugin, store: &mut Store<HostState>| {
-                plugin
-                    .helpdesk_chat_host_events()
-                    .call_on_host_event(store, ctx, event)
+                plugin.helpdesk_chat_host_events().call_on_host_event(store, ctx, event)
             },
         )
     }

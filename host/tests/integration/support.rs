@@ -52,8 +52,16 @@ pub struct TestHost {
 impl TestHost {
     /// A fresh database with the demo site and the plugin loaded under `limits`.
     pub async fn start(limits: SandboxLimits) -> TestHost {
+        Self::start_on(limits, None).await
+    }
+
+    /// The same on the PostgreSQL database `database` names (a node of a site there), or
+    /// on SQLite in the temporary directory.
+    pub async fn start_on(limits: SandboxLimits, database: Option<String>) -> TestHost {
         let dir = tempfile::tempdir().unwrap();
-        let site = Site::open(&site_settings(dir.path(), limits)).await.unwrap();
+        let mut settings = site_settings(dir.path(), limits);
+        settings.database = database;
+        let site = Site::open(&settings).await.unwrap();
         TestHost { site, dir }
     }
 

@@ -32,7 +32,9 @@ fn on_node(client: &ApiClient, node: &TestSite) -> ApiClient {
 
 #[tokio::test]
 async fn pl_6_an_agent_online_through_node_a_changes_the_counter_streamed_from_node_b() {
-    let Some((a, b, _db)) = two_nodes("pl_6_an_agent_online_through_node_a…") else { return };
+    let Some((a, b, _db)) = two_nodes("pl_6_an_agent_online_through_node_a…") else {
+        return;
+    };
     let sam_on_b = b.login("sam").await;
     let mut staff_on_b = b.stream(&sam_on_b, &["presence:SUP"], None).await;
     let customer_on_b = b.anonymous();
@@ -42,24 +44,33 @@ async fn pl_6_an_agent_online_through_node_a_changes_the_counter_streamed_from_n
     let (status, _) = alice_on_a.post("/api/v1/projects/SUP/presence/online", json!({})).await;
     assert_eq!(status, StatusCode::OK);
     let changed = staff_on_b.next_of_kind("presence-changed").await;
-    assert_eq!((changed.data["user"].as_str(), changed.data["online"].as_bool()), (Some("alice"), Some(true)));
+    assert_eq!(
+        (changed.data["user"].as_str(), changed.data["online"].as_bool()),
+        (Some("alice"), Some(true))
+    );
     assert_eq!(customers_on_b.next_of_kind("chat-status").await.data["online"], true);
     let (_, presence) = sam_on_b.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(presence["online_count"], 1, "node B reads what node A wrote");
 
     // A session made on A is a session of the site: alice goes offline through B.
     let alice_on_b = on_node(&alice_on_a, &b);
-    let (status, _) = alice_on_b.post("/api/v1/projects/SUP/presence/offline", json!({})).await;
+    let (status, _) = alice_on_b
+        .post("/api/v1/projects/SUP/presence/offline", json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(customers_on_b.next_of_kind("chat-status").await.data["online"], false);
-    let mut staff_on_a = a.stream(&on_node(&sam_on_b, &a), &["presence:SUP"], Some(changed.id.unwrap())).await;
+    let mut staff_on_a = a
+        .stream(&on_node(&sam_on_b, &a), &["presence:SUP"], Some(changed.id.unwrap()))
+        .await;
     let replayed = staff_on_a.next_of_kind("presence-changed").await;
     assert_eq!(replayed.data["online"], false, "node A replays what node B committed");
 }
 
 #[tokio::test]
 async fn pl_6_resuming_on_node_b_after_a_disconnect_from_node_a_misses_nothing() {
-    let Some((a, b, _db)) = two_nodes("pl_6_resuming_on_node_b…") else { return };
+    let Some((a, b, _db)) = two_nodes("pl_6_resuming_on_node_b…") else {
+        return;
+    };
     let bob_on_a = a.login("bob").await;
     let alice = a.login("alice").await;
     let topic = ["team-chat:company-acme"];
@@ -122,7 +133,9 @@ async fn pl_6_resuming_on_node_b_after_a_disconnect_from_node_a_misses_nothing()
 
 #[tokio::test]
 async fn pl_6_work_due_runs_once_across_nodes_and_goes_on_when_a_node_dies() {
-    let Some((a, b, _db)) = two_nodes("pl_6_work_due_runs_once…") else { return };
+    let Some((a, b, _db)) = two_nodes("pl_6_work_due_runs_once…") else {
+        return;
+    };
     let sam = b.login("sam").await;
     let mut staff_on_b = b.stream(&sam, &["presence:SUP"], None).await;
     let alice_on_a = a.login("alice").await;
@@ -153,12 +166,17 @@ async fn pl_6_work_due_runs_once_across_nodes_and_goes_on_when_a_node_dies() {
     a.host.stop();
     sam.advance_clock_minutes(6).await;
     let ended = staff_on_b.next_of_kind("presence-changed").await;
-    assert_eq!((ended.data["user"].as_str(), ended.data["cause"].as_str()), (Some("alice"), Some("duration-ended")));
+    assert_eq!(
+        (ended.data["user"].as_str(), ended.data["cause"].as_str()),
+        (Some("alice"), Some("duration-ended"))
+    );
 }
 
 #[tokio::test]
 async fn pl_6_killing_node_a_under_load_loses_nothing_acknowledged_and_node_b_serves_on() {
-    let Some((a, b, _db)) = two_nodes("pl_6_killing_node_a_under_load…") else { return };
+    let Some((a, b, _db)) = two_nodes("pl_6_killing_node_a_under_load…") else {
+        return;
+    };
     let alice_on_a = a.login("alice").await;
     let alice_on_b = on_node(&alice_on_a, &b);
     let acknowledged = Arc::new(std::sync::Mutex::new(BTreeSet::new()));
@@ -183,7 +201,12 @@ async fn pl_6_killing_node_a_under_load_loses_nothing_acknowledged_and_node_b_se
     let on_b = writer(on_node(&alice_on_b, &b), "b", 150);
     // Let both write for a while, then kill node A mid-stream.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let a_before_kill = acknowledged.lock().unwrap().iter().filter(|m| m.starts_with("a-")).count();
+    let a_before_kill = acknowledged
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m.starts_with("a-"))
+        .count();
     a.host.stop();
     on_a.await.unwrap();
     on_b.await.unwrap();
@@ -200,7 +223,10 @@ async fn pl_6_killing_node_a_under_load_loses_nothing_acknowledged_and_node_b_se
     let acknowledged = acknowledged.lock().unwrap().clone();
     let missing: Vec<&String> = acknowledged.iter().filter(|m| !stored.contains(*m)).collect();
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
-    assert!(acknowledged.iter().filter(|m| m.starts_with("b-")).count() == 150, "every write on B went through");
+    assert!(
+        acknowledged.iter().filter(|m| m.starts_with("b-")).count() == 150,
+        "every write on B went through"
+    );
     let unique: BTreeSet<&String> = stored.iter().collect();
     assert_eq!(unique.len(), stored.len(), "nothing stored twice");
 }

@@ -180,6 +180,8 @@ pub fn migrate(client: &mut Client) -> anyhow::Result<()> {
 }
 
 fn run_migrations(client: &mut Client) -> anyhow::Result<()> {
+    // Quietly: PostgreSQL otherwise logs a notice on every later start that it exists.
+    client.batch_execute("SET client_min_messages = warning")?;
     client.batch_execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version    INTEGER PRIMARY KEY,
