@@ -13,8 +13,8 @@ use crate::directory::Directory;
 use crate::push::PushHub;
 use crate::runtime::{ChatPluginRuntime, Sandbox, SandboxLimits};
 use crate::scheduler::{Scheduler, WakeSignal};
-use crate::storage::postgres::{PostgresBackend, PostgresSettings};
-use crate::storage::sqlite::{SqliteBackend, SqliteSettings};
+use crate::storage::postgres::{self, PostgresSettings};
+use crate::storage::sqlite::{self, SqliteSettings};
 use crate::storage::{Backend, CommitListener, Database, PushEvent};
 
 /// The plugin component built with the host (see `build.rs`).
@@ -83,14 +83,14 @@ fn open_backend(settings: &SiteSettings, listener: Arc<dyn CommitListener>) -> a
             storage.readers = settings.limits.readers as usize;
             storage.max_queued_reads = settings.max_queued_jobs;
             storage.max_queued_writes = settings.max_queued_jobs;
-            Ok(PostgresBackend::open(&storage, listener)?)
+            Ok(postgres::open(&storage, listener)?)
         }
         None => {
             let mut storage = SqliteSettings::new(settings.data_dir.join("helpdesk.db"));
             storage.readers = settings.limits.readers as usize;
             storage.max_queued_reads = settings.max_queued_jobs;
             storage.max_queued_writes = settings.max_queued_jobs;
-            Ok(SqliteBackend::open(&storage, listener)?)
+            Ok(sqlite::open(&storage, listener)?)
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod backend;
 #[cfg(test)]
 mod conformance;
 mod counters;
+pub mod job_queues;
 pub mod kv_rules;
 pub mod postgres;
 pub mod sqlite;

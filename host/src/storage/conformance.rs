@@ -1,7 +1,27 @@
 //! The storage contract every backend keeps, as checks the backends' own tests run on a
 //! fresh database of theirs.
 
-use crate::storage::{Database, StoreError};
+use std::sync::Mutex;
+
+use crate::storage::{CommitListener, Database, PushEvent, StoreError};
+
+/// Keeps what a backend hands its listener after commits.
+#[derive(Default)]
+pub struct Recorder {
+    /// Committed events, in the order handed on.
+    pub events: Mutex<Vec<PushEvent>>,
+    /// Wake-ups asked for.
+    pub wakes: Mutex<Vec<i64>>,
+}
+
+impl CommitListener for Recorder {
+    fn events_committed(&self, events: Vec<PushEvent>) {
+        self.events.lock().unwrap().extend(events);
+    }
+    fn wake_requested(&self, at_ms: i64) {
+        self.wakes.lock().unwrap().push(at_ms);
+    }
+}
 
 /// Scans page forward and backward with cursors; counters count; get-many keeps order.
 pub async fn scans_page_forward_and_backward_and_counters_count(db: &Database) {

@@ -2,6 +2,7 @@
 //! limits, scan ranges, and counters stored as their decimal text.
 
 use super::backend::StoreError;
+use crate::contract::helpdesk::chat::storage::{Entry, ScanPage};
 
 /// The longest key, in bytes.
 pub const MAX_KEY_BYTES: usize = 512;
@@ -56,6 +57,18 @@ pub fn check_scan(start: &str, end: &str, cursor: Option<&str>) -> Result<(), St
         return Err(StoreError::Invalid("scan: the cursor is not within the range".into()));
     }
     Ok(())
+}
+
+/// A scan's page from the entries read, which a backend reads one more of than `limit`:
+/// if that one came, there is a next page, starting after the last entry kept.
+pub fn page_of(mut entries: Vec<Entry>, limit: u32) -> ScanPage {
+    let cursor = if entries.len() > limit as usize {
+        entries.truncate(limit as usize);
+        entries.last().map(|entry| entry.key.clone())
+    } else {
+        None
+    };
+    ScanPage { entries, cursor }
 }
 
 /// The counter a stored value holds (a missing value counts as 0).

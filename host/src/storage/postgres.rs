@@ -30,13 +30,12 @@ pub mod tx;
 mod workers;
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::sync::mpsc::{SyncSender, TrySendError};
 
 use anyhow::Context;
 
-use super::backend::{Backend, BackendStats, CommitListener, Job, StorageFailure};
+use super::backend::CommitListener;
 use super::counters::Counters;
+use super::job_queues::JobQueues;
 
 /// How the PostgreSQL backend is set up.
 #[derive(Debug, Clone)]
@@ -69,62 +68,22 @@ impl PostgresSettings {
     }
 }
 
-/// The PostgreSQL backend of one node.
-pub struct PostgresBackend {
-    writes: SyncSender<Job>,
-    reads: SyncSender<Job>,
-    counters: Arc<Counters>,
+/// Connects, migrates the schema (once across nodes starting together), starts the writers,
+/// readers and the event feed of this node. Committed events, from every node, reach
+/// `listener` in commit order through the feed; so do other nodes' wake-ups.
+pub fn open(settings: &PostgresSettings, listener: Arc<dyn CommitListener>) -> anyhow::Result<Arc<JobQueues>> {
+    schema::off_runtime(|| start(settings, listener))
 }
 
-impl PostgresBackend {
-    /// Connects, migrates the schema (once across nodes starting together), starts the
-    /// writers, readers and the event feed. Committed events, from every node, reach
-    /// `listener` in commit order through the feed; so do other nodes' wake-ups.
-    pub fn open(
-        settings: &PostgresSettings,
-        listener: Arc<dyn CommitListener>,
-    ) -> anyhow::Result<Arc<PostgresBackend>> {
-        schema::off_runtime(|| PostgresBackend::start(settings, listener))
-    }
-
-    fn start(settings: &PostgresSettings, listener: Arc<dyn CommitListener>) -> anyhow::Result<Arc<PostgresBackend>> {
-        let mut client = schema::connect(&settings.url)?;
-        schema::migrate(&mut client).context("migrating the PostgreSQL schema")?;
-        drop(client);
-        let counters = Arc::new(Counters::default());
-        event_feed::spawn(&settings.url, listener.clone())?;
-        let writes = workers::spawn_writers(settings, listener, counters.clone())?;
-        let reads = workers::spawn_readers(settings, counters.clone())?;
-        Ok(Arc::new(PostgresBackend {
-            writes,
-            reads,
-            counters,
-        }))
-    }
-
-    fn submit(&self, queue: &SyncSender<Job>, job: Job) -> Result<(), StorageFailure> {
-        queue.try_send(job).map_err(|err| match err {
-            TrySendError::Full(_) => {
-                self.counters.shed.fetch_add(1, Ordering::Relaxed);
-                StorageFailure::Overloaded
-            }
-            TrySendError::Disconnected(_) => StorageFailure::WorkerStopped,
-        })
-    }
-}
-
-impl Backend for PostgresBackend {
-    fn submit_write(&self, job: Job) -> Result<(), StorageFailure> {
-        self.submit(&self.writes, job)
-    }
-
-    fn submit_read(&self, job: Job) -> Result<(), StorageFailure> {
-        self.submit(&self.reads, job)
-    }
-
-    fn stats(&self) -> BackendStats {
-        self.counters.snapshot()
-    }
+fn start(settings: &PostgresSettings, listener: Arc<dyn CommitListener>) -> anyhow::Result<Arc<JobQueues>> {
+    let mut client = schema::connect(&settings.url)?;
+    schema::migrate(&mut client).context("migrating the PostgreSQL schema")?;
+    drop(client);
+    let counters = Arc::new(Counters::default());
+    event_feed::spawn(&settings.url, listener.clone())?;
+    let writes = workers::spawn_writers(settings, listener, counters.clone())?;
+    let reads = workers::spawn_readers(settings, counters.clone())?;
+    Ok(Arc::new(JobQueues::new(writes, reads, counters)))
 }
 
 #[cfg(test)]

@@ -17,11 +17,10 @@ mod sessions;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::sync::mpsc::{SyncSender, TrySendError};
 
-use super::backend::{Backend, BackendStats, CommitListener, Job, StorageFailure};
+use super::backend::CommitListener;
 use super::counters::Counters;
+use super::job_queues::JobQueues;
 use tx::SqliteTx;
 
 pub use directory::role_name;
@@ -51,62 +50,25 @@ impl SqliteSettings {
     }
 }
 
-/// The SQLite backend.
-pub struct SqliteBackend {
-    writes: SyncSender<Job>,
-    reads: SyncSender<Job>,
-    counters: Arc<Counters>,
-}
-
-impl SqliteBackend {
-    /// Opens (creating and migrating) the database and starts the writer and the readers.
-    /// Committed events and wake-ups go to `listener`.
-    pub fn open(settings: &SqliteSettings, listener: Arc<dyn CommitListener>) -> anyhow::Result<Arc<SqliteBackend>> {
-        let conn = schema::open(&settings.path)?;
-        let counters = Arc::new(Counters::default());
-        let writes = batch_worker::spawn(
-            SqliteTx::new(conn, true),
-            settings.path.clone(),
-            listener,
-            counters.clone(),
-            settings.max_queued_writes,
-        )?;
-        let reads = read_pool::spawn(
-            &settings.path,
-            settings.readers,
-            settings.max_queued_reads,
-            counters.clone(),
-        )?;
-        Ok(Arc::new(SqliteBackend {
-            writes,
-            reads,
-            counters,
-        }))
-    }
-
-    fn submit(&self, queue: &SyncSender<Job>, job: Job) -> Result<(), StorageFailure> {
-        queue.try_send(job).map_err(|err| match err {
-            TrySendError::Full(_) => {
-                self.counters.shed.fetch_add(1, Ordering::Relaxed);
-                StorageFailure::Overloaded
-            }
-            TrySendError::Disconnected(_) => StorageFailure::WorkerStopped,
-        })
-    }
-}
-
-impl Backend for SqliteBackend {
-    fn submit_write(&self, job: Job) -> Result<(), StorageFailure> {
-        self.submit(&self.writes, job)
-    }
-
-    fn submit_read(&self, job: Job) -> Result<(), StorageFailure> {
-        self.submit(&self.reads, job)
-    }
-
-    fn stats(&self) -> BackendStats {
-        self.counters.snapshot()
-    }
+/// Opens (creating and migrating) the database and starts the writer and the readers.
+/// Committed events and wake-ups go to `listener`.
+pub fn open(settings: &SqliteSettings, listener: Arc<dyn CommitListener>) -> anyhow::Result<Arc<JobQueues>> {
+    let conn = schema::open(&settings.path)?;
+    let counters = Arc::new(Counters::default());
+    let writes = batch_worker::spawn(
+        SqliteTx::new(conn, true),
+        settings.path.clone(),
+        listener,
+        counters.clone(),
+        settings.max_queued_writes,
+    )?;
+    let reads = read_pool::spawn(
+        &settings.path,
+        settings.readers,
+        settings.max_queued_reads,
+        counters.clone(),
+    )?;
+    Ok(Arc::new(JobQueues::new(writes, reads, counters)))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use super::tx::PgTx;
 use crate::contract::helpdesk::chat::storage::{Entry, ScanPage};
 use crate::storage::backend::{KvStore, StoreError};
 use crate::storage::kv_rules::{
-    MAX_SCAN_LIMIT, add_to_counter, check_key, check_keys, check_scan, check_value, counter_value,
+    MAX_SCAN_LIMIT, add_to_counter, check_key, check_keys, check_scan, check_value, counter_value, page_of,
 };
 
 impl PgTx {
@@ -88,19 +88,13 @@ impl KvStore for PgTx {
             Some(cursor) => self.rows(sql, &[&start, &end, &fetch, &cursor])?,
             None => self.rows(sql, &[&start, &end, &fetch])?,
         };
-        let mut entries: Vec<Entry> = rows
+        let entries: Vec<Entry> = rows
             .into_iter()
             .map(|row| Entry {
                 key: row.get(0),
                 value: row.get(1),
             })
             .collect();
-        let cursor = if entries.len() > limit as usize {
-            entries.truncate(limit as usize);
-            entries.last().map(|entry| entry.key.clone())
-        } else {
-            None
-        };
-        Ok(ScanPage { entries, cursor })
+        Ok(page_of(entries, limit))
     }
 }

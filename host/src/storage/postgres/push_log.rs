@@ -3,6 +3,8 @@
 //! through the commit, so ids are taken in commit order across every node: whoever sees
 //! an event sees every event with a lower id, and a node reading the log forward misses none.
 
+use postgres::Row;
+
 use super::tx::{PgTx, StagedEvent};
 use crate::storage::backend::{IdBounds, PushEvent, PushLog, StoreError};
 
@@ -12,6 +14,15 @@ pub(super) const PUBLISH_LOCK: i64 = 0x0070_7573_686c_6f67; // "pushlog"
 pub(super) const EVENTS_CHANNEL: &str = "helpdesk_events";
 /// The channel on which a commit that asked for a wake-up pokes every node's scheduler.
 pub(super) const WAKE_CHANNEL: &str = "helpdesk_wake";
+
+fn event_from_row(row: &Row) -> PushEvent {
+    PushEvent {
+        id: row.get(0),
+        topic: row.get(1),
+        kind: row.get(2),
+        payload: row.get(3),
+    }
+}
 
 impl PgTx {
     /// Writes the staged events, under the lock held until the end of the transaction, and
@@ -53,12 +64,7 @@ impl PgTx {
                 &[&after_id, &limit],
             )?
             .iter()
-            .map(|row| PushEvent {
-                id: row.get(0),
-                topic: row.get(1),
-                kind: row.get(2),
-                payload: row.get(3),
-            })
+            .map(event_from_row)
             .collect())
     }
 }
@@ -83,12 +89,7 @@ impl PushLog for PgTx {
                 &[&topics, &after_id, &i64::from(limit)],
             )?
             .iter()
-            .map(|row| PushEvent {
-                id: row.get(0),
-                topic: row.get(1),
-                kind: row.get(2),
-                payload: row.get(3),
-            })
+            .map(event_from_row)
             .collect())
     }
 

@@ -3,26 +3,12 @@
 //! pass with a notice, except under `CI=true`, where a missing server fails them. Two
 //! backends on one database stand for two nodes.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::{PostgresBackend, PostgresSettings, schema};
-use crate::storage::{CommitListener, Database, PushEvent, StorageFailure, StoreError, conformance};
-
-#[derive(Default)]
-struct Recorder {
-    events: Mutex<Vec<PushEvent>>,
-    wakes: Mutex<Vec<i64>>,
-}
-
-impl CommitListener for Recorder {
-    fn events_committed(&self, events: Vec<PushEvent>) {
-        self.events.lock().unwrap().extend(events);
-    }
-    fn wake_requested(&self, at_ms: i64) {
-        self.wakes.lock().unwrap().push(at_ms);
-    }
-}
+use super::{PostgresSettings, schema};
+use crate::storage::conformance::{self, Recorder};
+use crate::storage::{Database, StorageFailure, StoreError};
 
 /// A database made for one test and dropped after it.
 struct Scratch {
@@ -58,7 +44,7 @@ impl Scratch {
         let mut settings = PostgresSettings::new(self.url.clone());
         settings.writers = 4;
         settings.readers = 2;
-        let backend = PostgresBackend::open(&settings, recorder.clone()).unwrap();
+        let backend = super::open(&settings, recorder.clone()).unwrap();
         (Database::new(backend), recorder)
     }
 }

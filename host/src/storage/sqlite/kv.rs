@@ -6,7 +6,7 @@ use super::tx::SqliteTx;
 use crate::contract::helpdesk::chat::storage::{Entry, ScanPage};
 use crate::storage::backend::{KvStore, StoreError};
 use crate::storage::kv_rules::{
-    MAX_SCAN_LIMIT, add_to_counter, check_key, check_keys, check_scan, check_value, counter_value,
+    MAX_SCAN_LIMIT, add_to_counter, check_key, check_keys, check_scan, check_value, counter_value, page_of,
 };
 
 impl SqliteTx {
@@ -95,7 +95,7 @@ impl KvStore for SqliteTx {
                 value: row.get(1)?,
             })
         };
-        let mut entries: Vec<Entry> = match cursor {
+        let entries: Vec<Entry> = match cursor {
             Some(cursor) => statement
                 .query_map(params![start, end, fetch, cursor], read)?
                 .collect::<Result<_, _>>()?,
@@ -103,12 +103,6 @@ impl KvStore for SqliteTx {
                 .query_map(params![start, end, fetch], read)?
                 .collect::<Result<_, _>>()?,
         };
-        let cursor = if entries.len() > limit as usize {
-            entries.truncate(limit as usize);
-            entries.last().map(|entry| entry.key.clone())
-        } else {
-            None
-        };
-        Ok(ScanPage { entries, cursor })
+        Ok(page_of(entries, limit))
     }
 }

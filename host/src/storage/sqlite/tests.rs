@@ -1,27 +1,12 @@
 //! The SQLite backend under the storage contract: group commit, savepoints, reads beside
 //! writes, read-only snapshots, bounded queues, deadlines, and events after commit only.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{SqliteBackend, SqliteSettings};
-use crate::storage::conformance;
-use crate::storage::{CommitListener, Database, PushEvent, StorageFailure, StoreError};
-
-#[derive(Default)]
-struct Recorder {
-    events: Mutex<Vec<PushEvent>>,
-    wakes: Mutex<Vec<i64>>,
-}
-
-impl CommitListener for Recorder {
-    fn events_committed(&self, events: Vec<PushEvent>) {
-        self.events.lock().unwrap().extend(events);
-    }
-    fn wake_requested(&self, at_ms: i64) {
-        self.wakes.lock().unwrap().push(at_ms);
-    }
-}
+use super::SqliteSettings;
+use crate::storage::conformance::{self, Recorder};
+use crate::storage::{Database, PushEvent, StorageFailure, StoreError};
 
 struct Fixture {
     db: Database,
@@ -34,7 +19,7 @@ fn open_with(change: impl FnOnce(&mut SqliteSettings)) -> Fixture {
     let mut settings = SqliteSettings::new(dir.path().join("t.db"));
     change(&mut settings);
     let recorder = Arc::new(Recorder::default());
-    let backend = SqliteBackend::open(&settings, recorder.clone()).unwrap();
+    let backend = super::open(&settings, recorder.clone()).unwrap();
     Fixture {
         db: Database::new(backend),
         recorder,
