@@ -69,15 +69,20 @@ impl MailDelivery {
 
     /// Sends every message due now (a batch at a time); how many were sent.
     pub async fn deliver_due(&self) -> Result<usize, StorageFailure> {
-        let now = self.clock.now_ms();
-        let due = self
-            .db
-            .write(move |slot| -> Result<_, StorageFailure> {
-                Ok(slot.tx()?.claim_due_mail(now, now + SEND_LEASE_MS, BATCH)?)
-            })
-            .await?;
         let mut sent = 0;
-        for mail in due {
+        // One message per claim: its lease covers one send (at most a minute), never a
+        // batch's, so no other node takes it while it is being sent.
+        for _ in 0..BATCH {
+            let now = self.clock.now_ms();
+            let claimed = self
+                .db
+                .write(move |slot| -> Result<_, StorageFailure> {
+                    Ok(slot.tx()?.claim_due_mail(now, now + SEND_LEASE_MS, 1)?)
+                })
+                .await?;
+            let Some(mail) = claimed.into_iter().next() else {
+                break;
+            };
             let outcome = self.send(&mail).await;
             let now = self.clock.now_ms();
             let id = mail.id;
@@ -92,11 +97,13 @@ impl MailDelivery {
                     }
                     Ok(outcome.is_ok())
                 })
-                .await?;
-            if recorded {
-                sent += 1;
-            } else {
-                tracing::warn!(mail = id, "sending failed; it stays in the outbox");
+                .await;
+            match recorded {
+                Ok(true) => sent += 1,
+                Ok(false) => tracing::warn!(mail = id, "sending failed; it stays in the outbox"),
+                // The next messages are still worth sending; this one is tried again when
+                // its lease ends (it may reach its recipients twice).
+                Err(failure) => tracing::error!(mail = id, %failure, "recording a send failed"),
             }
         }
         Ok(sent)

@@ -23,6 +23,8 @@ use crate::storage::{Database, StorageFailure};
 /// The longest the scheduler sleeps, so a wake-up it was not told of (another node's, a
 /// moved clock) is found soon.
 const MAX_SLEEP: Duration = Duration::from_secs(5);
+/// The least the scheduler waits after a run that left work due (taken by another node).
+const MIN_SLEEP_AFTER_RUN: Duration = Duration::from_millis(100);
 /// How often old push events, expired sessions and old login failures are cleared away.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
 /// How many expired sessions are ended together (each in its own job, sharing commits).
@@ -204,13 +206,20 @@ impl Scheduler {
                     Err(err) => tracing::warn!(error = %err, "housekeeping failed; trying again later"),
                 }
             }
+            let mut ran = false;
             let next = match self.next_due().await {
-                Ok(Some(at)) if at <= self.clock.now_ms() => self.run_due().await.map_err(|err| err.to_string()),
+                Ok(Some(at)) if at <= self.clock.now_ms() => {
+                    ran = true;
+                    self.run_due().await.map_err(|err| err.to_string())
+                }
                 Ok(next) => Ok(next),
                 Err(err) => Err(err.to_string()),
             };
+            // Still due right after a run: another node holds it (and commits in a moment),
+            // or it failed here; look again shortly rather than at once.
+            let floor = if ran { MIN_SLEEP_AFTER_RUN } else { Duration::ZERO };
             let sleep = match next {
-                Ok(Some(at)) => Duration::from_millis((at - self.clock.now_ms()).max(0) as u64).min(MAX_SLEEP),
+                Ok(Some(at)) => Duration::from_millis((at - self.clock.now_ms()).max(0) as u64).clamp(floor, MAX_SLEEP),
                 Ok(None) => MAX_SLEEP,
                 Err(err) => {
                     tracing::warn!(error = %err, "scheduled work failed; trying again soon");

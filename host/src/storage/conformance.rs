@@ -47,6 +47,12 @@ pub async fn scans_page_forward_and_backward_and_counters_count(db: &Database) {
             assert_eq!(tx.kv_get("n")?.as_deref(), Some(&b"3"[..]));
             assert!(matches!(tx.kv_increment("a/1", 1), Err(StoreError::Invalid(_))));
             let many = tx.kv_get_many(&["a/1".into(), "nope".into()])?;
+            let twice = tx.kv_get_many(&["a/2".into(), "a/2".into()])?;
+            assert_eq!(
+                twice,
+                [Some(b"a/2".to_vec()), Some(b"a/2".to_vec())],
+                "a key asked for twice"
+            );
             Ok(many)
         })
         .await
@@ -68,6 +74,7 @@ pub async fn limits_are_errors_and_store_nothing(db: &Database) {
                 Err(StoreError::LimitExceeded(_))
             ));
             assert!(matches!(tx.kv_set("", b"v"), Err(StoreError::Invalid(_))));
+            assert!(matches!(tx.kv_set("a\0b", b"v"), Err(StoreError::Invalid(_))));
             assert!(matches!(
                 tx.kv_scan("b", "a", 10, false, None),
                 Err(StoreError::Invalid(_))

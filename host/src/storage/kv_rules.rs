@@ -18,6 +18,10 @@ pub fn check_key(key: &str) -> Result<(), StoreError> {
     if key.is_empty() {
         return Err(StoreError::Invalid("key: must not be empty".into()));
     }
+    if key.contains('\0') {
+        // PostgreSQL's text cannot hold it; refused on every backend alike.
+        return Err(StoreError::Invalid("key: must not contain the NUL character".into()));
+    }
     if key.len() > MAX_KEY_BYTES {
         return Err(StoreError::LimitExceeded(format!(
             "key: {} bytes, the limit is {MAX_KEY_BYTES}",

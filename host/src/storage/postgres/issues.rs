@@ -52,10 +52,21 @@ impl IssueStore for PgTx {
             .first()
             .map_or(1, |row| row.get(0));
         let key = format!("{project}-{number}");
-        self.execute(
-            "INSERT INTO issues (key, project, summary, reporter, number) VALUES ($1, $2, $3, $4, $5)",
+        let inserted = self.execute(
+            "INSERT INTO issues (key, project, summary, reporter, number) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT DO NOTHING",
             &[&key, &project, &summary, &reporter, &number],
         )?;
+        if inserted == 0 {
+            // Another node took the number between the read and the insert, and the
+            // database said so as a duplicate rather than a serialization failure: the
+            // same conflict, so the job runs again and reads the next number.
+            self.conflicted = true;
+            self.failed = true;
+            return Err(StoreError::Backend(format!(
+                "issue number {key} was taken concurrently"
+            )));
+        }
         Ok(Issue {
             key,
             project: project.into(),

@@ -28,12 +28,10 @@ impl KvStore for PgTx {
             "SELECT k.key, kv.value FROM unnest($1::text[]) AS k(key) LEFT JOIN kv ON kv.key = k.key",
             &[&keys],
         )?;
-        let mut found: std::collections::HashMap<String, Option<Vec<u8>>> =
+        let found: std::collections::HashMap<String, Option<Vec<u8>>> =
             rows.into_iter().map(|row| (row.get(0), row.get(1))).collect();
-        Ok(keys
-            .iter()
-            .map(|key| found.get_mut(key).and_then(Option::take))
-            .collect())
+        // A key asked for twice is answered twice, as on SQLite.
+        Ok(keys.iter().map(|key| found.get(key).cloned().flatten()).collect())
     }
 
     fn kv_set(&mut self, key: &str, value: &[u8]) -> Result<(), StoreError> {

@@ -4,6 +4,8 @@
 //! an advisory lock, so one migrates while the others wait, and a node that finds a version
 //! newer than it knows refuses to start rather than write a schema it does not understand.
 
+use std::time::Duration;
+
 use anyhow::Context;
 use postgres::{Client, NoTls};
 
@@ -149,10 +151,21 @@ pub fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 
 /// Opens a connection to the database `url` names.
 pub fn connect(url: &str) -> anyhow::Result<Client> {
-    let config: postgres::Config = url.parse().context("reading the PostgreSQL URL")?;
-    config
+    let mut config: postgres::Config = url.parse().context("reading the PostgreSQL URL")?;
+    // A peer that vanished (a partition, a dead node) is noticed in about a minute, not
+    // the system's two hours.
+    config.keepalives(true).keepalives_idle(Duration::from_secs(30));
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(10));
+    }
+    let mut client = config
         .connect(NoTls)
-        .with_context(|| format!("connecting to PostgreSQL at {}", describe(&config)))
+        .with_context(|| format!("connecting to PostgreSQL at {}", describe(&config)))?;
+    // A node that stalls inside a transaction (it holds row locks, or the lock that orders
+    // events) is cut off by the server instead of holding every other node up; a lock
+    // waited for too long counts as a lost conflict and the job runs again.
+    client.batch_execute("SET idle_in_transaction_session_timeout = '60s'; SET lock_timeout = '20s'")?;
+    Ok(client)
 }
 
 /// Where a configuration points, without its password.
@@ -171,6 +184,8 @@ pub fn describe(config: &postgres::Config) -> String {
 /// Brings the schema up to the version this host knows, once across every node starting
 /// at the same time. Refuses a database whose schema is newer.
 pub fn migrate(client: &mut Client) -> anyhow::Result<()> {
+    // However long another node's migration takes, wait for it.
+    client.batch_execute("SET lock_timeout = 0")?;
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
     let migrated = run_migrations(client);
     let unlocked = client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]);

@@ -249,6 +249,83 @@ async fn pl_6_due_wake_ups_and_due_mail_are_taken_by_one_node_only() {
     assert!(mail.len() >= 6, "{mail:?}");
 }
 
+#[tokio::test]
+async fn pl_6_jobs_and_the_event_feed_carry_on_after_the_server_cuts_every_connection() {
+    let Some(scratch) = Scratch::new() else { return };
+    let (db, recorder) = scratch.open();
+    let publish = |n: i64| {
+        db.write(move |slot| -> Result<(), StorageFailure> {
+            let tx = slot.tx()?;
+            tx.kv_set(&format!("k/{n}"), b"v")?;
+            Ok(tx.publish("t:x", "k", &n.to_string(), 1)?)
+        })
+    };
+    publish(1).await.unwrap();
+    let (admin, name) = (scratch.admin.clone(), scratch.name.clone());
+    schema::off_runtime(move || {
+        let mut client = schema::connect(&admin).unwrap();
+        client
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                &[&name],
+            )
+            .unwrap();
+    });
+    // Every writer's connection is dead; the first use of each finds out and reconnects.
+    for n in 2..=12 {
+        publish(n).await.expect("a write after the connections were cut");
+    }
+    let read = db
+        .read(|slot| -> Result<_, StorageFailure> { Ok(slot.tx()?.kv_get("k/12")?) })
+        .await;
+    assert_eq!(read.unwrap().as_deref(), Some(&b"v"[..]), "reads reconnect too");
+    eventually("the feed reconnects and hands on every event", || {
+        recorder.events.lock().unwrap().len() == 12
+    })
+    .await;
+    let payloads: Vec<String> = recorder
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.payload.clone())
+        .collect();
+    assert_eq!(payloads, (1..=12).map(|n| n.to_string()).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn pl_6_issues_numbered_on_two_nodes_at_once_get_every_number_once() {
+    let Some(scratch) = Scratch::new() else { return };
+    let (a, _) = scratch.open();
+    let (b, _) = scratch.open();
+    a.write(|slot| -> Result<bool, StorageFailure> {
+        let project = crate::contract::helpdesk::chat::directory::Project {
+            key: "SUP".into(),
+            name: "Support".into(),
+        };
+        Ok(slot.tx()?.insert_project(&project)?)
+    })
+    .await
+    .unwrap();
+    let jobs: Vec<_> = (0..40)
+        .map(|n| {
+            let db = if n % 2 == 0 { a.clone() } else { b.clone() };
+            tokio::spawn(async move {
+                db.write(|slot| -> Result<String, StorageFailure> {
+                    Ok(slot.tx()?.insert_issue("SUP", "a problem", None)?.key)
+                })
+                .await
+            })
+        })
+        .collect();
+    let mut keys = Vec::new();
+    for job in jobs {
+        keys.push(job.await.unwrap().expect("every issue is stored"));
+    }
+    keys.sort_by_key(|key| key[4..].parse::<u32>().unwrap());
+    assert_eq!(keys, (1..=40).map(|n| format!("SUP-{n}")).collect::<Vec<_>>());
+}
+
 #[test]
 fn pl_6_a_database_newer_than_the_host_is_refused_with_a_clear_message() {
     let Some(scratch) = Scratch::new() else { return };

@@ -124,9 +124,12 @@ impl Transaction for PgTx {
     }
 }
 
-/// A serialization failure or a deadlock: the transaction lost to a concurrent one.
+/// A serialization failure, a deadlock or a lock waited for too long: the transaction lost
+/// to a concurrent one.
 pub(super) fn is_conflict(code: &SqlState) -> bool {
-    *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
+    *code == SqlState::T_R_SERIALIZATION_FAILURE
+        || *code == SqlState::T_R_DEADLOCK_DETECTED
+        || *code == SqlState::LOCK_NOT_AVAILABLE
 }
 
 /// The database's own words for an error, with its SQLSTATE, rather than "db error".

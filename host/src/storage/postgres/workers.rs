@@ -143,8 +143,17 @@ impl Worker {
         (end.answer)(ended);
     }
 
-    /// Opens a transaction, reconnecting first if the connection was lost.
+    /// Opens a transaction, reconnecting if the connection was lost (the blocking client
+    /// notices a dead connection only when it next uses it, so a failed `BEGIN` on a
+    /// closed connection is tried once more on a new one).
     fn begin(&mut self, sql: &str) -> Result<Box<PgTx>, StorageFailure> {
+        match self.begin_once(sql) {
+            Err(_) if self.tx.is_none() => self.begin_once(sql),
+            other => other,
+        }
+    }
+
+    fn begin_once(&mut self, sql: &str) -> Result<Box<PgTx>, StorageFailure> {
         let mut tx = match self.tx.take() {
             Some(tx) if !tx.client.is_closed() => tx,
             _ => {
@@ -203,12 +212,15 @@ impl Worker {
             }
             StorageFailure::Database(describe_error(&err))
         });
-        let conflicted = tx.conflicted;
-        if !tx.client.is_closed() {
+        let (conflicted, closed) = (tx.conflicted, tx.client.is_closed());
+        if !closed {
             self.tx = Some(tx);
         }
         match outcome {
             Err(_) if conflicted => Err(StorageFailure::Conflict),
+            Err(_) if closed && sql == "COMMIT" => Err(StorageFailure::Database(
+                "the connection to PostgreSQL broke during the commit: the change may or may not have been kept".into(),
+            )),
             other => other,
         }
     }
@@ -228,6 +240,12 @@ impl Worker {
             // The job saw a statement fail because of another transaction; whatever it
             // made of that, this attempt is void.
             let _ = self.end(tx, "ROLLBACK");
+            return Attempt::Lost;
+        }
+        if tx.client.is_closed() {
+            // The connection broke during the job: the server rolled it back, so running
+            // it again on a new connection is safe.
+            tracing::warn!("the PostgreSQL connection broke during a job; it runs again");
             return Attempt::Lost;
         }
         if !end.keep {
