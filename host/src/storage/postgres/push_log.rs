@@ -6,10 +6,12 @@
 use postgres::Row;
 
 use super::tx::{PgTx, StagedEvent};
-use crate::storage::backend::{IdBounds, PushEvent, PushLog, StoreError};
+use crate::storage::backend::{IdBounds, Meta, PushEvent, PushLog, StoreError};
 
 /// The advisory lock that orders the commits of transactions that publish events.
 pub(super) const PUBLISH_LOCK: i64 = 0x0070_7573_686c_6f67; // "pushlog"
+/// The marker holding the newest pruned event id.
+const PRUNED_THROUGH_KEY: &str = "push-pruned-through";
 /// The channel on which a commit with events wakes every node's event feed.
 pub(super) const EVENTS_CHANNEL: &str = "helpdesk_events";
 /// The channel on which a commit that asked for a wake-up pokes every node's scheduler.
@@ -96,8 +98,18 @@ impl PushLog for PgTx {
     fn id_bounds(&mut self) -> Result<IdBounds, StoreError> {
         // Not the sequence: it may hold an id whose transaction has not committed yet. The
         // newest row is never pruned, so max(id) is the newest id this snapshot can see.
-        let row = self.row("SELECT max(id), min(id) FROM push_events", &[])?;
-        let (latest, oldest): (Option<i64>, Option<i64>) = row.map_or((None, None), |row| (row.get(0), row.get(1)));
+        let row = self.row("SELECT max(id) FROM push_events", &[])?;
+        let latest: Option<i64> = row.and_then(|row| row.get(0));
+        // Ids are not dense here (an attempt that took one and rolled back leaves a gap),
+        // so the first id a client may still be given is the one after the newest pruned,
+        // not the smallest stored: a gap is not a lost event.
+        let oldest = match latest {
+            None => None,
+            Some(_) => {
+                let pruned = self.meta(PRUNED_THROUGH_KEY)?.and_then(|text| text.parse::<i64>().ok());
+                Some(pruned.unwrap_or(0) + 1)
+            }
+        };
         Ok(IdBounds {
             latest: latest.unwrap_or(0),
             oldest,
@@ -105,10 +117,21 @@ impl PushLog for PgTx {
     }
 
     fn prune_events(&mut self, before_ms: i64) -> Result<usize, StoreError> {
-        Ok(self.execute(
-            "DELETE FROM push_events WHERE created_ms < $1
-             AND id < (SELECT coalesce(max(id), 0) FROM push_events)",
+        let rows = self.write_rows(
+            "WITH pruned AS (
+                 DELETE FROM push_events WHERE created_ms < $1
+                 AND id < (SELECT coalesce(max(id), 0) FROM push_events)
+                 RETURNING id)
+             SELECT count(*), max(id) FROM pruned",
             &[&before_ms],
-        )? as usize)
+        )?;
+        let (count, newest): (i64, Option<i64>) = rows.first().map_or((0, None), |row| (row.get(0), row.get(1)));
+        if let Some(newest) = newest {
+            let previous = self.meta(PRUNED_THROUGH_KEY)?.and_then(|text| text.parse::<i64>().ok());
+            if previous.is_none_or(|previous| previous < newest) {
+                self.set_meta(PRUNED_THROUGH_KEY, &newest.to_string())?;
+            }
+        }
+        Ok(count as usize)
     }
 }

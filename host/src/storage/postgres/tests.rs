@@ -326,6 +326,42 @@ async fn pl_6_issues_numbered_on_two_nodes_at_once_get_every_number_once() {
     assert_eq!(keys, (1..=40).map(|n| format!("SUP-{n}")).collect::<Vec<_>>());
 }
 
+#[tokio::test]
+async fn pl_6_pruning_keeps_the_newest_event_and_a_gap_in_ids_is_not_a_lost_event() {
+    let Some(scratch) = Scratch::new() else { return };
+    let (db, _) = scratch.open();
+    let publish =
+        |at: i64| db.write(move |slot| -> Result<(), StorageFailure> { Ok(slot.tx()?.publish("t:x", "k", "{}", at)?) });
+    for at in [1, 2, 3] {
+        publish(at).await.unwrap();
+    }
+    // A failed job publishes nothing and takes no id: events are written at the commit.
+    let _ = db
+        .write(|slot| -> Result<(), StoreError> {
+            slot.tx().map_err(StoreError::from)?.publish("t:x", "k", "{}", 4)?;
+            Err(StoreError::Invalid("rolled back".into()))
+        })
+        .await;
+    let bounds = |db: Database| async move {
+        db.read(|slot| -> Result<_, StorageFailure> { Ok(slot.tx()?.id_bounds()?) })
+            .await
+            .unwrap()
+    };
+    let before = bounds(db.clone()).await;
+    assert_eq!((before.latest, before.oldest), (3, Some(1)));
+    let pruned = db
+        .write(|slot| -> Result<_, StorageFailure> { Ok(slot.tx()?.prune_events(100)?) })
+        .await
+        .unwrap();
+    assert_eq!(pruned, 2, "every old event but the newest");
+    let after = bounds(db.clone()).await;
+    assert_eq!(
+        (after.latest, after.oldest),
+        (3, Some(3)),
+        "a client after event 2 lost nothing"
+    );
+}
+
 #[test]
 fn pl_6_a_database_newer_than_the_host_is_refused_with_a_clear_message() {
     let Some(scratch) = Scratch::new() else { return };
