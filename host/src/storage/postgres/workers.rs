@@ -183,6 +183,8 @@ impl Worker {
             Ok(end) => end,
             Err(_) => {
                 tracing::error!("a storage job panicked; its connection is dropped");
+                // Its caller hears why (the reply outlives the attempt).
+                skip(job, StorageFailure::JobPanicked);
                 return None;
             }
         };
