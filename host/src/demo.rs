@@ -1,9 +1,6 @@
 //! The demo site: a readable TOML file loaded into an empty database on first start.
 
-use crate::contract::ChatPlugin;
-use crate::runtime::host_state::HostState;
 use std::collections::HashSet;
-use wasmtime::Store;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
@@ -265,15 +262,11 @@ pub async fn load_once(directory: &Directory, site: SiteFile) -> anyhow::Result<
                     private: room.private,
                     members: room.members.clone(),
                 };
-                plugin.call_in(
-                    slot,
-                    "site-file",
-                    &|plugin: &ChatPlugin, store: &mut Store<HostState>| {
-                        plugin
-                            .helpdesk_chat_team_chat()
-                            .call_create_room(store, &creator, &spec)
-                    },
-                )?;
+                plugin.call_in(slot, "site-file", &|plugin, store| {
+                    plugin
+                        .helpdesk_chat_team_chat()
+                        .call_create_room(store, &creator, &spec)
+                })?;
             }
             slot.tx()?.set_meta(SEEDED, "yes")?;
             Ok(true)

@@ -5,11 +5,8 @@
 //! ones and running `scheduler.run-due` is one transaction: if the run fails, the wake-ups
 //! stay and the run is tried again.
 
-use crate::contract::ChatPlugin;
-use crate::runtime::host_state::HostState;
 use std::sync::Arc;
 use std::time::Duration;
-use wasmtime::Store;
 
 use tokio::sync::Notify;
 
@@ -90,13 +87,9 @@ impl Scheduler {
         self.db
             .write(move |slot| {
                 if slot.tx()?.take_due(now).map_err(StorageFailure::from)? {
-                    plugin.call_in(
-                        slot,
-                        &request_id,
-                        &|plugin: &ChatPlugin, store: &mut Store<HostState>| {
-                            plugin.helpdesk_chat_scheduler().call_run_due(store, &system_context())
-                        },
-                    )?;
+                    plugin.call_in(slot, &request_id, &|plugin, store| {
+                        plugin.helpdesk_chat_scheduler().call_run_due(store, &system_context())
+                    })?;
                 }
                 Ok(slot.tx()?.next_wake().map_err(StorageFailure::from)?)
             })

@@ -2,15 +2,12 @@
 //! answer a bearer token for the widget to keep (it may run on another site, so no cookie),
 //! and both count against the login throttle.
 
-use crate::contract::ChatPlugin;
-use crate::runtime::host_state::HostState;
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use wasmtime::Store;
 
 use super::auth_routes::{LoginRequest, LoginResponse, password_login};
 use super::caller::Caller;
@@ -101,15 +98,11 @@ async fn widget_register(
             if let Err(wait) = crate::login_throttle::begin_attempt(slot.tx()?, &keys, now)? {
                 return Err(ApiError::too_many_logins(wait));
             }
-            let id = plugin.call_in(
-                slot,
-                &request_id,
-                &|plugin: &ChatPlugin, store: &mut Store<HostState>| {
-                    plugin
-                        .helpdesk_chat_live_chat()
-                        .call_register_customer(store, &ctx, &name, &email)
-                },
-            )?;
+            let id = plugin.call_in(slot, &request_id, &|plugin, store| {
+                plugin
+                    .helpdesk_chat_live_chat()
+                    .call_register_customer(store, &ctx, &name, &email)
+            })?;
             let tx = slot.tx()?;
             tx.set_password_hash(&id, &hash)?;
             let user = tx

@@ -156,13 +156,9 @@ impl ChatPluginRuntime {
         ctx: &CallContext,
         event: &HostEvent,
     ) -> Result<(), CallError> {
-        self.call_in(
-            slot,
-            request_id,
-            &move |plugin: &ChatPlugin, store: &mut Store<HostState>| {
-                plugin.helpdesk_chat_host_events().call_on_host_event(store, ctx, event)
-            },
-        )
+        self.call_in(slot, request_id, &move |plugin, store| {
+            plugin.helpdesk_chat_host_events().call_on_host_event(store, ctx, event)
+        })
     }
 
     /// Brings the store up to the plugin's version, once, before serving: runs the plugin's
@@ -180,14 +176,12 @@ impl ChatPluginRuntime {
                 }
                 let prepared = runtime.prepare("migrate")?;
                 let from = previous.clone();
-                runtime.run_prepared(prepared, slot, "migrate", MIGRATION_TIMEOUT, &|plugin: &ChatPlugin,
-                                                                                      store: &mut Store<
-                    HostState,
-                >| {
+                let migrate = |plugin: &ChatPlugin, store: &mut Store<HostState>| {
                     plugin
                         .helpdesk_chat_lifecycle()
                         .call_migrate(store, &system_context(), from.as_deref())
-                })?;
+                };
+                runtime.run_prepared(prepared, slot, "migrate", MIGRATION_TIMEOUT, &migrate)?;
                 slot.tx()?
                     .set_meta(PLUGIN_VERSION_KEY, &version)
                     .map_err(StorageFailure::from)?;

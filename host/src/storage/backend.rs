@@ -8,6 +8,7 @@
 //! records are handed to the [`CommitListener`] only after its commit.
 
 use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
 use crate::contract::helpdesk::chat::directory::{Company, Group, Project, User};
@@ -339,8 +340,11 @@ pub struct JobEnd {
     /// Whether to keep the job's writes.
     pub keep: bool,
     /// Told the fate of the job's transaction once it is known (committed or not).
-    pub answer: Box<dyn FnOnce(Result<(), StorageFailure>) + Send>,
+    pub answer: Answer,
 }
+
+/// How a job's caller is told the fate of its transaction once it is known.
+pub type Answer = Box<dyn FnOnce(Result<(), StorageFailure>) + Send>;
 
 /// A unit of work for a backend.
 pub struct Job {
@@ -350,6 +354,21 @@ pub struct Job {
     /// runs it again in a new transaction, dropping the lost attempt's [`JobEnd::answer`]
     /// unheard; every other backend runs it once.
     pub run: Box<dyn FnMut(JobStart) -> JobEnd + Send>,
+}
+
+impl Job {
+    /// Whether the job's deadline has passed: it must not start.
+    pub fn expired(&self) -> bool {
+        self.deadline.is_some_and(|deadline| Instant::now() > deadline)
+    }
+
+    /// Tells the job it will not run, and why: its caller hears at once, and nothing of it
+    /// is owed afterwards.
+    pub fn skip(&mut self, failure: StorageFailure) {
+        if let Ok(end) = catch_unwind(AssertUnwindSafe(|| (self.run)(JobStart::Skipped(failure.clone())))) {
+            (end.answer)(Err(failure));
+        }
+    }
 }
 
 /// Told what each commit made public.

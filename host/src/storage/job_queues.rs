@@ -3,9 +3,9 @@
 //! refused at once (the HTTP layer answers 503 with `Retry-After`) rather than queued
 //! without end.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
 
 use super::backend::{Backend, BackendStats, Job, StorageFailure};
 use super::counters::Counters;
@@ -50,4 +50,10 @@ impl Backend for JobQueues {
     fn stats(&self) -> BackendStats {
         self.counters.snapshot()
     }
+}
+
+/// The next job from a queue several threads share; `None` once the queue is gone.
+pub fn next_job(queue: &Mutex<Receiver<Job>>) -> Option<Job> {
+    let receiver = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    receiver.recv().ok()
 }

@@ -11,13 +11,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::PostgresSettings;
 use super::schema;
 use super::tx::{PgTx, describe_error, is_conflict};
-use crate::storage::backend::{CommitListener, Job, JobStart, StorageFailure};
+use crate::storage::backend::{Answer, CommitListener, Job, JobStart, StorageFailure};
 use crate::storage::counters::Counters;
+use crate::storage::job_queues::next_job;
 
 /// The most times one job is run before it is given up as `Conflict`.
 const MAX_ATTEMPTS: u32 = 30;
@@ -76,18 +77,6 @@ pub fn spawn_readers(settings: &PostgresSettings, counters: Arc<Counters>) -> an
     Ok(sender)
 }
 
-fn next_job(queue: &Queue) -> Option<Job> {
-    let receiver = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    receiver.recv().ok()
-}
-
-/// A job that will not run is told why.
-fn skip(job: &mut Job, failure: StorageFailure) {
-    if let Ok(end) = catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Skipped(failure.clone())))) {
-        (end.answer)(Err(failure));
-    }
-}
-
 /// How one attempt ended.
 enum Attempt {
     /// Its fate is known and its caller was told.
@@ -107,8 +96,8 @@ impl Worker {
     fn write(&mut self, mut job: Job, listener: &dyn CommitListener) {
         self.counters.writes.fetch_add(1, Ordering::Relaxed);
         for attempt in 1..=MAX_ATTEMPTS {
-            if job.deadline.is_some_and(|deadline| Instant::now() > deadline) {
-                skip(&mut job, StorageFailure::DeadlinePassed);
+            if job.expired() {
+                job.skip(StorageFailure::DeadlinePassed);
                 return;
             }
             match self.attempt(&mut job, listener) {
@@ -123,24 +112,27 @@ impl Worker {
             }
         }
         tracing::warn!("a write lost {MAX_ATTEMPTS} conflicts in a row and was given up");
-        skip(&mut job, StorageFailure::Conflict);
+        job.skip(StorageFailure::Conflict);
     }
 
     fn read(&mut self, mut job: Job) {
         self.counters.reads.fetch_add(1, Ordering::Relaxed);
-        if job.deadline.is_some_and(|deadline| Instant::now() > deadline) {
-            skip(&mut job, StorageFailure::DeadlinePassed);
+        if job.expired() {
+            job.skip(StorageFailure::DeadlinePassed);
             return;
         }
         let tx = match self.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
             Ok(tx) => tx,
-            Err(failure) => return skip(&mut job, failure),
+            Err(failure) => {
+                job.skip(failure);
+                return;
+            }
         };
-        let Some((end, tx)) = self.run(&mut job, tx) else {
+        let Some((tx, _, answer)) = self.run(&mut job, tx) else {
             return;
         };
         let ended = self.end(tx, "ROLLBACK");
-        (end.answer)(ended);
+        answer(ended);
     }
 
     /// Opens a transaction, reconnecting if the connection was lost (the blocking client
@@ -176,28 +168,22 @@ impl Worker {
         }
     }
 
-    /// Lends the transaction to the job; `None` if the job panicked or lost it (the
-    /// connection is dropped with whatever it held open).
-    fn run(&mut self, job: &mut Job, tx: Box<PgTx>) -> Option<(crate::storage::backend::JobEnd, Box<PgTx>)> {
+    /// Lends the transaction to the job: it comes back with whether the job keeps its writes
+    /// and how its caller is told; `None` if the job panicked or lost it (the connection is
+    /// dropped with whatever it held open, and the caller was told).
+    fn run(&mut self, job: &mut Job, tx: Box<PgTx>) -> Option<(Box<PgTx>, bool, Answer)> {
         let end = match catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Run(tx)))) {
             Ok(end) => end,
             Err(_) => {
                 tracing::error!("a storage job panicked; its connection is dropped");
                 // Its caller hears why (the reply outlives the attempt).
-                skip(job, StorageFailure::JobPanicked);
+                job.skip(StorageFailure::JobPanicked);
                 return None;
             }
         };
         let returned = end.tx.and_then(|tx| (tx as Box<dyn Any>).downcast::<PgTx>().ok());
         match returned {
-            Some(tx) => Some((
-                crate::storage::backend::JobEnd {
-                    tx: None,
-                    keep: end.keep,
-                    answer: end.answer,
-                },
-                tx,
-            )),
+            Some(tx) => Some((tx, end.keep, end.answer)),
             None => {
                 (end.answer)(Err(StorageFailure::ConnectionLost));
                 None
@@ -231,11 +217,11 @@ impl Worker {
         let tx = match self.begin("BEGIN ISOLATION LEVEL SERIALIZABLE") {
             Ok(tx) => tx,
             Err(failure) => {
-                skip(job, failure);
+                job.skip(failure);
                 return Attempt::Done;
             }
         };
-        let Some((end, mut tx)) = self.run(job, tx) else {
+        let Some((mut tx, keep, answer)) = self.run(job, tx) else {
             return Attempt::Done;
         };
         if tx.conflicted {
@@ -250,16 +236,16 @@ impl Worker {
             tracing::warn!("the PostgreSQL connection broke during a job; it runs again");
             return Attempt::Lost;
         }
-        if !end.keep {
+        if !keep {
             let rolled_back = self.end(tx, "ROLLBACK");
-            (end.answer)(rolled_back);
+            answer(rolled_back);
             return Attempt::Done;
         }
         if tx.failed {
             // A statement failed and the job went on: PostgreSQL would turn the COMMIT
             // into a rollback, so the job must not be told it was kept.
             let _ = self.end(tx, "ROLLBACK");
-            (end.answer)(Err(StorageFailure::Database(
+            answer(Err(StorageFailure::Database(
                 "a statement failed inside the transaction; nothing was kept".into(),
             )));
             return Attempt::Done;
@@ -275,7 +261,7 @@ impl Worker {
             if conflicted {
                 return Attempt::Lost;
             }
-            (end.answer)(rolled_back.and(Err(StorageFailure::Database(
+            answer(rolled_back.and(Err(StorageFailure::Database(
                 "the job's push events could not be written; nothing was kept".into(),
             ))));
             return Attempt::Done;
@@ -289,7 +275,7 @@ impl Worker {
                 {
                     listener.wake_requested(at);
                 }
-                (end.answer)(outcome);
+                answer(outcome);
                 Attempt::Done
             }
         }

@@ -9,26 +9,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
-use std::time::Instant;
 
 use super::schema;
 use super::tx::SqliteTx;
-use crate::storage::backend::{CommitListener, Job, JobStart, PushEvent, StorageFailure};
+use crate::storage::backend::{Answer, CommitListener, Job, JobStart, PushEvent, StorageFailure};
 use crate::storage::counters::Counters;
-
-/// How a job's caller is told the batch's fate.
-type Answer = Box<dyn FnOnce(Result<(), StorageFailure>) + Send>;
 
 /// The most jobs one batch (one commit) takes.
 const MAX_BATCH: usize = 512;
-
-/// A job that will not run is told why at once; it owes nothing after the batch.
-fn skip(mut job: Job, failure: StorageFailure) -> Answer {
-    match catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Skipped(failure)))) {
-        Ok(end) => end.answer,
-        Err(_) => Box::new(|_| {}),
-    }
-}
 
 /// Starts the writer; jobs sent to the returned channel run in order. At most `capacity`
 /// jobs wait; past that the backend refuses new ones.
@@ -87,18 +75,19 @@ impl BatchWorker {
     /// job, a failed commit) fails every job of the batch: nothing of it is kept, and each
     /// caller is told.
     fn run_batch(&mut self, batch: Vec<Job>) {
+        let jobs = batch.len();
         self.counters.commits.fetch_add(1, Ordering::Relaxed);
         self.counters.writes.fetch_add(batch.len() as u64, Ordering::Relaxed);
         let mut failure = self.begin().err();
         let mut answers = Vec::with_capacity(batch.len());
         let mut published = Published::default();
-        for job in batch {
+        for mut job in batch {
             if let Some(broken) = &failure {
-                answers.push(skip(job, broken.clone()));
+                job.skip(broken.clone());
                 continue;
             }
-            if job.deadline.is_some_and(|deadline| Instant::now() > deadline) {
-                answers.push(skip(job, StorageFailure::DeadlinePassed));
+            if job.expired() {
+                job.skip(StorageFailure::DeadlinePassed);
                 continue;
             }
             let (answer, outcome) = self.run_job(job);
@@ -129,7 +118,7 @@ impl BatchWorker {
                 }
             }
             Err(failure) => {
-                tracing::error!(%failure, "a storage batch failed; none of its {} jobs is kept", answers.len());
+                tracing::error!(%failure, "a storage batch failed; none of its {jobs} jobs is kept");
                 self.abandon_transaction();
             }
         }
@@ -146,13 +135,12 @@ impl BatchWorker {
             None => Err(StorageFailure::ConnectionLost),
         };
         if let Err(failure) = savepoint {
-            return (skip(job, failure.clone()), Err(failure));
+            job.skip(failure.clone());
+            return (Box::new(|_| {}), Err(failure));
         }
         let Some(lent) = self.tx.take() else {
-            return (
-                skip(job, StorageFailure::ConnectionLost),
-                Err(StorageFailure::ConnectionLost),
-            );
+            job.skip(StorageFailure::ConnectionLost);
+            return (Box::new(|_| {}), Err(StorageFailure::ConnectionLost));
         };
         let end = match catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Run(lent)))) {
             Ok(end) => end,

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use super::schema;
 use super::tx::SqliteTx;
 use crate::storage::backend::{Job, JobStart, StorageFailure};
 use crate::storage::counters::Counters;
+use crate::storage::job_queues::next_job;
 
 /// Starts `readers` threads; at most `capacity` read jobs wait for one.
 pub fn spawn(path: &Path, readers: usize, capacity: usize, counters: Arc<Counters>) -> anyhow::Result<SyncSender<Job>> {
@@ -41,22 +41,15 @@ struct Reader {
 
 impl Reader {
     fn run(mut self, jobs: &Mutex<Receiver<Job>>) {
-        loop {
-            let next = match jobs.lock() {
-                Ok(receiver) => receiver.recv(),
-                Err(poisoned) => poisoned.into_inner().recv(),
-            };
-            match next {
-                Ok(job) => self.run_job(job),
-                Err(_) => return,
-            }
+        while let Some(job) = next_job(jobs) {
+            self.run_job(job);
         }
     }
 
     fn run_job(&mut self, mut job: Job) {
         self.counters.reads.fetch_add(1, Ordering::Relaxed);
-        if job.deadline.is_some_and(|deadline| Instant::now() > deadline) {
-            skip(job, StorageFailure::DeadlinePassed);
+        if job.expired() {
+            job.skip(StorageFailure::DeadlinePassed);
             return;
         }
         let began = self.begin();
@@ -64,11 +57,11 @@ impl Reader {
             (Ok(()), Some(tx)) => tx,
             (Err(failure), tx) => {
                 self.tx = tx;
-                skip(job, failure);
+                job.skip(failure);
                 return;
             }
             (Ok(()), None) => {
-                skip(job, StorageFailure::ConnectionLost);
+                job.skip(StorageFailure::ConnectionLost);
                 return;
             }
         };
@@ -101,8 +94,4 @@ impl Reader {
             None => Err(StorageFailure::ConnectionLost),
         }
     }
-}
-
-fn skip(mut job: Job, failure: StorageFailure) {
-    let _ = catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Skipped(failure))));
 }
