@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use helpdesk_host::push::StreamSignal;
 use helpdesk_host::runtime::SandboxLimits;
 use helpdesk_host::storage::StorageFailure;
-use helpdesk_host::storage::postgres::schema::{connect, off_runtime};
+use helpdesk_host::storage::postgres::scratch::ScratchDatabase;
 
 #[path = "../tests/integration/support.rs"]
 mod support;
@@ -87,47 +87,6 @@ async fn push_latency(label: &str, from: &TestHost, to: &TestHost, events: usize
     );
 }
 
-struct Scratch {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Scratch {
-    fn create(admin: &str) -> Scratch {
-        let name = format!("helpdesk_bench_{}", std::process::id());
-        let admin = admin.to_string();
-        let (target, db) = (admin.clone(), name.clone());
-        off_runtime(move || {
-            let mut client = connect(&target).unwrap();
-            client
-                .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-                .unwrap();
-            client.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
-        });
-        let (server, _) = admin.rsplit_once('/').unwrap();
-        Scratch {
-            url: format!("{server}/{name}"),
-            admin,
-            name,
-        }
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let (admin, sql) = (
-            self.admin.clone(),
-            format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
-        off_runtime(move || {
-            if let Ok(mut client) = connect(&admin) {
-                let _ = client.batch_execute(&sql);
-            }
-        });
-    }
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let Ok(admin) = std::env::var("HELPDESK_TEST_POSTGRES_URL") else {
@@ -147,7 +106,7 @@ async fn main() {
     push_latency("push, SQLite, same node", &sqlite, &sqlite, 1_000).await;
     drop(sqlite);
 
-    let scratch = Scratch::create(&admin);
+    let scratch = ScratchDatabase::create(&admin, "helpdesk_bench").expect("the PostgreSQL server answers");
     let a = Arc::new(TestHost::start_on(SandboxLimits::default(), Some(scratch.url.clone())).await);
     let a_probe = load_probe(a.site.plugin.sandbox(), None);
     for callers in [1, 64] {

@@ -25,6 +25,7 @@ mod kv;
 mod outbox;
 mod push_log;
 pub mod schema;
+pub mod scratch;
 mod sessions;
 pub mod tx;
 mod workers;

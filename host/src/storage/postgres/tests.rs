@@ -6,16 +6,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::scratch::ScratchDatabase;
 use super::{PostgresSettings, schema};
 use crate::storage::conformance::{self, Recorder};
 use crate::storage::{Database, StorageFailure, StoreError};
 
 /// A database made for one test and dropped after it.
-struct Scratch {
-    admin: String,
-    name: String,
-    url: String,
-}
+struct Scratch(ScratchDatabase);
 
 impl Scratch {
     fn new() -> Option<Scratch> {
@@ -27,36 +24,18 @@ impl Scratch {
             eprintln!("skipped: no PostgreSQL (set HELPDESK_TEST_POSTGRES_URL, see .ci/postgres)");
             return None;
         };
-        let name = format!("helpdesk_unit_{}", uuid::Uuid::new_v4().simple());
-        schema::off_runtime(|| {
-            let mut client = schema::connect(&admin).expect("the test server answers");
-            client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-        });
-        let url = match admin.rsplit_once('/') {
-            Some((server, _)) => format!("{server}/{name}"),
-            None => unreachable!("the admin URL names a database"),
-        };
-        Some(Scratch { admin, name, url })
+        Some(Scratch(
+            ScratchDatabase::create(&admin, "helpdesk_unit").expect("the test server answers"),
+        ))
     }
 
     fn open(&self) -> (Database, Arc<Recorder>) {
         let recorder = Arc::new(Recorder::default());
-        let mut settings = PostgresSettings::new(self.url.clone());
+        let mut settings = PostgresSettings::new(self.0.url.clone());
         settings.writers = 4;
         settings.readers = 2;
         let backend = super::open(&settings, recorder.clone()).unwrap();
         (Database::new(backend), recorder)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        // Best effort: the backend's connections are still open, so force them off.
-        schema::off_runtime(|| {
-            if let Ok(mut client) = schema::connect(&self.admin) {
-                let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-            }
-        });
     }
 }
 
@@ -261,7 +240,7 @@ async fn pl_6_jobs_and_the_event_feed_carry_on_after_the_server_cuts_every_conne
         })
     };
     publish(1).await.unwrap();
-    let (admin, name) = (scratch.admin.clone(), scratch.name.clone());
+    let (admin, name) = (scratch.0.admin().to_string(), scratch.0.name.clone());
     schema::off_runtime(move || {
         let mut client = schema::connect(&admin).unwrap();
         client
@@ -365,7 +344,7 @@ async fn pl_6_pruning_keeps_the_newest_event_and_a_gap_in_ids_is_not_a_lost_even
 #[test]
 fn pl_6_a_database_newer_than_the_host_is_refused_with_a_clear_message() {
     let Some(scratch) = Scratch::new() else { return };
-    let mut client = schema::connect(&scratch.url).unwrap();
+    let mut client = schema::connect(&scratch.0.url).unwrap();
     schema::migrate(&mut client).unwrap();
     schema::migrate(&mut client).expect("migrating again does nothing");
     client
