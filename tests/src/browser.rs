@@ -88,6 +88,14 @@ impl Driver {
             .await
             .expect("starting a Chromium session")
     }
+
+    /// A new browser in which `user` (demo password) has logged in and been taken to
+    /// `page`.
+    pub async fn logged_in(&self, base_url: &str, user: &str, page: &str) -> Client {
+        let browser = self.new_browser(user).await;
+        log_in(&browser, base_url, user, page).await;
+        browser
+    }
 }
 
 impl Drop for Driver {

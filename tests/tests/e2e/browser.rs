@@ -55,10 +55,8 @@ async fn classes(browser: &Client, id: &str) -> String {
 async fn pr_3_header_turns_green_when_an_agent_goes_online_in_every_browser() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let alice = driver.new_browser("alice").await;
-    let bob = driver.new_browser("bob").await;
-    log_in(&alice, &site.host.base_url, "alice", "/?project=SUP").await;
-    log_in(&bob, &site.host.base_url, "bob", "/?project=SUP").await;
+    let alice = driver.logged_in(&site.host.base_url, "alice", "/?project=SUP").await;
+    let bob = driver.logged_in(&site.host.base_url, "bob", "/?project=SUP").await;
 
     for browser in [&alice, &bob] {
         wait_for_attribute(browser, "#online-count", "data-online-count", "0").await;
@@ -160,13 +158,11 @@ async fn pr_8_an_admins_door_turns_another_agents_header_grey_live() {
         .post("/api/v1/projects/SUP/presence/online", json!({}))
         .await;
     assert_eq!(status, 200);
-    let alice = driver.new_browser("alice").await;
-    log_in(&alice, &site.host.base_url, "alice", "/?project=SUP").await;
+    let alice = driver.logged_in(&site.host.base_url, "alice", "/?project=SUP").await;
     wait_for_attribute(&alice, "#online-count", "data-online-count", "1").await;
     assert!(classes(&alice, "own-status").await.contains("status-online"));
 
-    let paula = driver.new_browser("paula").await;
-    log_in(&paula, &site.host.base_url, "paula", "/?project=SUP").await;
+    let paula = driver.logged_in(&site.host.base_url, "paula", "/?project=SUP").await;
     click(&paula, "presence-indicator").await;
     wait_for_attribute(&paula, "#online-agents li[data-user='alice']", "data-user", "alice").await;
     assert!(
@@ -174,8 +170,7 @@ async fn pr_8_an_admins_door_turns_another_agents_header_grey_live() {
         "a project admin who is no site admin gets no door"
     );
 
-    let sam = driver.new_browser("sam").await;
-    log_in(&sam, &site.host.base_url, "sam", "/?project=SUP").await;
+    let sam = driver.logged_in(&site.host.base_url, "sam", "/?project=SUP").await;
     click(&sam, "presence-indicator").await;
     wait_for_attribute(
         &sam,
@@ -247,14 +242,12 @@ async fn pr_8_an_admins_door_turns_another_agents_header_grey_live() {
 async fn pr_13_a_forced_out_agents_page_returns_to_the_login_page() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let alice = driver.new_browser("alice").await;
-    log_in(&alice, &site.host.base_url, "alice", "/?project=SUP").await;
+    let alice = driver.logged_in(&site.host.base_url, "alice", "/?project=SUP").await;
     click(&alice, "presence-indicator").await;
     click(&alice, "go-online").await;
     wait_for_attribute(&alice, "#online-count", "data-online-count", "1").await;
 
-    let sam = driver.new_browser("sam").await;
-    log_in(&sam, &site.host.base_url, "sam", "/people").await;
+    let sam = driver.logged_in(&site.host.base_url, "sam", "/people").await;
     sam.execute(
         "window.confirm = function () { return true; };\
          document.querySelector('tr[data-user=\"alice\"] button').click(); return true;",
@@ -352,8 +345,7 @@ async fn pr_10_two_sessions_of_one_agent_follow_each_other() {
 async fn pr_9_an_admin_sets_the_inactivity_timeout_on_the_presence_settings_page() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let paula = driver.new_browser("paula").await;
-    log_in(&paula, &site.host.base_url, "paula", "/?project=SUP").await;
+    let paula = driver.logged_in(&site.host.base_url, "paula", "/?project=SUP").await;
     let links = wait_until(
         &paula,
         "the administration links",
@@ -418,8 +410,7 @@ async fn pr_2_a_customer_lands_on_the_help_center_where_the_chat_says_it_is_onli
         .post("/api/v1/projects/SUP/presence/online", json!({}))
         .await;
     assert_eq!(status, 200);
-    let cora = driver.new_browser("cora").await;
-    log_in(&cora, &site.host.base_url, "cora", "/?project=SUP").await;
+    let cora = driver.logged_in(&site.host.base_url, "cora", "/?project=SUP").await;
     assert_eq!(
         cora.current_url().await.unwrap().path(),
         "/portal",

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use helpdesk_e2e::TestSite;
-use helpdesk_e2e::browser::{log_in, start_driver, wait_until as wait_for};
+use helpdesk_e2e::browser::{start_driver, wait_until as wait_for};
 use helpdesk_e2e::other_site::OtherSite;
 use serde_json::json;
 
@@ -40,11 +40,9 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
         .post("/api/v1/projects/SUP/presence/online", json!({}))
         .await;
     assert_eq!(status, 200, "bob is online, so the visitor chats live");
-    let bob = driver.new_browser("bob").await;
-    log_in(&bob, &site.host.base_url, "bob", "/inbox?project=SUP").await;
+    let bob = driver.logged_in(&site.host.base_url, "bob", "/inbox?project=SUP").await;
 
-    let alice = driver.new_browser("alice").await;
-    log_in(&alice, &site.host.base_url, "alice", "/?project=SUP").await;
+    let alice = driver.logged_in(&site.host.base_url, "alice", "/?project=SUP").await;
     wait_for(&alice, "the new-request notice", "var c = document.getElementById('chat-requests-count'); return c && !document.getElementById('chat-requests').hidden && c.textContent === '0';").await;
 
     let visitor = driver.new_browser("visitor").await;
@@ -200,8 +198,7 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
 async fn lc_7_a_site_admin_translates_the_welcome_on_the_translate_and_customize_page() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let sam = driver.new_browser("sam").await;
-    log_in(&sam, &site.host.base_url, "sam", "/chat-texts").await;
+    let sam = driver.logged_in(&site.host.base_url, "sam", "/chat-texts").await;
     sam.execute(
         "var row = document.querySelector('tr[data-language=\"de\"]');\
          row.querySelector('textarea').value = 'Willkommen bei uns!';\
@@ -288,8 +285,7 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
     )
     .await;
 
-    let bob = driver.new_browser("bob").await;
-    log_in(&bob, &site.host.base_url, "bob", "/inbox?project=SUP").await;
+    let bob = driver.logged_in(&site.host.base_url, "bob", "/inbox?project=SUP").await;
     wait_for(
         &bob,
         "the offline message in the inbox",
@@ -344,8 +340,7 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
     )
     .await;
 
-    let sam = driver.new_browser("sam").await;
-    log_in(&sam, &site.host.base_url, "sam", "/outbox").await;
+    let sam = driver.logged_in(&site.host.base_url, "sam", "/outbox").await;
     let subjects = wait_for(
         &sam,
         "both mails in the outbox",

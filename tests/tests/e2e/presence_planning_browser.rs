@@ -3,7 +3,7 @@
 
 use fantoccini::{Client, Locator};
 use helpdesk_e2e::TestSite;
-use helpdesk_e2e::browser::{log_in, start_driver, wait_until};
+use helpdesk_e2e::browser::{start_driver, wait_until};
 use serde_json::json;
 
 async fn click(browser: &Client, css: &str) {
@@ -25,8 +25,7 @@ const SHOWN_SWITCHES: &str = "return Array.prototype.map.call(document.querySele
 async fn pr_7_the_schedule_dialog_is_saved_and_shown_again() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let bob = driver.new_browser("bob").await;
-    log_in(&bob, &site.host.base_url, "bob", "/?project=SUP").await;
+    let bob = driver.logged_in(&site.host.base_url, "bob", "/?project=SUP").await;
     click(&bob, "#presence-indicator").await;
     click(&bob, "#edit-schedule").await;
     wait_until(
@@ -79,8 +78,9 @@ async fn pr_7_the_schedule_dialog_is_saved_and_shown_again() {
 async fn pr_12_an_admin_sets_monitoring_alerts_on_the_presence_settings_page() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let paula = driver.new_browser("paula").await;
-    log_in(&paula, &site.host.base_url, "paula", "/presence-settings?project=SUP").await;
+    let paula = driver
+        .logged_in(&site.host.base_url, "paula", "/presence-settings?project=SUP")
+        .await;
     wait_until(
         &paula,
         "the monitoring form",

@@ -36,10 +36,8 @@ const LINES: &str = "return Array.prototype.map.call(document.querySelectorAll('
 async fn tc_7_tc_9_two_users_exchange_messages_live_in_a_private_room() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let alice = driver.new_browser("alice").await;
-    let bob = driver.new_browser("bob").await;
-    log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
-    log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
+    let alice = driver.logged_in(&site.host.base_url, "alice", "/team-chat").await;
+    let bob = driver.logged_in(&site.host.base_url, "bob", "/team-chat").await;
     let first = wait_until(
         &bob,
         "his chats",
@@ -133,10 +131,8 @@ async fn tc_7_tc_9_two_users_exchange_messages_live_in_a_private_room() {
 async fn tc_4_a_user_chat_reaches_the_other_person_only_when_a_message_is_sent() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let alice = driver.new_browser("alice").await;
-    let bob = driver.new_browser("bob").await;
-    log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
-    log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
+    let alice = driver.logged_in(&site.host.base_url, "alice", "/team-chat").await;
+    let bob = driver.logged_in(&site.host.base_url, "bob", "/team-chat").await;
     wait_until(
         &alice,
         "the people",
@@ -177,10 +173,8 @@ async fn tc_4_a_user_chat_reaches_the_other_person_only_when_a_message_is_sent()
 async fn pr_14_tc_8_statuses_and_words_show_live_in_the_people_list() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let alice = driver.new_browser("alice").await;
-    let bob = driver.new_browser("bob").await;
-    log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
-    log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
+    let alice = driver.logged_in(&site.host.base_url, "alice", "/team-chat").await;
+    let bob = driver.logged_in(&site.host.base_url, "bob", "/team-chat").await;
     let people = "return Array.prototype.map.call(document.querySelectorAll('#people-list li'),\
          function (li) { return li.dataset.user + ' ' + li.querySelector('.person-status').textContent; });";
     let shown = wait_until(
@@ -216,16 +210,16 @@ async fn pr_14_tc_8_statuses_and_words_show_live_in_the_people_list() {
 async fn tc_1_a_site_admin_switches_team_chat_off_on_its_settings_page_and_open_pages_hide_it() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let alice = driver.new_browser("alice").await;
-    let sam = driver.new_browser("sam").await;
-    log_in(&alice, &site.host.base_url, "alice", "/team-chat").await;
+    let alice = driver.logged_in(&site.host.base_url, "alice", "/team-chat").await;
+    let sam = driver
+        .logged_in(&site.host.base_url, "sam", "/team-chat-settings")
+        .await;
     wait_until(
         &alice,
         "team chat",
         "return !document.getElementById('team-chat').hidden;",
     )
     .await;
-    log_in(&sam, &site.host.base_url, "sam", "/team-chat-settings").await;
     let rows = wait_until(
         &sam,
         "the permissions",
@@ -278,11 +272,11 @@ async fn tc_1_a_site_admin_switches_team_chat_off_on_its_settings_page_and_open_
 async fn tc_5_an_issue_chat_message_appears_on_the_issue_page_under_comments_only() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let alice = driver.new_browser("alice").await;
-    let bob = driver.new_browser("bob").await;
-    log_in(&bob, &site.host.base_url, "bob", "/issue?key=SUP-1").await;
+    let alice = driver
+        .logged_in(&site.host.base_url, "alice", "/issues?project=SUP")
+        .await;
+    let bob = driver.logged_in(&site.host.base_url, "bob", "/issue?key=SUP-1").await;
     click(&bob, "#view-comments").await;
-    log_in(&alice, &site.host.base_url, "alice", "/issues?project=SUP").await;
     wait_until(
         &alice,
         "the issues",
@@ -436,10 +430,10 @@ async fn tc_10_an_edit_and_a_deletion_show_live_and_stay_in_the_trace_page() {
 async fn tc_8_a_persons_menu_shows_their_information_and_a_mention_reaches_them() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
-    let alice = driver.new_browser("alice").await;
-    let bob = driver.new_browser("bob").await;
-    log_in(&alice, &site.host.base_url, "alice", "/team-chat?chat=company-acme").await;
-    log_in(&bob, &site.host.base_url, "bob", "/team-chat").await;
+    let alice = driver
+        .logged_in(&site.host.base_url, "alice", "/team-chat?chat=company-acme")
+        .await;
+    let bob = driver.logged_in(&site.host.base_url, "bob", "/team-chat").await;
     wait_until(
         &bob,
         "alice in his people list",

@@ -3,7 +3,7 @@
 //! an identity hash.
 
 use helpdesk_e2e::TestSite;
-use helpdesk_e2e::browser::{log_in, start_driver, wait_until as wait_for};
+use helpdesk_e2e::browser::{start_driver, wait_until as wait_for};
 use helpdesk_e2e::other_site::OtherSite;
 use helpdesk_e2e::wait::eventually;
 use serde_json::json;
@@ -167,8 +167,9 @@ async fn lc_4_a_site_passes_its_logged_in_user_to_the_widget_with_an_identity_ha
         .put("/api/v1/projects/SUP/chat/widget-settings", settings)
         .await;
 
-    let paula = driver.new_browser("paula").await;
-    log_in(&paula, &site.host.base_url, "paula", "/chat-settings?project=SUP").await;
+    let paula = driver
+        .logged_in(&site.host.base_url, "paula", "/chat-settings?project=SUP")
+        .await;
     let shown = wait_for(
         &paula,
         "the identity secret on the settings page",
