@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use helpdesk_host::push::StreamSignal;
+use helpdesk_host::push::{StreamOwner, StreamSignal};
 use helpdesk_host::runtime::SandboxLimits;
 use helpdesk_host::storage::StorageFailure;
 use helpdesk_host::storage::postgres::scratch::ScratchDatabase;
@@ -61,7 +61,11 @@ async fn durable_writes(label: &str, nodes: &[(&TestHost, &ProbePre)], calls: us
 /// Events committed on `from`, one at a time, timed from the write's start (through its
 /// durable commit) to their arrival in a stream subscribed on `to`.
 async fn push_latency(label: &str, from: &TestHost, to: &TestHost, events: usize) {
-    let mut subscription = to.site.hub.subscribe(&["bench:latency".to_string()], None, None);
+    let mut subscription = to
+        .site
+        .hub
+        .subscribe(&["bench:latency".to_string()], StreamOwner::default(), None)
+        .unwrap();
     let mut times = Vec::with_capacity(events);
     for n in 0..events {
         let submitted = Instant::now();

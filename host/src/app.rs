@@ -108,7 +108,9 @@ impl Host {
         // Tests read this line to learn the port.
         println!("helpdesk host listening on http://{address}/");
         let shutdown = self.shutdown;
-        http_server::serve(listener, self.router, &self.http, async move {
+        let hub = self.api.site.hub.clone();
+        let make_room: http_server::MakeRoom = Arc::new(move || hub.shed_oldest_anonymous());
+        http_server::serve(listener, self.router, &self.http, make_room, async move {
             let _ = tokio::signal::ctrl_c().await;
             // Push streams never end by themselves: end them, or shutdown waits for them.
             let _ = shutdown.send(true);

@@ -2,7 +2,8 @@
 //! that sends its headers too slowly, or stays idle between requests, is disconnected after
 //! the header timeout; a request body that trickles in is cut off after the body timeout
 //! (see `app.rs`); and past a number of open connections new ones are turned away at once
-//! instead of piling up.
+//! instead of piling up, unless a connection held by an anonymous push stream can be
+//! freed for them (the `make_room` the server is given).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -32,12 +33,15 @@ pub struct HttpLimits {
     pub max_body_bytes: usize,
 }
 
+/// The most connections open at once unless the operator says otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+
 impl Default for HttpLimits {
     fn default() -> Self {
         HttpLimits {
             header_timeout: Duration::from_secs(15),
             body_timeout: Duration::from_secs(15),
-            max_connections: 10_000,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             max_body_bytes: 256 * 1024,
         }
     }
@@ -46,12 +50,21 @@ impl Default for HttpLimits {
 /// How long open connections get to finish once the server stops.
 const GRACE: Duration = Duration::from_secs(10);
 
+/// How long a connection that made room waits for the freed place.
+const ROOM_WAIT: Duration = Duration::from_secs(2);
+
+/// Frees a connection when every place is taken: ends a stream whose connection then
+/// closes (the oldest anonymous push stream); whether it found one.
+pub type MakeRoom = Arc<dyn Fn() -> bool + Send + Sync>;
+
 /// Serves `router` on `listener` until `shutdown` completes, then lets open connections
-/// finish for a short grace period.
+/// finish for a short grace period. When every connection is taken, `make_room` is asked to
+/// free one before a new connection is turned away.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: &HttpLimits,
+    make_room: MakeRoom,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let connections = Arc::new(Semaphore::new(limits.max_connections));
@@ -75,16 +88,20 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let Ok(permit) = connections.clone().try_acquire_owned() else {
-            if !refusing {
-                tracing::warn!(
-                    max = limits.max_connections,
-                    "too many open connections; turning new ones away"
-                );
-                refusing = true;
+        let permit = match connections.clone().try_acquire_owned() {
+            Ok(permit) => Some(permit),
+            Err(_) if make_room() => None,
+            Err(_) => {
+                if !refusing {
+                    tracing::warn!(
+                        max = limits.max_connections,
+                        "too many open connections; turning new ones away"
+                    );
+                    refusing = true;
+                }
+                drop(stream);
+                continue;
             }
-            drop(stream);
-            continue;
         };
         refusing = false;
         let _ = stream.set_nodelay(true);
@@ -96,8 +113,16 @@ pub async fn serve(
             });
         let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
+        let connections = connections.clone();
         tokio::spawn(async move {
-            let _permit = permit;
+            // A stream was ended to make room: its connection closes in a moment.
+            let _permit = match permit {
+                Some(permit) => permit,
+                None => match tokio::time::timeout(ROOM_WAIT, connections.acquire_owned()).await {
+                    Ok(Ok(permit)) => permit,
+                    _ => return,
+                },
+            };
             if let Err(err) = connection.await {
                 tracing::debug!(%err, %address, "connection ended with an error");
             }

@@ -4,8 +4,9 @@
 //! rule is the plugin's.
 //!
 //! Layers, each using only those below it: `contract` (generated from `wit/`), `storage`,
-//! the host's services (`auth`, `directory`, `issues`, `outbox`, `login_throttle`, `push`),
-//! `runtime` (the plugin), `site` and `scheduler`, then `api`, `web`, `http_server`, `app`.
+//! the host's services (`auth`, `client_network`, `directory`, `issues`, `outbox`,
+//! `login_throttle`, `push`), `runtime` (the plugin), `site` and `scheduler`, then `api`,
+//! `web`, `http_server`, `app`.
 
 #![warn(missing_docs)]
 
@@ -13,6 +14,7 @@ pub mod activity;
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod client_network;
 pub mod clock;
 pub mod contract;
 pub mod deadline;

@@ -10,9 +10,9 @@
 //! checks the limit: parallel attempts are serialized there, so a burst cannot all pass one
 //! check while the slow password hashing runs. A login that succeeds takes its count back.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
+use crate::client_network::ClientNetwork;
 use crate::storage::{StoreError, Transaction};
 
 /// How long a failure counts.
@@ -27,13 +27,13 @@ pub const PER_ADDRESS: usize = 50;
 /// What is being limited.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ThrottleKey {
-    /// A user id, as typed (the user need not exist), from one client address (`None` when
+    /// A user id, as typed (the user need not exist), from one client network (`None` when
     /// the host does not know it).
-    UserFrom(String, Option<IpAddr>),
+    UserFrom(String, Option<ClientNetwork>),
     /// A user id, as typed, from anywhere.
     User(String),
-    /// A client's IP address.
-    Address(IpAddr),
+    /// A client's network: its IPv4 address, or its IPv6 network.
+    Address(ClientNetwork),
 }
 
 impl ThrottleKey {
@@ -127,6 +127,10 @@ mod tests {
     use super::*;
     use crate::storage::backend::LoginFailures;
 
+    fn net(address: &str) -> ClientNetwork {
+        ClientNetwork::of(address.parse().unwrap(), crate::client_network::DEFAULT_IPV6_PREFIX)
+    }
+
     #[test]
     fn failures_past_the_limit_block_until_enough_leave_the_window() {
         let start = 1_000_000;
@@ -171,7 +175,7 @@ mod tests {
     #[test]
     fn pl_7_success_clears_the_user_but_not_the_address() {
         let (mut tx, _dir) = store();
-        let address = ThrottleKey::Address("127.0.0.1".parse().unwrap());
+        let address = ThrottleKey::Address(net("127.0.0.1"));
         let keys = [ThrottleKey::User("alice".into()), address.clone()];
         for i in 0..PER_ADDRESS - 1 {
             begin_attempt(
@@ -211,7 +215,7 @@ mod tests {
     fn pl_7_wrong_passwords_from_elsewhere_do_not_lock_the_user_out_of_their_own_machine() {
         let (mut tx, _dir) = store();
         let from = |address: &str| {
-            let address: IpAddr = address.parse().unwrap();
+            let address = net(address);
             [
                 ThrottleKey::UserFrom("alice".into(), Some(address)),
                 ThrottleKey::User("alice".into()),
@@ -239,9 +243,27 @@ mod tests {
     }
 
     #[test]
+    fn pl_7_failures_from_one_ipv6_network_count_together() {
+        let (mut tx, _dir) = store();
+        for n in 0..PER_ADDRESS {
+            let key = ThrottleKey::Address(net(&format!("2001:db8:0:7::{:x}", n + 1)));
+            begin_attempt(&mut tx, &[ThrottleKey::User(format!("user{n}")), key], 1_000)
+                .unwrap()
+                .unwrap();
+        }
+        let next = [ThrottleKey::Address(net("2001:db8:0:7:ffff::1"))];
+        assert!(begin_attempt(&mut tx, &next, 1_000).unwrap().is_err(), "the same /64");
+        let elsewhere = [ThrottleKey::Address(net("2001:db8:0:8::1"))];
+        assert!(
+            begin_attempt(&mut tx, &elsewhere, 1_000).unwrap().is_ok(),
+            "another /64"
+        );
+    }
+
+    #[test]
     fn keys_are_kept_apart_by_kind() {
         let user = ThrottleKey::User("1.2.3.4".into());
-        let address = ThrottleKey::Address("1.2.3.4".parse().unwrap());
+        let address = ThrottleKey::Address(net("1.2.3.4"));
         assert_ne!(user.stored(), address.stored());
     }
 }

@@ -10,6 +10,7 @@ use helpdesk_host::api::ApiSettings;
 use helpdesk_host::app::{Host, HostSettings};
 use helpdesk_host::http_server::HttpLimits;
 use helpdesk_host::mail_delivery::MailSettings;
+use helpdesk_host::push::StreamLimits;
 use helpdesk_host::runtime::SandboxLimits;
 use helpdesk_host::site::SiteSettings;
 
@@ -80,6 +81,28 @@ struct Args {
     /// peer is the client, which behind a proxy puts every customer under one address.
     #[arg(long = "trusted-proxy", env = "HELPDESK_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
     trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a push stream stays open before it ends by itself, in seconds, give or
+    /// take a tenth (browsers reconnect and resume from their last event id at once).
+    #[arg(long, default_value_t = 3600)]
+    stream_max_age_secs: u64,
+    /// How many IPv6 prefix bits make one client for limits per address (one subscriber
+    /// usually holds a /64 or more, and can use any address in it).
+    #[arg(long, default_value_t = helpdesk_host::client_network::DEFAULT_IPV6_PREFIX, value_parser = clap::value_parser!(u8).range(16..=128))]
+    ipv6_prefix: u8,
+    /// The most push streams one signed-in user may hold open on this node.
+    #[arg(long, default_value_t = 64)]
+    max_streams_per_user: usize,
+    /// The most push streams one anonymous widget visitor may hold open on this node.
+    #[arg(long, default_value_t = 16)]
+    max_streams_per_visitor: usize,
+    /// The most push streams without a login that one client network (an IPv4 address, an
+    /// IPv6 network of --ipv6-prefix bits) may hold open on this node.
+    #[arg(long, default_value_t = 32)]
+    max_streams_per_address: usize,
+    /// The most push streams without a login open at once on this node [default: half of
+    /// --max-connections]; past it, the oldest of them is ended to make room.
+    #[arg(long)]
+    max_anonymous_streams: Option<usize>,
     /// Allow tests to move the clock (POST /api/v1/test/clock). Never on a real site.
     #[arg(long)]
     test_clock: bool,
@@ -121,12 +144,23 @@ async fn main() -> anyhow::Result<()> {
             seed: args.seed,
             limits,
             max_queued_jobs: args.max_queued_jobs.max(1),
+            streams: StreamLimits {
+                per_user: args.max_streams_per_user.max(1),
+                per_visitor: args.max_streams_per_visitor.max(1),
+                per_network: args.max_streams_per_address.max(1),
+                anonymous: args
+                    .max_anonymous_streams
+                    .unwrap_or(StreamLimits::for_connections(args.max_connections.max(1)).anonymous)
+                    .max(1),
+            },
         },
         api: ApiSettings {
             test_clock: args.test_clock,
             stream_recheck: Duration::from_secs_f64(args.stream_recheck_secs.max(0.05)),
             request_timeout: Duration::from_millis(args.request_timeout_ms.max(1)),
             trusted_proxies: args.trusted_proxies,
+            ipv6_prefix: args.ipv6_prefix,
+            stream_max_age: Duration::from_secs(args.stream_max_age_secs.max(1)),
         },
         http: HttpLimits {
             header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),

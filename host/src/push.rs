@@ -8,6 +8,8 @@
 //! `@sessions` names a session that ended (its streams end). They travel through the event
 //! log like any event, so every node of a site sees them in order.
 
+mod admission;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -15,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 pub use crate::storage::PushEvent;
+pub use admission::{StreamLimits, StreamOwner, StreamRefused};
 
 /// The longest a payload may be.
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
@@ -55,26 +58,32 @@ pub enum StreamSignal {
     SessionEnded,
 }
 
-#[derive(Default)]
 struct Registry {
     next_id: u64,
     streams: HashMap<u64, Slot>,
     by_topic: HashMap<String, HashSet<u64>>,
     by_user: HashMap<String, HashSet<u64>>,
     by_session: HashMap<String, HashSet<u64>>,
+    admission: admission::Admission,
 }
 
 struct Slot {
     sender: mpsc::Sender<StreamSignal>,
     topics: Vec<String>,
-    user: Option<String>,
+    owner: StreamOwner,
     session: Option<String>,
 }
 
 /// Fans committed events out to this node's open streams; cheap to clone.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PushHub {
     registry: Arc<Mutex<Registry>>,
+}
+
+impl Default for PushHub {
+    fn default() -> Self {
+        PushHub::new(StreamLimits::default())
+    }
 }
 
 /// One stream's registration; dropping it unregisters the stream.
@@ -105,56 +114,102 @@ fn unindex(map: &mut HashMap<String, HashSet<u64>>, key: &str, id: u64) {
     }
 }
 
+impl Registry {
+    fn unregister(&mut self, id: u64) {
+        if let Some(slot) = self.streams.remove(&id) {
+            for topic in &slot.topics {
+                unindex(&mut self.by_topic, topic, id);
+            }
+            if let Some(user) = &slot.owner.user {
+                unindex(&mut self.by_user, user, id);
+            }
+            if let Some(session) = &slot.session {
+                unindex(&mut self.by_session, session, id);
+            }
+            self.admission.release(id, &slot.owner);
+        }
+    }
+}
+
 impl PushHub {
+    /// A hub that admits streams under `limits`.
+    pub fn new(limits: StreamLimits) -> PushHub {
+        PushHub {
+            registry: Arc::new(Mutex::new(Registry {
+                next_id: 0,
+                streams: HashMap::new(),
+                by_topic: HashMap::new(),
+                by_user: HashMap::new(),
+                by_session: HashMap::new(),
+                admission: admission::Admission::new(limits),
+            })),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
         self.registry.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Registers a stream following `topics` (each once) for `user` in `session`.
-    pub fn subscribe(&self, topics: &[String], user: Option<&str>, session: Option<&str>) -> Subscription {
+    /// Registers a stream following `topics` (each once) for `owner` in `session`, unless
+    /// the owner holds as many streams as the limits allow. A stream without a session that
+    /// finds the anonymous pool full ends the oldest one to make room.
+    pub fn subscribe(
+        &self,
+        topics: &[String],
+        owner: StreamOwner,
+        session: Option<&str>,
+    ) -> Result<Subscription, StreamRefused> {
         let (sender, signals) = mpsc::channel(STREAM_BACKLOG);
         let mut registry = self.lock();
+        registry.admission.check(&owner)?;
+        for oldest in registry.admission.to_shed_for(&owner) {
+            tracing::debug!(stream = oldest, "the anonymous streams are full; the oldest is ended");
+            registry.unregister(oldest);
+        }
         registry.next_id += 1;
         let id = registry.next_id;
         for topic in topics {
             index(&mut registry.by_topic, topic, id);
         }
-        if let Some(user) = user {
+        if let Some(user) = &owner.user {
             index(&mut registry.by_user, user, id);
         }
         if let Some(session) = session {
             index(&mut registry.by_session, session, id);
         }
+        registry.admission.admit(id, &owner);
         registry.streams.insert(
             id,
             Slot {
                 sender,
                 topics: topics.to_vec(),
-                user: user.map(str::to_string),
+                owner,
                 session: session.map(str::to_string),
             },
         );
         drop(registry);
-        Subscription {
+        Ok(Subscription {
             id,
             hub: self.clone(),
             signals,
+        })
+    }
+
+    /// Ends the oldest stream without a session, to give its connection to someone else;
+    /// whether there was one.
+    pub fn shed_oldest_anonymous(&self) -> bool {
+        let mut registry = self.lock();
+        match registry.admission.oldest_anonymous() {
+            Some(oldest) => {
+                registry.unregister(oldest);
+                true
+            }
+            None => false,
         }
     }
 
     fn unregister(&self, id: u64) {
-        let mut registry = self.lock();
-        if let Some(slot) = registry.streams.remove(&id) {
-            for topic in &slot.topics {
-                unindex(&mut registry.by_topic, topic, id);
-            }
-            if let Some(user) = &slot.user {
-                unindex(&mut registry.by_user, user, id);
-            }
-            if let Some(session) = &slot.session {
-                unindex(&mut registry.by_session, session, id);
-            }
-        }
+        self.lock().unregister(id);
     }
 
     /// How many streams are open on this node.
@@ -164,7 +219,7 @@ impl PushHub {
 
     /// Hands committed events, in commit order, to the streams that follow them.
     pub fn deliver(&self, events: Vec<PushEvent>) {
-        let registry = self.lock();
+        let mut registry = self.lock();
         let mut too_slow = Vec::new();
         for event in events {
             let (targets, signal): (Vec<u64>, StreamSignal) = match event.topic.as_str() {
@@ -216,11 +271,10 @@ impl PushHub {
                 }
             }
         }
-        drop(registry);
         // Dropping a slot's sender ends its stream; the client resumes from storage.
         for id in too_slow {
             tracing::debug!(stream = id, "a stream fell behind and is ended; its client resumes");
-            self.unregister(id);
+            registry.unregister(id);
         }
     }
 }
@@ -228,6 +282,21 @@ impl PushHub {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn owner(user: Option<&str>) -> StreamOwner {
+        StreamOwner {
+            user: user.map(str::to_string),
+            ..StreamOwner::default()
+        }
+    }
+
+    fn visitor(visitor: &str, network: &str) -> StreamOwner {
+        StreamOwner {
+            user: None,
+            visitor: Some(visitor.into()),
+            network: Some(crate::client_network::ClientNetwork::of(network.parse().unwrap(), 64)),
+        }
+    }
 
     fn event(id: i64, topic: &str, payload: &str) -> PushEvent {
         PushEvent {
@@ -241,8 +310,10 @@ mod tests {
     #[tokio::test]
     async fn pl_7_events_reach_only_the_streams_that_follow_their_topic_in_order() {
         let hub = PushHub::default();
-        let mut sup = hub.subscribe(&["presence:SUP".into()], Some("alice"), None);
-        let mut ops = hub.subscribe(&["presence:OPS".into()], None, None);
+        let mut sup = hub
+            .subscribe(&["presence:SUP".into()], owner(Some("alice")), None)
+            .unwrap();
+        let mut ops = hub.subscribe(&["presence:OPS".into()], owner(None), None).unwrap();
         hub.deliver(vec![
             event(1, "presence:SUP", "{}"),
             event(2, "presence:OPS", "{}"),
@@ -263,8 +334,12 @@ mod tests {
     #[tokio::test]
     async fn pl_7_host_topics_recheck_a_users_streams_and_end_a_sessions_streams() {
         let hub = PushHub::default();
-        let mut alice = hub.subscribe(&["presence:SUP".into()], Some("alice"), Some("s1"));
-        let mut bob = hub.subscribe(&["presence:SUP".into()], Some("bob"), Some("s2"));
+        let mut alice = hub
+            .subscribe(&["presence:SUP".into()], owner(Some("alice")), Some("s1"))
+            .unwrap();
+        let mut bob = hub
+            .subscribe(&["presence:SUP".into()], owner(Some("bob")), Some("s2"))
+            .unwrap();
         hub.deliver(vec![
             event(1, ACCESS_TOPIC, r#"{"users":["alice"]}"#),
             event(2, SESSIONS_TOPIC, r#"{"session":"s2"}"#),
@@ -277,9 +352,15 @@ mod tests {
     #[tokio::test]
     async fn tc_1_tc_3_streams_following_a_topic_or_a_whole_kind_are_asked_again() {
         let hub = PushHub::default();
-        let mut room = hub.subscribe(&["team-chat:room-1".into()], Some("bob"), None);
-        let mut other = hub.subscribe(&["team-chat:room-2".into()], Some("tom"), None);
-        let mut presence = hub.subscribe(&["presence:SUP".into()], Some("ann"), None);
+        let mut room = hub
+            .subscribe(&["team-chat:room-1".into()], owner(Some("bob")), None)
+            .unwrap();
+        let mut other = hub
+            .subscribe(&["team-chat:room-2".into()], owner(Some("tom")), None)
+            .unwrap();
+        let mut presence = hub
+            .subscribe(&["presence:SUP".into()], owner(Some("ann")), None)
+            .unwrap();
         hub.deliver(vec![event(
             1,
             ACCESS_TOPIC,
@@ -296,7 +377,7 @@ mod tests {
     #[tokio::test]
     async fn pl_7_a_stream_that_falls_behind_is_ended_and_dropping_unregisters() {
         let hub = PushHub::default();
-        let mut slow = hub.subscribe(&["t:x".into()], None, None);
+        let mut slow = hub.subscribe(&["t:x".into()], owner(None), None).unwrap();
         let events = (0..=STREAM_BACKLOG as i64).map(|id| event(id, "t:x", "{}")).collect();
         hub.deliver(events);
         assert_eq!(hub.open_streams(), 0, "dropped from the hub");
@@ -305,9 +386,96 @@ mod tests {
             received += 1;
         }
         assert_eq!(received, STREAM_BACKLOG, "what fitted, then the end");
-        let kept = hub.subscribe(&["t:y".into()], None, None);
+        let kept = hub.subscribe(&["t:y".into()], owner(None), None).unwrap();
         assert_eq!(hub.open_streams(), 1);
         drop(kept);
         assert_eq!(hub.open_streams(), 0);
+    }
+
+    fn limits() -> StreamLimits {
+        StreamLimits {
+            per_user: 3,
+            per_visitor: 2,
+            per_network: 4,
+            anonymous: 6,
+        }
+    }
+
+    #[tokio::test]
+    async fn pl_7_one_client_cannot_open_more_streams_than_its_share() {
+        let hub = PushHub::new(limits());
+        let topic = ["chat-status:SUP".to_string()];
+        let mut kept = Vec::new();
+        kept.push(hub.subscribe(&topic, visitor("v1", "203.0.113.5"), None).unwrap());
+        kept.push(hub.subscribe(&topic, visitor("v1", "203.0.113.5"), None).unwrap());
+        let refused = hub.subscribe(&topic, visitor("v1", "203.0.113.5"), None).err();
+        assert!(
+            matches!(refused, Some(StreamRefused::TooMany { limit: 2, .. })),
+            "per visitor"
+        );
+        kept.push(hub.subscribe(&topic, visitor("v2", "203.0.113.5"), None).unwrap());
+        kept.push(hub.subscribe(&topic, visitor("v3", "203.0.113.5"), None).unwrap());
+        let refused = hub.subscribe(&topic, visitor("v4", "203.0.113.5"), None).err();
+        assert!(
+            matches!(refused, Some(StreamRefused::TooMany { limit: 4, .. })),
+            "per network, whatever visitor tokens it makes up"
+        );
+        let refused = hub.subscribe(&topic, visitor("v5", "2001:db8:0:1::9"), None);
+        assert!(refused.is_ok(), "another network may");
+        let mut v6 = vec![refused.unwrap()];
+        for n in 0..3 {
+            let other_address = format!("2001:db8:0:1:{n}::1");
+            v6.push(
+                hub.subscribe(&topic, visitor(&format!("w{n}"), &other_address), None)
+                    .unwrap(),
+            );
+        }
+        assert!(
+            hub.subscribe(&topic, visitor("w9", "2001:db8:0:1:ffff::1"), None)
+                .is_err(),
+            "one IPv6 /64 is one network"
+        );
+        for _ in 0..3 {
+            kept.push(hub.subscribe(&topic, owner(Some("alice")), Some("s1")).unwrap());
+        }
+        assert!(
+            hub.subscribe(&topic, owner(Some("alice")), Some("s2")).is_err(),
+            "per user"
+        );
+        assert!(
+            hub.subscribe(&topic, owner(Some("bob")), Some("s3")).is_ok(),
+            "users apart"
+        );
+        drop(kept.pop());
+        assert!(
+            hub.subscribe(&topic, owner(Some("alice")), Some("s2")).is_ok(),
+            "a closed stream frees its place"
+        );
+    }
+
+    #[tokio::test]
+    async fn pl_7_the_oldest_anonymous_streams_make_room_and_signed_in_ones_stay() {
+        let hub = PushHub::new(limits());
+        let topic = ["chat-status:SUP".to_string()];
+        let staff = hub.subscribe(&topic, owner(Some("alice")), Some("s1")).unwrap();
+        let mut anonymous = Vec::new();
+        for n in 0..6 {
+            anonymous.push(
+                hub.subscribe(&topic, visitor(&format!("v{n}"), &format!("198.51.100.{n}")), None)
+                    .unwrap(),
+            );
+        }
+        assert_eq!(hub.open_streams(), 7);
+        let newest = hub.subscribe(&topic, visitor("v9", "198.51.100.9"), None).unwrap();
+        assert_eq!(hub.open_streams(), 7, "the pool stays at its size");
+        assert!(anonymous[0].signals.recv().await.is_none(), "the oldest was ended");
+        assert!(anonymous[1].signals.try_recv().is_err(), "the next one is still open");
+        assert!(hub.shed_oldest_anonymous(), "room for a connection");
+        assert!(anonymous[1].signals.recv().await.is_none());
+        drop(newest);
+        drop(anonymous);
+        assert!(!hub.shed_oldest_anonymous(), "signed-in streams are never shed");
+        assert_eq!(hub.open_streams(), 1);
+        drop(staff);
     }
 }

@@ -10,7 +10,7 @@ use anyhow::Context;
 use crate::clock::HostClock;
 use crate::demo;
 use crate::directory::Directory;
-use crate::push::PushHub;
+use crate::push::{PushHub, StreamLimits};
 use crate::runtime::{ChatPluginRuntime, Sandbox, SandboxLimits};
 use crate::scheduler::{Scheduler, WakeSignal};
 use crate::storage::postgres::{self, PostgresSettings};
@@ -39,6 +39,8 @@ pub struct SiteSettings {
     /// How many jobs may wait for the storage before new ones are refused (each of reads
     /// and writes).
     pub max_queued_jobs: usize,
+    /// How many push streams one client may hold open on this node.
+    pub streams: StreamLimits,
 }
 
 /// A running site.
@@ -108,7 +110,7 @@ impl Site {
         let site_file = demo::SiteFile::parse(&site_text)?;
 
         let clock = HostClock::default();
-        let hub = PushHub::default();
+        let hub = PushHub::new(settings.streams.clone());
         let wake = Arc::new(WakeSignal::default());
         let listener = Arc::new(SiteListener {
             hub: hub.clone(),

@@ -86,11 +86,11 @@ pub async fn password_login(
         return Err(refused());
     }
     let mut keys = vec![
-        ThrottleKey::UserFrom(user_id.clone(), caller.address),
+        ThrottleKey::UserFrom(user_id.clone(), caller.network),
         ThrottleKey::User(user_id.clone()),
     ];
-    if let Some(address) = caller.address {
-        keys.push(ThrottleKey::Address(address));
+    if let Some(network) = caller.network {
+        keys.push(ThrottleKey::Address(network));
     }
     let now = api.site.clock.now_ms();
     // Counted before the password is checked, so parallel guesses cannot all pass the limit.

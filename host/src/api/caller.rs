@@ -3,8 +3,6 @@
 //! session cookie, or `access_token` in the query of a `GET` (for push streams); an anonymous widget visitor from `X-Visitor-Token` (or `visitor_token` in
 //! the query, for a push stream, which cannot send headers).
 
-use std::net::IpAddr;
-
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -13,6 +11,7 @@ use super::client_address::{client_address, forwarded_https};
 use super::context::ApiContext;
 use super::error::ApiError;
 use crate::auth;
+use crate::client_network::ClientNetwork;
 use crate::contract::exports::helpdesk::chat::host_events::{Activity, HostEvent};
 use crate::contract::helpdesk::chat::directory::User;
 use crate::contract::helpdesk::chat::types::{Actor, CallContext, PageOrigin};
@@ -35,8 +34,9 @@ pub struct Caller {
     pub page: PageOrigin,
     /// The preferred language the client sent.
     pub locale: Option<String>,
-    /// The client's address, when the server knows it (not in in-process tests).
-    pub address: Option<IpAddr>,
+    /// The client's network (its IPv4 address, or its IPv6 network), for limits per client,
+    /// when the server knows it (not in in-process tests).
+    pub network: Option<ClientNetwork>,
     /// Whether the client reached the site over TLS (a trusted proxy says so): session
     /// cookies are then `Secure`.
     pub secure: bool,
@@ -50,7 +50,7 @@ impl Default for Caller {
             visitor: None,
             page: PageOrigin::Unknown,
             locale: None,
-            address: None,
+            network: None,
             secure: false,
         }
     }
@@ -70,7 +70,7 @@ impl Caller {
             page: self.page.clone(),
             locale: self.locale.clone(),
             session: self.session.clone(),
-            address: self.address.map(|address| address.to_string()),
+            address: self.network.map(|network| network.to_string()),
         }
     }
 
@@ -106,7 +106,8 @@ impl FromRequestParts<ApiContext> for Caller {
         let mut caller = Caller {
             page: page_origin(&parts.headers),
             locale: locale(&parts.headers),
-            address: client_address(peer, &parts.headers, &api.settings.trusted_proxies),
+            network: client_address(peer, &parts.headers, &api.settings.trusted_proxies)
+                .map(|address| ClientNetwork::of(address, api.settings.ipv6_prefix)),
             secure: forwarded_https(peer, &parts.headers, &api.settings.trusted_proxies),
             ..Caller::default()
         };

@@ -23,8 +23,26 @@ pub struct ApiSettings {
     pub stream_recheck: Duration,
     /// The longest a request may take before it is answered `503 timeout`.
     pub request_timeout: Duration,
+    /// How long a push stream stays open before it ends by itself (its client reconnects
+    /// and resumes), give or take a tenth.
+    pub stream_max_age: Duration,
     /// The reverse proxies whose `X-Forwarded-For` tells the client's address.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The IPv6 prefix length that counts as one client for limits per address.
+    pub ipv6_prefix: u8,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        ApiSettings {
+            test_clock: false,
+            stream_recheck: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(10),
+            stream_max_age: Duration::from_secs(60 * 60),
+            trusted_proxies: Vec::new(),
+            ipv6_prefix: crate::client_network::DEFAULT_IPV6_PREFIX,
+        }
+    }
 }
 
 /// What every handler shares; cheap to clone.

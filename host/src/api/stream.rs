@@ -13,7 +13,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures::{Stream, StreamExt, stream};
+use futures::{StreamExt, stream};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -23,7 +23,7 @@ use super::caller::Caller;
 use super::context::ApiContext;
 use super::error::{ApiError, ApiErrors, ApiResult};
 use crate::contract::exports::helpdesk::chat::subscriptions::TopicGrant;
-use crate::push::{PushEvent, StreamSignal, Subscription};
+use crate::push::{PushEvent, StreamOwner, StreamSignal, Subscription};
 use crate::runtime::Access::Read;
 use crate::storage::IdBounds;
 
@@ -31,6 +31,9 @@ use crate::storage::IdBounds;
 const MAX_TOPICS: usize = 32;
 /// The most stored events replayed to a resuming client; past that it must reload.
 const MAX_REPLAY: u32 = 1000;
+/// When a client refused for holding too many streams may try again: a stream it holds may
+/// have closed by then.
+const STREAM_RETRY_AFTER_SECS: u64 = 30;
 
 /// The stream route.
 pub fn router() -> OpenApiRouter<ApiContext> {
@@ -108,7 +111,7 @@ async fn open_stream(
     caller: Caller,
     headers: HeaderMap,
     uri: axum::http::Uri,
-) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+) -> ApiResult<impl axum::response::IntoResponse> {
     let (topics, query_last_id) = parse_query(uri.query())?;
     if topics.is_empty() {
         return Err(ApiError::Invalid("topic: name at least one topic".into()));
@@ -131,11 +134,17 @@ async fn open_stream(
     // Subscribe first: an event, an access change or the end of the session committed
     // after this point reaches the subscription, and everything committed before it is
     // seen by the authorization and the read below. Duplicates are dropped by id.
-    let user = caller.user.as_ref().map(|u| u.id.clone());
+    // Its owner's limits are checked here too (a refusal is `429`).
+    let owner = StreamOwner {
+        user: caller.user.as_ref().map(|u| u.id.clone()),
+        visitor: caller.visitor.clone(),
+        network: caller.network,
+    };
     let subscription = api
         .site
         .hub
-        .subscribe(&topics, user.as_deref(), caller.session.as_deref());
+        .subscribe(&topics, owner, caller.session.as_deref())
+        .map_err(|refused| ApiError::RateLimited(refused.to_string(), STREAM_RETRY_AFTER_SECS))?;
     let grants = authorize(&api, &caller, &topics).await?;
     let replay_topics = topics.clone();
     let session = caller.session.clone();
@@ -196,6 +205,7 @@ async fn open_stream(
         let first = every.mul_f64(0.5 + rand::random::<f64>());
         tokio::time::interval_at(tokio::time::Instant::now() + first, every)
     });
+    let api_max_age = api.settings.stream_max_age;
     let state = LiveStream {
         shutdown: api.shutdown.clone(),
         api,
@@ -205,9 +215,14 @@ async fn open_stream(
         last_sent,
         pending,
         recheck,
+        // Jittered, so streams opened together do not all come back together.
+        ends_at: tokio::time::Instant::now() + api_max_age.mul_f64(0.9 + 0.2 * rand::random::<f64>()),
     };
-    let events = stream::unfold(state, LiveStream::next).map(Ok);
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    let events = stream::unfold(state, LiveStream::next).map(Ok::<_, Infallible>);
+    let sse = Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
+    // A stream's connection closes with it, so an ended stream gives its connection back
+    // at once instead of idling as a kept-alive connection.
+    Ok(([(axum::http::header::CONNECTION, "close")], sse))
 }
 
 /// Why a resuming client cannot be given what it missed, if it cannot.
@@ -271,6 +286,9 @@ struct LiveStream {
     pending: VecDeque<Event>,
     recheck: Option<tokio::time::Interval>,
     shutdown: tokio::sync::watch::Receiver<bool>,
+    /// When the stream ends by itself, so that no stream is held for ever; its client
+    /// reconnects and resumes from its last event id.
+    ends_at: tokio::time::Instant,
 }
 
 impl LiveStream {
@@ -281,6 +299,7 @@ impl LiveStream {
         loop {
             tokio::select! {
                 _ = self.shutdown.changed() => return None,
+                () = tokio::time::sleep_until(self.ends_at) => return None,
                 _ = next_tick(&mut self.recheck) => {
                     if !self.still_allowed().await {
                         return None;

@@ -83,7 +83,7 @@ async fn widget_register(
         .map_err(|e| ApiError::Internal(e.into()))??;
     let ctx = caller.in_project(&path.key);
     let keys: Vec<_> = caller
-        .address
+        .network
         .map(crate::login_throttle::ThrottleKey::Address)
         .into_iter()
         .collect();

@@ -28,7 +28,7 @@ fn settings(dir: &std::path::Path) -> HostSettings {
             test_clock: true,
             stream_recheck: Duration::from_secs(30),
             request_timeout: Duration::from_secs(30),
-            trusted_proxies: Vec::new(),
+            ..ApiSettings::default()
         },
         http: HttpLimits::default(),
         mail: None,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use helpdesk_host::contract::exports::helpdesk::chat::presence::ChangeOutcome;
 use helpdesk_host::contract::helpdesk::chat::types::Error as WitError;
-use helpdesk_host::push::StreamSignal;
+use helpdesk_host::push::{StreamOwner, StreamSignal};
 use helpdesk_host::runtime::Access::{Read, Write};
 use helpdesk_host::runtime::{CallError, SandboxLimits};
 use helpdesk_host::site::Site;
@@ -56,7 +56,11 @@ async fn pr_4_the_plugin_asks_to_be_woken_when_a_duration_ends_and_the_scheduler
         Some(until),
         "the wake-up is stored"
     );
-    let mut staff = host.site.hub.subscribe(&["presence:SUP".into()], None, None);
+    let mut staff = host
+        .site
+        .hub
+        .subscribe(&["presence:SUP".into()], StreamOwner::default(), None)
+        .unwrap();
     host.site.clock.advance(31 * 60_000);
     assert_eq!(
         host.site.scheduler.run_due().await.unwrap(),
@@ -79,7 +83,12 @@ async fn pr_1_a_refused_call_stores_and_publishes_nothing() {
     let mut events = host
         .site
         .hub
-        .subscribe(&["presence:SUP".into(), "chat-status:SUP".into()], None, None);
+        .subscribe(
+            &["presence:SUP".into(), "chat-status:SUP".into()],
+            StreamOwner::default(),
+            None,
+        )
+        .unwrap();
     let err = go_online(&host, "tom", "SUP", None).await.unwrap_err();
     assert!(matches!(err, CallError::Plugin(WitError::AccessDenied(_))), "{err:?}");
     assert!(!host.kv_has("presence/agent/SUP/tom").await);
@@ -92,7 +101,12 @@ async fn pr_3_events_are_delivered_after_commit_with_stored_ids() {
     let mut events = host
         .site
         .hub
-        .subscribe(&["presence:SUP".into(), "chat-status:SUP".into()], None, None);
+        .subscribe(
+            &["presence:SUP".into(), "chat-status:SUP".into()],
+            StreamOwner::default(),
+            None,
+        )
+        .unwrap();
     go_online(&host, "alice", "SUP", None).await.unwrap();
     let (Ok(StreamSignal::Event(first)), Ok(StreamSignal::Event(second))) =
         (events.signals.try_recv(), events.signals.try_recv())
@@ -141,7 +155,11 @@ async fn pl_5_many_concurrent_calls_share_commits_and_all_succeed() {
 async fn pl_3_a_role_taken_away_reaches_the_plugin_in_the_same_transaction() {
     let host = TestHost::start(SandboxLimits::default()).await;
     go_online(&host, "bob", "SUP", None).await.unwrap();
-    let mut access = host.site.hub.subscribe(&["presence:SUP".into()], Some("bob"), None);
+    let mut access = host
+        .site
+        .hub
+        .subscribe(&["presence:SUP".into()], StreamOwner::user("bob"), None)
+        .unwrap();
     host.site
         .directory
         .set_roles(
@@ -259,7 +277,8 @@ async fn pl_7_housekeeping_ends_expired_sessions_in_batches_and_their_streams_wi
     let mut stream = host
         .site
         .hub
-        .subscribe(&["presence:SUP".into()], Some("alice"), Some(&expiring[7]));
+        .subscribe(&["presence:SUP".into()], StreamOwner::user("alice"), Some(&expiring[7]))
+        .unwrap();
 
     let done = host.site.scheduler.housekeeping().await.unwrap();
     assert_eq!(done.sessions, 250, "more than one batch: {done:?}");

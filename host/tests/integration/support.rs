@@ -40,6 +40,7 @@ pub fn site_settings(dir: &std::path::Path, limits: SandboxLimits) -> SiteSettin
         seed: None,
         limits,
         max_queued_jobs: 4096,
+        streams: helpdesk_host::push::StreamLimits::default(),
     }
 }
 

@@ -4,6 +4,7 @@
 mod browser;
 mod crash;
 mod directory;
+mod hostile_clients;
 mod live_chat;
 mod live_chat_browser;
 mod live_chat_mail;
