@@ -62,9 +62,9 @@ impl Host {
             site,
             settings: Arc::new(settings.api.clone()),
             activity: crate::activity::ActivityTracker::default(),
-            password_checks: Arc::new(tokio::sync::Semaphore::new(
+            passwords: crate::password_work::PasswordWork::for_cores(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
-            )),
+            )?,
             shutdown: shutdown_signal,
             openapi_json,
         };

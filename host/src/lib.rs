@@ -25,6 +25,7 @@ pub mod issues;
 pub mod login_throttle;
 pub mod mail_delivery;
 pub mod outbox;
+pub mod password_work;
 pub mod push;
 pub mod runtime;
 pub mod scheduler;

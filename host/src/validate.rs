@@ -32,6 +32,22 @@ pub fn project_key(key: &str) -> Result<(), String> {
     }
 }
 
+/// The shortest password anyone may choose.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// The longest password taken: hashing cost grows with it, and no person types more.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// A new password: 8 characters to 1 KiB.
+pub fn new_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!("password: at least {MIN_PASSWORD_CHARS} characters"));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(format!("password: at most {MAX_PASSWORD_BYTES} bytes"));
+    }
+    Ok(())
+}
+
 pub use helpdesk_text_policy::{DISPLAY_NAME, NAME, SUMMARY, TextRule, is_email, text};
 
 #[cfg(test)]

@@ -58,6 +58,8 @@ pub trait Directory {
     fn register_customer(&mut self, display_name: &str, email: &str) -> PluginResult<User>;
     /// The projects where `user` holds `role`, ordered by key.
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String>;
+    /// The users holding `role` in `project`, ordered by id.
+    fn project_members(&self, project: &str, role: ProjectRole) -> Vec<String>;
 }
 
 /// A range scan over storage: `start <= key < end`.

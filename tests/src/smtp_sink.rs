@@ -27,6 +27,12 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Listens on a free loopback port.
     pub async fn start() -> SmtpSink {
+        Self::start_refusing(&[]).await
+    }
+
+    /// Listens on a free loopback port, and refuses for good (`550`) the recipients named.
+    pub async fn start_refusing(refused: &[&str]) -> SmtpSink {
+        let refused: Arc<Vec<String>> = Arc::new(refused.iter().map(|r| r.to_string()).collect());
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("binding the SMTP sink");
         let url = format!("smtp://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -37,6 +43,7 @@ impl SmtpSink {
                     return;
                 };
                 let store = store.clone();
+                let refused = refused.clone();
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
                     let mut lines = BufReader::new(read).lines();
@@ -60,8 +67,12 @@ impl SmtpSink {
                             b"250 sink\r\n"
                         } else if upper.starts_with("RCPT TO:") {
                             let address = line[8..].trim().trim_start_matches('<').trim_end_matches('>');
-                            mail.to.push(address.to_string());
-                            b"250 ok\r\n"
+                            if refused.iter().any(|r| r == address) {
+                                b"550 no such mailbox\r\n"
+                            } else {
+                                mail.to.push(address.to_string());
+                                b"250 ok\r\n"
+                            }
                         } else if upper.starts_with("DATA") {
                             in_data = true;
                             b"354 go on\r\n"

@@ -81,8 +81,9 @@ pub async fn password_login(
 ) -> ApiResult<LoginResponse> {
     let refused = || ApiError::BadCredentials("wrong user or password".into());
     let user_id = request.user.trim().to_string();
-    if crate::validate::user_id(&user_id).is_err() {
-        // No such user can exist, and nothing unbounded is stored for the throttle.
+    if crate::validate::user_id(&user_id).is_err() || request.password.len() > crate::validate::MAX_PASSWORD_BYTES {
+        // No such user (or password) can exist, and nothing unbounded is stored for the
+        // throttle or hashed.
         return Err(refused());
     }
     let mut keys = vec![
@@ -109,19 +110,7 @@ pub async fn password_login(
     }
     let hash = hash.filter(|_| allowed);
     let hash_to_check = hash.clone().unwrap_or_else(|| DUMMY_HASH.to_string());
-    let password = request.password;
-    let permit = api
-        .password_checks
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let verified = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        auth::verify_password(&password, &hash_to_check)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?;
+    let verified = api.passwords.verify(request.password, hash_to_check).await?;
     if !(verified && hash.is_some()) {
         return Err(refused());
     }

@@ -54,8 +54,8 @@ pub struct ApiContext {
     pub settings: Arc<ApiSettings>,
     /// When each user's activity last reached the plugin (PR-9).
     pub activity: crate::activity::ActivityTracker,
-    /// Bounds how many password checks (deliberately slow) run at once.
-    pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Hashes and checks passwords (deliberately slow) on a few threads of their own.
+    pub passwords: crate::password_work::PasswordWork,
     /// Turns true when the host shuts down, so that open streams end.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// The OpenAPI document, as served.

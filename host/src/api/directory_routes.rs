@@ -13,7 +13,6 @@ use utoipa_axum::routes;
 use super::caller::SignedIn;
 use super::context::ApiContext;
 use super::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiResult, current_request_id};
-use crate::auth;
 use crate::contract::helpdesk::chat::directory::{Project, User};
 use crate::contract::helpdesk::chat::types::ProjectRole;
 use crate::storage::{NamedKind, NamedSet};
@@ -161,9 +160,6 @@ fn yes() -> bool {
     true
 }
 
-/// The shortest password accepted.
-const MIN_PASSWORD_CHARS: usize = 8;
-
 /// Adds a user (site admins only); the plugin hears of the registration.
 #[utoipa::path(post, path = "/directory/users", tag = "directory", request_body = NewUser,
     responses((status = CREATED, body = User), ApiErrors))]
@@ -173,11 +169,7 @@ async fn create_user(
     ApiJson(body): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
     require_site_admin(caller.user.as_ref().ok_or(ApiError::Unauthenticated)?)?;
-    if body.password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(ApiError::Invalid(format!(
-            "password: at least {MIN_PASSWORD_CHARS} characters"
-        )));
-    }
+    crate::validate::new_password(&body.password).map_err(ApiError::Invalid)?;
     let user = crate::directory::checked_user(User {
         id: body.id,
         display_name: body.display_name,
@@ -187,10 +179,7 @@ async fn create_user(
         site_admin: body.site_admin,
         member: body.member,
     })?;
-    let password = body.password;
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let hash = api.passwords.hash(body.password).await?;
     let user = api
         .site
         .directory

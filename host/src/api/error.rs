@@ -116,6 +116,17 @@ impl ApiError {
     }
 }
 
+impl From<crate::password_work::PasswordWorkError> for ApiError {
+    fn from(err: crate::password_work::PasswordWorkError) -> Self {
+        use crate::password_work::PasswordWorkError;
+        match err {
+            PasswordWorkError::Busy => ApiError::Overloaded,
+            PasswordWorkError::Stopped => ApiError::Unavailable("the host is stopping; try again".into()),
+            PasswordWorkError::Failed => ApiError::Internal(anyhow::anyhow!(err)),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();

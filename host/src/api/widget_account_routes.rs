@@ -58,12 +58,10 @@ pub struct Register {
     pub password: String,
 }
 
-/// The shortest password a customer may choose.
-const MIN_PASSWORD_CHARS: usize = 8;
-
 /// Registers a portal customer through the widget, where the project allows it (LC-5), and
-/// logs them in: answers a bearer token for the widget to keep. Registrations count against
-/// the login throttle of the caller's address.
+/// logs them in: answers a bearer token for the widget to keep. Every attempt counts against
+/// the login throttle of the caller's address before anything else is done, and the slow
+/// password hashing comes only after every other check passed.
 #[utoipa::path(post, path = "/projects/{key}/chat/register", tag = "live-chat", params(ProjectPath),
     request_body = Register, responses((status = OK, body = LoginResponse), ApiErrors))]
 async fn widget_register(
@@ -72,32 +70,38 @@ async fn widget_register(
     ApiPath(path): ApiPath<ProjectPath>,
     ApiJson(body): ApiJson<Register>,
 ) -> ApiResult<Json<LoginResponse>> {
-    if body.password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(ApiError::Invalid(format!(
-            "password: at least {MIN_PASSWORD_CHARS} characters"
-        )));
-    }
-    let password = body.password;
-    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    crate::validate::new_password(&body.password).map_err(ApiError::Invalid)?;
     let ctx = caller.in_project(&path.key);
+    // Counted first, in a commit of its own, so refusals count too.
     let keys: Vec<_> = caller
         .network
         .map(crate::login_throttle::ThrottleKey::Address)
         .into_iter()
         .collect();
+    let now = api.site.clock.now_ms();
+    let throttled = api
+        .site
+        .db
+        .write(move |slot| -> Result<_, ApiError> { Ok(crate::login_throttle::begin_attempt(slot.tx()?, &keys, now)?) })
+        .await?;
+    if let Err(wait) = throttled {
+        return Err(ApiError::too_many_logins(wait));
+    }
+    let (name, email) = (body.display_name, body.email);
+    let (checked_name, checked_email) = (name.clone(), email.clone());
+    api.call(Read, ctx.clone(), move |plugin, store, ctx| {
+        plugin
+            .helpdesk_chat_live_chat()
+            .call_check_registration(store, ctx, &checked_name, &checked_email)
+    })
+    .await?;
+    let hash = api.passwords.hash(body.password).await?;
     let plugin = api.site.plugin.clone();
     let request_id = current_request_id();
-    let now = api.site.clock.now_ms();
-    let (name, email) = (body.display_name, body.email);
     let (token, user) = api
         .site
         .db
         .write(move |slot| -> Result<_, ApiError> {
-            if let Err(wait) = crate::login_throttle::begin_attempt(slot.tx()?, &keys, now)? {
-                return Err(ApiError::too_many_logins(wait));
-            }
             let id = plugin.call_in(slot, &request_id, &|plugin, store| {
                 plugin
                     .helpdesk_chat_live_chat()

@@ -254,6 +254,29 @@ pub struct OutboxMail {
     pub attempts: i64,
     /// Why the last try failed, if it did.
     pub last_error: Option<String>,
+    /// When sending it was given up (the server refused it for good, or a day of tries
+    /// failed), if it was: it is never tried again.
+    pub failed_ms: Option<i64>,
+}
+
+/// What becomes of a message whose try failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailRetry {
+    /// It is tried again at this time.
+    At(i64),
+    /// It is given up at this time and never tried again.
+    GiveUp(i64),
+}
+
+impl MailRetry {
+    /// The `next_attempt_ms` and `failed_ms` columns for this outcome: a given-up message
+    /// is never due again.
+    pub fn columns(self) -> (i64, Option<i64>) {
+        match self {
+            MailRetry::At(at) => (at, None),
+            MailRetry::GiveUp(now) => (i64::MAX, Some(now)),
+        }
+    }
 }
 
 /// The mail outbox.
@@ -268,8 +291,8 @@ pub trait MailOutbox {
     fn claim_due_mail(&mut self, now_ms: i64, lease_until_ms: i64, limit: u32) -> Result<Vec<OutboxMail>, StoreError>;
     /// Records that a message was sent.
     fn mail_sent(&mut self, id: i64, now_ms: i64) -> Result<(), StoreError>;
-    /// Records a failed try, and when to try again.
-    fn mail_failed(&mut self, id: i64, error: &str, next_attempt_ms: i64) -> Result<(), StoreError>;
+    /// Records a failed try, and when to try again or that it is given up.
+    fn mail_failed(&mut self, id: i64, error: &str, retry: MailRetry) -> Result<(), StoreError>;
 }
 
 /// The times the plugin asked to be woken at (the WIT `wake` interface).

@@ -410,3 +410,76 @@ async fn pl_7_the_document_lists_every_stream_event_with_its_payload() {
         }
     }
 }
+
+#[tokio::test]
+async fn lc_5_a_registration_refused_for_any_reason_hashes_no_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::build(&settings(dir.path())).await.unwrap();
+    let register = |project: &str, page: Option<&str>, name: &str, password: &str| {
+        let mut request = Request::post(format!("/api/v1/projects/{project}/chat/register"))
+            .header("content-type", "application/json");
+        if let Some(page) = page {
+            request = request.header("sec-fetch-site", page);
+        }
+        request
+            .body(Body::from(
+                json!({ "display_name": name, "email": "vera@example.test", "password": password }).to_string(),
+            ))
+            .unwrap()
+    };
+    let before = host.api.passwords.done();
+    for (request, status) in [
+        (
+            register("SUP", Some("same-origin"), "Vera", "long enough"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            register("NOPE", Some("same-origin"), "Vera", "long enough"),
+            StatusCode::NOT_FOUND,
+        ),
+        (register("SUP", None, "Vera", "long enough"), StatusCode::FORBIDDEN),
+        (
+            register("SUP", Some("same-origin"), "Vera", &"x".repeat(2000)),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let (got, _, body) = send(&host, request).await;
+        assert_eq!(got, status, "{body}");
+    }
+    assert_eq!(
+        host.api.passwords.done(),
+        before,
+        "registration is off, the project unknown, no page"
+    );
+
+    // Turned on: a name the project's staff go by is refused before hashing too.
+    let paula = login(&host, "paula").await;
+    let settings_request = Request::get("/api/v1/projects/SUP/chat/widget-settings")
+        .header("authorization", format!("Bearer {paula}"))
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, mut widget) = send(&host, settings_request).await;
+    widget["registration"] = json!(true);
+    let save = Request::put("/api/v1/projects/SUP/chat/widget-settings")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {paula}"))
+        .body(Body::from(widget.to_string()))
+        .unwrap();
+    assert_eq!(send(&host, save).await.0, StatusCode::OK);
+    let before = host.api.passwords.done();
+    let (status, _, body) = send(
+        &host,
+        register("SUP", Some("same-origin"), "alice  AGENT", "long enough"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("staff"), "{body}");
+    assert_eq!(host.api.passwords.done(), before);
+    let (status, _, body) = send(
+        &host,
+        register("SUP", Some("same-origin"), "Vera Visitor", "long enough"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(host.api.passwords.done(), before + 1, "one hash for one registration");
+}

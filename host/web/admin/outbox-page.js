@@ -1,5 +1,5 @@
 // The mail outbox (LC-10), for site admins: what the site queued, newest first, whether it
-// left, and why the last try failed. Paged with the last id seen.
+// left or was given up, and why the last try failed. Paged with the last id seen.
 
 import { $, el } from '../core/dom.js';
 import { api } from '../core/api.js';
@@ -15,6 +15,12 @@ function stateCell(mail) {
     cell.classList.add('sent');
     cell.textContent = 'Sent ' + formatDateTime(mail.sent_ms);
     cell.title = formatFull(mail.sent_ms);
+  } else if (mail.failed_ms !== null && mail.failed_ms !== undefined) {
+    cell.classList.add('failed');
+    cell.textContent = 'Failed · given up ' + formatDateTime(mail.failed_ms) + ' after ' + mail.attempts +
+      (mail.attempts === 1 ? ' try' : ' tries');
+    cell.title = formatFull(mail.failed_ms);
+    if (mail.last_error) cell.append(el('span', 'mail-error', mail.last_error));
   } else {
     cell.classList.add('waiting');
     cell.textContent = mail.attempts ? 'Waiting · ' + mail.attempts + (mail.attempts === 1 ? ' try' : ' tries') : 'Waiting';

@@ -297,6 +297,16 @@ impl Directory for FakeHost {
             .collect();
         set.into_iter().collect()
     }
+
+    fn project_members(&self, project: &str, role: ProjectRole) -> Vec<String> {
+        let set: BTreeSet<String> = self
+            .roles
+            .iter()
+            .filter(|(_, p, r)| p == project && *r == role)
+            .map(|(u, _, _)| u.clone())
+            .collect();
+        set.into_iter().collect()
+    }
 }
 
 impl Storage for FakeHost {

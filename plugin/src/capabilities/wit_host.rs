@@ -84,6 +84,10 @@ impl Directory for WitHost {
     fn projects_with_role(&self, user: &str, role: ProjectRole) -> Vec<String> {
         directory::projects_with_role(user, role)
     }
+
+    fn project_members(&self, project: &str, role: ProjectRole) -> Vec<String> {
+        directory::project_members(project, role)
+    }
 }
 
 impl Storage for WitHost {

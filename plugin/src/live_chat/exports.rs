@@ -39,6 +39,11 @@ impl Guest for Component {
         Ok(settings::may_log_in_through_widget(&mut WitHost, &ctx, &user)?)
     }
 
+    fn check_registration(ctx: CallContext, display_name: String, email: String) -> Result<(), Error> {
+        settings::check_registration(&mut WitHost, &ctx, &display_name, &email)?;
+        Ok(())
+    }
+
     fn register_customer(ctx: CallContext, display_name: String, email: String) -> Result<String, Error> {
         Ok(settings::register_customer(&mut WitHost, &ctx, &display_name, &email)?)
     }

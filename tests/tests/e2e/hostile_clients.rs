@@ -161,3 +161,70 @@ async fn pl_7_failed_logins_from_one_ipv6_network_are_counted_together() {
         .await;
     assert_eq!(status, StatusCode::OK, "another network is not held back");
 }
+
+fn registration(n: usize) -> serde_json::Value {
+    serde_json::json!({
+        "display_name": format!("Flood {n}"),
+        "email": format!("flood{n}@example.test"),
+        "password": "long enough",
+    })
+}
+
+#[tokio::test]
+async fn lc_5_refused_registrations_count_against_the_address() {
+    let site = TestSite::start_with(&["--trusted-proxy", "127.0.0.1"]);
+    let visitor = site.visitor_from(&token(1), "203.0.113.9");
+    let mut statuses = Vec::new();
+    for n in 0..55 {
+        // Registration is off in SUP: each is refused, and each counts.
+        let (status, _) = visitor
+            .post("/api/v1/projects/SUP/chat/register", registration(n))
+            .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses[0], StatusCode::FORBIDDEN);
+    assert_eq!(statuses[54], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    let elsewhere = site.visitor_from(&token(2), "203.0.113.10");
+    let (status, _) = elsewhere
+        .post("/api/v1/projects/SUP/chat/register", registration(99))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another address is not held back");
+}
+
+#[tokio::test]
+async fn lc_5_a_flood_of_registrations_is_refused_at_once_not_queued() {
+    let site = TestSite::start_with(&["--trusted-proxy", "127.0.0.1"]);
+    let paula = site.login("paula").await;
+    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["registration"] = serde_json::json!(true);
+    paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
+
+    let attempts = (0..150).map(|n| {
+        let visitor = site.visitor_from(&token(n), &format!("198.51.{}.{}", n / 200, n % 200 + 1));
+        async move {
+            let response = visitor
+                .client
+                .post(format!("{}/api/v1/projects/SUP/chat/register", visitor.base_url))
+                .json(&registration(n))
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.headers().get("retry-after").cloned())
+        }
+    });
+    let outcomes = futures::future::join_all(attempts).await;
+    let registered = outcomes.iter().filter(|(status, _)| *status == StatusCode::OK).count();
+    let busy: Vec<_> = outcomes
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::SERVICE_UNAVAILABLE)
+        .collect();
+    assert_eq!(registered + busy.len(), outcomes.len(), "{outcomes:?}");
+    assert!(
+        registered > 0 && !busy.is_empty(),
+        "{registered} registered, {} busy",
+        busy.len()
+    );
+    assert!(busy.iter().all(|(_, retry)| retry.is_some()), "told when to try again");
+    let (status, _) = paula.get("/api/v1/me").await;
+    assert_eq!(status, StatusCode::OK, "the host keeps answering");
+}

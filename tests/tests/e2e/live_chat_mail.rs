@@ -137,7 +137,7 @@ async fn lc_10_the_outbox_is_delivered_over_smtp_and_a_failing_server_keeps_the_
     let bob = site.login("bob").await;
     bob.post(
         &format!("/api/v1/chat/conversations/{id}/messages"),
-        json!({ "client_id": "a1", "body": "Answered by mail" }),
+        json!({ "client_id": "a1", "body": "Answered by mail — Grüße" }),
     )
     .await;
     let mail = eventually("the answer to reach the mail server", || async {
@@ -145,8 +145,32 @@ async fn lc_10_the_outbox_is_delivered_over_smtp_and_a_failing_server_keeps_the_
     })
     .await;
     assert_eq!(mail.to, vec!["visitor@example.test".to_string()]);
-    assert!(mail.data.contains("Answered by mail"), "{}", mail.data);
-    assert!(mail.data.contains("support@example.test"), "{}", mail.data);
+    // Read as a mail client reads it: MIME, its charset, its encoding.
+    use mail_parser::MimeHeaders;
+    let parsed = mail_parser::MessageParser::default()
+        .parse(mail.data.as_bytes())
+        .expect("a mail message");
+    assert_eq!(
+        parsed.header_raw("MIME-Version").map(str::trim),
+        Some("1.0"),
+        "{}",
+        mail.data
+    );
+    let content_type = parsed.content_type().expect("a Content-Type");
+    assert_eq!(content_type.attribute("charset"), Some("utf-8"), "{}", mail.data);
+    assert!(
+        parsed.message_id().is_some_and(|id| id.ends_with("@example.test")),
+        "{}",
+        mail.data
+    );
+    let text = parsed.body_text(0).expect("a text body");
+    assert!(text.contains("Answered by mail — Grüße"), "{text}");
+    let from = parsed
+        .from()
+        .and_then(|from| from.first())
+        .and_then(|a| a.address())
+        .unwrap_or_default();
+    assert_eq!(from, "support@example.test");
     let sam = site.login("sam").await;
     let sent = eventually("the outbox to say sent", || async {
         let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
@@ -197,4 +221,31 @@ async fn answer_an_offline_message_and_see_the_try_fail(site: &TestSite, answer:
         !failed["last_error"].as_str().unwrap_or_default().is_empty(),
         "the reason is kept: {failed}"
     );
+}
+
+#[tokio::test]
+async fn lc_10_mail_the_server_refuses_for_good_is_given_up_and_listed_as_failed() {
+    let sink = helpdesk_e2e::smtp_sink::SmtpSink::start_refusing(&["visitor@example.test"]).await;
+    let site = TestSite::start_with(&["--smtp-url", &sink.url]);
+    let visitor = site.visitor(TOKEN_A, None);
+    let (_, conv) = visitor
+        .post("/api/v1/projects/SUP/chat/conversations", start("m1", "Hello?"))
+        .await;
+    let id = conv["id"].as_str().unwrap();
+    site.login("bob")
+        .await
+        .post(
+            &format!("/api/v1/chat/conversations/{id}/messages"),
+            json!({ "client_id": "a1", "body": "Never arrives" }),
+        )
+        .await;
+    let sam = site.login("sam").await;
+    let failed = eventually("the outbox to give the mail up", || async {
+        let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
+        (!outbox[0]["failed_ms"].is_null()).then(|| outbox[0].clone())
+    })
+    .await;
+    assert_eq!(failed["attempts"], 1, "refused for good: not tried again: {failed}");
+    assert!(failed["sent_ms"].is_null());
+    assert!(failed["last_error"].as_str().unwrap().contains("550"), "{failed}");
 }

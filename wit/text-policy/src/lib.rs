@@ -5,20 +5,38 @@
 
 #![warn(missing_docs)]
 
-/// A plausible e-mail address: one `@`, something on each side, no spaces.
+/// A plausible e-mail address a mail server will take: one `@`, a local part and a domain of
+/// dot-separated labels, at most 254 bytes, and nothing the text policy refuses anywhere
+/// (control characters, bidirectional controls, invisible characters, noncharacters) nor
+/// spaces, quotes, brackets or the separators of an address list. International addresses
+/// (`jürgen@bücher.example`) are allowed; quoted local parts (`"a b"@x.example`) are not.
 pub fn is_email(address: &str) -> bool {
-    match address.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !address.contains(char::is_whitespace)
-                && !domain.contains('@')
-                && address.len() <= 254
-        }
-        None => false,
-    }
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    let refused = |c: char| {
+        c.is_control()
+            || c.is_whitespace()
+            || is_bidi_control(c)
+            || is_invisible(c)
+            || is_noncharacter(c)
+            || matches!(
+                c,
+                '<' | '>' | '"' | ',' | ';' | ':' | '\\' | '(' | ')' | '[' | ']' | '@'
+            )
+    };
+    let label_ok =
+        |label: &str| !label.is_empty() && label.len() <= 63 && !label.starts_with('-') && !label.ends_with('-');
+    address.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && !local.chars().any(refused)
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && domain.contains('.')
+        && !domain.chars().any(|c| refused(c) || c == '_')
+        && domain.split('.').all(label_ok)
 }
 
 /// An `email` field: trimmed, and it must look like an address.
@@ -134,5 +152,46 @@ mod tests {
         assert_eq!(optional_email(None), Ok(None));
         assert_eq!(optional_email(Some("   ")), Ok(None), "blank is none");
         assert!(optional_email(Some("a b@c.de")).is_err());
+    }
+
+    #[test]
+    fn lc_5_email_fields_follow_the_text_policy() {
+        for good in [
+            "vera@example.test",
+            "a.b+tag@sub.example.co",
+            "jürgen@bücher.example",
+            "x@xn--bcher-kva.example",
+        ] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "bel\u{7}@example.test",
+            "nul\u{0}@example.test",
+            "esc\u{1b}[31m@example.test",
+            "evil\u{202E}moc@example.test",
+            "zero\u{200B}width@example.test",
+            "a@exa\u{200B}mple.test",
+            "a@b@example.test",
+            "a@example",
+            "a@.example.test",
+            "a@example..test",
+            "a@-example.test",
+            "a@exam_ple.test",
+            ".a@example.test",
+            "a..b@example.test",
+            "\"a b\"@example.test",
+            "a,b@example.test",
+            "<a@example.test>",
+            "a@example.test\r\nBcc: victim@example.test",
+            "",
+            "@example.test",
+        ] {
+            assert!(!is_email(bad), "{bad:?}");
+        }
+        assert!(
+            !is_email(&format!("{}@example.test", "a".repeat(65))),
+            "local part over 64"
+        );
+        assert!(!is_email(&format!("a@{}.test", "b".repeat(64))), "label over 63");
     }
 }

@@ -5,9 +5,9 @@
 use postgres::Row;
 
 use super::tx::PgTx;
-use crate::storage::backend::{LoginFailures, MailOutbox, Meta, OutboxMail, StoreError, WakeUps};
+use crate::storage::backend::{LoginFailures, MailOutbox, MailRetry, Meta, OutboxMail, StoreError, WakeUps};
 
-const MAIL_COLUMNS: &str = "id, recipients, subject, body, created_ms, sent_ms, attempts, last_error";
+const MAIL_COLUMNS: &str = "id, recipients, subject, body, created_ms, sent_ms, attempts, last_error, failed_ms";
 
 fn mail_from_row(row: &Row) -> OutboxMail {
     let recipients: &str = row.get(1);
@@ -20,6 +20,7 @@ fn mail_from_row(row: &Row) -> OutboxMail {
         sent_ms: row.get(5),
         attempts: row.get(6),
         last_error: row.get(7),
+        failed_ms: row.get(8),
     }
 }
 
@@ -69,10 +70,12 @@ impl MailOutbox for PgTx {
         Ok(())
     }
 
-    fn mail_failed(&mut self, id: i64, error: &str, next_attempt_ms: i64) -> Result<(), StoreError> {
+    fn mail_failed(&mut self, id: i64, error: &str, retry: MailRetry) -> Result<(), StoreError> {
+        let (next_attempt_ms, failed_ms) = retry.columns();
         self.execute(
-            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_ms = $3 WHERE id = $1",
-            &[&id, &error, &next_attempt_ms],
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_ms = $3, failed_ms = $4
+             WHERE id = $1",
+            &[&id, &error, &next_attempt_ms, &failed_ms],
         )?;
         Ok(())
     }

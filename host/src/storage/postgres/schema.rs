@@ -15,7 +15,8 @@ const MIGRATION_LOCK: i64 = 0x6865_6c70_6465_736b; // "helpdesk"
 /// Each entry moves the schema one version up. Append only: a released migration never
 /// changes. Text that is ordered or compared as a range (the plugin's keys, ids) uses the
 /// "C" collation, so it sorts by bytes as on SQLite whatever the database's locale.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE kv (
     key   TEXT COLLATE "C" PRIMARY KEY,
     value BYTEA NOT NULL
@@ -137,7 +138,13 @@ CREATE TABLE login_failures (
     at  BIGINT NOT NULL
 );
 CREATE INDEX login_failures_by_key ON login_failures (key, at);
-"#];
+"#,
+    r#"
+-- Mail that cannot be delivered (the server refused it for good, or a day of tries
+-- failed) is given up: kept and listed, never tried again.
+ALTER TABLE mail_outbox ADD COLUMN failed_ms BIGINT;
+"#,
+];
 
 /// Runs `work` on a thread of its own. The blocking client drives its connection with a
 /// runtime of its own, which cannot run on a thread that is already driving async tasks

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::tx::SqliteTx;
-use crate::storage::backend::{LoginFailures, MailOutbox, Meta, OutboxMail, StoreError, WakeUps};
+use crate::storage::backend::{LoginFailures, MailOutbox, MailRetry, Meta, OutboxMail, StoreError, WakeUps};
 
 impl MailOutbox for SqliteTx {
     fn queue_mail(&mut self, to: &[String], subject: &str, body: &str, now_ms: i64) -> Result<(), StoreError> {
@@ -43,16 +43,18 @@ impl MailOutbox for SqliteTx {
         Ok(())
     }
 
-    fn mail_failed(&mut self, id: i64, error: &str, next_attempt_ms: i64) -> Result<(), StoreError> {
+    fn mail_failed(&mut self, id: i64, error: &str, retry: MailRetry) -> Result<(), StoreError> {
+        let (next_attempt_ms, failed_ms) = retry.columns();
         self.write_conn()?.execute(
-            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_ms = ?3 WHERE id = ?1",
-            params![id, error, next_attempt_ms],
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_ms = ?3, failed_ms = ?4
+             WHERE id = ?1",
+            params![id, error, next_attempt_ms, failed_ms],
         )?;
         Ok(())
     }
 }
 
-const MAIL_COLUMNS: &str = "id, recipients, subject, body, created_ms, sent_ms, attempts, last_error";
+const MAIL_COLUMNS: &str = "id, recipients, subject, body, created_ms, sent_ms, attempts, last_error, failed_ms";
 
 fn mail_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
     let recipients: String = row.get(1)?;
@@ -65,6 +67,7 @@ fn mail_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
         sent_ms: row.get(5)?,
         attempts: row.get(6)?,
         last_error: row.get(7)?,
+        failed_ms: row.get(8)?,
     })
 }
 

@@ -138,6 +138,11 @@ ALTER TABLE mail_outbox ADD COLUMN next_attempt_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE mail_outbox ADD COLUMN last_error TEXT;
 CREATE INDEX mail_outbox_unsent ON mail_outbox (next_attempt_ms) WHERE sent_ms IS NULL;
 "#,
+    r#"
+-- Mail that cannot be delivered (the server refused it for good, or a day of tries
+-- failed) is given up: kept and listed, never tried again.
+ALTER TABLE mail_outbox ADD COLUMN failed_ms INTEGER;
+"#,
 ];
 
 /// Opens (creating if needed) the database at `path` for writing, in WAL mode with full
