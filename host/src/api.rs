@@ -16,6 +16,7 @@ pub mod outbox_routes;
 pub mod params;
 pub mod presence_planning_routes;
 pub mod presence_routes;
+pub mod request_limits;
 pub mod session_admin_routes;
 pub mod stream;
 pub mod team_chat_routes;

@@ -62,6 +62,9 @@ impl Host {
             site,
             settings: Arc::new(settings.api.clone()),
             activity: crate::activity::ActivityTracker::default(),
+            limits: Arc::new(crate::api::request_limits::RequestLimits::new(
+                settings.api.team_messages_per_minute,
+            )),
             passwords: crate::password_work::PasswordWork::for_cores(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )?,

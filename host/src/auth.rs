@@ -12,6 +12,8 @@ use crate::storage::{StoreError, Transaction};
 
 /// How long a session lasts.
 pub const SESSION_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+/// How long a session opened in a chat widget lasts: its token lives in another site's page.
+pub const WIDGET_SESSION_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Hashes a password with Argon2id and a random salt.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -43,20 +45,53 @@ pub fn token_id(token: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
 }
 
+/// Where a session may be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionScope {
+    /// Everywhere on the site, with the user's rights.
+    Site,
+    /// In one project's chat widget only, as a customer.
+    Widget(String),
+}
+
 /// Starts a session for `user`; returns its token.
-pub fn start_session(tx: &mut dyn Transaction, user: &str, now_ms: i64) -> Result<String, StoreError> {
+pub fn start_session(
+    tx: &mut dyn Transaction,
+    user: &str,
+    scope: &SessionScope,
+    now_ms: i64,
+) -> Result<String, StoreError> {
     let token = new_token();
-    tx.create_session(&token_id(&token), user, now_ms, now_ms + SESSION_TTL_MS)?;
+    let (widget_project, ttl) = match scope {
+        SessionScope::Site => (None, SESSION_TTL_MS),
+        SessionScope::Widget(project) => (Some(project.as_str()), WIDGET_SESSION_TTL_MS),
+    };
+    tx.create_session(&token_id(&token), user, widget_project, now_ms, now_ms + ttl)?;
     Ok(token)
 }
 
-/// The user a live session token belongs to, and the session's id.
-pub fn session_user(tx: &mut dyn Transaction, token: &str, now_ms: i64) -> Result<Option<(User, String)>, StoreError> {
-    let session = token_id(token);
-    match tx.session_user(&session, now_ms)? {
-        Some(id) => Ok(tx.user(&id)?.map(|user| (user, session))),
-        None => Ok(None),
-    }
+/// A live session: its user, its id and where it may be used.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    /// Whose it is.
+    pub user: User,
+    /// Its id (the hash of its token).
+    pub id: String,
+    /// Where it may be used.
+    pub scope: SessionScope,
+}
+
+/// The live session a token opens, if any.
+pub fn session_user(tx: &mut dyn Transaction, token: &str, now_ms: i64) -> Result<Option<LiveSession>, StoreError> {
+    let id = token_id(token);
+    let Some(stored) = tx.session_user(&id, now_ms)? else {
+        return Ok(None);
+    };
+    let scope = match stored.widget_project {
+        Some(project) => SessionScope::Widget(project),
+        None => SessionScope::Site,
+    };
+    Ok(tx.user(&stored.user)?.map(|user| LiveSession { user, id, scope }))
 }
 
 #[cfg(test)]
@@ -87,8 +122,8 @@ mod tests {
             member: true,
         };
         tx.insert_user(&user, None).unwrap();
-        let old = start_session(&mut tx, "u", 0).unwrap();
-        let new = start_session(&mut tx, "u", SESSION_TTL_MS).unwrap();
+        let old = start_session(&mut tx, "u", &SessionScope::Site, 0).unwrap();
+        let new = start_session(&mut tx, "u", &SessionScope::Site, SESSION_TTL_MS).unwrap();
         let expired = tx.expired_sessions(SESSION_TTL_MS + 1, 10).unwrap();
         assert_eq!(
             expired,
@@ -98,6 +133,34 @@ mod tests {
         assert_eq!(tx.delete_session(&token_id(&old)).unwrap().as_deref(), Some("u"));
         assert!(session_user(&mut tx, &new, SESSION_TTL_MS + 1).unwrap().is_some());
         assert!(session_user(&mut tx, &old, SESSION_TTL_MS + 1).unwrap().is_none());
+    }
+
+    #[test]
+    fn lc_6_a_widget_session_is_scoped_to_its_project_and_ends_within_a_day() {
+        use crate::storage::DirectoryStore;
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::storage::sqlite::schema::open(&dir.path().join("w.db")).unwrap();
+        let mut tx = crate::storage::sqlite::tx::SqliteTx::new(conn, true);
+        let user = User {
+            id: "sam".into(),
+            display_name: "Sam".into(),
+            email: "sam@example.test".into(),
+            time_zone: "UTC".into(),
+            locale: "en".into(),
+            site_admin: true,
+            member: true,
+        };
+        tx.insert_user(&user, None).unwrap();
+        let widget = SessionScope::Widget("SUP".into());
+        let token = start_session(&mut tx, "sam", &widget, 0).unwrap();
+        let live = session_user(&mut tx, &token, WIDGET_SESSION_TTL_MS - 1)
+            .unwrap()
+            .unwrap();
+        assert_eq!((live.user.id.as_str(), live.scope), ("sam", widget));
+        assert!(
+            session_user(&mut tx, &token, WIDGET_SESSION_TTL_MS).unwrap().is_none(),
+            "a day at most"
+        );
     }
 
     #[test]

@@ -103,6 +103,9 @@ struct Args {
     /// --max-connections]; past it, the oldest of them is ended to make room.
     #[arg(long)]
     max_anonymous_streams: Option<usize>,
+    /// How many team chat messages one member may write a minute (a third of them at once).
+    #[arg(long, default_value_t = helpdesk_host::api::request_limits::DEFAULT_TEAM_MESSAGES_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..))]
+    team_messages_per_minute: u32,
     /// Allow tests to move the clock (POST /api/v1/test/clock). Never on a real site.
     #[arg(long)]
     test_clock: bool,
@@ -161,6 +164,7 @@ async fn main() -> anyhow::Result<()> {
             trusted_proxies: args.trusted_proxies,
             ipv6_prefix: args.ipv6_prefix,
             stream_max_age: Duration::from_secs(args.stream_max_age_secs.max(1)),
+            team_messages_per_minute: args.team_messages_per_minute,
         },
         http: HttpLimits {
             header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),

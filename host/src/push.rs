@@ -16,11 +16,14 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-pub use crate::storage::PushEvent;
+pub use crate::storage::{PushEvent, Signal};
 pub use admission::{StreamLimits, StreamOwner, StreamRefused};
 
 /// The longest a payload may be.
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
+/// The longest payload of a signal (an event never stored): small enough to travel in one
+/// PostgreSQL notification with its topic and kind.
+pub const MAX_SIGNAL_BYTES: usize = 4 * 1024;
 /// How long events are kept for resuming clients.
 pub const RETENTION_MS: i64 = 24 * 60 * 60 * 1000;
 /// The host's topic for users whose streams must be authorized again.
@@ -52,6 +55,8 @@ pub struct SessionEnded {
 pub enum StreamSignal {
     /// An event on one of its topics.
     Event(Arc<PushEvent>),
+    /// A signal on one of its topics: sent as it comes, without an id.
+    Signal(Arc<Signal>),
     /// What its user may receive may have changed: authorize its topics again.
     Recheck,
     /// Its session ended.
@@ -215,6 +220,23 @@ impl PushHub {
     /// How many streams are open on this node.
     pub fn open_streams(&self) -> usize {
         self.lock().streams.len()
+    }
+
+    /// Hands committed signals to the streams that follow their topics. A stream too slow
+    /// to take one misses it: a signal matters only now.
+    pub fn deliver_signals(&self, signals: Vec<Signal>) {
+        let registry = self.lock();
+        for signal in signals {
+            let Some(ids) = registry.by_topic.get(&signal.topic) else {
+                continue;
+            };
+            let signal = StreamSignal::Signal(Arc::new(signal));
+            for id in ids {
+                if let Some(slot) = registry.streams.get(id) {
+                    let _ = slot.sender.try_send(signal.clone());
+                }
+            }
+        }
     }
 
     /// Hands committed events, in commit order, to the streams that follow them.

@@ -15,7 +15,7 @@ use crate::runtime::{ChatPluginRuntime, Sandbox, SandboxLimits};
 use crate::scheduler::{Scheduler, WakeSignal};
 use crate::storage::postgres::{self, PostgresSettings};
 use crate::storage::sqlite::{self, SqliteSettings};
-use crate::storage::{Backend, CommitListener, Database, PushEvent};
+use crate::storage::{Backend, CommitListener, Database, PushEvent, Signal};
 
 /// The plugin component built with the host (see `build.rs`).
 pub const BUILT_IN_PLUGIN: &[u8] = include_bytes!(env!("HELPDESK_PLUGIN_WASM"));
@@ -69,6 +69,10 @@ struct SiteListener {
 impl CommitListener for SiteListener {
     fn events_committed(&self, events: Vec<PushEvent>) {
         self.hub.deliver(events);
+    }
+
+    fn signals_committed(&self, signals: Vec<Signal>) {
+        self.hub.deliver_signals(signals);
     }
 
     fn wake_requested(&self, _at_ms: i64) {

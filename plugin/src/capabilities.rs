@@ -5,6 +5,7 @@
 use crate::bindings::helpdesk::chat::directory::{Company, Project, User};
 use crate::bindings::helpdesk::chat::issues::{HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::Level;
+pub use crate::bindings::helpdesk::chat::push::EventOptions;
 use crate::bindings::helpdesk::chat::storage::ScanPage;
 use crate::bindings::helpdesk::chat::types::{ProjectRole, Timestamp};
 use crate::error::PluginResult;
@@ -106,8 +107,8 @@ pub trait Issues {
 
 /// Push events to clients, delivered after the call commits.
 pub trait Push {
-    /// Publishes an event.
-    fn publish(&mut self, topic: &str, kind: &str, payload: &str) -> PluginResult<()>;
+    /// Publishes an event, kept for resuming clients as `options` say.
+    fn publish(&mut self, topic: &str, kind: &str, payload: &str, options: &EventOptions) -> PluginResult<()>;
     /// What these users may receive may have changed: their streams are authorized again.
     fn access_changed(&mut self, users: &[String]);
     /// What the followers of these topics may receive may have changed: their streams are

@@ -4,17 +4,31 @@ use crate::bindings::helpdesk::chat::types::{Actor, CallContext, ProjectRole};
 use crate::capabilities::Directory;
 use crate::error::{PluginError, PluginResult};
 
-/// The logged-in user acting, if a user acts.
+/// The logged-in user acting with their rights, if a user acts (not one logged in through a
+/// chat widget, who acts as a customer only).
 pub fn acting_user(ctx: &CallContext) -> Option<&str> {
     match &ctx.actor {
         Actor::User(id) => Some(id),
+        Actor::Customer(_) | Actor::Visitor(_) | Actor::Anonymous | Actor::System => None,
+    }
+}
+
+/// The logged-in user acting, as a customer or with their rights, if a user acts.
+pub fn logged_in_user(ctx: &CallContext) -> Option<&str> {
+    match &ctx.actor {
+        Actor::User(id) | Actor::Customer(id) => Some(id),
         Actor::Visitor(_) | Actor::Anonymous | Actor::System => None,
     }
 }
 
-/// The logged-in user acting, or `access-denied`.
+/// The logged-in user acting with their rights, or `access-denied`.
 pub fn require_actor(ctx: &CallContext) -> PluginResult<&str> {
-    acting_user(ctx).ok_or_else(|| PluginError::AccessDenied("log in first".into()))
+    match &ctx.actor {
+        Actor::Customer(_) => Err(PluginError::AccessDenied(
+            "a session opened in a chat widget is for the chat only; log in on the site".into(),
+        )),
+        _ => acting_user(ctx).ok_or_else(|| PluginError::AccessDenied("log in first".into())),
+    }
 }
 
 /// The context's project, which must exist.

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::caller::{Caller, SESSION_COOKIE, session_token};
 use super::context::ApiContext;
 use super::error::{ApiError, ApiErrors, ApiJson, ApiResult, current_request_id};
-use crate::auth;
+use crate::auth::{self, SessionScope};
 use crate::contract::helpdesk::chat::directory::User;
 use crate::login_throttle::{self, ThrottleKey};
 use crate::scheduler::end_session_in;
@@ -55,7 +55,7 @@ async fn login(
     caller: Caller,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    let answer = password_login(&api, &caller, request, true).await?;
+    let answer = password_login(&api, &caller, request, true, SessionScope::Site).await?;
     let cookie = format!(
         "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         answer.token,
@@ -69,15 +69,16 @@ async fn login(
     Ok(response)
 }
 
-/// Checks a user's password and starts a session, counting the attempt against the login
-/// throttle (per user id and per address) before the password is checked. With `allowed`
-/// false the attempt is refused whatever the password, with the same answer, the same
-/// count and the same work as a wrong password, so the answer tells nothing about it.
+/// Checks a user's password and starts a session of `scope`, counting the attempt against
+/// the login throttle (per user id and per address) before the password is checked. With
+/// `allowed` false the attempt is refused whatever the password, with the same answer, the
+/// same count and the same work as a wrong password, so the answer tells nothing about it.
 pub async fn password_login(
     api: &ApiContext,
     caller: &Caller,
     request: LoginRequest,
     allowed: bool,
+    scope: SessionScope,
 ) -> ApiResult<LoginResponse> {
     let refused = || ApiError::BadCredentials("wrong user or password".into());
     let user_id = request.user.trim().to_string();
@@ -121,7 +122,7 @@ pub async fn password_login(
             let tx = slot.tx()?;
             login_throttle::record_success(tx, &keys, now)?;
             let user = tx.user(&user_id)?.ok_or_else(refused)?;
-            Ok((auth::start_session(tx, &user_id, now)?, user))
+            Ok((auth::start_session(tx, &user_id, &scope, now)?, user))
         })
         .await?;
     Ok(LoginResponse { token, user })

@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use super::client_address::{client_address, forwarded_https};
 use super::context::ApiContext;
 use super::error::ApiError;
-use crate::auth;
+use crate::auth::{self, LiveSession, SessionScope};
 use crate::client_network::ClientNetwork;
 use crate::contract::exports::helpdesk::chat::host_events::{Activity, HostEvent};
 use crate::contract::helpdesk::chat::directory::User;
@@ -24,9 +24,12 @@ pub const VISITOR_HEADER: &str = "x-visitor-token";
 /// Who is asking, and the request's origin and language.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// The logged-in user, if a live session came with the request.
+    /// The logged-in user, if a live session of the site came with the request.
     pub user: Option<User>,
-    /// That session's id.
+    /// The user of a session opened in a chat widget, with the project whose widget: such a
+    /// session acts as a customer in the chat and is nobody anywhere else on the site.
+    pub customer: Option<(User, String)>,
+    /// The session's id (of the site or of a widget).
     pub session: Option<String>,
     /// An anonymous visitor's id, when no user is logged in and a visitor token came.
     pub visitor: Option<String>,
@@ -46,6 +49,7 @@ impl Default for Caller {
     fn default() -> Self {
         Caller {
             user: None,
+            customer: None,
             session: None,
             visitor: None,
             page: PageOrigin::Unknown,
@@ -57,12 +61,18 @@ impl Default for Caller {
 }
 
 impl Caller {
-    /// The plugin's call context for this caller, in `project` if any.
+    /// The plugin's call context for this caller, in `project` if any. A widget session
+    /// counts only in its own project's widget (and in the conversations it reaches there).
     pub fn context(&self, project: Option<&str>) -> CallContext {
-        let actor = match (&self.user, &self.visitor) {
-            (Some(user), _) => Actor::User(user.id.clone()),
-            (None, Some(visitor)) => Actor::Visitor(visitor.clone()),
-            (None, None) => Actor::Anonymous,
+        let customer = self
+            .customer
+            .as_ref()
+            .filter(|(_, widget)| project.is_none_or(|project| project == widget));
+        let actor = match (&self.user, customer, &self.visitor) {
+            (Some(user), _, _) => Actor::User(user.id.clone()),
+            (None, Some((user, _)), _) => Actor::Customer(user.id.clone()),
+            (None, None, Some(visitor)) => Actor::Visitor(visitor.clone()),
+            (None, None, None) => Actor::Anonymous,
         };
         CallContext {
             actor,
@@ -120,16 +130,32 @@ impl FromRequestParts<ApiContext> for Caller {
                 .db
                 .read(move |slot| -> Result<_, ApiError> { Ok(auth::session_user(slot.tx()?, &token, now)?) })
                 .await?;
-            if let Some((user, session)) = found {
-                let acting = !only_reads(&parts.method);
-                let id = user.id.clone();
-                caller.user = Some(user);
-                caller.session = Some(session.clone());
-                // An action (not a read) shows the person is there (PR-9).
-                if acting {
-                    note_activity(api, &id, Some(&session), caller.context(None)).await;
+            match found {
+                Some(LiveSession {
+                    user,
+                    id: session,
+                    scope: SessionScope::Site,
+                }) => {
+                    let acting = !only_reads(&parts.method);
+                    let id = user.id.clone();
+                    caller.user = Some(user);
+                    caller.session = Some(session.clone());
+                    // An action (not a read) shows the person is there (PR-9).
+                    if acting {
+                        note_activity(api, &id, Some(&session), caller.context(None)).await;
+                    }
+                    return Ok(caller);
                 }
-                return Ok(caller);
+                Some(LiveSession {
+                    user,
+                    id: session,
+                    scope: SessionScope::Widget(project),
+                }) => {
+                    // A customer in a chat widget: no staff activity, no site rights.
+                    caller.customer = Some((user, project));
+                    caller.session = Some(session);
+                }
+                None => {}
             }
         }
         if let Some(token) = visitor_token(parts)? {
@@ -144,6 +170,11 @@ impl FromRequestParts<ApiContext> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, api: &ApiContext) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, api).await?;
+        if caller.user.is_none() && caller.customer.is_some() {
+            return Err(ApiError::AccessDenied(
+                "a session opened in a chat widget is for the chat only; log in on the site".into(),
+            ));
+        }
         let user = caller.user.clone().ok_or(ApiError::Unauthenticated)?;
         Ok(SignedIn { caller, user })
     }

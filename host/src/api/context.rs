@@ -30,6 +30,8 @@ pub struct ApiSettings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The IPv6 prefix length that counts as one client for limits per address.
     pub ipv6_prefix: u8,
+    /// How many team chat messages one member may write a minute.
+    pub team_messages_per_minute: u32,
 }
 
 impl Default for ApiSettings {
@@ -41,6 +43,7 @@ impl Default for ApiSettings {
             stream_max_age: Duration::from_secs(60 * 60),
             trusted_proxies: Vec::new(),
             ipv6_prefix: crate::client_network::DEFAULT_IPV6_PREFIX,
+            team_messages_per_minute: super::request_limits::DEFAULT_TEAM_MESSAGES_PER_MINUTE,
         }
     }
 }
@@ -54,6 +57,8 @@ pub struct ApiContext {
     pub settings: Arc<ApiSettings>,
     /// When each user's activity last reached the plugin (PR-9).
     pub activity: crate::activity::ActivityTracker,
+    /// How often one client may make frequent, cheap requests (typing, seen, messages).
+    pub limits: Arc<super::request_limits::RequestLimits>,
     /// Hashes and checks passwords (deliberately slow) on a few threads of their own.
     pub passwords: crate::password_work::PasswordWork,
     /// Turns true when the host shuts down, so that open streams end.

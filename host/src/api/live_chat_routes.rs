@@ -19,6 +19,7 @@ use super::caller::{Caller, SignedIn, VISITOR_HEADER};
 use super::context::ApiContext;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::params::{MessagesQuery, PostMessage, ProjectPath};
+use super::request_limits::Frequent;
 use crate::contract::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, ConversationStart, InboxCounts, InboxPage, InboxView, MessagePage, TranscriptSent,
     WelcomeText, WidgetSettings, WidgetView,
@@ -345,7 +346,8 @@ pub struct Typing {
     pub typing: bool,
 }
 
-/// Tells the other side that the caller started or stopped typing.
+/// Tells the other side that the caller started or stopped typing: an event to the streams
+/// open now, never stored. At most ten at once, then one a second (`429 rate_limited`).
 #[utoipa::path(post, path = "/chat/conversations/{id}/typing", tag = "live-chat", params(ConversationPath),
     request_body = Typing, responses((status = NO_CONTENT, description = "Told."), ApiErrors))]
 async fn typing(
@@ -354,6 +356,7 @@ async fn typing(
     ApiPath(path): ApiPath<ConversationPath>,
     ApiJson(body): ApiJson<Typing>,
 ) -> ApiResult<axum::http::StatusCode> {
+    api.limits.check(Frequent::Typing, &caller)?;
     api.call(Write, caller.context(None), move |plugin, store, ctx| {
         plugin
             .helpdesk_chat_live_chat()
@@ -380,6 +383,7 @@ async fn mark_seen(
     ApiPath(path): ApiPath<ConversationPath>,
     ApiJson(body): ApiJson<Seen>,
 ) -> ApiResult<Json<Conversation>> {
+    api.limits.check(Frequent::Seen, &caller)?;
     api.call(Write, caller.context(None), move |plugin, store, ctx| {
         plugin
             .helpdesk_chat_live_chat()

@@ -6,7 +6,7 @@
 //! changed, and ends at once when its session ends; only streams whose grants can be
 //! withdrawn or that belong to a session also check now and then, at a jittered time.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -25,7 +25,7 @@ use super::error::{ApiError, ApiErrors, ApiResult};
 use crate::contract::exports::helpdesk::chat::subscriptions::TopicGrant;
 use crate::push::{PushEvent, StreamOwner, StreamSignal, Subscription};
 use crate::runtime::Access::Read;
-use crate::storage::IdBounds;
+use crate::storage::{IdBounds, ReplayedEvent};
 
 /// The most distinct topics one stream may follow.
 const MAX_TOPICS: usize = 32;
@@ -136,7 +136,11 @@ async fn open_stream(
     // seen by the authorization and the read below. Duplicates are dropped by id.
     // Its owner's limits are checked here too (a refusal is `429`).
     let owner = StreamOwner {
-        user: caller.user.as_ref().map(|u| u.id.clone()),
+        user: caller
+            .user
+            .as_ref()
+            .or(caller.customer.as_ref().map(|(user, _)| user))
+            .map(|u| u.id.clone()),
         visitor: caller.visitor.clone(),
         network: caller.network,
     };
@@ -149,6 +153,7 @@ async fn open_stream(
     let replay_topics = topics.clone();
     let session = caller.session.clone();
     let now = api.site.clock.now_ms();
+    let kept_since = now - crate::push::RETENTION_MS;
     let (backlog, bounds) = api
         .site
         .db
@@ -160,12 +165,13 @@ async fn open_stream(
             }
             let bounds = tx.id_bounds()?;
             let backlog = match resume_from {
-                Some(after) => tx.replay(&replay_topics, after, MAX_REPLAY)?,
+                Some(after) => tx.replay(&replay_topics, after, kept_since, MAX_REPLAY)?,
                 None => Vec::new(),
             };
             Ok((backlog, bounds))
         })
         .await?;
+    let backlog = still_readable(&api, &caller, &topics, backlog).await?;
     let mut pending = VecDeque::new();
     // `ready` carries an id, so a client that drops before its next event resumes from
     // there instead of starting over: the newest id for a fresh client (which reads the
@@ -225,6 +231,36 @@ async fn open_stream(
     Ok(([(axum::http::header::CONNECTION, "close")], sse))
 }
 
+/// The missed events this reader may still be given: an event that requires another topic
+/// (a mention quoting a room, on the reader's own topic) is left out unless the plugin still
+/// allows the reader that topic now. Each topic is asked about once.
+async fn still_readable(
+    api: &ApiContext,
+    caller: &Caller,
+    followed: &[String],
+    backlog: Vec<ReplayedEvent>,
+) -> Result<Vec<PushEvent>, ApiError> {
+    let mut allowed: HashMap<String, bool> = followed.iter().map(|topic| (topic.clone(), true)).collect();
+    let mut readable = Vec::with_capacity(backlog.len());
+    for replayed in backlog {
+        if let Some(required) = &replayed.requires {
+            if !allowed.contains_key(required) {
+                let may = match authorize(api, caller, std::slice::from_ref(required)).await {
+                    Ok(_) => true,
+                    Err(ApiError::AccessDenied(_) | ApiError::NotFound(_) | ApiError::Unauthenticated) => false,
+                    Err(other) => return Err(other),
+                };
+                allowed.insert(required.clone(), may);
+            }
+            if allowed.get(required) != Some(&true) {
+                continue;
+            }
+        }
+        readable.push(replayed.event);
+    }
+    Ok(readable)
+}
+
 /// Why a resuming client cannot be given what it missed, if it cannot.
 fn resume_gap(after: i64, bounds: &IdBounds, replayed: usize) -> Option<&'static str> {
     if after > bounds.latest {
@@ -250,7 +286,11 @@ async fn authorize(api: &ApiContext, caller: &Caller, topics: &[String]) -> Resu
         .await
         .map_err(|err| match err {
             // Nobody identified (no session, or one that ended): log in, as REST says.
-            ApiError::AccessDenied(_) if caller.user.is_none() && caller.visitor.is_none() => ApiError::Unauthenticated,
+            ApiError::AccessDenied(_)
+                if caller.user.is_none() && caller.customer.is_none() && caller.visitor.is_none() =>
+            {
+                ApiError::Unauthenticated
+            }
             other => other,
         })?;
     if !grants_match(topics, &grants) {
@@ -311,6 +351,12 @@ impl LiveStream {
                         return Some((sse_event(&event), self));
                     }
                     Some(StreamSignal::Event(_)) => {}
+                    Some(StreamSignal::Signal(signal)) => {
+                        // No id: a client resuming later resumes from its last event, and is
+                        // never given a signal again.
+                        let event = Event::default().event(signal.kind.clone()).data(signal.payload.clone());
+                        return Some((event, self));
+                    }
                     Some(StreamSignal::Recheck) => {
                         if !self.still_allowed().await {
                             return None;

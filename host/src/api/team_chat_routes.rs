@@ -15,6 +15,7 @@ use super::context::ApiContext;
 use super::error::ApiError;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::params::{IssuePath, PostMessage};
+use super::request_limits::Frequent;
 use crate::contract::exports::helpdesk::chat::team_chat::{
     ChatSummary, HistoryView, MyStatus, Person, RoomSpec, TeamChatAccess, TeamChatSettings, TeamMessage,
     TeamMessagePage,
@@ -309,7 +310,8 @@ async fn messages(
     .map(Json)
 }
 
-/// Writes a message (TC-7); a retry with the same client id stores nothing new.
+/// Writes a message (TC-7); a retry with the same client id stores nothing new. At most 300
+/// a minute per person by default, a hundred of them at once (`429 rate_limited`).
 #[utoipa::path(post, path = "/team-chat/chats/{chat}/messages", tag = "team-chat", params(ChatPath),
     request_body = PostMessage, responses((status = OK, body = TeamMessage), ApiErrors))]
 async fn post_message(
@@ -318,6 +320,7 @@ async fn post_message(
     ApiPath(path): ApiPath<ChatPath>,
     ApiJson(body): ApiJson<PostMessage>,
 ) -> ApiResult<Json<TeamMessage>> {
+    api.limits.check(Frequent::TeamMessage, &caller)?;
     api.call(Write, caller.context(None), move |plugin, store, ctx| {
         plugin
             .helpdesk_chat_team_chat()
@@ -344,6 +347,7 @@ async fn mark_read(
     ApiPath(path): ApiPath<ChatPath>,
     ApiJson(body): ApiJson<MarkRead>,
 ) -> ApiResult<Json<ChatSummary>> {
+    api.limits.check(Frequent::Seen, &caller)?;
     api.call(Write, caller.context(None), move |plugin, store, ctx| {
         plugin
             .helpdesk_chat_team_chat()

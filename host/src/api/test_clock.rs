@@ -36,8 +36,8 @@ pub struct ClockState {
 /// The most scheduler runs one move makes before answering (a backlog asks for a run at once).
 const MAX_RUNS: usize = 100;
 
-/// Moves the host clock forward and runs everything that came due, before answering, so
-/// the caller sees its effects at once. Only on a host started with `--test-clock`.
+/// Moves the host clock forward and runs everything that came due (the plugin's wake-ups
+/// and the host's housekeeping), before answering, so the caller sees its effects at once. Only on a host started with `--test-clock`.
 #[utoipa::path(post, path = "/test/clock", tag = "testing", request_body = Advance,
     responses((status = OK, body = ClockState), ApiErrors))]
 async fn advance(State(api): State<ApiContext>, ApiJson(body): ApiJson<Advance>) -> ApiResult<Json<ClockState>> {
@@ -50,6 +50,8 @@ async fn advance(State(api): State<ApiContext>, ApiJson(body): ApiJson<Advance>)
         return Err(ApiError::Invalid("advance_ms: from 0 to one year".into()));
     }
     api.site.clock.advance(body.advance_ms);
+    // What a moved clock put past its retention goes at once, as it would have with time.
+    api.site.scheduler.housekeeping().await?;
     let mut next_due_ms = None;
     for _ in 0..MAX_RUNS {
         next_due_ms = api.site.scheduler.run_due().await?;

@@ -43,7 +43,8 @@ async fn widget_login(
                 .call_may_log_in_through_widget(store, ctx, &user)
         })
         .await?;
-    password_login(&api, &caller, request, allowed).await.map(Json)
+    let scope = crate::auth::SessionScope::Widget(path.key);
+    password_login(&api, &caller, request, allowed, scope).await.map(Json)
 }
 
 /// `POST /projects/{key}/chat/register` body.
@@ -98,6 +99,7 @@ async fn widget_register(
     let hash = api.passwords.hash(body.password).await?;
     let plugin = api.site.plugin.clone();
     let request_id = current_request_id();
+    let scope = crate::auth::SessionScope::Widget(path.key.clone());
     let (token, user) = api
         .site
         .db
@@ -112,7 +114,7 @@ async fn widget_register(
             let user = tx
                 .user(&id)?
                 .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("registered user {id} is missing")))?;
-            Ok((crate::auth::start_session(tx, &id, now)?, user))
+            Ok((crate::auth::start_session(tx, &id, &scope, now)?, user))
         })
         .await?;
     Ok(Json(LoginResponse { token, user }))

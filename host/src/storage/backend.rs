@@ -80,6 +80,37 @@ pub struct PushEvent {
     pub payload: String,
 }
 
+/// How a stored event is kept for resuming clients, as the plugin asked
+/// (`push.event-options`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Keeping<'a> {
+    /// What the event is about: storing it removes every earlier event about the same
+    /// subject or a part of it (`<subject>:…`).
+    pub subject: Option<&'a str>,
+    /// A topic its reader must still be allowed when it is replayed.
+    pub requires: Option<&'a str>,
+}
+
+/// A stored event as a resuming client may be given it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayedEvent {
+    /// The event.
+    pub event: PushEvent,
+    /// A topic the reader must still be allowed to be given it.
+    pub requires: Option<String>,
+}
+
+/// An event for the streams open at the commit only: never stored, never replayed, no id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Signal {
+    /// Where it goes.
+    pub topic: String,
+    /// What happened, for example `typing`.
+    pub kind: String,
+    /// JSON text.
+    pub payload: String,
+}
+
 /// The range of push event ids: what a resuming client can still be given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IdBounds {
@@ -181,13 +212,29 @@ pub trait DirectoryStore {
     fn list_named(&mut self, kind: NamedKind) -> Result<Vec<NamedSet>, StoreError>;
 }
 
+/// A live session as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    /// Whose it is.
+    pub user: String,
+    /// The project whose chat widget it was opened in: such a session is good for that
+    /// widget only, its user a customer there. `None` for a session of the site.
+    pub widget_project: Option<String>,
+}
+
 /// Login sessions, kept by the hash of their token.
 pub trait SessionStore {
-    /// Stores a new session.
-    fn create_session(&mut self, session: &str, user: &str, created_ms: i64, expires_ms: i64)
-    -> Result<(), StoreError>;
-    /// The user of a live session.
-    fn session_user(&mut self, session: &str, now_ms: i64) -> Result<Option<String>, StoreError>;
+    /// Stores a new session, of the site or (with `widget_project`) of one project's widget.
+    fn create_session(
+        &mut self,
+        session: &str,
+        user: &str,
+        widget_project: Option<&str>,
+        created_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// A live session.
+    fn session_user(&mut self, session: &str, now_ms: i64) -> Result<Option<StoredSession>, StoreError>;
     /// Ends one session; the user whose it was.
     fn delete_session(&mut self, session: &str) -> Result<Option<String>, StoreError>;
     /// Ends every session of `user`; the sessions that ended.
@@ -225,10 +272,31 @@ pub trait IssueStore {
 
 /// The push event log, for delivery after commit and for resuming clients.
 pub trait PushLog {
-    /// Records an event; it gets its id and goes out only when the transaction commits.
-    fn publish(&mut self, topic: &str, kind: &str, payload: &str, now_ms: i64) -> Result<(), StoreError>;
-    /// Events after `after_id` on any of `topics`, oldest first, at most `limit`.
-    fn replay(&mut self, topics: &[String], after_id: i64, limit: u32) -> Result<Vec<PushEvent>, StoreError>;
+    /// Records an event kept as `keeping` says; it gets its id and goes out only when the
+    /// transaction commits.
+    fn publish_kept(
+        &mut self,
+        topic: &str,
+        kind: &str,
+        payload: &str,
+        keeping: Keeping<'_>,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// Records an event about nothing in particular.
+    fn publish(&mut self, topic: &str, kind: &str, payload: &str, now_ms: i64) -> Result<(), StoreError> {
+        self.publish_kept(topic, kind, payload, Keeping::default(), now_ms)
+    }
+    /// Records a signal, sent to the streams open at the commit and never stored; a write.
+    fn signal(&mut self, signal: Signal) -> Result<(), StoreError>;
+    /// Events after `after_id` on any of `topics` created at `since_ms` or later, oldest
+    /// first, at most `limit`.
+    fn replay(
+        &mut self,
+        topics: &[String],
+        after_id: i64,
+        since_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<ReplayedEvent>, StoreError>;
     /// The newest id ever given and the oldest still stored.
     fn id_bounds(&mut self) -> Result<IdBounds, StoreError>;
     /// Forgets events created before `before_ms`; how many.
@@ -398,6 +466,8 @@ impl Job {
 pub trait CommitListener: Send + Sync {
     /// Push events committed, in commit order.
     fn events_committed(&self, events: Vec<PushEvent>);
+    /// Signals committed (from this node, or on a shared database from any node).
+    fn signals_committed(&self, signals: Vec<Signal>);
     /// A committed job asked to be woken at `at_ms`.
     fn wake_requested(&self, at_ms: i64);
 }

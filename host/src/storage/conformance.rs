@@ -3,13 +3,15 @@
 
 use std::sync::Mutex;
 
-use crate::storage::{CommitListener, Database, PushEvent, StoreError};
+use crate::storage::{CommitListener, Database, Keeping, PushEvent, Signal, StoreError};
 
 /// Keeps what a backend hands its listener after commits.
 #[derive(Default)]
 pub struct Recorder {
     /// Committed events, in the order handed on.
     pub events: Mutex<Vec<PushEvent>>,
+    /// Committed signals, in the order handed on.
+    pub signals: Mutex<Vec<Signal>>,
     /// Wake-ups asked for.
     pub wakes: Mutex<Vec<i64>>,
 }
@@ -17,6 +19,9 @@ pub struct Recorder {
 impl CommitListener for Recorder {
     fn events_committed(&self, events: Vec<PushEvent>) {
         self.events.lock().unwrap().extend(events);
+    }
+    fn signals_committed(&self, signals: Vec<Signal>) {
+        self.signals.lock().unwrap().extend(signals);
     }
     fn wake_requested(&self, at_ms: i64) {
         self.wakes.lock().unwrap().push(at_ms);
@@ -96,4 +101,105 @@ pub async fn limits_are_errors_and_store_nothing(db: &Database) {
         .await
         .unwrap();
     assert!(empty.entries.is_empty());
+}
+
+/// Events about a subject replace earlier ones about it or its parts, on every topic and in
+/// the same job too; a replayed event says what it requires; events past the retention
+/// given are not replayed; signals are never stored, and reach the listener only when their
+/// job is kept.
+pub async fn events_about_a_subject_replace_earlier_ones_and_signals_are_not_stored(
+    db: &Database,
+    recorder: &Recorder,
+) {
+    let about = |subject| Keeping {
+        subject: Some(subject),
+        requires: None,
+    };
+    db.write(move |slot| -> Result<(), StoreError> {
+        let tx = slot.tx().map_err(StoreError::from)?;
+        tx.publish_kept("room:1", "message", r#"{"v":1}"#, about("msg:1:7"), 100)?;
+        let mention = Keeping {
+            subject: Some("msg:1:7:mention:bob"),
+            requires: Some("room:1"),
+        };
+        tx.publish_kept("inbox:bob", "mentioned", r#"{"v":1}"#, mention, 100)?;
+        tx.publish_kept("room:1", "message", r#"{"other":true}"#, about("msg:1:70"), 100)?;
+        tx.publish("room:1", "old", "{}", 10)
+    })
+    .await
+    .unwrap();
+    let topics = ["room:1".to_string(), "inbox:bob".to_string()];
+    let stored = db
+        .read(move |slot| -> Result<_, StoreError> { slot.tx().map_err(StoreError::from)?.replay(&topics, 0, 50, 100) })
+        .await
+        .unwrap();
+    let kinds: Vec<(&str, &str)> = stored
+        .iter()
+        .map(|e| (e.event.kind.as_str(), e.event.payload.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("message", r#"{"v":1}"#),
+            ("mentioned", r#"{"v":1}"#),
+            ("message", r#"{"other":true}"#)
+        ],
+        "the event from before the retention given is left out"
+    );
+    assert_eq!(stored[1].requires.as_deref(), Some("room:1"));
+
+    // The deletion replaces the message and its mention, not a message whose subject merely
+    // starts alike (msg:1:70); within one job the later event replaces the earlier.
+    db.write(move |slot| -> Result<(), StoreError> {
+        let tx = slot.tx().map_err(StoreError::from)?;
+        tx.publish_kept("room:1", "message", r#"{"v":2}"#, about("msg:1:7"), 200)?;
+        tx.publish_kept("room:1", "message", r#"{"deleted":true}"#, about("msg:1:7"), 200)?;
+        tx.signal(Signal {
+            topic: "room:1".into(),
+            kind: "typing".into(),
+            payload: "{}".into(),
+        })
+    })
+    .await
+    .unwrap();
+    let topics = ["room:1".to_string(), "inbox:bob".to_string()];
+    let stored = db
+        .read(move |slot| -> Result<_, StoreError> { slot.tx().map_err(StoreError::from)?.replay(&topics, 0, 0, 50) })
+        .await
+        .unwrap();
+    let payloads: Vec<&str> = stored.iter().map(|e| e.event.payload.as_str()).collect();
+    assert_eq!(payloads, [r#"{"other":true}"#, "{}", r#"{"deleted":true}"#]);
+    assert!(
+        stored.iter().all(|e| e.event.kind != "typing"),
+        "signals are not stored"
+    );
+    for _ in 0..200 {
+        if !recorder.signals.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        recorder.signals.lock().unwrap().len(),
+        1,
+        "the signal went out with the commit"
+    );
+
+    let refused = db
+        .write(move |slot| -> Result<(), StoreError> {
+            slot.tx().map_err(StoreError::from)?.signal(Signal {
+                topic: "room:1".into(),
+                kind: "typing".into(),
+                payload: "{}".into(),
+            })?;
+            Err(StoreError::Invalid("the job fails".into()))
+        })
+        .await;
+    assert!(refused.is_err());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        recorder.signals.lock().unwrap().len(),
+        1,
+        "no signal from a job not kept"
+    );
 }

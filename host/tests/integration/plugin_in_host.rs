@@ -125,7 +125,7 @@ async fn pr_3_events_are_delivered_after_commit_with_stored_ids() {
         .read(|slot| -> Result<_, StorageFailure> {
             Ok(slot
                 .tx()?
-                .replay(&["presence:SUP".into(), "chat-status:SUP".into()], 0, 100)?)
+                .replay(&["presence:SUP".into(), "chat-status:SUP".into()], 0, 0, 100)?)
         })
         .await
         .unwrap();
@@ -259,14 +259,14 @@ async fn pl_3_reads_are_served_while_the_writer_is_busy() {
 
 #[tokio::test]
 async fn pl_7_housekeeping_ends_expired_sessions_in_batches_and_their_streams_with_them() {
-    use helpdesk_host::auth::{SESSION_TTL_MS, start_session, token_id};
+    use helpdesk_host::auth::{SESSION_TTL_MS, SessionScope, start_session, token_id};
     let host = TestHost::start(SandboxLimits::default()).await;
     let start_sessions = |count: usize| {
         let now = host.site.clock.now_ms();
         host.site.db.write(move |slot| -> Result<Vec<String>, StorageFailure> {
             let tx = slot.tx()?;
             (0..count)
-                .map(|_| Ok(token_id(&start_session(tx, "alice", now)?)))
+                .map(|_| Ok(token_id(&start_session(tx, "alice", &SessionScope::Site, now)?)))
                 .collect()
         })
     };
@@ -297,7 +297,10 @@ async fn pl_7_housekeeping_ends_expired_sessions_in_batches_and_their_streams_wi
         })
         .await
         .unwrap();
-    assert_eq!((gone, kept.as_deref()), (None, Some("alice")));
+    assert_eq!(
+        (gone, kept.map(|session| session.user)),
+        (None, Some("alice".to_string()))
+    );
     assert_eq!(
         host.site.scheduler.housekeeping().await.unwrap().sessions,
         0,

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Clock, Directory, Issues, Log, Mail, Push, ScanRequest, Storage, Wake};
+use super::{Clock, Directory, EventOptions, Issues, Log, Mail, Push, ScanRequest, Storage, Wake};
 use crate::bindings::helpdesk::chat::directory::{Company, Project, User};
 use crate::bindings::helpdesk::chat::issues::{HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::Level;
@@ -20,6 +20,12 @@ pub struct Published {
     pub kind: String,
     /// The payload, parsed.
     pub payload: serde_json::Value,
+    /// What it is about, for resuming clients.
+    pub subject: Option<String>,
+    /// The topic a resuming reader must still be allowed.
+    pub requires: Option<String>,
+    /// Delivered only to the streams open now, never stored.
+    pub ephemeral: bool,
 }
 
 /// Directory, storage, clock, push and wake-ups in memory.
@@ -374,12 +380,18 @@ impl Storage for FakeHost {
 }
 
 impl Push for FakeHost {
-    fn publish(&mut self, topic: &str, kind: &str, payload: &str) -> PluginResult<()> {
+    fn publish(&mut self, topic: &str, kind: &str, payload: &str, options: &EventOptions) -> PluginResult<()> {
         let payload = serde_json::from_str(payload).map_err(|e| PluginError::Invalid(e.to_string()))?;
+        if options.ephemeral && (options.subject.is_some() || options.requires.is_some()) {
+            return Err(PluginError::Invalid("an ephemeral event is about nothing kept".into()));
+        }
         self.published.push(Published {
             topic: topic.into(),
             kind: kind.into(),
             payload,
+            subject: options.subject.clone(),
+            requires: options.requires.clone(),
+            ephemeral: options.ephemeral,
         });
         Ok(())
     }

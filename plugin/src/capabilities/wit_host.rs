@@ -1,6 +1,6 @@
 //! The capabilities over the WIT imports: what the rules use inside a component.
 
-use super::{Clock, Directory, Issues, Log, Mail, Push, ScanRequest, Storage, Wake};
+use super::{Clock, Directory, EventOptions, Issues, Log, Mail, Push, ScanRequest, Storage, Wake};
 use crate::bindings::helpdesk::chat::directory::{self, Company, Project, User};
 use crate::bindings::helpdesk::chat::issues::{self, HistoryKind, Issue};
 use crate::bindings::helpdesk::chat::log::{self, Level};
@@ -118,8 +118,8 @@ impl Storage for WitHost {
 }
 
 impl Push for WitHost {
-    fn publish(&mut self, topic: &str, kind: &str, payload: &str) -> PluginResult<()> {
-        Ok(push::publish(topic, kind, payload)?)
+    fn publish(&mut self, topic: &str, kind: &str, payload: &str, options: &EventOptions) -> PluginResult<()> {
+        Ok(push::publish(topic, kind, payload, options)?)
     }
     fn access_changed(&mut self, users: &[String]) {
         push::access_changed(users);

@@ -31,7 +31,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
 ) -> PluginResult<Conversation> {
     let (project, widget) = settings::widget_on_page(host, ctx)?;
     let customer = match &ctx.actor {
-        Actor::User(user) if is_agent(host, user, &project) => {
+        Actor::User(user) | Actor::Customer(user) if is_agent(host, user, &project) => {
             return Err(PluginError::AccessDenied(format!(
                 "agents of {project} answer its chats from the inbox; they do not start them"
             )));
@@ -41,7 +41,9 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
                 "log in or register to chat: anonymous chat is off in {project}"
             )));
         }
-        Actor::User(_) | Actor::Visitor(_) => customer_key(host, ctx, &project)?.unwrap_or_default(),
+        Actor::User(_) | Actor::Customer(_) | Actor::Visitor(_) => {
+            customer_key(host, ctx, &project)?.unwrap_or_default()
+        }
         Actor::Anonymous | Actor::System => {
             return Err(PluginError::AccessDenied("log in, or chat through the widget".into()));
         }
@@ -423,7 +425,7 @@ fn customer_ref<H: Directory + Storage>(
     email: Option<String>,
 ) -> PluginResult<CustomerRef> {
     match &ctx.actor {
-        Actor::User(id) => {
+        Actor::User(id) | Actor::Customer(id) => {
             let user = host.user(id);
             let known_email = user.as_ref().map(|u| u.email.clone()).filter(|e| !e.is_empty());
             Ok(CustomerRef {

@@ -7,7 +7,7 @@ use crate::bindings::exports::helpdesk::chat::live_chat::{
 };
 use crate::capabilities::Push;
 use crate::error::PluginResult;
-use crate::publish::publish_json;
+use crate::publish::{about, ephemeral, publish_json, publish_json_with};
 
 /// The topic kind of one conversation (its customer and its project's agents).
 pub const CONVERSATION_TOPIC: &str = "conversation";
@@ -34,19 +34,23 @@ pub fn message(push: &mut impl Push, message: &ChatMessage) -> PluginResult<()> 
     )
 }
 
-/// A conversation's new state, to both sides and to its project's inbox.
+/// A conversation's new state, to both sides and to its project's inbox. A resuming client
+/// needs only its newest state, so each replaces the one before in the log (per topic).
 pub fn conversation_updated(push: &mut impl Push, conversation: &Conversation) -> PluginResult<()> {
-    publish_json(
+    let id = &conversation.id;
+    publish_json_with(
         push,
-        &conversation_topic(&conversation.id),
+        &conversation_topic(id),
         "conversation-updated",
         conversation,
+        &about(format!("conversation-updated:{id}")),
     )?;
-    publish_json(
+    publish_json_with(
         push,
         &inbox_topic(&conversation.project),
         "conversation-updated",
         conversation,
+        &about(format!("conversation-updated:inbox:{id}")),
     )
 }
 
@@ -55,7 +59,7 @@ pub fn inbox_counts(push: &mut impl Push, counts: &InboxCounts) -> PluginResult<
     publish_json(push, &inbox_topic(&counts.project), "inbox-counts", counts)
 }
 
-/// Someone started or stopped typing.
+/// Someone started or stopped typing: to the streams open now only.
 pub fn typing(
     push: &mut impl Push,
     conversation: &Conversation,
@@ -69,5 +73,12 @@ pub fn typing(
         name,
         typing,
     };
-    publish_json(push, &conversation_topic(&conversation.id), "typing", &payload)
+    // Who is typing matters now only: never kept, never replayed.
+    publish_json_with(
+        push,
+        &conversation_topic(&conversation.id),
+        "typing",
+        &payload,
+        &ephemeral(),
+    )
 }

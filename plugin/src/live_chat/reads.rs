@@ -36,7 +36,7 @@ pub fn widget_view<H: Clock + Directory + Storage>(
 ) -> PluginResult<WidgetView> {
     let online = online_list::count(host, &project, host.now())? > 0;
     let (may_start, customer_name) = match &ctx.actor {
-        Actor::User(user) => {
+        Actor::User(user) | Actor::Customer(user) => {
             let name = host.user(user).map(|u| u.display_name);
             (!is_agent(host, user, &project), name)
         }

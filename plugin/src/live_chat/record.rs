@@ -28,7 +28,7 @@ pub struct StoredConversation {
 /// browser), or an anonymous visitor (`v:<id>`); `None` for nobody identified and the system.
 pub fn customer_key(storage: &mut impl Storage, ctx: &CallContext, project: &str) -> PluginResult<Option<String>> {
     Ok(match &ctx.actor {
-        Actor::User(user) => Some(format!("u:{user}")),
+        Actor::User(user) | Actor::Customer(user) => Some(format!("u:{user}")),
         Actor::Visitor(visitor) => match verified::verified(storage, project, visitor)? {
             Some(verified) => Some(format!("e:{project}:{}", verified.id)),
             None => Some(format!("v:{visitor}")),

@@ -174,7 +174,7 @@ pub fn check_registration<H: Directory + Storage>(
             "{project} does not take registrations through its chat"
         )));
     }
-    if crate::permissions::acting_user(ctx).is_some() {
+    if crate::permissions::logged_in_user(ctx).is_some() {
         return Err(PluginError::Conflict("you are logged in already".into()));
     }
     let name = text(display_name, DISPLAY_NAME).map_err(PluginError::Invalid)?;

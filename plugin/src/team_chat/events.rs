@@ -2,9 +2,10 @@
 //! one JSON form (`team-message`, `chat-summary`) or a chat's id.
 
 use crate::bindings::exports::helpdesk::chat::team_chat::{ChatSummary, Person, TeamMessage};
+use crate::capabilities::EventOptions;
 use crate::capabilities::Push;
 use crate::error::PluginResult;
-use crate::publish::publish_json as publish;
+use crate::publish::{about, publish_json as publish, publish_json_with};
 
 /// The topic kind of one chat's messages and changes (those who may read it).
 pub const CHAT_TOPIC: &str = "team-chat";
@@ -32,14 +33,40 @@ pub fn lists_topic() -> String {
     format!("{LISTS_TOPIC}:site")
 }
 
-/// A message was written.
+/// What every event quoting one message is about: an edit or a deletion drops from the log
+/// every earlier event with its old text, on every topic (the message, its mentions).
+fn message_subject(message: &TeamMessage) -> String {
+    format!("team-message:{}:{}", message.chat, message.seq)
+}
+
+/// A message was written, edited or deleted: its newest form replaces the older ones in the
+/// log, so a client resuming later never gets a text that was changed or taken back.
 pub fn message(push: &mut impl Push, message: &TeamMessage) -> PluginResult<()> {
-    publish(push, &chat_topic(&message.chat), "team-message", message)
+    publish_json_with(
+        push,
+        &chat_topic(&message.chat),
+        "team-message",
+        message,
+        &about(message_subject(message)),
+    )
+}
+
+/// What every event carrying a chat's summary is about: a summary holds the preview of the
+/// last message, so a newer summary, or a preview changed by an edit or a deletion, drops
+/// the older ones from the log.
+fn summary_subject(chat: &str) -> String {
+    format!("chat-summary:{chat}")
 }
 
 /// A chat changed (a room's name or kind); `summary` as everyone sees it.
 pub fn chat_changed(push: &mut impl Push, summary: &ChatSummary) -> PluginResult<()> {
-    publish(push, &chat_topic(&summary.id), "chat-changed", summary)
+    publish_json_with(
+        push,
+        &chat_topic(&summary.id),
+        "chat-changed",
+        summary,
+        &about(summary_subject(&summary.id)),
+    )
 }
 
 /// A chat was deleted.
@@ -47,9 +74,15 @@ pub fn chat_deleted(push: &mut impl Push, chat: &str) -> PluginResult<()> {
     publish(push, &chat_topic(chat), "chat-deleted", &chat)
 }
 
-/// A chat came into `user`'s list (a user-to-user chat's first message).
+/// A chat came into `user`'s list (a user-to-user chat's first message, an invitation).
+/// Replayed only while the user may still read the chat.
 pub fn chat_added(push: &mut impl Push, user: &str, summary: &ChatSummary) -> PluginResult<()> {
-    publish(push, &inbox_topic(user), "chat-added", summary)
+    let options = EventOptions {
+        subject: Some(format!("{}:added:{user}", summary_subject(&summary.id))),
+        requires: Some(chat_topic(&summary.id)),
+        ephemeral: false,
+    };
+    publish_json_with(push, &inbox_topic(user), "chat-added", summary, &options)
 }
 
 /// The site's rooms or settings changed: lists are worth reading again. Only the room's id
@@ -68,12 +101,26 @@ pub fn participants_changed(push: &mut impl Push, chat: &str) -> PluginResult<()
     publish(push, &chat_topic(chat), "participants-changed", &chat)
 }
 
-/// A message names `user` (`@user`): they are told wherever they are.
+/// A message names `user` (`@user`): they are told wherever they are. It goes from the log
+/// with the message's edit or deletion, and is replayed only while the user may still read
+/// the chat.
 pub fn mentioned(push: &mut impl Push, user: &str, message: &TeamMessage) -> PluginResult<()> {
-    publish(push, &inbox_topic(user), "mentioned", message)
+    let options = EventOptions {
+        subject: Some(format!("{}:mention:{user}", message_subject(message))),
+        requires: Some(chat_topic(&message.chat)),
+        ephemeral: false,
+    };
+    publish_json_with(push, &inbox_topic(user), "mentioned", message, &options)
 }
 
-/// A chat's last message was edited or deleted: its preview in lists changed.
+/// A chat's last message was edited or deleted: its preview in lists changed, and earlier
+/// summaries with the old preview leave the log.
 pub fn preview_changed(push: &mut impl Push, chat: &str) -> PluginResult<()> {
-    publish(push, &chat_topic(chat), "preview-changed", &chat)
+    publish_json_with(
+        push,
+        &chat_topic(chat),
+        "preview-changed",
+        &chat,
+        &about(summary_subject(chat)),
+    )
 }

@@ -595,6 +595,15 @@ fn tc_9_a_mention_tells_the_person_named_and_nobody_who_may_not_read_the_chat() 
         (told[0].kind.as_str(), told[0].payload["chat"].as_str()),
         ("mentioned", Some(made.id.as_str()))
     );
+    let room_topic = format!("team-chat:{}", made.id);
+    assert_eq!(
+        (told[0].subject.clone(), told[0].requires.as_deref()),
+        (
+            Some(format!("team-message:{}:1:mention:bob", made.id)),
+            Some(room_topic.as_str())
+        ),
+        "replayed only while bob may read the room, and gone with the message's edit or deletion"
+    );
     assert!(
         host.take_events("team-inbox:carol").is_empty(),
         "a mention shows no private room to outsiders"
@@ -606,7 +615,18 @@ fn tc_10_a_deleted_last_message_leaves_no_preview_and_an_edit_tells_the_newly_na
     use super::messages::{delete_team_message, edit_team_message};
     let mut host = site();
     post(&mut host, "alice", "company-acme", "p1", "the password is hunter2").unwrap();
+    host.published.clear();
     delete_team_message(&mut host, &ctx("alice"), "company-acme", 1).unwrap();
+    let deleted = host
+        .published
+        .iter()
+        .find(|event| event.kind == "team-message")
+        .expect("the deletion is told");
+    assert_eq!(
+        (deleted.subject.as_deref(), deleted.payload["body"].as_str()),
+        (Some("team-message:company-acme:1"), Some("")),
+        "it replaces the message's earlier events in the log, text and all"
+    );
     let listed = get_chat(&mut host, &ctx("bob"), "company-acme").unwrap();
     assert_eq!(listed.last_preview, "", "no deleted text lingers in anyone's list");
     assert!(

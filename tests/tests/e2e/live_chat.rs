@@ -1,6 +1,8 @@
 //! Live chat end to end: the host binary with the real plugin component, over HTTP and the
 //! push stream (SPEC LC-1 … LC-4, LC-7, LC-9, PR-11).
 
+use std::time::Duration;
+
 use helpdesk_e2e::TestSite;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -78,6 +80,7 @@ async fn lc_9_pr_11_a_visitor_and_an_offline_agent_chat_live_until_the_visitor_e
         (typing.data["name"].clone(), typing.data["typing"].clone()),
         (json!("Bob Agent"), json!(true))
     );
+    assert_eq!(typing.id, None, "typing is never stored: it has no event id");
 
     let (status, reply) = bob
         .post(
@@ -478,4 +481,39 @@ async fn lc_7_site_admins_translate_the_welcome_and_visitors_get_their_language(
         overridden["welcome"], "Support is here",
         "the project's override wins in every language"
     );
+}
+
+#[tokio::test]
+async fn lc_9_typing_is_never_stored_and_a_flood_of_it_is_refused() {
+    let site = TestSite::start();
+    let visitor = site.visitor(TOKEN_A, None);
+    let (_, conv) = visitor
+        .post("/api/v1/projects/SUP/chat/conversations", start("m1", "Hello"))
+        .await;
+    let id = conv["id"].as_str().unwrap().to_string();
+    let topic = format!("conversation:{id}");
+    let mut statuses = Vec::new();
+    for n in 0..40 {
+        let (status, _) = visitor
+            .post(
+                &format!("/api/v1/chat/conversations/{id}/typing"),
+                json!({ "typing": n % 2 == 0 }),
+            )
+            .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses[0], StatusCode::NO_CONTENT);
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "a flood of typing notices is refused: {statuses:?}"
+    );
+    // Resuming from the start gives the conversation, never anyone typing.
+    let bob = site.login("bob").await;
+    let mut resumed = site.stream(&bob, &[&topic], Some(0)).await;
+    let mut kinds = Vec::new();
+    while let Some(event) = resumed.next_event_within(Duration::from_millis(500)).await {
+        kinds.push(event.kind);
+    }
+    assert!(kinds.iter().any(|k| k == "chat-message"), "{kinds:?}");
+    assert!(!kinds.iter().any(|k| k == "typing"), "{kinds:?}");
 }

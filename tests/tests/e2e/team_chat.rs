@@ -401,3 +401,105 @@ async fn tc_10_edits_and_deletes_keep_their_trace_which_a_site_admin_searches_an
     let (status, body) = sam.get("/api/v1/team-chat/trace/export?format=xml").await;
     assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
 }
+
+/// Every event a stream on `topics` resuming from the very start is given (it reads until
+/// nothing more comes).
+async fn replayed_from_start(
+    site: &TestSite,
+    client: &ApiClient,
+    topics: &[&str],
+) -> Vec<helpdesk_e2e::sse::ReceivedEvent> {
+    let mut stream = site.stream(client, topics, Some(0)).await;
+    let mut events = Vec::new();
+    while let Some(event) = stream.next_event_within(Duration::from_millis(500)).await {
+        events.push(event);
+    }
+    events
+}
+
+#[tokio::test]
+async fn tc_10_a_resuming_stream_never_gets_deleted_or_replaced_text() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    let (status, room) = alice
+        .post(
+            "/api/v1/team-chat/rooms",
+            json!({ "name": "Escalations", "private": true, "members": [{ "user": "bob" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{room}");
+    let id = room["id"].as_str().unwrap().to_string();
+    post(&alice, &id, "p1", "@bob the password is hunter2").await;
+    post(&alice, &id, "p2", "first draft").await;
+    alice
+        .put(
+            &format!("/api/v1/team-chat/chats/{id}/messages/2"),
+            json!({ "body": "second thought" }),
+        )
+        .await;
+    let (status, _) = alice.delete(&format!("/api/v1/team-chat/chats/{id}/messages/1")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Someone let into the room after the deletion, resuming from the start.
+    let (status, _) = alice
+        .put(
+            &format!("/api/v1/team-chat/rooms/{id}"),
+            json!({ "name": "Escalations", "private": true, "members": [{ "user": "bob" }, { "user": "tom" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let tom = site.login("tom").await;
+    let bob = site.login("bob").await;
+    let room_topic = format!("team-chat:{id}");
+    for (reader, inbox) in [(&tom, "team-inbox:tom"), (&bob, "team-inbox:bob")] {
+        let events = replayed_from_start(&site, reader, &[&room_topic, inbox]).await;
+        let text = serde_json::to_string(&events.iter().map(|e| &e.data).collect::<Vec<_>>()).unwrap();
+        assert!(!text.contains("hunter2"), "deleted text never comes back: {text}");
+        assert!(!text.contains("first draft"), "replaced text never comes back: {text}");
+        assert!(text.contains("second thought"), "the newest form does: {text}");
+    }
+
+    // A mention is replayed to the person named only while they may still read the room.
+    post(&alice, &id, "p3", "@bob still there?").await;
+    let mentions =
+        |events: Vec<helpdesk_e2e::sse::ReceivedEvent>| events.into_iter().filter(|e| e.kind == "mentioned").count();
+    assert_eq!(mentions(replayed_from_start(&site, &bob, &["team-inbox:bob"]).await), 1);
+    alice
+        .put(
+            &format!("/api/v1/team-chat/rooms/{id}"),
+            json!({ "name": "Escalations", "private": true, "members": [{ "user": "tom" }] }),
+        )
+        .await;
+    assert_eq!(
+        mentions(replayed_from_start(&site, &bob, &["team-inbox:bob"]).await),
+        0,
+        "bob left the room: its text is not replayed on his own topic"
+    );
+}
+
+#[tokio::test]
+async fn tc_10_events_past_their_retention_are_never_replayed() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    post(&alice, "company-acme", "old-1", "said a long time ago").await;
+    alice.advance_clock_minutes(31 * 24 * 60).await;
+    let bob = site.login("bob").await;
+    let events = replayed_from_start(&site, &bob, &["team-chat:company-acme"]).await;
+    let text = serde_json::to_string(&events.iter().map(|e| &e.data).collect::<Vec<_>>()).unwrap();
+    assert!(!text.contains("said a long time ago"), "{text}");
+}
+
+#[tokio::test]
+async fn tc_7_a_member_writing_too_fast_is_held_back() {
+    let site = TestSite::start_with(&["--team-messages-per-minute", "30"]);
+    let alice = site.login("alice").await;
+    let mut statuses = Vec::new();
+    for n in 0..15 {
+        let (status, _) = post(&alice, "company-acme", &format!("fast-{n}"), "spam").await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses[0], StatusCode::OK);
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    let (status, _) = post(&site.login("bob").await, "company-acme", "calm-1", "hello").await;
+    assert_eq!(status, StatusCode::OK, "others write on");
+}

@@ -264,3 +264,66 @@ async fn lc_5_visitors_register_through_the_widget_as_portal_customers_where_all
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not from a page the project refuses");
 }
+
+#[tokio::test]
+async fn lc_6_a_widget_login_is_good_for_the_widget_only() {
+    let site = TestSite::start();
+    let widget = site.visitor(TOKEN_A, None);
+    // A site admin logs in through the widget: the token is a customer's in SUP's chat.
+    let (status, answer) = widget
+        .post(
+            "/api/v1/projects/SUP/chat/login",
+            json!({ "user": "sam", "password": "demo" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let token = answer["token"].as_str().unwrap().to_string();
+    let with_token = |method: reqwest::Method, path: &str| {
+        widget
+            .client
+            .request(method, site.url(path))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+    };
+    for path in [
+        "/api/v1/me",
+        "/api/v1/admin/outbox",
+        "/api/v1/directory/users",
+        "/api/v1/team-chat/chats",
+        "/api/v1/projects/SUP/presence",
+        "/api/v1/projects/SUP/chat/inbox",
+        "/api/v1/projects/SUP/chat/widget-settings",
+    ] {
+        let response = with_token(reqwest::Method::GET, path).send().await.unwrap();
+        let status = response.status();
+        assert!(
+            status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN,
+            "{path} refuses a widget session: {status}"
+        );
+    }
+    let response = with_token(reqwest::Method::POST, "/api/v1/projects/SUP/presence/online")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "no staff action either");
+    let stream = widget
+        .client
+        .get(site.url(&format!("/api/v1/stream?topic=presence:SUP&access_token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(stream.status().is_client_error(), "no staff topic on the stream");
+
+    // In the widget the session works: sam chats as a customer.
+    let response = with_token(reqwest::Method::POST, "/api/v1/projects/SUP/chat/conversations")
+        .body(json!({ "client_id": "m1", "body": "Testing the widget", "page_url": null, "email": null }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let conv: Value = response.json().await.unwrap();
+    assert_eq!(conv["customer"]["user"], "sam");
+    let (status, _) = site.login("sam").await.get("/api/v1/admin/outbox").await;
+    assert_eq!(status, StatusCode::OK, "sam's own site login still has his rights");
+}

@@ -7,31 +7,32 @@ use super::guest_result;
 use crate::contract::helpdesk::chat::types::Error as WitError;
 use crate::contract::helpdesk::chat::{log, mail, push, wake};
 use crate::outbox::{self, MailError};
-use crate::push::{ACCESS_TOPIC, AccessChanged, MAX_PAYLOAD_BYTES};
+use crate::push::{ACCESS_TOPIC, AccessChanged, MAX_PAYLOAD_BYTES, MAX_SIGNAL_BYTES};
 use crate::runtime::host_state::HostState;
+use crate::storage::{Keeping, Signal};
 
 type GuestResult<T> = Result<std::result::Result<T, WitError>>;
 
 impl push::Host for HostState {
-    fn publish(&mut self, topic: String, kind: String, payload: String) -> GuestResult<()> {
-        if let Err(message) = check_topic_and_kind(&topic, &kind) {
-            return Ok(Err(WitError::Invalid(message)));
+    fn publish(
+        &mut self,
+        topic: String,
+        kind: String,
+        payload: String,
+        options: push::EventOptions,
+    ) -> GuestResult<()> {
+        if let Err(message) = check_event(&topic, &kind, &payload, &options) {
+            return Ok(Err(message));
         }
-        if topic.starts_with('@') {
-            return Ok(Err(WitError::Invalid(
-                "topic: topics starting with @ are the host's own".into(),
-            )));
-        }
-        if payload.len() > MAX_PAYLOAD_BYTES {
-            return Ok(Err(WitError::LimitExceeded(format!(
-                "payload: at most {MAX_PAYLOAD_BYTES} bytes"
-            ))));
-        }
-        if serde_json::from_str::<serde::de::IgnoredAny>(&payload).is_err() {
-            return Ok(Err(WitError::Invalid("payload: must be JSON".into())));
+        if options.ephemeral {
+            return guest_result(self.tx()?.signal(Signal { topic, kind, payload }));
         }
         let now = self.clock.now_ms();
-        guest_result(self.tx()?.publish(&topic, &kind, &payload, now))
+        let keeping = Keeping {
+            subject: options.subject.as_deref(),
+            requires: options.requires.as_deref(),
+        };
+        guest_result(self.tx()?.publish_kept(&topic, &kind, &payload, keeping, now))
     }
 
     fn access_changed(&mut self, users: Vec<String>) -> Result<()> {
@@ -65,6 +66,48 @@ impl push::Host for HostState {
 
 /// The longest topic or kind a plugin may publish.
 const MAX_NAME_BYTES: usize = 200;
+
+/// An event the plugin may publish: its topic, kind, subject and required topic in their
+/// forms, its payload JSON within its size.
+fn check_event(
+    topic: &str,
+    kind: &str,
+    payload: &str,
+    options: &push::EventOptions,
+) -> std::result::Result<(), WitError> {
+    check_topic_and_kind(topic, kind).map_err(WitError::Invalid)?;
+    if topic.starts_with('@') {
+        return Err(WitError::Invalid(
+            "topic: topics starting with @ are the host's own".into(),
+        ));
+    }
+    for (field, value) in [("subject", &options.subject), ("requires", &options.requires)] {
+        if let Some(value) = value
+            && (value.is_empty() || value.len() > MAX_NAME_BYTES || !value.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            return Err(WitError::Invalid(format!(
+                "{field}: 1 to {MAX_NAME_BYTES} visible ASCII characters, not {value:?}"
+            )));
+        }
+    }
+    let limit = if options.ephemeral {
+        if options.subject.is_some() || options.requires.is_some() {
+            return Err(WitError::Invalid(
+                "an ephemeral event is never stored: it has no subject and requires no topic".into(),
+            ));
+        }
+        MAX_SIGNAL_BYTES
+    } else {
+        MAX_PAYLOAD_BYTES
+    };
+    if payload.len() > limit {
+        return Err(WitError::LimitExceeded(format!("payload: at most {limit} bytes")));
+    }
+    if serde_json::from_str::<serde::de::IgnoredAny>(payload).is_err() {
+        return Err(WitError::Invalid("payload: must be JSON".into()));
+    }
+    Ok(())
+}
 
 /// A topic is visible ASCII and a kind lower-case words joined by `-`, both short: they go
 /// into stream lines as they are, where a line break would end the event early.
@@ -115,7 +158,7 @@ impl log::Host for HostState {
 
 #[cfg(test)]
 mod tests {
-    use super::check_topic_and_kind;
+    use super::*;
 
     #[test]
     fn pl_7_published_topics_and_kinds_cannot_break_a_stream() {
@@ -126,5 +169,33 @@ mod tests {
         assert!(check_topic_and_kind("t", "evil\nevent: forged").is_err());
         assert!(check_topic_and_kind("t", "Changed").is_err());
         assert!(check_topic_and_kind(&"t".repeat(201), "k").is_err());
+    }
+
+    #[test]
+    fn lc_9_ephemeral_events_are_small_and_about_nothing_kept() {
+        let options = |subject: Option<&str>, requires: Option<&str>, ephemeral| push::EventOptions {
+            subject: subject.map(str::to_string),
+            requires: requires.map(str::to_string),
+            ephemeral,
+        };
+        assert!(check_event("t:x", "typing", "{}", &options(None, None, true)).is_ok());
+        assert!(check_event("t:x", "typing", "{}", &options(Some("s"), None, true)).is_err());
+        assert!(check_event("t:x", "typing", "{}", &options(None, Some("t:y"), true)).is_err());
+        let big = format!("\"{}\"", "x".repeat(MAX_SIGNAL_BYTES));
+        assert!(matches!(
+            check_event("t:x", "typing", &big, &options(None, None, true)),
+            Err(WitError::LimitExceeded(_))
+        ));
+        assert!(check_event("t:x", "k", &big, &options(None, None, false)).is_ok());
+        assert!(check_event("t:x", "k", "{}", &options(Some("a b"), None, false)).is_err());
+        assert!(
+            check_event(
+                "t:x",
+                "k",
+                "{}",
+                &options(Some("team-message:r:1"), Some("team-chat:r"), false)
+            )
+            .is_ok()
+        );
     }
 }

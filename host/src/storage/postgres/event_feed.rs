@@ -3,14 +3,16 @@
 //! is commit order. Every node's streams thus get every event once and in order, whichever
 //! node committed it. A notification is only a wake-up: the log is the truth, so a missed
 //! notification or a lost connection delays events (the feed also looks every
-//! [`POLL_EVERY`]) but never loses them.
+//! [`POLL_EVERY`]) but never loses them. Signals (events never stored) travel in their
+//! notifications alone: a node that is not listening at that moment misses them, as a
+//! stream that is not open misses someone typing.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use postgres::fallible_iterator::FallibleIterator;
 
-use super::push_log::{EVENTS_CHANNEL, WAKE_CHANNEL};
+use super::push_log::{EVENTS_CHANNEL, SIGNALS_CHANNEL, WAKE_CHANNEL, signal_from_notification};
 use super::schema;
 use super::tx::PgTx;
 use crate::storage::backend::{CommitListener, StoreError};
@@ -81,12 +83,15 @@ impl Feed {
     /// Listens and hands events on until the connection fails.
     fn follow(&mut self, mut tx: PgTx) -> Result<(), StoreError> {
         tx.client
-            .batch_execute(&format!("LISTEN {EVENTS_CHANNEL}; LISTEN {WAKE_CHANNEL}"))
+            .batch_execute(&format!(
+                "LISTEN {EVENTS_CHANNEL}; LISTEN {WAKE_CHANNEL}; LISTEN {SIGNALS_CHANNEL}"
+            ))
             .map_err(|err| tx.failure(err))?;
         loop {
             // Read after LISTEN: a commit between the read and the wait still notifies.
             self.catch_up(&mut tx)?;
             let mut wake_at: Option<i64> = None;
+            let mut signals = Vec::new();
             {
                 let mut notifications = tx.client.notifications();
                 // The first notification (or the poll's timeout) ends the wait; those that
@@ -102,8 +107,15 @@ impl Feed {
                         && let Ok(at) = note.payload().parse::<i64>()
                     {
                         wake_at = Some(wake_at.map_or(at, |earliest| earliest.min(at)));
+                    } else if note.channel() == SIGNALS_CHANNEL
+                        && let Some(signal) = signal_from_notification(note.payload())
+                    {
+                        signals.push(signal);
                     }
                 }
+            }
+            if !signals.is_empty() {
+                self.listener.signals_committed(signals);
             }
             if tx.client.is_closed() {
                 return Err(StoreError::Backend("the connection closed".into()));

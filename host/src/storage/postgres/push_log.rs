@@ -6,7 +6,7 @@
 use postgres::Row;
 
 use super::tx::{PgTx, StagedEvent};
-use crate::storage::backend::{IdBounds, Meta, PushEvent, PushLog, StoreError};
+use crate::storage::backend::{IdBounds, Keeping, Meta, PushEvent, PushLog, ReplayedEvent, Signal, StoreError};
 
 /// The advisory lock that orders the commits of transactions that publish events.
 pub(super) const PUBLISH_LOCK: i64 = 0x0070_7573_686c_6f67; // "pushlog"
@@ -16,6 +16,31 @@ const PRUNED_THROUGH_KEY: &str = "push-pruned-through";
 pub(super) const EVENTS_CHANNEL: &str = "helpdesk_events";
 /// The channel on which a commit that asked for a wake-up pokes every node's scheduler.
 pub(super) const WAKE_CHANNEL: &str = "helpdesk_wake";
+/// The channel that carries signals (events never stored) to every node's streams; each
+/// notification is one signal, `<topic>\n<kind>\n<payload>`.
+pub(super) const SIGNALS_CHANNEL: &str = "helpdesk_signals";
+
+/// A signal as its notification carries it (topics and kinds hold no line breaks).
+pub(super) fn signal_to_notification(signal: &Signal) -> String {
+    format!("{}\n{}\n{}", signal.topic, signal.kind, signal.payload)
+}
+
+/// The signal a notification carries, if it is well formed.
+pub(super) fn signal_from_notification(text: &str) -> Option<Signal> {
+    let mut parts = text.splitn(3, '\n');
+    Some(Signal {
+        topic: parts.next()?.to_string(),
+        kind: parts.next()?.to_string(),
+        payload: parts.next()?.to_string(),
+    })
+}
+
+/// Whether `subject` is `about` or a part of it (`<about>:…`).
+fn is_about(subject: Option<&str>, about: &str) -> bool {
+    subject.is_some_and(|subject| {
+        subject == about || subject.strip_prefix(about).is_some_and(|rest| rest.starts_with(':'))
+    })
+}
 
 fn event_from_row(row: &Row) -> PushEvent {
     PushEvent {
@@ -30,23 +55,44 @@ impl PgTx {
     /// Writes the staged events, under the lock held until the end of the transaction, and
     /// wakes every node's feed on commit. The caller commits next.
     pub(super) fn write_staged_events(&mut self) -> Result<(), StoreError> {
+        // Notifications go out with the commit, and only if it happens.
+        for signal in std::mem::take(&mut self.signals) {
+            self.rows(
+                "SELECT pg_notify($1, $2)",
+                &[&SIGNALS_CHANNEL, &signal_to_notification(&signal)],
+            )?;
+        }
         if self.staged.is_empty() {
             return Ok(());
         }
         let staged: Vec<StagedEvent> = std::mem::take(&mut self.staged);
         self.rows("SELECT pg_advisory_xact_lock($1)", &[&PUBLISH_LOCK])?;
+        let mut subjects: Vec<&str> = staged.iter().filter_map(|e| e.subject.as_deref()).collect();
+        subjects.sort_unstable();
+        subjects.dedup();
+        if !subjects.is_empty() {
+            // Earlier events about these subjects or their parts leave the log.
+            self.execute(
+                "DELETE FROM push_events p USING unnest($1::text[]) AS s(about)
+                 WHERE p.subject = s.about
+                    OR (p.subject >= s.about || ':' AND p.subject < s.about || ';')",
+                &[&subjects],
+            )?;
+        }
         let topics: Vec<&str> = staged.iter().map(|e| e.topic.as_str()).collect();
         let kinds: Vec<&str> = staged.iter().map(|e| e.kind.as_str()).collect();
         let payloads: Vec<&str> = staged.iter().map(|e| e.payload.as_str()).collect();
         let created: Vec<i64> = staged.iter().map(|e| e.created_ms).collect();
+        let about: Vec<Option<&str>> = staged.iter().map(|e| e.subject.as_deref()).collect();
+        let requires: Vec<Option<&str>> = staged.iter().map(|e| e.requires.as_deref()).collect();
         // `WITH ORDINALITY` keeps the job's order: ids are given as the rows are inserted.
         self.execute(
-            "INSERT INTO push_events (topic, kind, payload, created_ms)
-             SELECT topic, kind, payload, created_ms
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[])
-                  WITH ORDINALITY AS e(topic, kind, payload, created_ms, n)
+            "INSERT INTO push_events (topic, kind, payload, created_ms, subject, requires)
+             SELECT topic, kind, payload, created_ms, subject, requires
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[])
+                  WITH ORDINALITY AS e(topic, kind, payload, created_ms, subject, requires, n)
              ORDER BY n",
-            &[&topics, &kinds, &payloads, &created],
+            &[&topics, &kinds, &payloads, &created, &about, &requires],
         )?;
         self.rows("SELECT pg_notify($1, '')", &[&EVENTS_CHANNEL])?;
         Ok(())
@@ -72,26 +118,55 @@ impl PgTx {
 }
 
 impl PushLog for PgTx {
-    fn publish(&mut self, topic: &str, kind: &str, payload: &str, now_ms: i64) -> Result<(), StoreError> {
+    fn publish_kept(
+        &mut self,
+        topic: &str,
+        kind: &str,
+        payload: &str,
+        keeping: Keeping<'_>,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         self.check_writable()?;
+        if let Some(subject) = keeping.subject {
+            // An earlier event of this job about the subject is replaced before it is written.
+            self.staged
+                .retain(|earlier| !is_about(earlier.subject.as_deref(), subject));
+        }
         self.staged.push(StagedEvent {
             topic: topic.into(),
             kind: kind.into(),
             payload: payload.into(),
             created_ms: now_ms,
+            subject: keeping.subject.map(str::to_string),
+            requires: keeping.requires.map(str::to_string),
         });
         Ok(())
     }
 
-    fn replay(&mut self, topics: &[String], after_id: i64, limit: u32) -> Result<Vec<PushEvent>, StoreError> {
+    fn signal(&mut self, signal: Signal) -> Result<(), StoreError> {
+        self.check_writable()?;
+        self.signals.push(signal);
+        Ok(())
+    }
+
+    fn replay(
+        &mut self,
+        topics: &[String],
+        after_id: i64,
+        since_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<ReplayedEvent>, StoreError> {
         Ok(self
             .rows(
-                "SELECT id, topic, kind, payload FROM push_events
-                 WHERE topic = ANY($1) AND id > $2 ORDER BY id LIMIT $3",
-                &[&topics, &after_id, &i64::from(limit)],
+                "SELECT id, topic, kind, payload, requires FROM push_events
+                 WHERE topic = ANY($1) AND id > $2 AND created_ms >= $3 ORDER BY id LIMIT $4",
+                &[&topics, &after_id, &since_ms, &i64::from(limit)],
             )?
             .iter()
-            .map(event_from_row)
+            .map(|row| ReplayedEvent {
+                event: event_from_row(row),
+                requires: row.get(4),
+            })
             .collect())
     }
 

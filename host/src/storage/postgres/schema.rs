@@ -144,6 +144,16 @@ CREATE INDEX login_failures_by_key ON login_failures (key, at);
 -- failed) is given up: kept and listed, never tried again.
 ALTER TABLE mail_outbox ADD COLUMN failed_ms BIGINT;
 "#,
+    r#"
+-- Push events about a subject (a message) are replaced in the log by newer ones (its edit,
+-- its deletion); some may be replayed only to readers still allowed another topic.
+ALTER TABLE push_events ADD COLUMN subject TEXT COLLATE "C";
+ALTER TABLE push_events ADD COLUMN requires TEXT;
+CREATE INDEX push_events_by_subject ON push_events (subject) WHERE subject IS NOT NULL;
+
+-- A session opened in a project's chat widget is good for that widget only.
+ALTER TABLE sessions ADD COLUMN widget_project TEXT;
+"#,
 ];
 
 /// Runs `work` on a thread of its own. The blocking client drives its connection with a

@@ -1,30 +1,35 @@
 //! Login sessions in PostgreSQL, kept by the hash of their token.
 
 use super::tx::PgTx;
-use crate::storage::backend::{SessionStore, StoreError};
+use crate::storage::backend::{SessionStore, StoreError, StoredSession};
 
 impl SessionStore for PgTx {
     fn create_session(
         &mut self,
         session: &str,
         user: &str,
+        widget_project: Option<&str>,
         created_ms: i64,
         expires_ms: i64,
     ) -> Result<(), StoreError> {
         self.execute(
-            "INSERT INTO sessions (token_hash, user_id, created_ms, expires_ms) VALUES ($1, $2, $3, $4)",
-            &[&session, &user, &created_ms, &expires_ms],
+            "INSERT INTO sessions (token_hash, user_id, widget_project, created_ms, expires_ms)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&session, &user, &widget_project, &created_ms, &expires_ms],
         )?;
         Ok(())
     }
 
-    fn session_user(&mut self, session: &str, now_ms: i64) -> Result<Option<String>, StoreError> {
+    fn session_user(&mut self, session: &str, now_ms: i64) -> Result<Option<StoredSession>, StoreError> {
         Ok(self
             .row(
-                "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_ms > $2",
+                "SELECT user_id, widget_project FROM sessions WHERE token_hash = $1 AND expires_ms > $2",
                 &[&session, &now_ms],
             )?
-            .map(|row| row.get(0)))
+            .map(|row| StoredSession {
+                user: row.get(0),
+                widget_project: row.get(1),
+            }))
     }
 
     fn delete_session(&mut self, session: &str) -> Result<Option<String>, StoreError> {

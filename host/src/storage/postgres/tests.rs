@@ -62,6 +62,13 @@ async fn pl_6_scans_counters_and_limits_keep_the_storage_contract() {
 }
 
 #[tokio::test]
+async fn tc_10_lc_9_events_about_a_subject_replace_earlier_ones_and_signals_are_not_stored() {
+    let Some(scratch) = Scratch::new() else { return };
+    let (db, recorder) = scratch.open();
+    conformance::events_about_a_subject_replace_earlier_ones_and_signals_are_not_stored(&db, &recorder).await;
+}
+
+#[tokio::test]
 async fn pl_6_a_failed_job_keeps_nothing_and_a_swallowed_statement_error_is_not_a_commit() {
     let Some(scratch) = Scratch::new() else { return };
     let (db, _) = scratch.open();

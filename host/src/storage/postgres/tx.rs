@@ -10,7 +10,7 @@ use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, Row, Statement};
 
-use crate::storage::backend::{StoreError, Transaction};
+use crate::storage::backend::{Signal, StoreError, Transaction};
 
 /// A parameter list.
 pub(super) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
@@ -22,6 +22,8 @@ pub(super) struct StagedEvent {
     pub kind: String,
     pub payload: String,
     pub created_ms: i64,
+    pub subject: Option<String>,
+    pub requires: Option<String>,
 }
 
 /// A connection, inside a transaction the worker opened.
@@ -31,6 +33,8 @@ pub struct PgTx {
     statements: HashMap<String, Statement>,
     /// Events the running job published.
     pub(super) staged: Vec<StagedEvent>,
+    /// Signals the running job sent, notified to every node at the commit.
+    pub(super) signals: Vec<Signal>,
     /// The earliest wake-up the running job asked for.
     pub(super) earliest_wake: Option<i64>,
     /// A statement failed: the transaction can only be rolled back.
@@ -47,6 +51,7 @@ impl PgTx {
             writable,
             statements: HashMap::new(),
             staged: Vec::new(),
+            signals: Vec::new(),
             earliest_wake: None,
             failed: false,
             conflicted: false,
@@ -56,6 +61,7 @@ impl PgTx {
     /// Forgets what the last job left (its transaction has ended).
     pub(super) fn reset(&mut self) {
         self.staged.clear();
+        self.signals.clear();
         self.earliest_wake = None;
         self.failed = false;
         self.conflicted = false;

@@ -255,15 +255,16 @@ impl Worker {
             Some(at) => tx.announce_wake(at),
             None => Ok(()),
         });
-        if staged.is_err() {
+        if let Err(err) = staged {
             let conflicted = tx.conflicted;
             let rolled_back = self.end(tx, "ROLLBACK");
             if conflicted {
                 return Attempt::Lost;
             }
-            answer(rolled_back.and(Err(StorageFailure::Database(
-                "the job's push events could not be written; nothing was kept".into(),
-            ))));
+            tracing::error!(%err, "writing a job's push events failed");
+            answer(rolled_back.and(Err(StorageFailure::Database(format!(
+                "the job's push events could not be written ({err}); nothing was kept"
+            )))));
             return Attempt::Done;
         }
         self.counters.commits.fetch_add(1, Ordering::Relaxed);

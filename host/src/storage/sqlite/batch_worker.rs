@@ -12,7 +12,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 
 use super::schema;
 use super::tx::SqliteTx;
-use crate::storage::backend::{Answer, CommitListener, Job, JobStart, PushEvent, StorageFailure};
+use crate::storage::backend::{Answer, CommitListener, Job, JobStart, PushEvent, Signal, StorageFailure};
 use crate::storage::counters::Counters;
 
 /// The most jobs one batch (one commit) takes.
@@ -53,6 +53,7 @@ struct BatchWorker {
 #[derive(Default)]
 struct Published {
     events: Vec<PushEvent>,
+    signals: Vec<Signal>,
     earliest_wake: Option<i64>,
 }
 
@@ -95,6 +96,7 @@ impl BatchWorker {
             match outcome {
                 Ok(Some(kept)) => {
                     published.events.extend(kept.events);
+                    published.signals.extend(kept.signals);
                     published.earliest_wake = match (published.earliest_wake, kept.earliest_wake) {
                         (Some(a), Some(b)) => Some(a.min(b)),
                         (a, b) => a.or(b),
@@ -112,6 +114,9 @@ impl BatchWorker {
             Ok(()) => {
                 if !published.events.is_empty() {
                     self.listener.events_committed(published.events);
+                }
+                if !published.signals.is_empty() {
+                    self.listener.signals_committed(published.signals);
                 }
                 if let Some(at) = published.earliest_wake {
                     self.listener.wake_requested(at);
@@ -176,6 +181,7 @@ impl BatchWorker {
         }
         let kept = Published {
             events: std::mem::take(&mut tx.staged),
+            signals: std::mem::take(&mut tx.signals),
             earliest_wake: tx.earliest_wake.take(),
         };
         (end.answer, Ok(Some(kept)))

@@ -3,13 +3,31 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::tx::SqliteTx;
-use crate::storage::backend::{IdBounds, PushEvent, PushLog, StoreError};
+use crate::storage::backend::{IdBounds, Keeping, PushEvent, PushLog, ReplayedEvent, Signal, StoreError};
 
 impl PushLog for SqliteTx {
-    fn publish(&mut self, topic: &str, kind: &str, payload: &str, now_ms: i64) -> Result<(), StoreError> {
+    fn publish_kept(
+        &mut self,
+        topic: &str,
+        kind: &str,
+        payload: &str,
+        keeping: Keeping<'_>,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         let conn = self.write_conn()?;
-        conn.prepare_cached("INSERT INTO push_events (topic, kind, payload, created_ms) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![topic, kind, payload, now_ms])?;
+        if let Some(subject) = keeping.subject {
+            // Earlier events about the subject or a part of it (`<subject>:…`) leave the log.
+            conn.prepare_cached(
+                "DELETE FROM push_events
+                 WHERE subject = ?1 OR (subject >= ?1 || ':' AND subject < ?1 || ';')",
+            )?
+            .execute(params![subject])?;
+        }
+        conn.prepare_cached(
+            "INSERT INTO push_events (topic, kind, payload, created_ms, subject, requires)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![topic, kind, payload, now_ms, keeping.subject, keeping.requires])?;
         let id = conn.last_insert_rowid();
         self.staged.push(PushEvent {
             id,
@@ -20,7 +38,19 @@ impl PushLog for SqliteTx {
         Ok(())
     }
 
-    fn replay(&mut self, topics: &[String], after_id: i64, limit: u32) -> Result<Vec<PushEvent>, StoreError> {
+    fn signal(&mut self, signal: Signal) -> Result<(), StoreError> {
+        self.write_conn()?;
+        self.signals.push(signal);
+        Ok(())
+    }
+
+    fn replay(
+        &mut self,
+        topics: &[String],
+        after_id: i64,
+        since_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<ReplayedEvent>, StoreError> {
         // Ids first, from the (topic, id) index alone, so that at most `limit` payloads are
         // read however many topics the stream follows.
         let mut ids = Vec::new();
@@ -36,19 +66,26 @@ impl PushLog for SqliteTx {
         ids.truncate(limit as usize);
         let mut by_id = self
             .conn()
-            .prepare_cached("SELECT id, topic, kind, payload FROM push_events WHERE id = ?1")?;
+            .prepare_cached("SELECT id, topic, kind, payload, requires, created_ms FROM push_events WHERE id = ?1")?;
         let mut events = Vec::with_capacity(ids.len());
         for id in ids {
             // One job reads one snapshot, so every id found above is still there.
-            let event = by_id.query_row(params![id], |row| {
-                Ok(PushEvent {
-                    id: row.get(0)?,
-                    topic: row.get(1)?,
-                    kind: row.get(2)?,
-                    payload: row.get(3)?,
-                })
+            let (event, created_ms) = by_id.query_row(params![id], |row| {
+                let event = ReplayedEvent {
+                    event: PushEvent {
+                        id: row.get(0)?,
+                        topic: row.get(1)?,
+                        kind: row.get(2)?,
+                        payload: row.get(3)?,
+                    },
+                    requires: row.get(4)?,
+                };
+                Ok((event, row.get::<_, i64>(5)?))
             })?;
-            events.push(event);
+            // Past its retention, though housekeeping has not cleared it away yet.
+            if created_ms >= since_ms {
+                events.push(event);
+            }
         }
         Ok(events)
     }

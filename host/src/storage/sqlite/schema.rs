@@ -143,6 +143,16 @@ CREATE INDEX mail_outbox_unsent ON mail_outbox (next_attempt_ms) WHERE sent_ms I
 -- failed) is given up: kept and listed, never tried again.
 ALTER TABLE mail_outbox ADD COLUMN failed_ms INTEGER;
 "#,
+    r#"
+-- Push events about a subject (a message) are replaced in the log by newer ones (its edit,
+-- its deletion); some may be replayed only to readers still allowed another topic.
+ALTER TABLE push_events ADD COLUMN subject TEXT;
+ALTER TABLE push_events ADD COLUMN requires TEXT;
+CREATE INDEX push_events_by_subject ON push_events (subject) WHERE subject IS NOT NULL;
+
+-- A session opened in a project's chat widget is good for that widget only.
+ALTER TABLE sessions ADD COLUMN widget_project TEXT;
+"#,
 ];
 
 /// Opens (creating if needed) the database at `path` for writing, in WAL mode with full

@@ -3,28 +3,35 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::tx::SqliteTx;
-use crate::storage::backend::{SessionStore, StoreError};
+use crate::storage::backend::{SessionStore, StoreError, StoredSession};
 
 impl SessionStore for SqliteTx {
     fn create_session(
         &mut self,
         session: &str,
         user: &str,
+        widget_project: Option<&str>,
         created_ms: i64,
         expires_ms: i64,
     ) -> Result<(), StoreError> {
         self.write_conn()?.execute(
-            "INSERT INTO sessions (token_hash, user_id, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4)",
-            params![session, user, created_ms, expires_ms],
+            "INSERT INTO sessions (token_hash, user_id, widget_project, created_ms, expires_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![session, user, widget_project, created_ms, expires_ms],
         )?;
         Ok(())
     }
 
-    fn session_user(&mut self, session: &str, now_ms: i64) -> Result<Option<String>, StoreError> {
+    fn session_user(&mut self, session: &str, now_ms: i64) -> Result<Option<StoredSession>, StoreError> {
         Ok(self
             .conn()
-            .prepare_cached("SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2")?
-            .query_row(params![session, now_ms], |row| row.get(0))
+            .prepare_cached("SELECT user_id, widget_project FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2")?
+            .query_row(params![session, now_ms], |row| {
+                Ok(StoredSession {
+                    user: row.get(0)?,
+                    widget_project: row.get(1)?,
+                })
+            })
             .optional()?)
     }
 

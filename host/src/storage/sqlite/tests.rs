@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::SqliteSettings;
 use crate::storage::conformance::{self, Recorder};
-use crate::storage::{Database, PushEvent, StorageFailure, StoreError};
+use crate::storage::{Database, StorageFailure, StoreError};
 
 struct Fixture {
     db: Database,
@@ -200,6 +200,13 @@ async fn pl_3_scans_page_forward_and_backward_and_counters_count() {
 }
 
 #[tokio::test]
+async fn tc_10_lc_9_events_about_a_subject_replace_earlier_ones_and_signals_are_not_stored() {
+    let fixture = open();
+    conformance::events_about_a_subject_replace_earlier_ones_and_signals_are_not_stored(&fixture.db, &fixture.recorder)
+        .await;
+}
+
+#[tokio::test]
 async fn pl_3_limits_are_errors_and_store_nothing() {
     conformance::limits_are_errors_and_store_nothing(&open().db).await;
 }
@@ -233,17 +240,15 @@ fn pl_7_replay_merges_topics_in_id_order_and_stops_at_the_limit() {
         let topic = ["a", "b", "c"][i % 3];
         tx.publish(topic, "k", &format!("{i}"), 0).unwrap();
     }
-    let ids = |events: Vec<PushEvent>| events.iter().map(|e| e.id).collect::<Vec<_>>();
+    let ids = |events: Vec<crate::storage::ReplayedEvent>| events.iter().map(|e| e.event.id).collect::<Vec<_>>();
     let topics = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
     assert_eq!(
-        ids(tx.replay(&topics(&["c", "a"]), 0, 100).unwrap()),
+        ids(tx.replay(&topics(&["c", "a"]), 0, 0, 100).unwrap()),
         [1, 3, 4, 6, 7, 9, 10, 12]
     );
-    assert_eq!(ids(tx.replay(&topics(&["c", "a"]), 4, 3).unwrap()), [6, 7, 9]);
-    let last = tx.replay(&topics(&["b"]), 10, 10).unwrap();
-    assert_eq!(
-        (last[0].id, last[0].topic.as_str(), last[0].payload.as_str()),
-        (11, "b", "10")
-    );
-    assert!(tx.replay(&topics(&["none"]), 0, 10).unwrap().is_empty());
+    assert_eq!(ids(tx.replay(&topics(&["c", "a"]), 4, 0, 3).unwrap()), [6, 7, 9]);
+    let last = tx.replay(&topics(&["b"]), 10, 0, 10).unwrap();
+    let last = &last[0].event;
+    assert_eq!((last.id, last.topic.as_str(), last.payload.as_str()), (11, "b", "10"));
+    assert!(tx.replay(&topics(&["none"]), 0, 0, 10).unwrap().is_empty());
 }

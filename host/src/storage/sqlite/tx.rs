@@ -4,7 +4,7 @@
 
 use rusqlite::Connection;
 
-use crate::storage::backend::{PushEvent, StoreError, Transaction};
+use crate::storage::backend::{PushEvent, Signal, StoreError, Transaction};
 
 /// A connection inside a transaction the worker opened.
 pub struct SqliteTx {
@@ -12,6 +12,8 @@ pub struct SqliteTx {
     writable: bool,
     /// Events published by the running job, with their ids.
     pub(super) staged: Vec<PushEvent>,
+    /// Signals the running job sent.
+    pub(super) signals: Vec<Signal>,
     /// The earliest wake-up the running job asked for.
     pub(super) earliest_wake: Option<i64>,
 }
@@ -23,6 +25,7 @@ impl SqliteTx {
             conn,
             writable,
             staged: Vec::new(),
+            signals: Vec::new(),
             earliest_wake: None,
         }
     }
@@ -55,6 +58,7 @@ impl SqliteTx {
     /// Forgets what the running job staged (its savepoint was rolled back).
     pub(super) fn discard_staged(&mut self) {
         self.staged.clear();
+        self.signals.clear();
         self.earliest_wake = None;
     }
 }

@@ -265,6 +265,7 @@ fn lc_9_typing_and_seen_reach_the_other_side() {
     conversations::typing(&mut host, &bob, &conv.id, true).unwrap();
     let typing = host.take_events(&events::conversation_topic(&conv.id));
     assert_eq!(typing[0].kind, "typing");
+    assert!(typing[0].ephemeral, "who is typing is never stored nor replayed");
     assert_eq!(
         (typing[0].payload["author"].as_str(), typing[0].payload["name"].as_str()),
         (Some("agent"), Some("Bob Agent"))
