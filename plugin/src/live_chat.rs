@@ -10,6 +10,7 @@
 pub mod conversations;
 pub mod events;
 pub mod identity;
+pub mod identity_token;
 pub mod keys;
 pub mod rate_limits;
 pub mod reads;

@@ -1,7 +1,7 @@
 //! Identity verification for the widget on a project's own web site: its admins read and
-//! change the identity secret, and the widget passes the user the site vouches for (an HMAC
-//! of their id made on the site's server). The plugin checks the hash; the host only carries
-//! it.
+//! change the identity secret, and the widget passes the user the site vouches for (a token
+//! the site's server signs with the secret). The plugin checks the token; the host only
+//! carries it.
 
 use axum::Json;
 use axum::extract::State;
@@ -14,7 +14,7 @@ use super::caller::{Caller, SignedIn};
 use super::context::ApiContext;
 use super::error::{ApiErrors, ApiJson, ApiPath, ApiResult};
 use super::params::ProjectPath;
-use crate::contract::exports::helpdesk::chat::live_chat::{IdentitySecretView, VerifiedUser, WidgetView};
+use crate::contract::exports::helpdesk::chat::live_chat::{IdentitySecretView, WidgetView};
 use crate::runtime::Access::{Read, Write};
 
 /// The identity verification routes.
@@ -69,12 +69,14 @@ async fn change_identity_secret(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdentifyVisitor {
-    /// The user the site vouches for; `null` forgets who the visitor was.
-    pub user: Option<VerifiedUser>,
+    /// The user the site vouches for: a JSON Web Token its server signed with HS256 under
+    /// the project's identity secret, with the claims `sub`, `name`, `email` (optional) and
+    /// `exp` (at most 7 days ahead); `null` forgets who the visitor was.
+    pub token: Option<String>,
 }
 
-/// Tells the chat which user of the project's site the calling visitor is, with the hash the
-/// site's server made; answers the widget view as the visitor now is.
+/// Tells the chat which user of the project's site the calling visitor is, with the token the
+/// site's server signed; answers the widget view as the visitor now is.
 #[utoipa::path(post, path = "/projects/{key}/chat/identify", tag = "live-chat", params(ProjectPath),
     request_body = IdentifyVisitor, responses((status = OK, body = WidgetView), ApiErrors))]
 async fn identify_visitor(
@@ -86,7 +88,7 @@ async fn identify_visitor(
     api.call(Write, caller.in_project(&path.key), move |plugin, store, ctx| {
         plugin
             .helpdesk_chat_live_chat()
-            .call_identify_visitor(store, ctx, body.user.as_ref())
+            .call_identify_visitor(store, ctx, body.token.as_deref())
     })
     .await
     .map(Json)

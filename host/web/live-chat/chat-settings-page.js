@@ -14,8 +14,8 @@ function snippet() {
 
 function identitySnippet() {
   var src = window.location.origin + '/assets/widget/chat-widget.js?project=' + encodeURIComponent(project);
-  return '<script type="module" src="' + src + '"\n  data-user-id="USER ID" data-user-name="NAME" data-user-email="E-MAIL"\n' +
-    '  data-user-hash="HMAC-SHA256(secret, USER ID) in hex"></script>';
+  return '<script type="module" src="' + src + '"\n' +
+    '  data-user-token="JWT signed with HS256 and the secret: sub, name, email, exp"></script>';
 }
 
 // Identity verification: the secret, shown to the project's admins, and a new one or none.
@@ -31,7 +31,7 @@ function showIdentity(view) {
 
 function changeIdentity(enabled) {
   if (enabled && $('identity-secret').value &&
-      !window.confirm('Hashes your site made with the current secret stop working. Generate a new secret?')) return;
+      !window.confirm('Tokens your site signed with the current secret stop working. Generate a new secret?')) return;
   $('identity-error').hidden = true;
   api('PUT', projectPath(project) + '/chat/identity-secret', { enabled: enabled }).then(showIdentity, function (e) {
     $('identity-error').textContent = errorText(e);

@@ -78,7 +78,7 @@ function visitorToken(base, siteUser) {
     var token = window.localStorage.getItem(key);
     var identified = window.localStorage.getItem(identifiedKey);
     if (siteUser) {
-      window.localStorage.setItem(identifiedKey, siteUser.id);
+      window.localStorage.setItem(identifiedKey, '1');
     } else if (identified) {
       window.localStorage.removeItem(identifiedKey);
       token = null;
@@ -93,7 +93,7 @@ function visitorToken(base, siteUser) {
 }
 
 // Mounts the widget for `project`, talking to the host at `base` (an origin). `siteUser`
-// is the user the page's site vouches for ({ id, name, email, hash }), if any.
+// is the user the page's site vouches for ({ token }: a JWT its server signed), if any.
 export function mountChatWidget(base, project, siteUser) {
   var token = visitorToken(base, siteUser);
   // A customer who logged in or registered through the widget: their bearer token, kept
@@ -521,10 +521,10 @@ export function mountChatWidget(base, project, siteUser) {
       .catch(function () {}).then(reload);
   });
 
-  // Identity verification: the site's server vouched for its logged-in user with a hash;
-  // a refused one leaves an anonymous visitor (the reason goes to the console).
+  // Identity verification: the site's server vouched for its logged-in user with a signed
+  // token; a refused one leaves an anonymous visitor (the reason goes to the console).
   var identified = siteUser && !session
-    ? call('POST', projectPath + '/identify', { user: siteUser }).catch(function (e) {
+    ? call('POST', projectPath + '/identify', { token: siteUser.token }).catch(function (e) {
       console.warn('Helpdesk chat: the site user was not accepted: ' + e.message);
     })
     : Promise.resolve();
@@ -538,18 +538,13 @@ export function mountChatWidget(base, project, siteUser) {
   });
 }
 
-// The user the page's site vouches for, from the snippet's data-user-* attributes.
+// The user the page's site vouches for, from the snippet's data-user-token attribute.
 function siteUserOf(scriptUrl) {
-  var scripts = document.querySelectorAll('script[data-user-id][data-user-hash]');
+  var scripts = document.querySelectorAll('script[data-user-token]');
   for (var i = 0; i < scripts.length; i++) {
     var tag = scripts[i];
     if (tag.src !== scriptUrl) continue;
-    return {
-      id: tag.getAttribute('data-user-id'),
-      name: tag.getAttribute('data-user-name') || tag.getAttribute('data-user-id'),
-      email: tag.getAttribute('data-user-email') || null,
-      hash: tag.getAttribute('data-user-hash')
-    };
+    return { token: tag.getAttribute('data-user-token') };
   }
   return null;
 }

@@ -4,7 +4,7 @@ use super::{conversations, identity, reads, settings, to_issue, transcript, welc
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, ConversationStart, Guest, IdentitySecretView, InboxCounts, InboxPage, InboxView,
-    MessagePage, TranscriptSent, VerifiedUser, WelcomeText, WidgetSettings, WidgetView,
+    MessagePage, TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -96,8 +96,8 @@ impl Guest for Component {
         )?)
     }
 
-    fn identify_visitor(ctx: CallContext, user: Option<VerifiedUser>) -> Result<WidgetView, Error> {
-        Ok(identity::identify_visitor(&mut WitHost, &ctx, user)?)
+    fn identify_visitor(ctx: CallContext, token: Option<String>) -> Result<WidgetView, Error> {
+        Ok(identity::identify_visitor(&mut WitHost, &ctx, token.as_deref())?)
     }
 
     fn identity_secret(ctx: CallContext) -> Result<IdentitySecretView, Error> {

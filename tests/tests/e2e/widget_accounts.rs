@@ -1,6 +1,6 @@
 //! Who a customer is in the widget, end to end: registering (LC-5), logging in with blocked
-//! groups and throttling (LC-6), and a site's own logged-in users passed with an identity
-//! hash.
+//! groups and throttling (LC-6), and a site's own logged-in users passed with a token
+//! signed under the project's identity secret.
 
 use helpdesk_e2e::TestSite;
 use reqwest::StatusCode;
@@ -8,16 +8,33 @@ use serde_json::{Value, json};
 
 use crate::live_chat::{TOKEN_A, TOKEN_B, allow_sites, code};
 
-/// What a site's server computes for its logged-in user: the hex HMAC-SHA256 of their id.
-pub(crate) fn identity_hash(secret: &str, id: &str) -> String {
+/// What a site's server makes for its logged-in user: a JSON Web Token signed with HS256
+/// under the project's identity secret, valid for an hour of the host's clock (`now_ms`).
+pub(crate) fn identity_token(secret: &str, claims: Value) -> String {
+    use base64::Engine as _;
     use hmac::Mac;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let signing_input = format!(
+        "{}.{}",
+        b64(br#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(claims.to_string().as_bytes())
+    );
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(id.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    mac.update(signing_input.as_bytes());
+    format!("{signing_input}.{}", b64(&mac.finalize().into_bytes()))
+}
+
+/// Claims naming a user, expiring in an hour (of the real clock, which the host's starts at).
+pub(crate) fn user_claims(id: &str, name: &str, email: &str) -> Value {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    json!({ "sub": id, "name": name, "email": email, "exp": now + 3600 })
 }
 
 #[tokio::test]
-async fn lc_4_an_allowed_site_passes_its_logged_in_user_with_an_identity_hash() {
+async fn lc_4_an_allowed_site_passes_its_logged_in_user_with_a_signed_token() {
     let site = TestSite::start();
     allow_sites(&site, &["https://shop.example"]).await;
     let paula = site.login("paula").await;
@@ -39,25 +56,45 @@ async fn lc_4_an_allowed_site_passes_its_logged_in_user_with_an_identity_hash() 
         "agents do not see it"
     );
 
-    let jane = |hash: &str| json!({ "user": { "id": "shop-user-42", "name": "Jane Shopper", "email": "jane@shop.example", "hash": hash } });
+    let jane_claims = user_claims("shop-user-42", "Jane Shopper", "jane@shop.example");
+    let jane = |secret: &str| json!({ "token": identity_token(secret, jane_claims.clone()) });
     let laptop = site.visitor(TOKEN_A, Some("https://shop.example"));
+    let (status, body) = laptop.post("/api/v1/projects/SUP/chat/identify", jane("guess")).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "{body}"
+    );
+    // Mallory keeps Jane's signature but names herself and her own address.
+    let good = identity_token(&secret, jane_claims.clone());
+    let mut mallory = jane_claims.clone();
+    mallory["name"] = json!("Mallory");
+    mallory["email"] = json!("mallory@evil.net");
+    let forged_claims = identity_token(&secret, mallory);
+    let forged = format!(
+        "{}.{}.{}",
+        good.split('.').next().unwrap(),
+        forged_claims.split('.').nth(1).unwrap(),
+        good.split('.').nth(2).unwrap()
+    );
     let (status, body) = laptop
-        .post(
-            "/api/v1/projects/SUP/chat/identify",
-            jane(&identity_hash("guess", "shop-user-42")),
-        )
+        .post("/api/v1/projects/SUP/chat/identify", json!({ "token": forged }))
         .await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::FORBIDDEN, "access_denied"),
         "{body}"
     );
-    let (status, view) = laptop
+    let mut expired = jane_claims.clone();
+    expired["exp"] = json!(1_000_000_000);
+    let (status, body) = laptop
         .post(
             "/api/v1/projects/SUP/chat/identify",
-            jane(&identity_hash(&secret, "shop-user-42")),
+            json!({ "token": identity_token(&secret, expired) }),
         )
         .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "an expired token: {body}");
+    let (status, view) = laptop.post("/api/v1/projects/SUP/chat/identify", jane(&secret)).await;
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!(view["customer_name"], "Jane Shopper");
     let (_, conv) = laptop
@@ -73,12 +110,7 @@ async fn lc_4_an_allowed_site_passes_its_logged_in_user_with_an_identity_hash() 
     );
 
     let phone = site.visitor(TOKEN_B, Some("https://shop.example"));
-    phone
-        .post(
-            "/api/v1/projects/SUP/chat/identify",
-            jane(&identity_hash(&secret, "shop-user-42")),
-        )
-        .await;
+    phone.post("/api/v1/projects/SUP/chat/identify", jane(&secret)).await;
     let (_, mine) = phone.get("/api/v1/projects/SUP/chat/conversations").await;
     assert_eq!(
         mine[0]["id"], conv["id"],
@@ -87,10 +119,7 @@ async fn lc_4_an_allowed_site_passes_its_logged_in_user_with_an_identity_hash() 
 
     let elsewhere = site.visitor("visitor-token-cccccccccccccccccccc", Some("https://evil.example"));
     let (status, _) = elsewhere
-        .post(
-            "/api/v1/projects/SUP/chat/identify",
-            jane(&identity_hash(&secret, "shop-user-42")),
-        )
+        .post("/api/v1/projects/SUP/chat/identify", jane(&secret))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only on allowed sites");
 
@@ -100,10 +129,7 @@ async fn lc_4_an_allowed_site_passes_its_logged_in_user_with_an_identity_hash() 
     assert_eq!(off, json!({ "secret": null }));
     let (status, _) = site
         .visitor("visitor-token-dddddddddddddddddddd", Some("https://shop.example"))
-        .post(
-            "/api/v1/projects/SUP/chat/identify",
-            jane(&identity_hash(&secret, "shop-user-42")),
-        )
+        .post("/api/v1/projects/SUP/chat/identify", jane(&secret))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "verification switched off");
 }

@@ -9,7 +9,7 @@ use helpdesk_e2e::wait::eventually;
 use serde_json::json;
 
 use crate::live_chat_browser::{WIDGET, snippet_page};
-use crate::widget_accounts::identity_hash;
+use crate::widget_accounts::{identity_token, user_claims};
 
 #[tokio::test]
 async fn lc_5_lc_6_a_customer_registers_and_logs_in_through_the_widget_on_another_site() {
@@ -143,7 +143,7 @@ async fn lc_5_lc_6_a_customer_registers_and_logs_in_through_the_widget_on_anothe
 }
 
 #[tokio::test]
-async fn lc_4_a_site_passes_its_logged_in_user_to_the_widget_with_an_identity_hash() {
+async fn lc_4_a_site_passes_its_logged_in_user_to_the_widget_with_a_signed_token() {
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
     let paula_api = site.login("paula").await;
@@ -151,11 +151,11 @@ async fn lc_4_a_site_passes_its_logged_in_user_to_the_widget_with_an_identity_ha
         .put("/api/v1/projects/SUP/chat/identity-secret", json!({ "enabled": true }))
         .await;
     let secret = secret["secret"].as_str().unwrap().to_string();
-    let hash = identity_hash(&secret, "shop-user-7");
+    let token = identity_token(&secret, user_claims("shop-user-7", "Jane Shopper", "jane@shop.example"));
     let page = format!(
         "<!doctype html><html><head><title>Shop</title></head><body><h1>My account</h1>\
-         <script type=\"module\" src=\"{}/assets/widget/chat-widget.js?project=SUP\" data-user-id=\"shop-user-7\" \
-         data-user-name=\"Jane Shopper\" data-user-email=\"jane@shop.example\" data-user-hash=\"{hash}\"></script></body></html>",
+         <script type=\"module\" src=\"{}/assets/widget/chat-widget.js?project=SUP\" \
+         data-user-token=\"{token}\"></script></body></html>",
         site.host.base_url
     );
     let shop = OtherSite::serve("127.0.0.2", page).await;

@@ -1,17 +1,23 @@
-//! Identity verification: a project's own site vouches for its logged-in user with an HMAC
-//! of their id, and the widget's visitor becomes that user.
+//! Identity verification: a project's own site vouches for its logged-in user with a token
+//! signed under the project's secret, and the widget's visitor becomes that user.
 
 use super::*;
-use crate::bindings::exports::helpdesk::chat::live_chat::VerifiedUser;
-use crate::live_chat::identity::{self, hash_of};
+use crate::live_chat::identity;
+use crate::live_chat::identity_token::sign;
+use serde_json::json;
 
-fn jane(secret: &str) -> VerifiedUser {
-    VerifiedUser {
-        id: "site-user-42".into(),
-        name: "Jane <b>Shopper</b>".into(),
-        email: Some("jane@shop.example".into()),
-        hash: hash_of(secret, "site-user-42"),
-    }
+/// A token for Jane, valid for an hour from the fake host's clock.
+fn jane_claims(host: &FakeHost) -> serde_json::Value {
+    json!({
+        "sub": "site-user-42",
+        "name": "Jane <b>Shopper</b>",
+        "email": "jane@shop.example",
+        "exp": host.now / 1000 + 3600,
+    })
+}
+
+fn jane(host: &FakeHost, secret: &str) -> String {
+    sign(secret, &jane_claims(host))
 }
 
 fn secret_of(host: &mut FakeHost) -> String {
@@ -50,7 +56,8 @@ fn lc_4_a_visitor_the_site_vouches_for_is_its_user_in_every_browser() {
     save(&mut host, |s| s.anonymous = false);
     let secret = secret_of(&mut host);
     let laptop = as_visitor("v-laptop", "SUP");
-    let view = identity::identify_visitor(&mut host, &laptop, Some(jane(&secret))).unwrap();
+    let token = jane(&host, &secret);
+    let view = identity::identify_visitor(&mut host, &laptop, Some(&token)).unwrap();
     assert_eq!(
         (view.may_start, view.customer_name.as_deref()),
         (true, Some("Jane <b>Shopper</b>")),
@@ -65,7 +72,7 @@ fn lc_4_a_visitor_the_site_vouches_for_is_its_user_in_every_browser() {
     );
 
     let phone = as_visitor("v-phone", "SUP");
-    identity::identify_visitor(&mut host, &phone, Some(jane(&secret))).unwrap();
+    identity::identify_visitor(&mut host, &phone, Some(&token)).unwrap();
     let mine = reads::my_conversations(&mut host, &phone).unwrap();
     assert_eq!(mine.len(), 1, "the conversation follows Jane to her phone");
     conversations::post_message(&mut host, &phone, &conv.id, "p1", "From my phone").unwrap();
@@ -82,61 +89,56 @@ fn lc_4_a_visitor_the_site_vouches_for_is_its_user_in_every_browser() {
 }
 
 #[test]
-fn lc_4_a_made_up_or_stale_hash_is_refused() {
+fn lc_4_a_made_up_changed_or_stale_token_is_refused() {
     let mut host = FakeHost::demo();
     let visitor = as_visitor("v-1", "SUP");
+    let any = jane(&host, "any");
     assert!(
         matches!(
-            identity::identify_visitor(&mut host, &visitor, Some(jane("any"))),
+            identity::identify_visitor(&mut host, &visitor, Some(&any)),
             Err(PluginError::AccessDenied(_))
         ),
         "identity verification is off"
     );
     let old = secret_of(&mut host);
     let current = secret_of(&mut host);
-    for user in [
-        jane(&old),
-        VerifiedUser {
-            hash: "not hex".into(),
-            ..jane(&old)
-        },
-        VerifiedUser {
-            id: "site-user-43".into(),
-            ..jane(&current)
-        },
-    ] {
-        assert!(matches!(
-            identity::identify_visitor(&mut host, &visitor, Some(user)),
-            Err(PluginError::AccessDenied(_))
-        ));
+    let mut mallory = jane_claims(&host);
+    mallory["email"] = json!("mallory@evil.net");
+    let stale = {
+        let mut claims = jane_claims(&host);
+        claims["exp"] = json!(host.now / 1000 - 1);
+        sign(&current, &claims)
+    };
+    let good = jane(&host, &current);
+    let parts: Vec<&str> = good.split('.').collect();
+    let changed = format!(
+        "{}.{}.{}",
+        parts[0],
+        sign(&current, &mallory).split('.').nth(1).unwrap(),
+        parts[2]
+    );
+    for token in [jane(&host, &old), "not a token".to_string(), stale, changed] {
+        assert!(
+            matches!(
+                identity::identify_visitor(&mut host, &visitor, Some(&token)),
+                Err(PluginError::AccessDenied(_))
+            ),
+            "{token}"
+        );
     }
     assert!(
         matches!(
-            identity::identify_visitor(&mut host, &as_user("carol", "SUP"), Some(jane(&current))),
+            identity::identify_visitor(&mut host, &as_user("carol", "SUP"), Some(&good)),
             Err(PluginError::AccessDenied(_))
         ),
         "a logged-in user is who they are"
     );
-    let bad_email = VerifiedUser {
-        email: Some("nope".into()),
-        ..jane(&current)
-    };
+    let mut bad_email = jane_claims(&host);
+    bad_email["email"] = json!("nope");
     assert!(matches!(
-        identity::identify_visitor(&mut host, &visitor, Some(bad_email)),
+        identity::identify_visitor(&mut host, &visitor, Some(&sign(&current, &bad_email))),
         Err(PluginError::Invalid(_))
     ));
-}
-
-#[test]
-fn lc_4_the_hash_is_the_hex_hmac_sha256_of_the_id() {
-    // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
-    assert_eq!(
-        hash_of("Jefe", "what do ya want for nothing?"),
-        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-    );
-    assert!(identity::hash_matches(
-        "Jefe",
-        "what do ya want for nothing?",
-        "5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843"
-    ));
+    let view = identity::identify_visitor(&mut host, &visitor, Some(&good)).unwrap();
+    assert_eq!(view.customer_name.as_deref(), Some("Jane <b>Shopper</b>"));
 }
