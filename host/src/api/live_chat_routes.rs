@@ -21,8 +21,8 @@ use super::error::{ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::params::{MessagesQuery, PostMessage, ProjectPath};
 use super::request_limits::Frequent;
 use crate::contract::exports::helpdesk::chat::live_chat::{
-    ChatMessage, Conversation, ConversationStart, InboxCounts, InboxPage, InboxView, MessagePage, TranscriptSent,
-    WelcomeText, WidgetSettings, WidgetView,
+    ChatMessage, Conversation, ConversationStart, InboxCounts, InboxPage, InboxView, MessagePage,
+    TranscriptConfirmation, TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
 };
 use crate::runtime::Access::{Read, Write};
 
@@ -47,6 +47,7 @@ pub fn widget_router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(messages, post_message))
         .routes(routes!(end_conversation))
         .routes(routes!(email_transcript))
+        .routes(routes!(confirm_transcript))
         .routes(routes!(typing))
         .routes(routes!(mark_seen))
 }
@@ -320,7 +321,8 @@ pub struct TranscriptRequest {
 }
 
 /// Mails the conversation's transcript to its customer, at their request, through the mail
-/// outbox (3 requests per 10 minutes).
+/// outbox (3 requests per 10 minutes): at once to an address known to be theirs, else a
+/// code goes there first (`awaiting_code`) and `/transcript/confirm` releases it.
 #[utoipa::path(post, path = "/chat/conversations/{id}/transcript", tag = "live-chat", params(ConversationPath),
     request_body = TranscriptRequest, responses((status = OK, body = TranscriptSent), ApiErrors))]
 async fn email_transcript(
@@ -333,6 +335,33 @@ async fn email_transcript(
         plugin
             .helpdesk_chat_live_chat()
             .call_email_transcript(store, ctx, &path.id, body.email.as_deref())
+    })
+    .await
+    .map(Json)
+}
+
+/// `POST /chat/conversations/{id}/transcript/confirm` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TranscriptCode {
+    /// The six digits mailed to the address.
+    pub code: String,
+}
+
+/// Gives the code mailed for a transcript: the right one sends it; a wrong one says how many
+/// tries are left (five in all).
+#[utoipa::path(post, path = "/chat/conversations/{id}/transcript/confirm", tag = "live-chat", params(ConversationPath),
+    request_body = TranscriptCode, responses((status = OK, body = TranscriptConfirmation), ApiErrors))]
+async fn confirm_transcript(
+    State(api): State<ApiContext>,
+    caller: Caller,
+    ApiPath(path): ApiPath<ConversationPath>,
+    ApiJson(body): ApiJson<TranscriptCode>,
+) -> ApiResult<Json<TranscriptConfirmation>> {
+    api.call(Write, caller.context(None), move |plugin, store, ctx| {
+        plugin
+            .helpdesk_chat_live_chat()
+            .call_confirm_transcript(store, ctx, &path.id, &body.code)
     })
     .await
     .map(Json)

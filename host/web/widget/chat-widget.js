@@ -235,8 +235,20 @@ export function mountChatWidget(base, project, siteUser) {
   transcriptSend.type = 'submit';
   transcriptForm.append(transcriptEmail, transcriptSend);
   transcriptForm.hidden = true;
+  // An address not yet known to be the customer's gets a code first; the transcript waits.
+  var codeForm = node('form', 'transcript-form code-form');
+  var codeInput = document.createElement('input');
+  codeInput.inputMode = 'numeric';
+  codeInput.autocomplete = 'one-time-code';
+  codeInput.maxLength = 6;
+  codeInput.placeholder = 'Code from the e-mail';
+  codeInput.setAttribute('aria-label', 'The code we e-mailed you');
+  var codeSend = node('button', 'send', 'Confirm');
+  codeSend.type = 'submit';
+  codeForm.append(codeInput, codeSend);
+  codeForm.hidden = true;
   var transcriptNote = node('span', 'transcript-note', '');
-  tools.append(transcriptButton, transcriptForm, transcriptNote);
+  tools.append(transcriptButton, transcriptForm, codeForm, transcriptNote);
   tools.hidden = true;
   var compose = node('form', 'compose');
   var input = document.createElement('textarea');
@@ -433,10 +445,43 @@ export function mountChatWidget(base, project, siteUser) {
     call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/transcript', { email: address || null })
       .then(function (sent) {
         transcriptForm.hidden = true;
-        transcriptButton.hidden = false;
-        transcriptNote.textContent = 'Transcript sent to ' + sent.to + '.';
+        if (sent.awaiting_code) {
+          codeForm.hidden = false;
+          transcriptButton.hidden = true;
+          transcriptNote.textContent = 'We e-mailed a code to ' + sent.to + ': enter it to receive the transcript.';
+          codeInput.focus();
+        } else {
+          transcriptButton.hidden = false;
+          transcriptNote.textContent = 'Transcript sent to ' + sent.to + '.';
+        }
       }, function (e) { showError(e.message); });
   }
+
+  codeForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var conv = state.conversation;
+    if (!conv) return;
+    showError('');
+    call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/transcript/confirm', { code: codeInput.value.trim() })
+      .then(function (answer) {
+        codeInput.value = '';
+        if (answer.sent) {
+          codeForm.hidden = true;
+          transcriptButton.hidden = false;
+          transcriptNote.textContent = 'Transcript sent to ' + answer.to + '.';
+        } else if (answer.tries_left > 0) {
+          transcriptNote.textContent = 'That code is not right; ' + answer.tries_left + (answer.tries_left === 1 ? ' try' : ' tries') + ' left.';
+        } else {
+          codeForm.hidden = true;
+          transcriptButton.hidden = false;
+          transcriptNote.textContent = 'Too many wrong codes. Ask for the transcript again.';
+        }
+      }, function (e) {
+        codeForm.hidden = true;
+        transcriptButton.hidden = false;
+        showError(e.message);
+      });
+  });
 
   transcriptButton.addEventListener('click', function () {
     var conv = state.conversation;

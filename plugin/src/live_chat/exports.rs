@@ -4,7 +4,7 @@ use super::{conversations, identity, reads, settings, to_issue, transcript, welc
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, ConversationStart, Guest, IdentitySecretView, InboxCounts, InboxPage, InboxView,
-    MessagePage, TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
+    MessagePage, TranscriptConfirmation, TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -118,6 +118,19 @@ impl Guest for Component {
             &ctx,
             &conversation,
             email.as_deref(),
+        )?)
+    }
+
+    fn confirm_transcript(
+        ctx: CallContext,
+        conversation: String,
+        code: String,
+    ) -> Result<TranscriptConfirmation, Error> {
+        Ok(transcript::confirm_transcript(
+            &mut WitHost,
+            &ctx,
+            &conversation,
+            &code,
         )?)
     }
 

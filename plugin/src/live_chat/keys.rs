@@ -82,6 +82,16 @@ pub fn identity_secret(project: &str) -> String {
     format!("live-chat/identity-secret/{}", key_part(project))
 }
 
+/// The address a conversation's customer proved with a code (transcripts go there at once).
+pub fn proven_address(conversation: &str) -> String {
+    format!("live-chat/proven-address/{}", key_part(conversation))
+}
+
+/// The code a conversation's transcript waits for.
+pub fn transcript_code(conversation: &str) -> String {
+    format!("live-chat/transcript-code/{}", key_part(conversation))
+}
+
 /// Who a visitor was verified to be in a project.
 pub fn verified_visitor(project: &str, visitor: &str) -> String {
     format!("live-chat/verified/{}/{}", key_part(project), key_part(visitor))

@@ -331,6 +331,32 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
         )
         .await
         .unwrap();
+    // The address the customer typed is not known to be hers: the widget asks for the code
+    // mailed to it, and the transcript follows.
+    wait_for(
+        &customer,
+        "the code form",
+        &format!("return !{WIDGET}.shadowRoot.querySelector('.code-form').hidden;"),
+    )
+    .await;
+    let (_, outbox) = site.login("sam").await.get("/api/v1/admin/outbox").await;
+    let mailed_code = outbox[0]["subject"]
+        .as_str()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    customer
+        .execute(
+            &format!(
+                "var r = {WIDGET}.shadowRoot; r.querySelector('.code-form input').value = arguments[0];\
+                 r.querySelector('.code-form .send').click(); return true;"
+            ),
+            vec![json!(mailed_code)],
+        )
+        .await
+        .unwrap();
     wait_for(
         &customer,
         "the transcript sent to the address the customer left",
@@ -343,8 +369,8 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
     let sam = driver.logged_in(&site.host.base_url, "sam", "/outbox").await;
     let subjects = wait_for(
         &sam,
-        "both mails in the outbox",
-        "var s = document.querySelectorAll('#mail .mail-subject'); return s.length === 2 && [s[0].textContent, s[1].textContent];",
+        "the three mails in the outbox",
+        "var s = document.querySelectorAll('#mail .mail-subject'); return s.length === 3 && [s[0].textContent, s[1].textContent];",
     )
     .await;
     assert_eq!(
@@ -353,7 +379,7 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
     );
     let row = sam
         .execute(
-            "var row = document.querySelectorAll('#mail tr')[1]; return [row.querySelector('.mail-to').textContent,\
+            "var row = document.querySelectorAll('#mail tr')[2]; return [row.querySelector('.mail-to').textContent,\
              row.querySelector('.mail-subject').textContent, row.querySelector('.mail-body').textContent,\
              row.querySelector('.mail-state').textContent];",
             vec![],
@@ -368,7 +394,7 @@ async fn lc_10_a_message_left_while_nobody_is_online_is_answered_and_the_mail_wa
     );
     assert_eq!(row[3], "Waiting", "no mail server is configured, so it waits");
     sam.execute(
-        "document.querySelectorAll('#mail details')[1].open = true; return true;",
+        "document.querySelectorAll('#mail details')[2].open = true; return true;",
         vec![],
     )
     .await

@@ -28,11 +28,45 @@ async fn lc_9_a_customer_asks_for_the_transcript_and_it_waits_in_the_outbox() {
     .await;
     let path = format!("/api/v1/chat/conversations/{id}/transcript");
 
+    // The address the visitor typed is not known to be theirs: a code goes there first.
     let (status, sent) = visitor.post(&path, json!({})).await;
     assert_eq!(
         (status, sent),
-        (StatusCode::OK, json!({ "to": "visitor@example.test" }))
+        (
+            StatusCode::OK,
+            json!({ "to": "visitor@example.test", "awaiting_code": true })
+        )
     );
+    let sam = site.login("sam").await;
+    let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
+    let code_mail = &outbox[0];
+    let code_text = code_mail["body"].as_str().unwrap();
+    assert!(!code_text.contains("plain"), "nothing the customer wrote: {code_text}");
+    let mailed_code = code_mail["subject"]
+        .as_str()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let confirm = format!("{path}/confirm");
+    let (status, wrong) = visitor.post(&confirm, json!({ "code": "12345x" })).await;
+    assert_eq!(
+        (status, wrong["sent"].clone(), wrong["tries_left"].clone()),
+        (StatusCode::OK, json!(false), json!(4))
+    );
+    let (status, body) = site
+        .visitor(TOKEN_B, None)
+        .post(&confirm, json!({ "code": mailed_code }))
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+    let (status, right) = visitor.post(&confirm, json!({ "code": mailed_code })).await;
+    assert_eq!(
+        (status, right["sent"].clone()),
+        (StatusCode::OK, json!(true)),
+        "{right}"
+    );
+
     let (status, body) = visitor.post(&path, json!({ "email": "someone@else.test" })).await;
     assert_eq!(
         (status, code(&body)),
@@ -44,7 +78,6 @@ async fn lc_9_a_customer_asks_for_the_transcript_and_it_waits_in_the_outbox() {
     let (status, body) = site.visitor(TOKEN_B, None).post(&path, json!({})).await;
     assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
 
-    let sam = site.login("sam").await;
     let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
     let transcript = &outbox[0];
     assert_eq!(transcript["subject"], "Your chat with Customer Support");
@@ -52,14 +85,19 @@ async fn lc_9_a_customer_asks_for_the_transcript_and_it_waits_in_the_outbox() {
     let text = transcript["body"].as_str().unwrap();
     assert!(text.contains("Anonymous Chat User #1: Is <b>this</b> plain?"), "{text}");
     assert!(text.contains("Bob Agent: Yes, plain text."), "{text}");
+    let (status, again) = visitor.post(&path, json!({})).await;
+    assert_eq!(
+        (status, again["awaiting_code"].clone()),
+        (StatusCode::OK, json!(false)),
+        "proven now"
+    );
 
-    visitor.post(&path, json!({})).await;
     visitor.post(&path, json!({})).await;
     let (status, body) = visitor.post(&path, json!({})).await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-        "{body}"
+        "three requests in ten minutes: {body}"
     );
 }
 

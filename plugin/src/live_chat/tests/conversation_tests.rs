@@ -434,8 +434,14 @@ fn lc_10_with_nobody_online_a_known_customer_leaves_a_message_and_gets_answers_b
     assert_eq!(host.mail.len(), 1, "live answers are not mailed");
 }
 
+/// The code the last mail carried (its subject ends with it).
+fn mailed_code(host: &FakeHost) -> String {
+    let (_, subject, _) = host.mail.last().expect("a mail");
+    subject.rsplit(' ').next().unwrap().to_string()
+}
+
 #[test]
-fn lc_9_a_customer_gets_the_transcript_by_mail_at_the_known_address() {
+fn lc_9_a_transcript_goes_to_an_unproven_address_only_after_its_code_comes_back() {
     let mut host = FakeHost::demo();
     let visitor = as_visitor("v-1", "SUP");
     let conv =
@@ -444,8 +450,27 @@ fn lc_9_a_customer_gets_the_transcript_by_mail_at_the_known_address() {
     conversations::post_message(&mut host, &bob, &conv.id, "a1", "It ships today").unwrap();
     host.mail.clear();
 
+    // The address the visitor typed when starting is not known to be theirs: a code first.
     let sent = transcript::email_transcript(&mut host, &visitor, &conv.id, None).unwrap();
-    assert_eq!(sent.to, "visitor@example.test");
+    assert_eq!((sent.to.as_str(), sent.awaiting_code), ("visitor@example.test", true));
+    let (to, _, body) = host.mail.last().unwrap().clone();
+    assert_eq!(to, vec!["visitor@example.test".to_string()]);
+    assert!(
+        !body.contains("parcel") && !body.contains("Anonymous"),
+        "nothing the customer wrote: {body}"
+    );
+    let code = mailed_code(&host);
+    assert_eq!(code.len(), 6, "{code}");
+
+    let wrong = transcript::confirm_transcript(&mut host, &visitor, &conv.id, "000000x").unwrap();
+    assert_eq!((wrong.sent, wrong.tries_left), (false, 4));
+    assert_eq!(host.mail.len(), 1, "no transcript for a wrong code");
+    assert!(matches!(
+        transcript::confirm_transcript(&mut host, &as_visitor("v-2", "SUP"), &conv.id, &code),
+        Err(PluginError::NotFound(_))
+    ));
+    let right = transcript::confirm_transcript(&mut host, &visitor, &conv.id, &code).unwrap();
+    assert!(right.sent);
     let (to, subject, body) = host.mail.last().unwrap().clone();
     let project = crate::capabilities::Directory::project_name(&host, "SUP");
     assert_eq!(
@@ -460,6 +485,15 @@ fn lc_9_a_customer_gets_the_transcript_by_mail_at_the_known_address() {
         "{body}"
     );
     assert!(body.contains("Bob Agent: It ships today"), "{body}");
+    assert!(
+        matches!(
+            transcript::confirm_transcript(&mut host, &visitor, &conv.id, &code),
+            Err(PluginError::Invalid(_))
+        ),
+        "a code works once"
+    );
+    let again = transcript::email_transcript(&mut host, &visitor, &conv.id, None).unwrap();
+    assert!(!again.awaiting_code, "a proven address gets it at once");
 
     assert!(
         matches!(
@@ -479,13 +513,37 @@ fn lc_9_a_customer_gets_the_transcript_by_mail_at_the_known_address() {
         ),
         "another visitor's conversation"
     );
-    for _ in 1..CountedAction::Transcript.per_customer().count {
+    for _ in 2..CountedAction::Transcript.per_customer().count {
         transcript::email_transcript(&mut host, &visitor, &conv.id, None).unwrap();
     }
     assert!(matches!(
         transcript::email_transcript(&mut host, &visitor, &conv.id, None),
         Err(PluginError::RateLimited(..))
     ));
+}
+
+#[test]
+fn lc_9_five_wrong_codes_end_the_request_and_a_logged_in_customer_needs_none() {
+    let mut host = FakeHost::demo();
+    let visitor = as_visitor("v-1", "SUP");
+    let conv = conversations::start_conversation(&mut host, &visitor, start("m1", "hi")).unwrap();
+    transcript::email_transcript(&mut host, &visitor, &conv.id, None).unwrap();
+    for left in (0..5).rev() {
+        let wrong = transcript::confirm_transcript(&mut host, &visitor, &conv.id, "nope").unwrap();
+        assert_eq!(wrong.tries_left, left);
+    }
+    let code = mailed_code(&host);
+    assert!(matches!(
+        transcript::confirm_transcript(&mut host, &visitor, &conv.id, &code),
+        Err(PluginError::Invalid(_))
+    ));
+
+    let carol = on_page(as_user("carol", "SUP"), PageOrigin::Site);
+    let mut no_address = start("c1", "hello");
+    no_address.email = None;
+    let mine = conversations::start_conversation(&mut host, &carol, no_address).unwrap();
+    let sent = transcript::email_transcript(&mut host, &carol, &mine.id, None).unwrap();
+    assert!(!sent.awaiting_code, "her directory address is hers: {sent:?}");
 }
 
 #[test]
@@ -508,7 +566,15 @@ fn lc_9_a_visitor_without_an_address_names_one_for_the_transcript_and_it_is_kept
         Err(PluginError::Invalid(_))
     ));
     let sent = transcript::email_transcript(&mut host, &visitor, &conv.id, Some("vera@example.test")).unwrap();
-    assert_eq!(sent.to, "vera@example.test");
+    assert_eq!((sent.to.as_str(), sent.awaiting_code), ("vera@example.test", true));
+    let not_yet = reads::get_conversation(&mut host, &visitor, &conv.id).unwrap();
+    assert_eq!(not_yet.customer.email, None, "an unproven address is not kept");
+    let code = mailed_code(&host);
+    assert!(
+        transcript::confirm_transcript(&mut host, &visitor, &conv.id, &code)
+            .unwrap()
+            .sent
+    );
     let kept = reads::get_conversation(&mut host, &visitor, &conv.id).unwrap();
     assert_eq!(kept.customer.email.as_deref(), Some("vera@example.test"));
 }
