@@ -107,6 +107,7 @@ impl Scheduler {
                 let tx = slot.tx()?;
                 let events = tx.prune_events(now - RETENTION_MS).map_err(StorageFailure::from)?;
                 let failures = crate::login_throttle::prune(tx, now).map_err(StorageFailure::from)?;
+                tx.prune_pending_passwords(now).map_err(StorageFailure::from)?;
                 Ok((events, failures))
             })
             .await?;

@@ -55,6 +55,8 @@ pub trait Directory {
     fn company(&self, id: &str) -> Option<Company>;
     /// The companies `user` belongs to.
     fn companies_of(&self, user: &str) -> Vec<String>;
+    /// The user whose e-mail address this is (without regard to case), if any.
+    fn user_by_email(&self, email: &str) -> Option<String>;
     /// Adds a portal customer (no member) and answers them; the host picks the id.
     fn register_customer(&mut self, display_name: &str, email: &str) -> PluginResult<User>;
     /// The projects where `user` holds `role`, ordered by key.

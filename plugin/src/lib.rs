@@ -25,6 +25,7 @@ pub mod host_events;
 pub mod lifecycle;
 pub mod live_chat;
 pub mod message_log;
+pub mod one_time_code;
 pub mod permissions;
 pub mod presence;
 pub mod publish;

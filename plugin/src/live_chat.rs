@@ -15,6 +15,7 @@ pub mod keys;
 pub mod rate_limits;
 pub mod reads;
 pub mod record;
+pub mod registration;
 pub mod settings;
 pub mod to_issue;
 pub mod topics;
@@ -34,7 +35,7 @@ pub fn feature<H: HostCapabilities>() -> Feature<H> {
         name: "live-chat",
         topic_kinds: &[events::CONVERSATION_TOPIC, events::INBOX_TOPIC],
         authorize: topics::authorize::<H>,
-        run_due: |_| Ok(()),
+        run_due: registration::expire_due::<H>,
         on_host_event: |_, _, _| Ok(()),
         migrate: |_, _| Ok(()),
     }

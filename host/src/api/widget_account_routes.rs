@@ -1,9 +1,11 @@
-//! Customers' accounts through the widget: logging in (LC-6) and registering (LC-5). Both
-//! answer a bearer token for the widget to keep (it may run on another site, so no cookie),
-//! and both count against the login throttle.
+//! Customers' accounts through the widget: logging in (LC-6) and registering with a code
+//! mailed to the address (LC-5). Both end in a bearer token of a widget session for the
+//! widget to keep (it may run on another site, so no cookie), and every attempt counts
+//! against the login throttle.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,6 +16,7 @@ use super::caller::Caller;
 use super::context::ApiContext;
 use super::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiResult, current_request_id};
 use super::params::ProjectPath;
+use crate::contract::exports::helpdesk::chat::live_chat::RegistrationStarted;
 use crate::runtime::Access::Read;
 
 /// The widget's account routes (CORS-enabled with the rest of the widget's API).
@@ -21,6 +24,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .routes(routes!(widget_login))
         .routes(routes!(widget_register))
+        .routes(routes!(widget_confirm_registration))
 }
 
 /// Logs a customer in through the widget (LC-6) and answers a bearer token for the widget to
@@ -59,35 +63,27 @@ pub struct Register {
     pub password: String,
 }
 
-/// Registers a portal customer through the widget, where the project allows it (LC-5), and
-/// logs them in: answers a bearer token for the widget to keep. Every attempt counts against
-/// the login throttle of the caller's address before anything else is done, and the slow
-/// password hashing comes only after every other check passed.
+/// How long the password hash of a registration waiting for its code is kept: a little
+/// longer than the code works, so a code given in its last second still finds it.
+const PENDING_PASSWORD_MS: i64 = 35 * 60_000;
+
+/// Starts registering a portal customer through the widget, where the project allows it
+/// (LC-5): a six-digit code goes to the address (or, when it already has an account, a mail
+/// saying so; the answer is the same), and `/chat/register/confirm` with that code makes the
+/// account and logs the customer in. Every attempt counts against the login throttle of the
+/// caller's address before anything else is done, and the slow password hashing comes only
+/// after every other check passed.
 #[utoipa::path(post, path = "/projects/{key}/chat/register", tag = "live-chat", params(ProjectPath),
-    request_body = Register, responses((status = OK, body = LoginResponse), ApiErrors))]
+    request_body = Register, responses((status = ACCEPTED, body = RegistrationStarted), ApiErrors))]
 async fn widget_register(
     State(api): State<ApiContext>,
     caller: Caller,
     ApiPath(path): ApiPath<ProjectPath>,
     ApiJson(body): ApiJson<Register>,
-) -> ApiResult<Json<LoginResponse>> {
+) -> ApiResult<(StatusCode, Json<RegistrationStarted>)> {
     crate::validate::new_password(&body.password).map_err(ApiError::Invalid)?;
     let ctx = caller.in_project(&path.key);
-    // Counted first, in a commit of its own, so refusals count too.
-    let keys: Vec<_> = caller
-        .network
-        .map(crate::login_throttle::ThrottleKey::Address)
-        .into_iter()
-        .collect();
-    let now = api.site.clock.now_ms();
-    let throttled = api
-        .site
-        .db
-        .write(move |slot| -> Result<_, ApiError> { Ok(crate::login_throttle::begin_attempt(slot.tx()?, &keys, now)?) })
-        .await?;
-    if let Err(wait) = throttled {
-        return Err(ApiError::too_many_logins(wait));
-    }
+    count_attempt(&api, &caller).await?;
     let (name, email) = (body.display_name, body.email);
     let (checked_name, checked_email) = (name.clone(), email.clone());
     api.call(Read, ctx.clone(), move |plugin, store, ctx| {
@@ -99,23 +95,101 @@ async fn widget_register(
     let hash = api.passwords.hash(body.password).await?;
     let plugin = api.site.plugin.clone();
     let request_id = current_request_id();
-    let scope = crate::auth::SessionScope::Widget(path.key.clone());
-    let (token, user) = api
+    let now = api.site.clock.now_ms();
+    let started = api
         .site
         .db
         .write(move |slot| -> Result<_, ApiError> {
-            let id = plugin.call_in(slot, &request_id, &|plugin, store| {
+            let started = plugin.call_in(slot, &request_id, &|plugin, store| {
                 plugin
                     .helpdesk_chat_live_chat()
-                    .call_register_customer(store, &ctx, &name, &email)
+                    .call_begin_registration(store, &ctx, &name, &email)
             })?;
+            slot.tx()?
+                .keep_pending_password(&started.registration, &hash, now + PENDING_PASSWORD_MS)?;
+            Ok(started)
+        })
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// `POST /projects/{key}/chat/register/confirm` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRegistration {
+    /// The registration `/chat/register` answered.
+    pub registration: String,
+    /// The six digits mailed to the address.
+    pub code: String,
+}
+
+/// Finishes a registration with the code mailed for it: makes the account, sets the
+/// password chosen at registering and logs the customer in through the widget (a bearer
+/// token for the widget to keep). A wrong code is `400 invalid` with the tries left; the
+/// fifth ends the registration. Attempts count against the login throttle of the address.
+#[utoipa::path(post, path = "/projects/{key}/chat/register/confirm", tag = "live-chat", params(ProjectPath),
+    request_body = ConfirmRegistration, responses((status = OK, body = LoginResponse), ApiErrors))]
+async fn widget_confirm_registration(
+    State(api): State<ApiContext>,
+    caller: Caller,
+    ApiPath(path): ApiPath<ProjectPath>,
+    ApiJson(body): ApiJson<ConfirmRegistration>,
+) -> ApiResult<Json<LoginResponse>> {
+    count_attempt(&api, &caller).await?;
+    let ctx = caller.in_project(&path.key);
+    let scope = crate::auth::SessionScope::Widget(path.key.clone());
+    let plugin = api.site.plugin.clone();
+    let request_id = current_request_id();
+    let now = api.site.clock.now_ms();
+    // A wrong code is kept as counted (the job commits) and told after.
+    let outcome = api
+        .site
+        .db
+        .write(move |slot| -> Result<_, ApiError> {
+            let outcome = plugin.call_in(slot, &request_id, &|plugin, store| {
+                plugin
+                    .helpdesk_chat_live_chat()
+                    .call_finish_registration(store, &ctx, &body.registration, &body.code)
+            })?;
+            let Some(id) = outcome.user else {
+                return Ok(Err(outcome.tries_left));
+            };
             let tx = slot.tx()?;
+            let hash = tx
+                .take_pending_password(&body.registration, now)?
+                .ok_or_else(|| ApiError::Invalid("registration: it expired; register again".into()))?;
             tx.set_password_hash(&id, &hash)?;
             let user = tx
                 .user(&id)?
                 .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("registered user {id} is missing")))?;
-            Ok((crate::auth::start_session(tx, &id, &scope, now)?, user))
+            Ok(Ok((crate::auth::start_session(tx, &id, &scope, now)?, user)))
         })
         .await?;
-    Ok(Json(LoginResponse { token, user }))
+    match outcome {
+        Ok((token, user)) => Ok(Json(LoginResponse { token, user })),
+        Err(0) => Err(ApiError::Invalid(
+            "code: wrong, and that was the last try; register again".into(),
+        )),
+        Err(left) => Err(ApiError::Invalid(format!(
+            "code: wrong; {left} {} left",
+            if left == 1 { "try" } else { "tries" }
+        ))),
+    }
+}
+
+/// Counts an attempt against the login throttle of the caller's address, in a commit of its
+/// own so that refusals count too; `429` when the address is over its limit.
+async fn count_attempt(api: &ApiContext, caller: &Caller) -> ApiResult<()> {
+    let keys: Vec<_> = caller
+        .network
+        .map(crate::login_throttle::ThrottleKey::Address)
+        .into_iter()
+        .collect();
+    let now = api.site.clock.now_ms();
+    let throttled = api
+        .site
+        .db
+        .write(move |slot| -> Result<_, ApiError> { Ok(crate::login_throttle::begin_attempt(slot.tx()?, &keys, now)?) })
+        .await?;
+    throttled.map_err(ApiError::too_many_logins)
 }

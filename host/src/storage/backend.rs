@@ -373,6 +373,17 @@ pub trait WakeUps {
     fn next_wake(&mut self) -> Result<Option<i64>, StoreError>;
 }
 
+/// Password hashes kept for registrations waiting for their code (LC-5): the host sets one
+/// on the new user when the registration is finished, and forgets it when it expires.
+pub trait PendingPasswords {
+    /// Keeps `hash` for `registration` until `expires_ms`.
+    fn keep_pending_password(&mut self, registration: &str, hash: &str, expires_ms: i64) -> Result<(), StoreError>;
+    /// Takes (removes and answers) the hash kept for `registration`, if it has not expired.
+    fn take_pending_password(&mut self, registration: &str, now_ms: i64) -> Result<Option<String>, StoreError>;
+    /// Forgets the hashes expired by `now_ms`; how many.
+    fn prune_pending_passwords(&mut self, now_ms: i64) -> Result<usize, StoreError>;
+}
+
 /// Failed logins, counted per key (a user id or an address) for throttling.
 pub trait LoginFailures {
     /// Counts a failure against each key.
@@ -408,6 +419,7 @@ pub trait Transaction:
     + MailOutbox
     + WakeUps
     + LoginFailures
+    + PendingPasswords
     + Meta
     + Any
     + Send

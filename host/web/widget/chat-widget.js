@@ -195,9 +195,20 @@ export function mountChatWidget(base, project, siteUser) {
   var registerButton = node('button', 'send', 'Register');
   registerButton.type = 'submit';
   registerForm.append(node('span', 'form-title', 'New here?'), registerName, registerEmail, registerPassword, registerButton);
+  // Registering ends with the code mailed to the address: the account is the address's.
+  var registerCodeForm = node('form', 'account-form register-code');
+  var registerCodeNote = node('span', 'form-title', '');
+  var registerCode = field('text', 'Code from the e-mail', 'one-time-code');
+  registerCode.inputMode = 'numeric';
+  registerCode.maxLength = 6;
+  var registerCodeButton = node('button', 'send', 'Finish registering');
+  registerCodeButton.type = 'submit';
+  registerCodeForm.append(registerCodeNote, registerCode, registerCodeButton);
+  registerCodeForm.hidden = true;
+  var pendingRegistration = null;
   var accountError = node('p', 'error');
   accountError.hidden = true;
-  login.append(loginNote, loginForm, registerForm, accountError);
+  login.append(loginNote, loginForm, registerForm, registerCodeForm, accountError);
   login.hidden = true;
   var whoami = node('p', 'whoami');
   var whoText = node('span', '', '');
@@ -284,7 +295,7 @@ export function mountChatWidget(base, project, siteUser) {
     offline.hidden = view.chat_online;
     var canWrite = view.may_start || !!state.conversation;
     login.hidden = canWrite;
-    registerForm.hidden = !view.registration;
+    registerForm.hidden = !view.registration || !!pendingRegistration;
     compose.hidden = !canWrite;
     // A user the site vouched for chats as themselves, and logs out on the site itself.
     var vouched = !session && !!siteUser && !!view.customer_name;
@@ -557,7 +568,35 @@ export function mountChatWidget(base, project, siteUser) {
     ev.preventDefault();
     call('POST', projectPath + '/register', {
       display_name: registerName.value, email: registerEmail.value, password: registerPassword.value
-    }).then(signedIn, accountFailed);
+    }).then(function (started) {
+      pendingRegistration = started.registration;
+      registerPassword.value = '';
+      accountError.hidden = true;
+      registerForm.hidden = true;
+      registerCodeNote.textContent = 'We e-mailed a code to ' + started.to + '. Enter it to finish:';
+      registerCodeForm.hidden = false;
+      registerCode.focus();
+    }, accountFailed);
+  });
+  registerCodeForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    call('POST', projectPath + '/register/confirm', {
+      registration: pendingRegistration, code: registerCode.value.trim()
+    }).then(function (answer) {
+      registerCodeForm.hidden = true;
+      registerCode.value = '';
+      pendingRegistration = null;
+      return signedIn(answer);
+    }, function (e) {
+      registerCode.value = '';
+      accountFailed(e);
+      // The last try used up, or the registration expired: start again.
+      if (/register again/.test(e.message)) {
+        registerCodeForm.hidden = true;
+        registerForm.hidden = false;
+        pendingRegistration = null;
+      }
+    });
   });
   logoutButton.addEventListener('click', function () {
     var ending = session;

@@ -263,6 +263,12 @@ impl Directory for FakeHost {
     fn group_exists(&self, id: &str) -> bool {
         self.groups.contains(id)
     }
+    fn user_by_email(&self, email: &str) -> Option<String> {
+        self.users
+            .values()
+            .find(|user| user.email.eq_ignore_ascii_case(email))
+            .map(|user| user.id.clone())
+    }
     fn register_customer(&mut self, display_name: &str, email: &str) -> PluginResult<User> {
         if self.users.values().any(|u| u.email == email) {
             return Err(PluginError::Conflict(format!("{email} is registered")));

@@ -78,6 +78,9 @@ impl Directory for WitHost {
     fn companies_of(&self, user: &str) -> Vec<String> {
         directory::companies_of(user)
     }
+    fn user_by_email(&self, email: &str) -> Option<String> {
+        directory::user_by_email(email)
+    }
     fn register_customer(&mut self, display_name: &str, email: &str) -> PluginResult<User> {
         Ok(directory::register_customer(display_name, email)?)
     }

@@ -1,10 +1,11 @@
 //! The `live-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{conversations, identity, reads, settings, to_issue, transcript, welcome};
+use super::{conversations, identity, reads, registration, settings, to_issue, transcript, welcome};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     ChatMessage, Conversation, ConversationStart, Guest, IdentitySecretView, InboxCounts, InboxPage, InboxView,
-    MessagePage, TranscriptConfirmation, TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
+    MessagePage, RegistrationOutcome, RegistrationStarted, TranscriptConfirmation, TranscriptSent, WelcomeText,
+    WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -40,12 +41,26 @@ impl Guest for Component {
     }
 
     fn check_registration(ctx: CallContext, display_name: String, email: String) -> Result<(), Error> {
-        settings::check_registration(&mut WitHost, &ctx, &display_name, &email)?;
+        registration::check_registration(&mut WitHost, &ctx, &display_name, &email)?;
         Ok(())
     }
 
-    fn register_customer(ctx: CallContext, display_name: String, email: String) -> Result<String, Error> {
-        Ok(settings::register_customer(&mut WitHost, &ctx, &display_name, &email)?)
+    fn begin_registration(ctx: CallContext, display_name: String, email: String) -> Result<RegistrationStarted, Error> {
+        Ok(registration::begin_registration(
+            &mut WitHost,
+            &ctx,
+            &display_name,
+            &email,
+        )?)
+    }
+
+    fn finish_registration(ctx: CallContext, registration: String, code: String) -> Result<RegistrationOutcome, Error> {
+        Ok(registration::finish_registration(
+            &mut WitHost,
+            &ctx,
+            &registration,
+            &code,
+        )?)
     }
 
     fn start_conversation(ctx: CallContext, start: ConversationStart) -> Result<Conversation, Error> {

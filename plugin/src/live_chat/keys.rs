@@ -82,6 +82,14 @@ pub fn identity_secret(project: &str) -> String {
     format!("live-chat/identity-secret/{}", key_part(project))
 }
 
+/// A registration waiting for its code.
+pub fn registration(id: &str) -> String {
+    format!("live-chat/registration/{}", key_part(id))
+}
+
+/// Where the markers of registrations' expiry live (`<prefix><time>/<id>`).
+pub const REGISTRATION_DUE_PREFIX: &str = "live-chat/due/registration/";
+
 /// The address a conversation's customer proved with a code (transcripts go there at once).
 pub fn proven_address(conversation: &str) -> String {
     format!("live-chat/proven-address/{}", key_part(conversation))

@@ -1,11 +1,11 @@
 //! A project's widget settings (LC-1 … LC-8), and the rule every widget call passes: the
 //! calling page must be one the project allows (LC-1, LC-2, LC-3).
 
-use helpdesk_text_policy::{DISPLAY_NAME, TextRule, text};
+use helpdesk_text_policy::{TextRule, text};
 
 use super::keys;
 use crate::bindings::exports::helpdesk::chat::live_chat::WidgetSettings;
-use crate::bindings::helpdesk::chat::types::{CallContext, PageOrigin, ProjectRole};
+use crate::bindings::helpdesk::chat::types::{CallContext, PageOrigin};
 use crate::capabilities::{Directory, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::{require_actor, require_project};
@@ -157,65 +157,6 @@ pub fn may_log_in_through_widget<H: Directory + Storage>(
     }
     let groups = host.groups_of(user);
     Ok(!groups.iter().any(|group| widget.login_blocked_groups.contains(group)))
-}
-
-/// Checks a registration through the widget (LC-5) without registering: everything
-/// `register_customer` checks but the address being free. The host asks before it hashes
-/// the password, which is deliberately slow, so a refused registration costs little.
-pub fn check_registration<H: Directory + Storage>(
-    host: &mut H,
-    ctx: &CallContext,
-    display_name: &str,
-    email: &str,
-) -> PluginResult<(String, String)> {
-    let (project, widget) = widget_on_page(host, ctx)?;
-    if !widget.registration {
-        return Err(PluginError::AccessDenied(format!(
-            "{project} does not take registrations through its chat"
-        )));
-    }
-    if crate::permissions::logged_in_user(ctx).is_some() {
-        return Err(PluginError::Conflict("you are logged in already".into()));
-    }
-    let name = text(display_name, DISPLAY_NAME).map_err(PluginError::Invalid)?;
-    let email = helpdesk_text_policy::email(email).map_err(PluginError::Invalid)?;
-    if goes_by_staff_name(host, &project, &name) {
-        return Err(PluginError::Invalid(format!(
-            "display_name: {name:?} is the name of one of {project}'s staff; choose another"
-        )));
-    }
-    Ok((name, email))
-}
-
-/// Registers the caller as a portal customer through the widget (LC-5).
-pub fn register_customer<H: Directory + Storage>(
-    host: &mut H,
-    ctx: &CallContext,
-    display_name: &str,
-    email: &str,
-) -> PluginResult<String> {
-    let (name, email) = check_registration(host, ctx, display_name, email)?;
-    Ok(host.register_customer(&name, &email)?.id)
-}
-
-/// Whether `name` is, but for case, spaces and punctuation, the name of one of the
-/// project's agents or admins: a customer going by it could pass for staff in the inbox.
-fn goes_by_staff_name(directory: &impl Directory, project: &str, name: &str) -> bool {
-    let folded = |name: &str| -> String {
-        name.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let wanted = folded(name);
-    let mut staff = directory.project_members(project, ProjectRole::Agent);
-    staff.extend(directory.project_members(project, ProjectRole::ProjectAdmin));
-    staff.sort();
-    staff.dedup();
-    let Ok(users) = directory.users(&staff) else {
-        return false;
-    };
-    users.iter().flatten().any(|user| folded(&user.display_name) == wanted)
 }
 
 /// The context project and its widget settings, for a widget call: the project must exist

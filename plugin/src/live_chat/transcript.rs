@@ -13,6 +13,7 @@ use crate::bindings::exports::helpdesk::chat::live_chat::{
 use crate::bindings::helpdesk::chat::types::{Actor, CallContext};
 use crate::capabilities::{Clock, Directory, Mail, Push, Storage};
 use crate::error::{PluginError, PluginResult};
+use crate::one_time_code::new_code;
 use crate::storage::{get_json, put_json};
 
 /// The most transcript one e-mail carries.
@@ -165,14 +166,6 @@ fn is_proven<H: Directory + Storage>(
         return Ok(true);
     }
     Ok(get_json::<String>(host, &keys::proven_address(&stored.view.id))?.is_some_and(|proven| same(&proven)))
-}
-
-/// Six random digits.
-fn new_code() -> PluginResult<String> {
-    let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes)
-        .map_err(|err| PluginError::Unavailable(format!("no random numbers for a code: {err}")))?;
-    Ok(format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000))
 }
 
 /// Mails the transcript to `to`, which the conversation keeps when it had no address.

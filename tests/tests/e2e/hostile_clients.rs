@@ -213,7 +213,10 @@ async fn lc_5_a_flood_of_registrations_is_refused_at_once_not_queued() {
         }
     });
     let outcomes = futures::future::join_all(attempts).await;
-    let registered = outcomes.iter().filter(|(status, _)| *status == StatusCode::OK).count();
+    let registered = outcomes
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::ACCEPTED)
+        .count();
     let busy: Vec<_> = outcomes
         .iter()
         .filter(|(status, _)| *status == StatusCode::SERVICE_UNAVAILABLE)

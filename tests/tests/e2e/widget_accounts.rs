@@ -237,11 +237,34 @@ async fn lc_5_visitors_register_through_the_widget_as_portal_customers_where_all
         )
         .await;
     assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"));
-    let (status, answer) = widget
+    let (status, started) = widget
         .post(
             "/api/v1/projects/SUP/chat/register",
             register("Vera@Example.test", "long enough"),
         )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    assert_eq!(started["to"], "Vera@Example.test");
+    let sam = site.login("sam").await;
+    let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
+    let mailed_code = outbox[0]["subject"]
+        .as_str()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let confirm = |code: &str| json!({ "registration": started["registration"], "code": code });
+    let (status, body) = widget
+        .post("/api/v1/projects/SUP/chat/register/confirm", confirm("999999x"))
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"), "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("4 tries left"),
+        "{body}"
+    );
+    let (status, answer) = widget
+        .post("/api/v1/projects/SUP/chat/register/confirm", confirm(&mailed_code))
         .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(
@@ -249,16 +272,24 @@ async fn lc_5_visitors_register_through_the_widget_as_portal_customers_where_all
         (Some("vera"), Some(false)),
         "a portal customer"
     );
-    let (status, body) = widget
+
+    // Registering a known address answers the same, and tells the address's owner by mail.
+    let (status, again) = widget
         .post(
             "/api/v1/projects/SUP/chat/register",
             register("vera@example.test", "long enough"),
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
-        (StatusCode::CONFLICT, "conflict"),
-        "one account per address: {body}"
+        status,
+        StatusCode::ACCEPTED,
+        "the answer does not tell that it is known: {again}"
+    );
+    let (_, outbox) = sam.get("/api/v1/admin/outbox").await;
+    assert!(
+        outbox[0]["body"].as_str().unwrap().contains("already has an account"),
+        "{}",
+        outbox[0]
     );
 
     let (status, _) = site

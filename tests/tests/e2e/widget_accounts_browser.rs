@@ -72,6 +72,30 @@ async fn lc_5_lc_6_a_customer_registers_and_logs_in_through_the_widget_on_anothe
         .unwrap();
     wait_for(
         &customer,
+        "the code form",
+        &format!("return !{WIDGET}.shadowRoot.querySelector('.register-code').hidden;"),
+    )
+    .await;
+    let (_, outbox) = site.login("sam").await.get("/api/v1/admin/outbox").await;
+    let mailed_code = outbox[0]["subject"]
+        .as_str()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    customer
+        .execute(
+            &format!(
+                "var f = {WIDGET}.shadowRoot.querySelector('.register-code');\
+                 f.querySelector('input').value = arguments[0]; f.requestSubmit(); return true;"
+            ),
+            vec![json!(mailed_code)],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &customer,
         "the registered customer",
         &format!(
             "return {WIDGET}.shadowRoot.querySelector('.whoami span').textContent === 'Logged in as Vera Visitor';"

@@ -153,6 +153,14 @@ CREATE INDEX push_events_by_subject ON push_events (subject) WHERE subject IS NO
 
 -- A session opened in a project's chat widget is good for that widget only.
 ALTER TABLE sessions ADD COLUMN widget_project TEXT;
+
+-- Password hashes of registrations waiting for the code mailed to their address.
+CREATE TABLE pending_passwords (
+    registration  TEXT COLLATE "C" PRIMARY KEY,
+    password_hash TEXT    NOT NULL,
+    expires_ms    BIGINT NOT NULL
+);
+CREATE INDEX pending_passwords_by_expiry ON pending_passwords (expires_ms);
 "#,
 ];
 

@@ -1,7 +1,7 @@
 //! Login sessions in PostgreSQL, kept by the hash of their token.
 
 use super::tx::PgTx;
-use crate::storage::backend::{SessionStore, StoreError, StoredSession};
+use crate::storage::backend::{PendingPasswords, SessionStore, StoreError, StoredSession};
 
 impl SessionStore for PgTx {
     fn create_session(
@@ -59,5 +59,29 @@ impl SessionStore for PgTx {
             .iter()
             .map(|row| (row.get(0), row.get(1)))
             .collect())
+    }
+}
+
+impl PendingPasswords for PgTx {
+    fn keep_pending_password(&mut self, registration: &str, hash: &str, expires_ms: i64) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO pending_passwords (registration, password_hash, expires_ms) VALUES ($1, $2, $3)",
+            &[&registration, &hash, &expires_ms],
+        )?;
+        Ok(())
+    }
+
+    fn take_pending_password(&mut self, registration: &str, now_ms: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .write_rows(
+                "DELETE FROM pending_passwords WHERE registration = $1 AND expires_ms > $2 RETURNING password_hash",
+                &[&registration, &now_ms],
+            )?
+            .first()
+            .map(|row| row.get(0)))
+    }
+
+    fn prune_pending_passwords(&mut self, now_ms: i64) -> Result<usize, StoreError> {
+        Ok(self.execute("DELETE FROM pending_passwords WHERE expires_ms <= $1", &[&now_ms])? as usize)
     }
 }

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::tx::SqliteTx;
-use crate::storage::backend::{SessionStore, StoreError, StoredSession};
+use crate::storage::backend::{PendingPasswords, SessionStore, StoreError, StoredSession};
 
 impl SessionStore for SqliteTx {
     fn create_session(
@@ -57,5 +57,31 @@ impl SessionStore for SqliteTx {
         )?;
         let rows = statement.query_map(params![now_ms, limit], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl PendingPasswords for SqliteTx {
+    fn keep_pending_password(&mut self, registration: &str, hash: &str, expires_ms: i64) -> Result<(), StoreError> {
+        self.write_conn()?.execute(
+            "INSERT INTO pending_passwords (registration, password_hash, expires_ms) VALUES (?1, ?2, ?3)",
+            params![registration, hash, expires_ms],
+        )?;
+        Ok(())
+    }
+
+    fn take_pending_password(&mut self, registration: &str, now_ms: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .write_conn()?
+            .prepare_cached(
+                "DELETE FROM pending_passwords WHERE registration = ?1 AND expires_ms > ?2 RETURNING password_hash",
+            )?
+            .query_row(params![registration, now_ms], |row| row.get(0))
+            .optional()?)
+    }
+
+    fn prune_pending_passwords(&mut self, now_ms: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .write_conn()?
+            .execute("DELETE FROM pending_passwords WHERE expires_ms <= ?1", params![now_ms])?)
     }
 }

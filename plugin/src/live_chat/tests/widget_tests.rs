@@ -1,6 +1,8 @@
 //! The widget's rules: settings, the pages it may run on, visitors, accounts, welcome texts.
 
 use super::*;
+use crate::capabilities::Directory as _;
+use crate::live_chat::registration::CODE_TRIES;
 
 #[test]
 fn lc_3_allowed_sites_are_saved_as_the_origins_browsers_send() {
@@ -198,36 +200,79 @@ fn lc_6_members_of_blocked_groups_may_not_log_in_through_the_widget() {
     ));
 }
 
+/// The code the last mail carried (its subject ends with it).
+fn code_in_last_mail(host: &FakeHost) -> String {
+    let (_, subject, _) = host.mail.last().expect("a mail");
+    subject.rsplit(' ').next().unwrap().to_string()
+}
+
 #[test]
-fn lc_5_visitors_register_as_portal_customers_only_where_the_project_allows_it() {
+fn lc_5_visitors_register_as_portal_customers_with_a_code_mailed_to_their_address() {
+    use crate::live_chat::registration::{begin_registration, finish_registration};
     let mut host = FakeHost::demo();
     let visitor = as_visitor("v-1", "SUP");
     assert!(
         matches!(
-            settings::register_customer(&mut host, &visitor, "Vera Visitor", "vera@example.test"),
+            begin_registration(&mut host, &visitor, "Vera Visitor", "vera@example.test"),
             Err(PluginError::AccessDenied(_))
         ),
         "off by default"
     );
     save(&mut host, |s| s.registration = true);
-    let id = settings::register_customer(&mut host, &visitor, "  Vera Visitor ", "vera@example.test").unwrap();
+    let started = begin_registration(&mut host, &visitor, "  Vera Visitor ", "vera@example.test").unwrap();
+    assert_eq!(started.to, "vera@example.test");
+    assert!(
+        host.user_by_email("vera@example.test").is_none(),
+        "no account before the code"
+    );
+    let code = code_in_last_mail(&host);
+    let wrong = finish_registration(&mut host, &visitor, &started.registration, "000000x").unwrap();
+    assert_eq!((wrong.user, wrong.tries_left), (None, 4));
+    let done = finish_registration(&mut host, &visitor, &started.registration, &code).unwrap();
+    let id = done.user.expect("registered");
     let user = host.users[&id].clone();
     assert_eq!(
         (user.display_name.as_str(), user.member),
         ("Vera Visitor", false),
         "a portal customer"
     );
+    assert!(
+        matches!(
+            finish_registration(&mut host, &visitor, &started.registration, &code),
+            Err(PluginError::Invalid(_))
+        ),
+        "a registration finishes once"
+    );
+
+    // A known address gets the same answer, and a mail that says so instead of a code.
+    let mails = host.mail.len();
+    let again = begin_registration(&mut host, &visitor, "Vera Again", "VERA@example.test").unwrap();
+    assert_eq!(again.to, "VERA@example.test");
+    assert_eq!(host.mail.len(), mails + 1);
+    let (_, subject, body) = host.mail.last().unwrap().clone();
+    assert!(
+        body.contains("already has an account") && !subject.contains("code"),
+        "{subject}: {body}"
+    );
+    for left in (0..CODE_TRIES).rev() {
+        let outcome = finish_registration(&mut host, &visitor, &again.registration, "123456").unwrap();
+        assert_eq!((outcome.user, outcome.tries_left), (None, left), "no code finishes it");
+    }
+
     assert!(matches!(
-        settings::register_customer(&mut host, &visitor, "Vera Again", "vera@example.test"),
-        Err(PluginError::Conflict(_))
-    ));
-    assert!(matches!(
-        settings::register_customer(&mut host, &visitor, "Bad\u{202E}Name", "x@example.test"),
+        begin_registration(&mut host, &visitor, "Bad\u{202E}Name", "x@example.test"),
         Err(PluginError::Invalid(_))
     ));
     assert!(
         matches!(
-            settings::register_customer(
+            begin_registration(&mut host, &visitor, "alice agent", "a2@example.test"),
+            Err(PluginError::Invalid(_))
+        ),
+        "a name one of the project's staff goes by"
+    );
+    assert!(
+        matches!(
+            begin_registration(
                 &mut host,
                 &on_page(as_user("carol", "SUP"), PageOrigin::Site),
                 "Carol",
@@ -237,11 +282,27 @@ fn lc_5_visitors_register_as_portal_customers_only_where_the_project_allows_it()
         ),
         "logged in already"
     );
-    let elsewhere = on_page(visitor, external("https://evil.example"));
+    let elsewhere = on_page(visitor.clone(), external("https://evil.example"));
     assert!(matches!(
-        settings::register_customer(&mut host, &elsewhere, "Eve", "eve@example.test"),
+        begin_registration(&mut host, &elsewhere, "Eve", "eve@example.test"),
         Err(PluginError::AccessDenied(_))
     ));
+    let expiring = begin_registration(&mut host, &visitor, "Late Larry", "larry@example.test").unwrap();
+    let late_code = code_in_last_mail(&host);
+    host.now += crate::live_chat::registration::CODE_LIFETIME_MS;
+    crate::live_chat::registration::expire_due(&mut host).unwrap();
+    assert!(
+        matches!(
+            finish_registration(&mut host, &visitor, &expiring.registration, &late_code),
+            Err(PluginError::Invalid(_))
+        ),
+        "expired, and cleared away"
+    );
+    assert!(
+        host.keys_under("live-chat/registration/").is_empty(),
+        "{:?}",
+        host.keys_under("live-chat/registration/")
+    );
 }
 
 #[test]
