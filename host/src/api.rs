@@ -59,6 +59,7 @@ pub fn router() -> (Router<ApiContext>, utoipa::openapi::OpenApi) {
         .split_for_parts();
     let mut doc = doc;
     openapi::describe_stream_events(&mut doc);
+    openapi::complete(&mut doc);
     // CORS answers preflights before routing, so it wraps the whole API; see `cors()`.
     let v1 = v1
         .fallback(no_such_route)

@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 /// `GET /issues` query.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct IssuesQuery {
     /// Only this project's issues.
@@ -107,6 +108,7 @@ async fn get_issue(
 
 /// `GET /issues/{key}/history` query.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// Only entries with a greater id (the last one seen); from the first entry when omitted.

@@ -118,6 +118,7 @@ async fn save_widget_settings(
 
 /// `GET /projects/{key}/chat/inbox` query.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
     /// Which conversations: `unassigned`, `mine` or `all` (default `all`).

@@ -146,6 +146,92 @@ pub fn describe_stream_events(doc: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Every operation of the document.
+fn operations_mut(doc: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    doc.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+    })
+}
+
+/// Makes the document what OpenAPI requires whatever the handlers' annotations left out:
+/// every response gets a description (the status in words and what the body is, `OK: a
+/// Conversation`), and an operation id two handlers share (`messages` in live chat and in
+/// team chat) is prefixed with each operation's tag (`live_chat_messages`), so a route added
+/// tomorrow cannot make the document invalid.
+pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    let mut uses: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for operation in operations_mut(doc) {
+        if let Some(id) = &operation.operation_id {
+            *uses.entry(id.clone()).or_default() += 1;
+        }
+    }
+    for operation in operations_mut(doc) {
+        if let Some(id) = &operation.operation_id
+            && uses.get(id).copied().unwrap_or(0) > 1
+        {
+            let tag = operation
+                .tags
+                .as_ref()
+                .and_then(|tags| tags.first())
+                .cloned()
+                .unwrap_or_default();
+            operation.operation_id = Some(format!("{}_{id}", tag.replace('-', "_")));
+        }
+    }
+    for operation in operations_mut(doc) {
+        for (status, response) in operation.responses.responses.iter_mut() {
+            let RefOr::T(response) = response else { continue };
+            if !response.description.trim().is_empty() {
+                continue;
+            }
+            let reason = status
+                .parse::<u16>()
+                .ok()
+                .and_then(|code| axum::http::StatusCode::from_u16(code).ok())
+                .and_then(|code| code.canonical_reason())
+                .unwrap_or("The answer");
+            let body = response.content.values().find_map(|content| match content {
+                RefOr::T(content) => content.schema.as_ref().map(body_name),
+                RefOr::Ref(_) => None,
+            });
+            response.description = match body {
+                Some(body) => format!("{reason}: {body}."),
+                None => format!("{reason}."),
+            };
+        }
+    }
+}
+
+/// What a body is, in words: `a Conversation`, `a list of Conversation`.
+fn body_name(schema: &utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) -> String {
+    let value = serde_json::to_value(schema).unwrap_or_default();
+    let named = |value: &serde_json::Value| {
+        value["$ref"]
+            .as_str()
+            .and_then(|target| target.rsplit('/').next())
+            .map(str::to_string)
+    };
+    if let Some(name) = named(&value) {
+        return format!("a {name}");
+    }
+    if let Some(name) = named(&value["items"]) {
+        return format!("a list of {name}");
+    }
+    "the answer".to_string()
+}
+
 /// The frame, with the server prefix and the ways to authenticate.
 pub fn base() -> utoipa::openapi::OpenApi {
     let mut doc = Frame::openapi();
@@ -286,6 +372,71 @@ mod tests {
                 "{name} has the WIT docs"
             );
         }
+    }
+
+    #[test]
+    fn pl_7_every_response_has_a_description_and_parameters_are_where_they_say() {
+        let (_, doc) = crate::api::router();
+        let doc: Value = serde_json::to_value(&doc).unwrap();
+        let mut checked = 0;
+        let mut ids = std::collections::HashSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let template: Vec<&str> = path
+                .split('/')
+                .filter_map(|part| part.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
+                .collect();
+            for (method, operation) in item.as_object().unwrap() {
+                let name = format!("{method} {path}");
+                for (status, response) in operation["responses"].as_object().unwrap() {
+                    let described = response["description"].as_str().or_else(|| response["$ref"].as_str());
+                    assert!(
+                        described.is_some_and(|d| !d.trim().is_empty()),
+                        "{name} {status} has no description"
+                    );
+                }
+                let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
+                let in_path: Vec<&str> = parameters
+                    .iter()
+                    .filter(|p| p["in"] == "path")
+                    .map(|p| p["name"].as_str().unwrap())
+                    .collect();
+                for parameter in &in_path {
+                    assert!(
+                        template.contains(parameter),
+                        "{name}: path parameter {parameter} is not in the path"
+                    );
+                }
+                for variable in &template {
+                    assert!(in_path.contains(variable), "{name}: {{{variable}}} is not described");
+                }
+                for parameter in &parameters {
+                    assert!(
+                        parameter["in"] != "query"
+                            || parameter["required"] != true
+                            || parameter["schema"]["type"] == "array",
+                        "{name}: query parameter {} should not be required",
+                        parameter["name"]
+                    );
+                }
+                let id = operation["operationId"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name}: no operation id"));
+                assert!(ids.insert(id.to_string()), "{name}: operation id {id} is used twice");
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "{checked} operations");
+        let messages = &doc["paths"]["/chat/conversations/{id}/messages"]["get"]["parameters"];
+        let limit = messages
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "limit")
+            .unwrap();
+        assert_eq!(
+            (limit["in"].as_str(), limit["required"].as_bool()),
+            (Some("query"), Some(false))
+        );
     }
 
     #[test]

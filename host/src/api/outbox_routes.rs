@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 /// `GET /admin/outbox` query.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
     /// Only messages with an id below this one (the last id of the previous page).

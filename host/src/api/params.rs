@@ -29,6 +29,7 @@ pub struct UserPath {
 
 /// The query of a chat's messages (live chat and team chat).
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MessagesQuery {
     /// Only messages before this number; the latest when omitted.

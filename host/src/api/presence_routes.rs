@@ -72,6 +72,7 @@ async fn project_presence(
 
 /// `GET /projects/{key}/presence/online-agents` query.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OnlineAgentsQuery {
     /// The cursor of the previous page (`more_online` or `cursor`); from the first agent when omitted.
@@ -240,6 +241,7 @@ async fn my_presence(
 
 /// `GET /projects/{key}/presence/history` query.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// Only this agent's changes.

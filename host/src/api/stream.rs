@@ -42,6 +42,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 /// `GET /stream` query (described for the OpenAPI document; `topic` may repeat).
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 struct StreamQuery {
     /// A topic to follow, for example `presence:SUP` or `chat-status:SUP`; repeat for more

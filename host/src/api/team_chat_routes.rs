@@ -274,6 +274,7 @@ async fn delete_room(
 
 /// `GET /team-chat/chats/{chat}/messages` query.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TeamMessagesQuery {
     /// Only messages before this number; the latest when omitted.

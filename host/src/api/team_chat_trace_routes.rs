@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 /// `GET /team-chat/trace` and `GET /team-chat/trace/export` query.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TraceParams {
     /// Entries where this user wrote the message or acted on it.

@@ -105,6 +105,39 @@ async fn pl_7_the_openapi_document_is_served() {
 }
 
 #[tokio::test]
+async fn pl_7_the_openapi_document_passes_an_openapi_validator() {
+    // openapi-spec-validator (PyPI), the validator OpenAPI's own tooling lists; `.ci/run`
+    // installs it, and under CI a missing validator is a failure, never a skip.
+    let present = std::process::Command::new("python3")
+        .args(["-c", "import openapi_spec_validator"])
+        .status()
+        .is_ok_and(|status| status.success());
+    if !present {
+        let message = "openapi-spec-validator is missing (python3 -m pip install openapi-spec-validator)";
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}; CI must validate the document");
+        eprintln!("{message}: not validated");
+        return;
+    }
+    let site = TestSite::start();
+    let (status, doc) = site.anonymous().get("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let checked = std::process::Command::new("python3")
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "the validator refuses the document:\n{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}
+
+#[tokio::test]
 async fn pl_7_a_stream_ends_when_its_session_or_access_ends() {
     let site = TestSite::start();
     let paula = site.login("paula").await;
