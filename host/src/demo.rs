@@ -96,6 +96,14 @@ pub struct ProjectEntry {
     /// The ids of the project's admins.
     #[serde(default)]
     pub admins: Vec<String>,
+    /// Whether every licensed member may browse the project's issues (and their chats), or
+    /// only its staff and site admins; every member when omitted.
+    #[serde(default = "every_member")]
+    pub members_browse: bool,
+}
+
+fn every_member() -> bool {
+    true
 }
 
 /// A group or company of the site file.
@@ -221,6 +229,7 @@ pub async fn load_once(directory: &Directory, site: SiteFile) -> anyhow::Result<
                     key: project.key.clone(),
                     name: project.name.clone(),
                 })?;
+                tx.set_members_browse(&project.key, project.members_browse)?;
                 let roles = project
                     .agents
                     .iter()

@@ -1,7 +1,9 @@
 //! The tracker's issues and issue history: the host's rules for them (the same for the REST
 //! API, the site file and the plugin's `issues` import), over the store.
 
+use crate::contract::helpdesk::chat::directory::User;
 use crate::contract::helpdesk::chat::issues::{HistoryEntry, HistoryKind, Issue};
+use crate::contract::helpdesk::chat::types::ProjectRole;
 use crate::storage::{StoreError, Transaction};
 use crate::validate::{self, TextRule};
 
@@ -32,6 +34,39 @@ pub enum IssueError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The projects whose issues `user` may browse: every project for a site admin; the
+/// projects where they are staff; and, for a licensed member, every project open to members.
+pub fn browsable_projects(tx: &mut dyn Transaction, user: &User) -> Result<Vec<String>, StoreError> {
+    let mut browsable = Vec::new();
+    for project in tx.list_projects()? {
+        if may_browse(tx, user, &project.key)? {
+            browsable.push(project.key);
+        }
+    }
+    Ok(browsable)
+}
+
+/// Whether `user` may browse the issues of `project` (the tracker's browse permission).
+pub fn may_browse(tx: &mut dyn Transaction, user: &User, project: &str) -> Result<bool, StoreError> {
+    if user.site_admin {
+        return Ok(tx.project(project)?.is_some());
+    }
+    for role in [ProjectRole::Agent, ProjectRole::ProjectAdmin] {
+        if tx.has_role(&user.id, project, role)? {
+            return Ok(true);
+        }
+    }
+    Ok(user.member && tx.members_browse(project)?)
+}
+
+/// Whether the user `user_id` may see the issue `key`: false for an unknown user or issue.
+pub fn may_see_issue(tx: &mut dyn Transaction, user_id: &str, key: &str) -> Result<bool, StoreError> {
+    let (Some(user), Some(issue)) = (tx.user(user_id)?, tx.issue(key)?) else {
+        return Ok(false);
+    };
+    may_browse(tx, &user, &issue.project)
 }
 
 /// Creates an issue with the project's next number.

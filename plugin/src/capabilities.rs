@@ -100,6 +100,8 @@ pub trait Storage {
 pub trait Issues {
     /// The issue with this key.
     fn issue(&self, key: &str) -> Option<Issue>;
+    /// Whether `user` may see the issue (the tracker's browse permission).
+    fn may_see_issue(&self, user: &str, issue: &str) -> bool;
     /// Creates an issue in `project`.
     fn create_issue(&mut self, project: &str, summary: &str, reporter: Option<&str>) -> PluginResult<Issue>;
     /// Appends an entry to an issue's history; its id.

@@ -56,6 +56,15 @@ async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
     let answer = password_login(&api, &caller, request, true, SessionScope::Site).await?;
+    // Logging in is being there: team chat shows the person online at once (PR-14), not
+    // only after their first action.
+    let session = auth::token_id(&answer.token);
+    let signed_in = Caller {
+        user: Some(answer.user.clone()),
+        session: Some(session.clone()),
+        ..caller.clone()
+    };
+    super::caller::note_activity(&api, &answer.user.id, Some(&session), signed_in.context(None)).await;
     let cookie = format!(
         "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         answer.token,

@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 use super::caller::SignedIn;
 use super::context::ApiContext;
 use super::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiResult, current_request_id};
+use super::params::ProjectPath;
 use crate::contract::helpdesk::chat::directory::{Project, User};
 use crate::contract::helpdesk::chat::types::ProjectRole;
 use crate::storage::{NamedKind, NamedSet};
@@ -24,6 +25,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(projects))
         .routes(routes!(list_users, create_user))
         .routes(routes!(create_project))
+        .routes(routes!(set_browse))
         .routes(routes!(set_roles))
         .routes(routes!(list_groups, create_group))
         .routes(routes!(list_companies, create_company))
@@ -199,6 +201,38 @@ async fn create_project(
     require_site_admin(caller.user())?;
     let project = api.site.directory.create_project(project).await?;
     Ok((StatusCode::CREATED, Json(project)))
+}
+
+/// `PUT /directory/projects/{key}/browse` body.
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BrowseBody {
+    /// Whether every licensed member may browse the project's issues and their chats (true),
+    /// or only its agents, its admins and site admins (false).
+    pub members: bool,
+}
+
+/// Says who may browse a project's issues and their chats (site admins only). Open streams
+/// of issue chats that a member may no longer read end at their next check.
+#[utoipa::path(put, path = "/directory/projects/{key}/browse", tag = "directory", params(ProjectPath),
+    request_body = BrowseBody, responses((status = OK, body = BrowseBody), ApiErrors))]
+async fn set_browse(
+    State(api): State<ApiContext>,
+    caller: SignedIn,
+    ApiPath(path): ApiPath<ProjectPath>,
+    ApiJson(body): ApiJson<BrowseBody>,
+) -> ApiResult<Json<BrowseBody>> {
+    require_site_admin(caller.user())?;
+    let members = body.members;
+    let found = api
+        .site
+        .db
+        .write(move |slot| -> Result<_, ApiError> { Ok(slot.tx()?.set_members_browse(&path.key, members)?) })
+        .await?;
+    if !found {
+        return Err(ApiError::NotFound("no such project".into()));
+    }
+    Ok(Json(BrowseBody { members }))
 }
 
 /// `PUT /directory/projects/{key}/roles/{user}` body: exactly the roles to hold.

@@ -37,7 +37,8 @@ pub struct IssuesQuery {
     pub limit: Option<u32>,
 }
 
-/// Issues, newest first, of one project or of all (members only).
+/// Issues, newest first, of one project or of all those the caller may browse (members
+/// only: a project's staff, and every member where the project is open to members).
 #[utoipa::path(get, path = "/issues", tag = "issues", params(IssuesQuery),
     responses((status = OK, body = Vec<Issue>), ApiErrors))]
 async fn list_issues(
@@ -47,10 +48,19 @@ async fn list_issues(
 ) -> ApiResult<Json<Vec<Issue>>> {
     require_member(caller.user())?;
     let limit = query.limit.unwrap_or(100).min(issues::MAX_HISTORY_PAGE);
+    let user = caller.user().clone();
     let found = api
         .site
         .db
-        .read(move |slot| -> Result<_, ApiError> { Ok(slot.tx()?.list_issues(query.project.as_deref(), limit)?) })
+        .read(move |slot| -> Result<_, ApiError> {
+            let tx = slot.tx()?;
+            let projects = match &query.project {
+                Some(project) if issues::may_browse(tx, &user, project)? => vec![project.clone()],
+                Some(project) => return Err(unknown_project(project)),
+                None => issues::browsable_projects(tx, &user)?,
+            };
+            Ok(tx.list_issues(&projects, limit)?)
+        })
         .await?;
     Ok(Json(found))
 }
@@ -74,10 +84,14 @@ async fn create_issue(
 ) -> ApiResult<(StatusCode, Json<Issue>)> {
     require_member(caller.user())?;
     let reporter = caller.user().id.clone();
+    let user = caller.user().clone();
     let issue = api
         .site
         .db
         .write(move |slot| -> Result<_, ApiError> {
+            if !issues::may_browse(slot.tx()?, &user, &path.key)? {
+                return Err(unknown_project(&path.key));
+            }
             Ok(issues::create_issue(
                 slot.tx()?,
                 &path.key,
@@ -98,9 +112,16 @@ async fn get_issue(
 ) -> ApiResult<Json<Issue>> {
     require_member(caller.user())?;
     let missing = format!("issue {} does not exist", path.key);
+    let user = caller.user().id.clone();
     api.site
         .db
-        .read(move |slot| -> Result<_, ApiError> { Ok(slot.tx()?.issue(&path.key)?) })
+        .read(move |slot| -> Result<_, ApiError> {
+            let tx = slot.tx()?;
+            if !issues::may_see_issue(tx, &user, &path.key)? {
+                return Ok(None);
+            }
+            Ok(tx.issue(&path.key)?)
+        })
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound(missing))
@@ -130,10 +151,14 @@ async fn history(
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
     require_member(caller.user())?;
+    let user = caller.user().id.clone();
     let entries = api
         .site
         .db
         .read(move |slot| -> Result<_, ApiError> {
+            if !issues::may_see_issue(slot.tx()?, &user, &path.key)? {
+                return Err(ApiError::NotFound(format!("issue {} does not exist", path.key)));
+            }
             Ok(issues::history(
                 slot.tx()?,
                 &path.key,
@@ -144,4 +169,9 @@ async fn history(
         })
         .await?;
     Ok(Json(entries))
+}
+
+/// What a caller told about a project they may not browse hears: that it does not exist.
+fn unknown_project(project: &str) -> ApiError {
+    ApiError::NotFound(format!("project {project} does not exist"))
 }

@@ -186,6 +186,12 @@ pub trait DirectoryStore {
     fn list_projects(&mut self) -> Result<Vec<Project>, StoreError>;
     /// Adds a project; `false` when the key is taken.
     fn insert_project(&mut self, project: &Project) -> Result<bool, StoreError>;
+    /// Whether every licensed member may browse the project's issues (its staff and site
+    /// admins always may); false for an unknown project.
+    fn members_browse(&mut self, project: &str) -> Result<bool, StoreError>;
+    /// Sets whether every licensed member may browse the project's issues; `false` when
+    /// there is no such project.
+    fn set_members_browse(&mut self, project: &str, members: bool) -> Result<bool, StoreError>;
     /// Does `user` hold `role` in `project`?
     fn has_role(&mut self, user: &str, project: &str, role: ProjectRole) -> Result<bool, StoreError>;
     /// The users holding `role` in `project`, ordered by id.
@@ -247,8 +253,8 @@ pub trait SessionStore {
 pub trait IssueStore {
     /// The issue with this key.
     fn issue(&mut self, key: &str) -> Result<Option<Issue>, StoreError>;
-    /// Up to `limit` issues, newest first, of one project or of all.
-    fn list_issues(&mut self, project: Option<&str>, limit: u32) -> Result<Vec<Issue>, StoreError>;
+    /// Up to `limit` issues, newest first, of these projects.
+    fn list_issues(&mut self, projects: &[String], limit: u32) -> Result<Vec<Issue>, StoreError>;
     /// Adds an issue with the project's next number.
     fn insert_issue(&mut self, project: &str, summary: &str, reporter: Option<&str>) -> Result<Issue, StoreError>;
     /// Appends a history entry; its id.

@@ -62,12 +62,19 @@ class PeopleList extends HTMLElement {
   saveStatus() {
     var away = $('my-auto-away').value;
     var words = $('my-status-text').value.trim() || null;
-    setMyStatus({
+    // Words kept as they were keep their end, unless a new one is chosen.
+    var until = this.textUntil();
+    if (until === null && words && this.mine && words === this.mine.status_text) until = this.mine.text_until;
+    var wanted = {
       status: $('my-status').value,
       status_text: words,
-      text_until: words ? this.textUntil() : null,
+      text_until: words ? until : null,
       auto_away_minutes: away ? parseInt(away, 10) : null
-    }).then(() => { $('my-status-error').hidden = true; }, (e) => {
+    };
+    setMyStatus(wanted).then(() => {
+      this.mine = wanted;
+      $('my-status-error').hidden = true;
+    }, (e) => {
       $('my-status-error').textContent = e.message;
       $('my-status-error').hidden = false;
     });
@@ -136,8 +143,27 @@ class PeopleList extends HTMLElement {
     return state.participants.map((person) => person.user);
   }
 
+  // What others see of the viewer now: away by itself after the idle time, though chosen
+  // online (PR-14).
+  renderMine() {
+    var me = state.me && state.people.find((person) => person.user === state.me.id);
+    var shown = $('my-status-shown');
+    var chosen = $('my-status').value;
+    shown.hidden = !me || me.status === chosen;
+    if (me && me.status !== chosen) {
+      shown.textContent = 'Shown as ' + STATUS_LABEL[me.status] + (me.status === 'away' ? ' (idle)' : '');
+    }
+    // Words that ended by themselves leave the field too.
+    if (me && this.mine && this.mine.status_text && !me.status_text && document.activeElement !== $('my-status-text')) {
+      $('my-status-text').value = '';
+      this.mine.status_text = null;
+      this.mine.text_until = null;
+    }
+  }
+
   render() {
     this.loadMine();
+    this.renderMine();
     var chat = openChatSummary();
     var participants = this.renderParticipants(chat);
     var mayInvite = chat && chat.kind === 'issue' && state.me && participants.indexOf(state.me.id) >= 0;

@@ -63,6 +63,8 @@ pub struct FakeHost {
     pub company_members: BTreeSet<(String, String)>,
     /// Times asked for by `wake_at`.
     pub wakes: BTreeSet<Timestamp>,
+    /// Issues a user may not see: `(user, issue)`.
+    pub hidden_issues: BTreeSet<(String, String)>,
 }
 
 impl FakeHost {
@@ -196,6 +198,11 @@ impl Mail for FakeHost {
 impl Issues for FakeHost {
     fn issue(&self, key: &str) -> Option<Issue> {
         self.issues.iter().find(|issue| issue.key == key).cloned()
+    }
+    fn may_see_issue(&self, user: &str, issue: &str) -> bool {
+        self.users.contains_key(user)
+            && self.issue(issue).is_some()
+            && !self.hidden_issues.contains(&(user.to_string(), issue.to_string()))
     }
     fn create_issue(&mut self, project: &str, summary: &str, _reporter: Option<&str>) -> PluginResult<Issue> {
         if !self.projects.contains(project) {

@@ -36,6 +36,9 @@ impl Issues for WitHost {
     fn issue(&self, key: &str) -> Option<Issue> {
         issues::get_issue(key)
     }
+    fn may_see_issue(&self, user: &str, issue: &str) -> bool {
+        issues::may_see_issue(user, issue)
+    }
     fn create_issue(&mut self, project: &str, summary: &str, reporter: Option<&str>) -> PluginResult<Issue> {
         Ok(issues::create_issue(project, summary, reporter)?)
     }

@@ -102,17 +102,14 @@ pub fn save(storage: &mut impl Storage, chat: &StoredChat) -> PluginResult<()> {
 }
 
 /// May `user` read `chat`? Decided from the directory as it is now.
-pub fn may_read(directory: &impl Directory, viewer: &Viewer, chat: &StoredChat) -> bool {
+pub fn may_read(host: &(impl Directory + Issues), viewer: &Viewer, chat: &StoredChat) -> bool {
     let user = viewer.user.as_str();
     match chat.kind {
-        ChatKind::Company => directory.companies_of(user).contains(&chat.name),
+        ChatKind::Company => host.companies_of(user).contains(&chat.name),
         ChatKind::Direct => chat.pair.as_ref().is_some_and(|(a, b)| a == user || b == user),
-        ChatKind::Room => chat
-            .room
-            .as_ref()
-            .is_some_and(|room| may_read_room(directory, user, room)),
-        // Every member in team chat may read an issue's chat, as they may read the issue.
-        ChatKind::Issue => true,
+        ChatKind::Room => chat.room.as_ref().is_some_and(|room| may_read_room(host, user, room)),
+        // Those in team chat who may see the issue, as the tracker says, read its chat.
+        ChatKind::Issue => host.may_see_issue(user, &chat.name),
     }
 }
 

@@ -93,11 +93,27 @@ pub fn invite_to_chat<H: Clock + Directory + Issues + Storage + Push>(
             chat.name
         )));
     }
+    if user == viewer.user {
+        return Err(PluginError::Invalid("user: you take part in this chat already".into()));
+    }
     if !access::holds(host, &viewer.settings, user, ChatPermission::See) {
         return Err(PluginError::NotFound(format!("{user} is nobody in team chat")));
     }
+    if !host.may_see_issue(user, &chat.name) {
+        return Err(PluginError::AccessDenied(format!(
+            "{} may not see {}, so not its chat either",
+            host.display_name(user),
+            chat.name
+        )));
+    }
     if chat.participants.iter().any(|known| known == user) {
         return Ok(());
+    }
+    if !super::people::is_online(host, user)? {
+        return Err(PluginError::Conflict(format!(
+            "{} is offline; invite someone who is online",
+            host.display_name(user)
+        )));
     }
     join(host, &mut chat, user)?;
     let invited = Viewer {

@@ -203,14 +203,22 @@ pub fn run_due<H: Clock + Directory + Storage + Push + Wake + Log>(host: &mut H)
     })
 }
 
-/// The viewer's own status settings.
-pub fn get_my_status<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<MyStatus> {
+/// Whether `user` is not offline now (online, busy or away).
+pub fn is_online<H: Clock + Storage>(host: &mut H, user: &str) -> PluginResult<bool> {
+    let now = host.now();
+    Ok(load(host, user)?.shown_at(now).0 != PersonStatus::Offline)
+}
+
+/// The viewer's own status settings; words that have ended are gone.
+pub fn get_my_status<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<MyStatus> {
     let viewer = require(host, ctx, ChatPermission::See)?;
     let stored = load(host, &viewer.user)?;
+    let now = host.now();
+    let ended = stored.text_until.is_some_and(|until| until <= now);
     Ok(MyStatus {
         status: stored.chosen,
-        status_text: stored.text,
-        text_until: stored.text_until,
+        status_text: stored.text.filter(|_| !ended),
+        text_until: stored.text_until.filter(|_| !ended),
         auto_away_minutes: stored.auto_away_minutes,
     })
 }

@@ -476,6 +476,21 @@ fn tc_5_an_issue_chat_puts_each_message_in_the_issue_history_and_participants_in
         is_hidden(invite_to_chat(&mut host, &ctx("alice"), &opened.id, "cole")),
         "customers are not in team chat"
     );
+    assert!(
+        matches!(
+            invite_to_chat(&mut host, &ctx("alice"), &opened.id, "bob"),
+            Err(PluginError::Conflict(_))
+        ),
+        "bob is offline: only online people are invited"
+    );
+    assert!(
+        matches!(
+            invite_to_chat(&mut host, &ctx("alice"), &opened.id, "alice"),
+            Err(PluginError::Invalid(_))
+        ),
+        "not oneself"
+    );
+    super::people::user_active(&mut host, "bob").unwrap();
     host.published.clear();
     invite_to_chat(&mut host, &ctx("alice"), &opened.id, "bob").unwrap();
     let told = host.take_events("team-inbox:bob");
@@ -683,4 +698,44 @@ fn tc_5_an_edited_or_deleted_issue_chat_message_is_recorded_in_the_issue_history
             "Site Root deleted chat message 1 of the issue chat."
         )
     );
+}
+
+#[test]
+fn tc_5_an_issue_chat_is_for_those_who_may_see_the_issue() {
+    use super::issue_chats::{invite_to_chat, open_issue_chat};
+    use crate::capabilities::Issues;
+    let mut host = site();
+    let issue = host.create_issue("SUP", "Salary review", None).unwrap();
+    host.hidden_issues.insert(("carol".into(), issue.key.clone()));
+    let opened = open_issue_chat(&mut host, &ctx("alice"), &issue.key).unwrap();
+    post(&mut host, "alice", &opened.id, "a1", "Confidential numbers").unwrap();
+    assert!(
+        is_hidden(open_issue_chat(&mut host, &ctx("carol"), &issue.key)),
+        "the tracker hides the issue from carol"
+    );
+    assert!(is_hidden(chat_messages(
+        &mut host,
+        &ctx("carol"),
+        &opened.id,
+        None,
+        HistoryView::All,
+        10
+    )));
+    assert!(
+        is_hidden(post_team_message(
+            &mut host,
+            &ctx("carol"),
+            &opened.id,
+            "c1",
+            "let me in"
+        )),
+        "nor may she write in it"
+    );
+    super::people::user_active(&mut host, "carol").unwrap();
+    assert!(
+        is_denied(invite_to_chat(&mut host, &ctx("alice"), &opened.id, "carol")),
+        "nobody invites her into it"
+    );
+    let mentioned = post_team_message(&mut host, &ctx("alice"), &opened.id, "a2", "@carol see this").unwrap();
+    assert!(mentioned.mentions.is_empty(), "a mention shows her nothing either");
 }

@@ -114,7 +114,10 @@ async fn pl_7_the_openapi_document_passes_an_openapi_validator() {
         .is_ok_and(|status| status.success());
     if !present {
         let message = "openapi-spec-validator is missing (python3 -m pip install openapi-spec-validator)";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}; CI must validate the document");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{message}; CI must validate the document"
+        );
         eprintln!("{message}: not validated");
         return;
     }

@@ -503,3 +503,96 @@ async fn tc_7_a_member_writing_too_fast_is_held_back() {
     let (status, _) = post(&site.login("bob").await, "company-acme", "calm-1", "hello").await;
     assert_eq!(status, StatusCode::OK, "others write on");
 }
+
+#[tokio::test]
+async fn tc_5_an_issue_chat_is_read_only_by_those_who_may_browse_the_issue() {
+    let site = TestSite::start();
+    // OPS is open to its staff only (the demo site file): tom is a member, but no OPS staff.
+    let sam = site.login("sam").await;
+    let (status, chat) = sam.post("/api/v1/issues/OPS-1/chat", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{chat}");
+    let id = chat["id"].as_str().unwrap().to_string();
+    post(&sam, &id, "s1", "The certificate keys are in the vault").await;
+    let tom = site.login("tom").await;
+    let (status, _) = tom.post("/api/v1/issues/OPS-1/chat", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = tom.get(&format!("/api/v1/team-chat/chats/{id}/messages")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "tom reads nothing of it");
+    let (status, _) = tom.get("/api/v1/issues/OPS-1").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nor the issue");
+    let (_, issues) = tom.get("/api/v1/issues").await;
+    assert!(
+        issues.as_array().unwrap().iter().all(|issue| issue["project"] != "OPS"),
+        "{issues}"
+    );
+    let (status, _) = tom.get("/api/v1/issues?project=OPS").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let mut stream = tom
+        .client
+        .get(site.url(&format!("/api/v1/stream?topic=team-chat:{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(stream.status().is_client_error(), "nor its stream");
+    drop(stream.chunk().await);
+
+    // Invitations: only people online, never oneself, never someone the issue is hidden from.
+    tom.get("/api/v1/team-chat/chats").await; // tom is seen: online now
+    let (status, body) = sam
+        .post(
+            &format!("/api/v1/team-chat/chats/{id}/participants"),
+            json!({ "user": "tom" }),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "access_denied"),
+        "{body}"
+    );
+    let (status, body) = sam
+        .post(
+            &format!("/api/v1/team-chat/chats/{id}/participants"),
+            json!({ "user": "sam" }),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "invalid"), "{body}");
+    let (status, body) = sam
+        .post(
+            &format!("/api/v1/team-chat/chats/{id}/participants"),
+            json!({ "user": "alice" }),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "conflict"),
+        "alice is offline: {body}"
+    );
+
+    // Opened to every member, tom reads it.
+    let (status, _) = sam
+        .put("/api/v1/directory/projects/OPS/browse", json!({ "members": true }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, page) = tom.get(&format!("/api/v1/team-chat/chats/{id}/messages")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["messages"][0]["body"], "The certificate keys are in the vault");
+}
+
+#[tokio::test]
+async fn tc_8_pr_14_someone_who_just_logged_in_shows_online_at_once() {
+    let site = TestSite::start();
+    let bob = site.login("bob").await;
+    let status_of = |people: &Value, user: &str| {
+        people
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|person| person["user"] == user)
+            .map(|person| person["status"].clone())
+    };
+    let (_, people) = bob.get("/api/v1/team-chat/people").await;
+    assert_eq!(status_of(&people, "tom"), Some(json!("offline")));
+    let _tom = site.login("tom").await;
+    let (_, people) = bob.get("/api/v1/team-chat/people").await;
+    assert_eq!(status_of(&people, "tom"), Some(json!("online")), "without acting first");
+}

@@ -25,6 +25,10 @@ impl wit::Host for HostState {
         self.tx()?.issue(&key).map_err(trap)
     }
 
+    fn may_see_issue(&mut self, user: String, issue: String) -> Result<bool> {
+        issues::may_see_issue(self.tx()?, &user, &issue).map_err(trap)
+    }
+
     fn create_issue(&mut self, project: String, summary: String, reporter: Option<String>) -> GuestResult<Issue> {
         guest(issues::create_issue(
             self.tx()?,

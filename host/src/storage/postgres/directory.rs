@@ -136,6 +136,19 @@ impl DirectoryStore for PgTx {
         )? == 1)
     }
 
+    fn members_browse(&mut self, project: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .row("SELECT members_browse FROM projects WHERE key = $1", &[&project])?
+            .is_some_and(|row| row.get::<_, bool>(0)))
+    }
+
+    fn set_members_browse(&mut self, project: &str, members: bool) -> Result<bool, StoreError> {
+        Ok(self.execute(
+            "UPDATE projects SET members_browse = $2 WHERE key = $1",
+            &[&project, &members],
+        )? == 1)
+    }
+
     fn has_role(&mut self, user: &str, project: &str, role: ProjectRole) -> Result<bool, StoreError> {
         Ok(self
             .row(

@@ -29,12 +29,12 @@ impl IssueStore for PgTx {
             .map(issue_from_row))
     }
 
-    fn list_issues(&mut self, project: Option<&str>, limit: u32) -> Result<Vec<Issue>, StoreError> {
+    fn list_issues(&mut self, projects: &[String], limit: u32) -> Result<Vec<Issue>, StoreError> {
         Ok(self
             .rows(
-                "SELECT key, project, summary FROM issues WHERE $1::text IS NULL OR project = $1
+                "SELECT key, project, summary FROM issues WHERE project = ANY($1)
                  ORDER BY seq DESC LIMIT $2",
-                &[&project, &i64::from(limit)],
+                &[&projects, &i64::from(limit)],
             )?
             .iter()
             .map(issue_from_row)

@@ -161,6 +161,10 @@ CREATE TABLE pending_passwords (
     expires_ms    BIGINT NOT NULL
 );
 CREATE INDEX pending_passwords_by_expiry ON pending_passwords (expires_ms);
+
+-- Who may browse a project's issues besides its staff and site admins: every licensed
+-- member (the default), or nobody else.
+ALTER TABLE projects ADD COLUMN members_browse BOOLEAN NOT NULL DEFAULT TRUE;
 "#,
 ];
 

@@ -155,6 +155,22 @@ impl DirectoryStore for SqliteTx {
         )? == 1)
     }
 
+    fn members_browse(&mut self, project: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT members_browse FROM projects WHERE key = ?1")?
+            .query_row(params![project], |row| row.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(false))
+    }
+
+    fn set_members_browse(&mut self, project: &str, members: bool) -> Result<bool, StoreError> {
+        Ok(self.write_conn()?.execute(
+            "UPDATE projects SET members_browse = ?2 WHERE key = ?1",
+            params![project, members],
+        )? == 1)
+    }
+
     fn has_role(&mut self, user: &str, project: &str, role: ProjectRole) -> Result<bool, StoreError> {
         Ok(self
             .conn()

@@ -28,12 +28,13 @@ impl IssueStore for SqliteTx {
             .optional()?)
     }
 
-    fn list_issues(&mut self, project: Option<&str>, limit: u32) -> Result<Vec<Issue>, StoreError> {
+    fn list_issues(&mut self, projects: &[String], limit: u32) -> Result<Vec<Issue>, StoreError> {
+        let projects = serde_json::to_string(projects).map_err(|err| StoreError::Backend(err.to_string()))?;
         let mut statement = self.conn().prepare_cached(
-            "SELECT key, project, summary FROM issues WHERE ?1 IS NULL OR project = ?1
+            "SELECT key, project, summary FROM issues WHERE project IN (SELECT value FROM json_each(?1))
              ORDER BY rowid DESC LIMIT ?2",
         )?;
-        let rows = statement.query_map(params![project, limit], |row| {
+        let rows = statement.query_map(params![projects, limit], |row| {
             Ok(Issue {
                 key: row.get(0)?,
                 project: row.get(1)?,

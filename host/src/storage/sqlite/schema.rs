@@ -160,6 +160,10 @@ CREATE TABLE pending_passwords (
     expires_ms    INTEGER NOT NULL
 );
 CREATE INDEX pending_passwords_by_expiry ON pending_passwords (expires_ms);
+
+-- Who may browse a project's issues besides its staff and site admins: every licensed
+-- member (the default), or nobody else.
+ALTER TABLE projects ADD COLUMN members_browse INTEGER NOT NULL DEFAULT 1;
 "#,
 ];
 

@@ -151,6 +151,12 @@ fn pr_14_words_end_by_themselves_auto_away_can_be_off_and_logging_out_is_offline
         (1, true),
         "the words ended at their time"
     );
+    let mine = get_my_status(&mut host, &ctx("bob")).unwrap();
+    assert_eq!(
+        (mine.status_text, mine.text_until),
+        (None, None),
+        "nor do they come back to the page that sets them"
+    );
     wait_minutes(&mut host, 60);
     assert_eq!(
         shown(&mut host)[0],
