@@ -84,7 +84,9 @@ fn generate_record_views(workspace: &Path) {
     let fail = |err: anyhow::Error| -> String { panic!("generating from the WIT contract: {err:#}") };
     write(
         "wit_json.rs",
-        contract.serde_impls("crate::contract").unwrap_or_else(fail),
+        contract
+            .serde_impls("crate::contract", helpdesk_wit_codegen::UnknownFields::Refused)
+            .unwrap_or_else(fail),
     );
     write(
         "wit_openapi.rs",

@@ -22,7 +22,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", source.display());
     }
     let serde = contract
-        .serde_impls("crate::bindings")
+        .serde_impls("crate::bindings", helpdesk_wit_codegen::UnknownFields::Ignored)
         .unwrap_or_else(|err| panic!("generating the JSON form of the WIT records: {err:#}"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("wit_json.rs"), serde).expect("writing the generated JSON form");

@@ -349,6 +349,7 @@ fn kind_in_words(wanted: &str) -> String {
         "a string" | "a borrowed string" => "text".into(),
         "a boolean" => "true or false".into(),
         "a sequence" => "a list".into(),
+        "a JSON object" => "a JSON object ({\"field\": value, …})".into(),
         other => other.trim_start_matches("struct ").to_string(),
     }
 }
@@ -365,10 +366,44 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-/// `Json` whose rejections are [`ApiError`]s.
-#[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON request body, which must be a JSON object (every body of this API is one; serde
+/// would otherwise take a list for a record, field by field), with rejections as
+/// [`ApiError`]s in words.
 pub struct ApiJson<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(JsonObject(value)) = axum::Json::<JsonObject<T>>::from_request(request, state).await?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// A `T` read only from a JSON object.
+struct JsonObject<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for JsonObject<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectOnly<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
+            type Value = T;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(ObjectOnly(std::marker::PhantomData))
+            .map(JsonObject)
+    }
+}
 
 /// `Query` whose rejections are [`ApiError`]s.
 #[derive(axum::extract::FromRequestParts)]

@@ -112,6 +112,31 @@ pub fn get_settings<H: Directory + Storage>(host: &mut H, ctx: &CallContext) -> 
     load(host)
 }
 
+/// The settings with one grant per permission (a permission listed twice has its grantees
+/// joined) and each grantee once, in the order first given: what is stored says each thing
+/// once, as the widget's lists do.
+fn merged(settings: TeamChatSettings) -> TeamChatSettings {
+    let mut grants: Vec<PermissionGrant> = Vec::with_capacity(settings.grants.len());
+    for grant in settings.grants {
+        let at = match grants.iter().position(|known| known.permission == grant.permission) {
+            Some(at) => at,
+            None => {
+                grants.push(PermissionGrant {
+                    permission: grant.permission,
+                    grantees: Vec::new(),
+                });
+                grants.len() - 1
+            }
+        };
+        for grantee in grant.grantees {
+            if !grants[at].grantees.contains(&grantee) {
+                grants[at].grantees.push(grantee);
+            }
+        }
+    }
+    TeamChatSettings { grants, ..settings }
+}
+
 /// Saves the site's settings (site admins); every team-chat stream is authorized again.
 pub fn save_settings<H: Directory + Storage + Push>(
     host: &mut H,
@@ -119,6 +144,7 @@ pub fn save_settings<H: Directory + Storage + Push>(
     settings: TeamChatSettings,
 ) -> PluginResult<TeamChatSettings> {
     require_site_admin(host, ctx, "change the team chat settings")?;
+    let settings = merged(settings);
     for grant in &settings.grants {
         if grant.grantees.len() > MAX_GRANTEES {
             return Err(PluginError::LimitExceeded(format!(

@@ -48,6 +48,78 @@ async fn pl_7_refused_input_gets_a_stable_code_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn pl_7_a_body_is_one_json_object_with_only_the_fields_of_its_record() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    alice
+        .post("/api/v1/projects/SUP/presence/online", json!({ "all_projects": true }))
+        .await;
+    // A list where an object is wanted is refused, not read field by field.
+    let (status, answer) = alice.post("/api/v1/projects/SUP/presence/offline", json!([true])).await;
+    assert_eq!(
+        (status, answer["error"]["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!("invalid")),
+        "{answer}"
+    );
+    assert!(
+        answer["error"]["message"].as_str().unwrap().contains("JSON object"),
+        "{answer}"
+    );
+    let (_, me) = alice.get("/api/v1/presence/me").await;
+    assert!(
+        me.as_array().unwrap().iter().all(|p| p["online"] == true),
+        "nobody went offline: {me}"
+    );
+    // Records of the contract take only their own fields, in every body that carries them.
+    let paula = site.login("paula").await;
+    let (_, mut settings) = paula.get("/api/v1/projects/SUP/chat/widget-settings").await;
+    settings["surprise"] = json!(true);
+    let (status, answer) = paula.put("/api/v1/projects/SUP/chat/widget-settings", settings).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"surprise\" is not a field"),
+        "{answer}"
+    );
+    let (_, mut schedule) = alice.get("/api/v1/presence/schedule").await;
+    schedule["schedule"]["extra"] = json!(1);
+    let (status, answer) = alice
+        .put("/api/v1/presence/schedule", schedule["schedule"].clone())
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let sam = site.login("sam").await;
+    let (status, answer) = sam
+        .put(
+            "/api/v1/team-chat/settings",
+            json!({ "enabled": true, "grants": [], "color": "red" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let (status, saved) = sam
+        .put(
+            "/api/v1/team-chat/settings",
+            json!({ "enabled": true, "grants": [
+                { "permission": "see", "grantees": ["all-members"] },
+                { "permission": "see", "grantees": ["all-members", { "group": "support-team" }] },
+            ] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(
+        saved["grants"].as_array().unwrap().len(),
+        1,
+        "a permission is stored once: {saved}"
+    );
+    assert_eq!(
+        saved["grants"][0]["grantees"].as_array().unwrap().len(),
+        2,
+        "each grantee once: {saved}"
+    );
+}
+
+#[tokio::test]
 async fn pl_7_the_stream_resumes_from_the_last_event_id() {
     let site = TestSite::start();
     let alice = site.login("alice").await;

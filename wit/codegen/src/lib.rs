@@ -23,6 +23,15 @@ use wit_parser::{
     Docs, Interface, InterfaceId, Resolve, Type, TypeDefKind, TypeId, TypeOwner, WorldId, WorldItem, WorldKey,
 };
 
+/// What a record's JSON form does with a field the contract does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownFields {
+    /// Refused, naming the field: for records taken from clients.
+    Refused,
+    /// Ignored: for records read back from storage, written by an older or newer build.
+    Ignored,
+}
+
 /// A parsed WIT world and the named types it carries.
 pub struct Contract {
     resolve: Resolve,
@@ -267,7 +276,10 @@ impl Contract {
 
     /// serde `Serialize` and `Deserialize` for every record, enum and variant of the world,
     /// for bindings generated into the module `bindings` (for example `crate::bindings`).
-    pub fn serde_impls(&self, bindings: &str) -> Result<String> {
+    /// With `unknown_fields` [`UnknownFields::Refused`], a record given a field the contract
+    /// does not have is refused in words (the host takes records from clients); with
+    /// [`UnknownFields::Ignored`] it is read anyway (the plugin reads records it stored).
+    pub fn serde_impls(&self, bindings: &str, unknown_fields: UnknownFields) -> Result<String> {
         let mut out = String::from(GENERATED_HEADER);
         for named in &self.types {
             let def = &self.resolve.types[named.id];
@@ -278,6 +290,9 @@ impl Contract {
             writeln!(out, "#[allow(non_camel_case_types, dead_code)]")?;
             match &def.kind {
                 TypeDefKind::Record(record) => {
+                    if unknown_fields == UnknownFields::Refused {
+                        writeln!(out, "#[serde(deny_unknown_fields)]")?;
+                    }
                     writeln!(out, "struct {mirror} {{")?;
                     for field in &record.fields {
                         let ty = self.rust_type(field.ty, bindings)?;
@@ -550,7 +565,10 @@ mod tests {
     #[test]
     fn pl_1_every_record_of_the_contract_gets_one_json_form() {
         let contract = contract();
-        let serde = contract.serde_impls("crate::bindings").unwrap();
+        let serde = contract.serde_impls("crate::bindings", UnknownFields::Ignored).unwrap();
+        let strict = contract.serde_impls("crate::bindings", UnknownFields::Refused).unwrap();
+        assert!(!serde.contains("deny_unknown_fields"));
+        assert!(strict.contains("#[serde(deny_unknown_fields)]"));
         assert!(serde.contains("exports::helpdesk::chat::presence::ChangeCause"));
         assert!(serde.contains("#[serde(rename = \"duration-ended\")] DurationEnded"));
         assert!(serde.contains("online_count: u32"));
