@@ -33,6 +33,17 @@ pub struct HostSettings {
     pub mail: Option<MailSettings>,
 }
 
+/// How often activity held back is looked at (PR-9).
+const HELD_ACTIVITY_EVERY: Duration = Duration::from_secs(5);
+
+/// Tells the plugin of activity held back, every few seconds, for as long as the host runs.
+async fn tell_held_activity_forever(api: ApiContext) {
+    loop {
+        tokio::time::sleep(HELD_ACTIVITY_EVERY).await;
+        crate::api::caller::tell_held_activity(&api).await;
+    }
+}
+
 /// A host ready to serve.
 pub struct Host {
     /// What the API handlers share.
@@ -105,6 +116,7 @@ impl Host {
             .with_context(|| format!("listening on {listen}"))?;
         let address = listener.local_addr()?;
         tokio::spawn(self.api.site.scheduler.clone().run_forever());
+        tokio::spawn(tell_held_activity_forever(self.api.clone()));
         if let Some(mail) = self.mail {
             tokio::spawn(mail.run_forever());
         }

@@ -10,9 +10,16 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
-    /// An anonymous client.
+    /// An anonymous client that keeps cookies and says, as the site's own pages do, that it
+    /// is one of them (`X-Requested-With`, without which cookie-only writes are refused).
     pub fn anonymous(base_url: &str) -> ApiClient {
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-requested-with", "helpdesk".parse().unwrap());
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .build()
+            .unwrap();
         ApiClient {
             base_url: base_url.to_string(),
             client,
@@ -113,8 +120,13 @@ impl ApiClient {
 
     /// Moves the host's test clock forward.
     pub async fn advance_clock_minutes(&self, minutes: i64) -> Value {
+        self.advance_clock_seconds(minutes * 60).await
+    }
+
+    /// Moves the host's test clock forward by seconds.
+    pub async fn advance_clock_seconds(&self, seconds: i64) -> Value {
         let (status, body) = self
-            .post("/api/v1/test/clock", json!({ "advance_ms": minutes * 60_000 }))
+            .post("/api/v1/test/clock", json!({ "advance_ms": seconds * 1000 }))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body

@@ -188,11 +188,17 @@ fn only_reads(method: &axum::http::Method) -> bool {
     )
 }
 
-/// A page of another site cannot act with the session cookie (a forged request): a request
-/// that changes something, whose browser says it comes from another site, and whose only
-/// credential is the cookie, is refused. The widget on other sites sends tokens in headers,
-/// which no other page can add, and reads are harmless. (`SameSite=Lax` already keeps the
-/// cookie off most such requests; this holds whatever the browser does with it.)
+/// The header the host's own pages send with every request: a custom header, which no
+/// page of another origin can add without the server's leave (CORS never grants it with
+/// cookies), so a request carrying it comes from a page of this origin.
+pub const OWN_PAGE_HEADER: &str = "x-requested-with";
+
+/// A page of another origin cannot act with the session cookie (a forged request): a
+/// request that changes something and whose only credential is the cookie must carry
+/// [`OWN_PAGE_HEADER`], and must not come from another site. That covers pages of other
+/// sites and of sibling sites under the same domain (which `SameSite=Lax` lets the cookie
+/// reach), body or no body. The widget on other sites sends tokens in headers, which no
+/// other page can add either, and reads are harmless.
 pub fn refuse_cross_site_cookie(method: &axum::http::Method, headers: &HeaderMap) -> Result<(), ApiError> {
     let reads = only_reads(method);
     let cross_site = headers
@@ -202,10 +208,19 @@ pub fn refuse_cross_site_cookie(method: &axum::http::Method, headers: &HeaderMap
     let cookie_only = headers.get(axum::http::header::AUTHORIZATION).is_none()
         && session_token(headers).is_some()
         && headers.get(VISITOR_HEADER).is_none();
-    if !reads && cross_site && cookie_only {
+    if reads || !cookie_only {
+        return Ok(());
+    }
+    if cross_site {
         return Err(ApiError::AccessDenied(
             "a page of another site cannot act with this site's session cookie".into(),
         ));
+    }
+    if headers.get(OWN_PAGE_HEADER).is_none() {
+        return Err(ApiError::AccessDenied(format!(
+            "a request acting with the session cookie must come from this site's pages, which send \
+             {OWN_PAGE_HEADER}; scripts send the token as Authorization: Bearer"
+        )));
     }
     Ok(())
 }
@@ -229,11 +244,19 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-/// A session token in the query (`access_token`), for `GET` requests only: a push stream
-/// cannot send headers, and a widget on another site holds a bearer token, not a cookie.
-/// The host's log records paths, never queries; writes must send the token in a header.
+/// The one path where a session token may come in the query: the push stream.
+const STREAM_PATH: &str = "/api/v1/stream";
+
+/// A session token in the query (`access_token`), for the push stream only: an
+/// `EventSource` cannot send headers, and a widget on another site holds a bearer token, not
+/// a cookie. Everywhere else a token in a URL would end up in histories, logs and referrers,
+/// so it is ignored there.
 fn query_session_token(parts: &Parts) -> Option<String> {
-    if parts.method != axum::http::Method::GET {
+    let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(
+        || parts.uri.path().to_string(),
+        |original| original.0.path().to_string(),
+    );
+    if parts.method != axum::http::Method::GET || path != STREAM_PATH {
         return None;
     }
     form_urlencoded::parse(parts.uri.query()?.as_bytes())
@@ -310,15 +333,37 @@ fn locale(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Tells the plugin, in a write of its own before the request goes on, that the caller was
-/// active (at most once a minute per user). A failure is logged, never the request's.
+/// active (at most once a minute per user; what comes in between is held back and told
+/// later with its time). A failure is logged, never the request's.
 pub async fn note_activity(api: &ApiContext, user: &str, session: Option<&str>, ctx: CallContext) {
     let now = api.site.clock.now_ms();
-    if !api.activity.due(user, now) {
+    if !api.activity.due(user, session, now) {
         return;
     }
+    tell_activity(api, user, session, now, ctx).await;
+}
+
+/// Tells the plugin of activity held back whose minute is over, with its time.
+pub async fn tell_held_activity(api: &ApiContext) {
+    let now = api.site.clock.now_ms();
+    for held in api.activity.take_held(now) {
+        let ctx = CallContext {
+            actor: Actor::User(held.user.clone()),
+            project: None,
+            page: PageOrigin::Unknown,
+            locale: None,
+            session: held.session.clone(),
+            address: None,
+        };
+        tell_activity(api, &held.user, held.session.as_deref(), held.at_ms, ctx).await;
+    }
+}
+
+async fn tell_activity(api: &ApiContext, user: &str, session: Option<&str>, at_ms: i64, ctx: CallContext) {
     let event = HostEvent::Activity(Activity {
         user: user.to_string(),
         session: session.map(str::to_string),
+        at: u64::try_from(at_ms).unwrap_or(0),
     });
     let plugin = api.site.plugin.clone();
     let request_id = super::error::current_request_id();

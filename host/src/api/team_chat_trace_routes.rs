@@ -147,8 +147,9 @@ async fn export_trace(
 }
 
 /// The entries as CSV with a header row, times in UTC (RFC 3339); the `csv` crate quotes
-/// what needs quoting (commas, quotes and line breaks in message texts). Texts people
-/// wrote are kept from being read as formulas by spreadsheets (see [`spreadsheet_safe`]).
+/// what needs quoting (commas, quotes and line breaks in message texts). Every cell is
+/// kept from being read as a formula by spreadsheets (see [`spreadsheet_safe`]): not only
+/// texts people wrote, but ids too, which may start with `-` or `@`.
 fn trace_csv(entries: &[TraceEntry]) -> Result<Vec<u8>, ApiError> {
     let failed = |err: csv::Error| ApiError::Internal(err.into());
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -161,19 +162,20 @@ fn trace_csv(entries: &[TraceEntry]) -> Result<Vec<u8>, ApiError> {
         let at = chrono::DateTime::from_timestamp_millis(entry.at as i64)
             .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
             .unwrap_or_default();
+        let cells = [
+            at,
+            wit_name(&entry.action),
+            entry.chat.clone(),
+            wit_name(&entry.kind),
+            entry.place.clone(),
+            entry.issue.clone().unwrap_or_default(),
+            entry.seq.to_string(),
+            entry.author.clone(),
+            entry.actor.clone(),
+            entry.body.clone(),
+        ];
         writer
-            .write_record([
-                at.as_str(),
-                wit_name(&entry.action).as_str(),
-                entry.chat.as_str(),
-                wit_name(&entry.kind).as_str(),
-                spreadsheet_safe(&entry.place).as_str(),
-                entry.issue.as_deref().unwrap_or(""),
-                entry.seq.to_string().as_str(),
-                entry.author.as_str(),
-                entry.actor.as_str(),
-                spreadsheet_safe(&entry.body).as_str(),
-            ])
+            .write_record(cells.iter().map(|cell| spreadsheet_safe(cell)))
             .map_err(failed)?;
     }
     writer
@@ -202,7 +204,7 @@ fn wit_name<T: serde::Serialize>(value: &T) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::spreadsheet_safe;
+    use super::*;
 
     #[test]
     fn tc_10_texts_are_exported_so_no_spreadsheet_runs_them() {
@@ -213,5 +215,25 @@ mod tests {
         assert_eq!(spreadsheet_safe("@bob look"), "'@bob look");
         assert_eq!(spreadsheet_safe("-5 degrees"), "'-5 degrees");
         assert_eq!(spreadsheet_safe("Deploy at 5"), "Deploy at 5");
+    }
+
+    #[test]
+    fn tc_10_ids_in_the_export_are_kept_from_spreadsheets_too() {
+        use crate::contract::exports::helpdesk::chat::team_chat::{ChatKind, TraceAction};
+        let entry = TraceEntry {
+            at: 1_700_000_000_000,
+            action: TraceAction::Deleted,
+            chat: "room-1".into(),
+            kind: ChatKind::Room,
+            place: "Ops".into(),
+            issue: None,
+            seq: 3,
+            author: "-cmd|calc".into(),
+            actor: "@admin".into(),
+            body: "fine".into(),
+        };
+        let csv = String::from_utf8(trace_csv(&[entry]).unwrap()).unwrap();
+        let row = csv.lines().nth(1).unwrap();
+        assert!(row.contains(",'-cmd|calc,'@admin,fine"), "{row}");
     }
 }

@@ -50,8 +50,10 @@ async fn advance(State(api): State<ApiContext>, ApiJson(body): ApiJson<Advance>)
         return Err(ApiError::Invalid("advance_ms: from 0 to one year".into()));
     }
     api.site.clock.advance(body.advance_ms);
-    // What a moved clock put past its retention goes at once, as it would have with time.
+    // What a moved clock put past its retention goes at once, as it would have with time,
+    // and activity held back is told once its minute is over (PR-9).
     api.site.scheduler.housekeeping().await?;
+    super::caller::tell_held_activity(&api).await;
     let mut next_due_ms = None;
     for _ in 0..MAX_RUNS {
         next_due_ms = api.site.scheduler.run_due().await?;

@@ -53,7 +53,7 @@ function init() {
     fetch('/api/v1/auth/login', {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-Requested-With': 'helpdesk' },
       body: JSON.stringify({ user: user, password: password })
     }).then(function (res) {
       return res.text().then(function (text) {

@@ -24,7 +24,7 @@ pub fn on_host_event<H: Clock + Directory + Storage + Push + Wake>(
             Ok(())
         }
         HostEvent::AllSessionsEnded(user) => all_sessions_ended(host, ctx, user),
-        HostEvent::Activity(activity) => super::activity::user_active(host, &activity.user),
+        HostEvent::Activity(activity) => super::activity::user_active_at(host, &activity.user, activity.at),
         HostEvent::RoleGranted(_)
         | HostEvent::GroupMembershipChanged(_)
         | HostEvent::CompanyMembershipChanged(_)

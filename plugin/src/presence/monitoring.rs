@@ -163,7 +163,8 @@ pub fn run_due_checks<H: Clock + Directory + Storage + Mail + Wake + Log>(host: 
 }
 
 /// Looks at the project's chat now: a condition that began (an expected-hours boundary
-/// passing) is timed from now, and one that has lasted the threshold is alerted.
+/// passing) is timed from that boundary, the time the check was planned for, however late
+/// the host runs it; and one that has lasted the threshold is alerted.
 fn check<H: Directory + Storage + Mail + Wake>(
     host: &mut H,
     project: &str,
@@ -184,8 +185,10 @@ fn check<H: Directory + Storage + Mail + Wake>(
     let online = super::online_list::count(host, project, now)? > 0;
     let condition = condition(&settings, tz, online, now);
     if condition != state.condition {
+        // Changes of the chat itself are timed when they happen (`presence_changed`): what
+        // changes here is the hours, at the boundary this check was planned for.
         state.condition = condition;
-        state.since = now;
+        state.since = marked_at.clamp(state.since, now);
     }
     let threshold = u64::from(settings.threshold_seconds) * 1000;
     if state.reported != state.condition && now >= state.since + threshold {

@@ -24,7 +24,7 @@ pub fn on_host_event<H: Clock + Directory + Storage + Push + Wake>(
             host.access_changed(std::slice::from_ref(user));
             Ok(())
         }
-        HostEvent::Activity(activity) => super::people::user_active(host, &activity.user),
+        HostEvent::Activity(activity) => super::people::user_active_at(host, &activity.user, activity.at),
         HostEvent::SessionEnded(SessionEnd { user, .. }) | HostEvent::AllSessionsEnded(user) => {
             super::people::signed_out(host, user)
         }

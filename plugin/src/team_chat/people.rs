@@ -162,14 +162,24 @@ fn followed(host: &mut (impl Directory + Storage), user: &str) -> PluginResult<b
     Ok(settings.enabled && access::holds(host, &settings, user, ChatPermission::See))
 }
 
-/// The host told of the user's activity in a tab or on a device.
+/// The user is active now.
 pub fn user_active<H: Clock + Directory + Storage + Push + Wake>(host: &mut H, user: &str) -> PluginResult<()> {
+    let now = host.now();
+    user_active_at(host, user, now)
+}
+
+/// The host told of the user's activity in a tab or on a device, last at `at` (at most now).
+pub fn user_active_at<H: Clock + Directory + Storage + Push + Wake>(
+    host: &mut H,
+    user: &str,
+    at: Timestamp,
+) -> PluginResult<()> {
     if !followed(host, user)? {
         return Ok(());
     }
     let now = host.now();
     let mut stored = load(host, user)?;
-    stored.last_active = Some(now);
+    stored.last_active = Some(stored.last_active.map_or(at, |known| known.max(at)).min(now));
     stored.signed_out = false;
     save_and_announce(host, user, stored, now)?;
     Ok(())

@@ -120,6 +120,74 @@ async fn pl_7_a_body_is_one_json_object_with_only_the_fields_of_its_record() {
 }
 
 #[tokio::test]
+async fn pl_7_cookie_writes_come_only_from_the_sites_own_pages_and_query_tokens_only_open_streams() {
+    let site = TestSite::start();
+    let alice = site.login("alice").await;
+    // A page of a sibling site under the same domain gets the cookie sent along (same-site),
+    // but cannot add the header the site's own pages send; a body-less POST is refused.
+    let cookie = alice.client.get(site.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(cookie.status(), StatusCode::OK);
+    let bare = reqwest::Client::new();
+    let session = {
+        let (_, token) = site
+            .anonymous()
+            .post("/api/v1/auth/login", json!({ "user": "alice", "password": "demo" }))
+            .await;
+        token["token"].as_str().unwrap().to_string()
+    };
+    let forged = bare
+        .post(site.url("/api/v1/projects/SUP/presence/online"))
+        .header("cookie", format!("hd_session={session}"))
+        .header("sec-fetch-site", "same-site")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let logout = bare
+        .post(site.url("/api/v1/auth/logout"))
+        .header("cookie", format!("hd_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::FORBIDDEN, "not even a body-less one");
+    let own_page = bare
+        .post(site.url("/api/v1/projects/SUP/presence/online"))
+        .header("cookie", format!("hd_session={session}"))
+        .header("x-requested-with", "helpdesk")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own_page.status(), StatusCode::OK, "the site's own pages");
+    let script = bare
+        .post(site.url("/api/v1/projects/SUP/presence/offline"))
+        .bearer_auth(&session)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(script.status(), StatusCode::OK, "scripts with a bearer token");
+
+    // A token in the query opens a stream, and nothing else.
+    let me = bare
+        .get(site.url(&format!("/api/v1/me?access_token={session}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    let stream = bare
+        .get(site.url(&format!("/api/v1/stream?topic=presence:SUP&access_token={session}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn pl_7_the_stream_resumes_from_the_last_event_id() {
     let site = TestSite::start();
     let alice = site.login("alice").await;

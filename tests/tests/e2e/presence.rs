@@ -496,3 +496,32 @@ async fn pr_9_an_inactive_agent_goes_offline_at_the_timeout_and_a_heartbeat_post
     let (_, presence) = bob.get("/api/v1/projects/SUP/presence").await;
     assert_eq!(presence["online_count"], 0);
 }
+
+#[tokio::test]
+async fn pr_9_activity_within_a_minute_of_the_last_told_still_postpones_the_timeout() {
+    let site = TestSite::start();
+    let paula = site.login("paula").await;
+    paula
+        .put(
+            "/api/v1/projects/SUP/presence/settings",
+            json!({ "inactivity_minutes": 5 }),
+        )
+        .await;
+    let alice = site.login("alice").await;
+    alice.post("/api/v1/projects/SUP/presence/online", json!({})).await;
+    // Her last action comes 30 s after the one the host told of: it is held back, then told
+    // with its own time once the minute is over.
+    paula.advance_clock_seconds(30).await;
+    let (status, _) = alice.post("/api/v1/activity", json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    paula.advance_clock_seconds(31).await;
+    paula.advance_clock_seconds(5 * 60 - 61 + 20).await;
+    let (_, presence) = paula.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(
+        presence["online_count"], 1,
+        "5 min 20 s after going online, 4 min 50 s after her last action"
+    );
+    paula.advance_clock_seconds(11).await;
+    let (_, presence) = paula.get("/api/v1/projects/SUP/presence").await;
+    assert_eq!(presence["online_count"], 0, "offline 5 minutes after her last action");
+}

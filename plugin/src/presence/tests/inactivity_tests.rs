@@ -10,6 +10,7 @@ fn active(host: &mut FakeHost, user: &str) {
     let event = HostEvent::Activity(Activity {
         user: user.into(),
         session: None,
+        at: host.now,
     });
     crate::host_events::on_host_event(host, &crate::capabilities::fake_host::system(), &event).unwrap();
 }
@@ -116,4 +117,39 @@ fn pr_9_project_admins_set_the_timeout_and_it_applies_from_the_next_change() {
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
     host.advance_minutes(10);
     assert_eq!(count(&mut host, "SUP"), 0);
+}
+
+#[test]
+fn pr_9_activity_told_late_counts_from_when_it_happened_and_never_moves_the_timeout_back() {
+    let mut host = FakeHost::demo();
+    go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
+    host.advance_minutes(30);
+    // The host held back activity of 40 s ago and tells of it now.
+    let happened = host.now - 40_000;
+    let told = |host: &mut FakeHost, at| {
+        let event = HostEvent::Activity(Activity {
+            user: "bob".into(),
+            session: None,
+            at,
+        });
+        crate::host_events::on_host_event(host, &crate::capabilities::fake_host::system(), &event).unwrap();
+    };
+    told(&mut host, happened);
+    host.now = happened + 60 * 60_000 - 1;
+    assert_eq!(count(&mut host, "SUP"), 1, "a full hour from the activity itself");
+    host.now += 1;
+    assert_eq!(count(&mut host, "SUP"), 0, "and not a minute more");
+
+    let mut host = FakeHost::demo();
+    go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
+    host.advance_minutes(30);
+    active(&mut host, "bob");
+    let late = host.now - 20 * 60_000;
+    told(&mut host, late);
+    host.advance_minutes(59);
+    assert_eq!(
+        count(&mut host, "SUP"),
+        1,
+        "an older activity told late moves nothing back"
+    );
 }

@@ -166,6 +166,33 @@ fn pr_12_expected_hours_alert_only_offline_inside_them_or_online_outside_them() 
 }
 
 #[test]
+fn pr_12_an_expected_hours_condition_is_timed_from_its_boundary_when_the_check_runs_late() {
+    let mut host = FakeHost::demo();
+    host.now = utc(2027, 5, 3, 8, 0);
+    let mut settings = watch(&["lead@example.test"], 10 * 60);
+    settings.expected_hours = vec![ExpectedHours {
+        day: Weekday::Monday,
+        from_minute: 9 * 60,
+        to_minute: 17 * 60,
+    }];
+    save_monitoring(&mut host, &ctx("dana", "SUP"), settings).unwrap();
+    // The host was down at nine and runs the due check only at 09:12.
+    host.now = utc(2027, 5, 3, 9, 12);
+    host.wakes.clear();
+    crate::scheduler::run_due(&mut host).unwrap();
+    assert_eq!(
+        subjects(&host),
+        ["[SUP] The chat is offline during its expected hours"],
+        "offline since 09:00: ten minutes had passed by 09:12"
+    );
+    assert!(
+        host.mail[0].2.contains("since Mon 03 May 2027 09:00 UTC"),
+        "{}",
+        host.mail[0].2
+    );
+}
+
+#[test]
 fn pr_12_no_recipients_turns_monitoring_off() {
     let mut host = FakeHost::demo();
     save_monitoring(&mut host, &ctx("dana", "SUP"), watch(&["lead@example.test"], 60)).unwrap();

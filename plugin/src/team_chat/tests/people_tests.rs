@@ -18,6 +18,7 @@ fn active(host: &mut FakeHost, user: &str) {
         HostEvent::Activity(Activity {
             user: user.into(),
             session: None,
+            at: host.now,
         }),
     );
 }
