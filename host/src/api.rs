@@ -108,6 +108,13 @@ pub async fn request_context(State(api): State<ApiContext>, request: Request, ne
         tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path());
     let timeout = api.settings.request_timeout;
     let deadline = Instant::now() + timeout;
+    let over_tls = api.settings.hsts_max_age.is_some() && {
+        let peer = request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        client_address::forwarded_https(peer, request.headers(), &api.settings.trusted_proxies)
+    };
     let answer = async move {
         match tokio::time::timeout(timeout, crate::deadline::within(deadline, next.run(request))).await {
             Ok(response) => response,
@@ -117,6 +124,16 @@ pub async fn request_context(State(api): State<ApiContext>, request: Request, ne
     let mut response = error::REQUEST_ID.scope(id.clone(), answer).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
+    }
+    // Only over TLS: a browser ignores the header over plain HTTP, and a site reached
+    // without TLS must not tell browsers to insist on it.
+    if over_tls
+        && let Some(max_age) = api.settings.hsts_max_age
+        && let Ok(value) = HeaderValue::from_str(&format!("max-age={}; includeSubDomains", max_age.as_secs()))
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::STRICT_TRANSPORT_SECURITY, value);
     }
     response
 }

@@ -106,6 +106,12 @@ struct Args {
     /// How many team chat messages one member may write a minute (a third of them at once).
     #[arg(long, default_value_t = helpdesk_host::api::request_limits::DEFAULT_TEAM_MESSAGES_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..))]
     team_messages_per_minute: u32,
+    /// Send `Strict-Transport-Security` with this max-age (in seconds; a year is 31536000) to
+    /// clients that reached the site over TLS, as a --trusted-proxy says with
+    /// `X-Forwarded-Proto: https`. Off unless given: turn it on once the site is served
+    /// over HTTPS only.
+    #[arg(long, env = "HELPDESK_HSTS_MAX_AGE")]
+    hsts_max_age_secs: Option<u64>,
     /// Allow tests to move the clock (POST /api/v1/test/clock). Never on a real site.
     #[arg(long)]
     test_clock: bool,
@@ -165,6 +171,7 @@ async fn main() -> anyhow::Result<()> {
             ipv6_prefix: args.ipv6_prefix,
             stream_max_age: Duration::from_secs(args.stream_max_age_secs.max(1)),
             team_messages_per_minute: args.team_messages_per_minute,
+            hsts_max_age: args.hsts_max_age_secs.map(Duration::from_secs),
         },
         http: HttpLimits {
             header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),

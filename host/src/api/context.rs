@@ -32,6 +32,9 @@ pub struct ApiSettings {
     pub ipv6_prefix: u8,
     /// How many team chat messages one member may write a minute.
     pub team_messages_per_minute: u32,
+    /// `Strict-Transport-Security` for answers to clients that reached the site over TLS
+    /// (as a trusted proxy says): how long browsers keep to HTTPS; `None` sends none.
+    pub hsts_max_age: Option<Duration>,
 }
 
 impl Default for ApiSettings {
@@ -44,6 +47,7 @@ impl Default for ApiSettings {
             trusted_proxies: Vec::new(),
             ipv6_prefix: crate::client_network::DEFAULT_IPV6_PREFIX,
             team_messages_per_minute: super::request_limits::DEFAULT_TEAM_MESSAGES_PER_MINUTE,
+            hsts_max_age: None,
         }
     }
 }

@@ -295,6 +295,18 @@ async fn pl_8_answers_carry_the_security_headers_and_the_favicon_is_served() {
             );
         }
     }
+    let page = get("/").await;
+    assert_eq!(page.headers()["x-frame-options"], "DENY", "no other site frames a page");
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert!(
+        page.headers().get("strict-transport-security").is_none(),
+        "no HSTS unless asked for and reached over TLS"
+    );
     let icon = get("/favicon.ico").await;
     assert_eq!(icon.status(), StatusCode::OK, "no 404 on every page");
     assert_eq!(icon.headers()["content-type"], "image/svg+xml");

@@ -427,3 +427,35 @@ async fn pl_7_behind_a_tls_proxy_the_session_cookie_is_secure() {
         "only a trusted proxy's word counts"
     );
 }
+
+#[tokio::test]
+async fn pl_8_behind_a_tls_proxy_browsers_are_told_to_keep_to_https_when_the_operator_asks() {
+    let site = TestSite::start_with(&["--trusted-proxy", "127.0.0.1", "--hsts-max-age-secs", "31536000"]);
+    let client = reqwest::Client::new();
+    let over_tls = client
+        .get(site.url("/login"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        over_tls.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    let plain = client.get(site.url("/login")).send().await.unwrap();
+    assert!(
+        plain.headers().get("strict-transport-security").is_none(),
+        "not over plain HTTP"
+    );
+    let default_site = TestSite::start_with(&["--trusted-proxy", "127.0.0.1"]);
+    let not_asked = client
+        .get(default_site.url("/login"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        not_asked.headers().get("strict-transport-security").is_none(),
+        "off unless asked for"
+    );
+}
