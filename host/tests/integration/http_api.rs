@@ -389,7 +389,13 @@ async fn pl_7_a_page_of_another_site_cannot_act_with_the_session_cookie() {
         StatusCode::OK,
         "reads are harmless, and the session is still there"
     );
-    let (status, _, _) = send(&host, request("POST", online, "same-origin", cookie())).await;
+    let (status, _, _) = send(&host, request("POST", online, "same-site", cookie())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a sibling site's page neither");
+    let mut own_page = request("POST", online, "same-origin", cookie());
+    own_page
+        .headers_mut()
+        .insert("x-requested-with", "helpdesk".parse().unwrap());
+    let (status, _, _) = send(&host, own_page).await;
     assert_eq!(status, StatusCode::OK, "the site's own pages act");
     let (status, _, _) = send(&host, request("POST", online, "cross-site", bearer())).await;
     assert_eq!(status, StatusCode::OK, "a token in a header is no forged request");
