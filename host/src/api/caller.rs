@@ -35,8 +35,8 @@ pub struct Caller {
     pub visitor: Option<String>,
     /// The page the request came from, as the browser said.
     pub page: PageOrigin,
-    /// The preferred language the client sent.
-    pub locale: Option<String>,
+    /// The languages the client accepts, best first (`Accept-Language`).
+    pub languages: Vec<String>,
     /// The client's network (its IPv4 address, or its IPv6 network), for limits per client,
     /// when the server knows it (not in in-process tests).
     pub network: Option<ClientNetwork>,
@@ -53,7 +53,7 @@ impl Default for Caller {
             session: None,
             visitor: None,
             page: PageOrigin::Unknown,
-            locale: None,
+            languages: Vec::new(),
             network: None,
             secure: false,
         }
@@ -78,7 +78,8 @@ impl Caller {
             actor,
             project: project.map(str::to_string),
             page: self.page.clone(),
-            locale: self.locale.clone(),
+            locale: self.languages.first().cloned(),
+            languages: self.languages.clone(),
             session: self.session.clone(),
             address: self.network.map(|network| network.to_string()),
         }
@@ -115,7 +116,7 @@ impl FromRequestParts<ApiContext> for Caller {
             .map(|info| info.0.ip());
         let mut caller = Caller {
             page: page_origin(&parts.headers),
-            locale: locale(&parts.headers),
+            languages: languages(&parts.headers),
             network: client_address(peer, &parts.headers, &api.settings.trusted_proxies)
                 .map(|address| ClientNetwork::of(address, api.settings.ipv6_prefix)),
             secure: forwarded_https(peer, &parts.headers, &api.settings.trusted_proxies),
@@ -312,24 +313,61 @@ fn page_origin(headers: &HeaderMap) -> PageOrigin {
     if origin.len() > 256 {
         return PageOrigin::Unknown;
     }
+    // Browsers send an origin alone: a path, a query, a fragment or a user name is no
+    // browser's, and such a request names no page.
     match url::Url::parse(origin) {
-        Ok(url) if url.path() == "/" && url.query().is_none() && url.fragment().is_none() => match url.origin() {
-            origin @ url::Origin::Tuple(..) => PageOrigin::External(origin.ascii_serialization()),
-            url::Origin::Opaque(_) => PageOrigin::Opaque,
-        },
+        Ok(url)
+            if url.path() == "/"
+                && url.query().is_none()
+                && url.fragment().is_none()
+                && url.username().is_empty()
+                && url.password().is_none() =>
+        {
+            match url.origin() {
+                origin @ url::Origin::Tuple(..) => PageOrigin::External(origin.ascii_serialization()),
+                url::Origin::Opaque(_) => PageOrigin::Opaque,
+            }
+        }
         _ => PageOrigin::Unknown,
     }
 }
 
-/// The client's first choice in `Accept-Language`, if it is a plausible language tag.
-fn locale(headers: &HeaderMap) -> Option<String> {
-    let header = headers.get(axum::http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-    let first = header.split(',').next()?.split(';').next()?.trim();
-    let plausible = !first.is_empty()
-        && first.len() <= 35
-        && first != "*"
-        && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    plausible.then(|| first.to_string())
+/// The most languages taken from one `Accept-Language`.
+const MAX_LANGUAGES: usize = 8;
+
+/// The languages of `Accept-Language`, best first (RFC 9110: by weight, in the order given
+/// among equal weights), without those refused (`q=0`), the wildcard and implausible tags.
+fn languages(headers: &HeaderMap) -> Vec<String> {
+    let Some(header) = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Vec::new();
+    };
+    let mut weighted: Vec<(u16, String)> = Vec::new();
+    for item in header.split(',').take(32) {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or_default().trim();
+        let plausible = !tag.is_empty()
+            && tag.len() <= 35
+            && tag != "*"
+            && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !plausible {
+            continue;
+        }
+        // A weight from 0 to 1 with up to three decimals; a malformed one counts as 1.
+        let weight = parts
+            .filter_map(|param| param.trim().strip_prefix("q="))
+            .next()
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .filter(|q| (0.0..=1.0).contains(q))
+            .map_or(1000, |q| (q * 1000.0).round() as u16);
+        if weight > 0 && !weighted.iter().any(|(_, known)| known.eq_ignore_ascii_case(tag)) {
+            weighted.push((weight, tag.to_string()));
+        }
+    }
+    weighted.sort_by(|a, b| b.0.cmp(&a.0));
+    weighted.into_iter().take(MAX_LANGUAGES).map(|(_, tag)| tag).collect()
 }
 
 /// Tells the plugin, in a write of its own before the request goes on, that the caller was
@@ -352,6 +390,7 @@ pub async fn tell_held_activity(api: &ApiContext) {
             project: None,
             page: PageOrigin::Unknown,
             locale: None,
+            languages: Vec::new(),
             session: held.session.clone(),
             address: None,
         };
@@ -395,7 +434,7 @@ mod tests {
         let caller = Caller {
             visitor: Some("v-1".into()),
             page: page_origin(&headers(&[("origin", "HTTPS://Shop.Example:8443")])),
-            locale: locale(&headers(&[("accept-language", "nb-NO,nb;q=0.9,en;q=0.8")])),
+            languages: languages(&headers(&[("accept-language", "nb-NO,nb;q=0.9,en;q=0.8")])),
             ..Caller::default()
         };
         let ctx = caller.in_project("SUP");
@@ -411,6 +450,11 @@ mod tests {
         let page = |pairs: &[(&'static str, &str)]| page_origin(&headers(pairs));
         assert_eq!(page(&[("origin", "null")]), PageOrigin::Opaque);
         assert_eq!(page(&[("origin", "https://a.example/path")]), PageOrigin::Unknown);
+        assert_eq!(
+            page(&[("origin", "https://user:pass@shop.example")]),
+            PageOrigin::Unknown,
+            "no browser sends a user name in Origin"
+        );
         assert_eq!(page(&[]), PageOrigin::Unknown, "no Origin: no page");
         assert_eq!(page(&[("sec-fetch-site", "same-origin")]), PageOrigin::Site);
         assert_eq!(
@@ -429,8 +473,18 @@ mod tests {
 
     #[test]
     fn pl_1_odd_languages_are_left_out() {
-        assert_eq!(locale(&headers(&[("accept-language", "*")])), None);
-        assert_eq!(locale(&headers(&[("accept-language", "en_US;<script>")])), None);
+        assert!(languages(&headers(&[("accept-language", "*")])).is_empty());
+        assert!(languages(&headers(&[("accept-language", "en_US;<script>")])).is_empty());
+    }
+
+    #[test]
+    fn lc_7_every_accepted_language_counts_by_its_weight() {
+        let of = |value: &str| languages(&headers(&[("accept-language", value)]));
+        assert_eq!(of("de;q=0.5, fr, en;q=0.8"), ["fr", "en", "de"]);
+        assert_eq!(of("fi, sv;q=0, en;q=0.1"), ["fi", "en"], "q=0 is a refusal");
+        assert_eq!(of("nb-NO, nb;q=0.9, *;q=0.1"), ["nb-NO", "nb"]);
+        assert_eq!(of("en, EN, en;q=0.2"), ["en"], "each once");
+        assert_eq!(of("a, b, c, d, e, f, g, h, i, j").len(), 8);
     }
 
     #[test]

@@ -213,6 +213,7 @@ pub fn system_context() -> CallContext {
         project: None,
         page: crate::contract::helpdesk::chat::types::PageOrigin::Unknown,
         locale: None,
+        languages: Vec::new(),
         session: None,
         address: None,
     }

@@ -114,6 +114,7 @@ pub fn user_in(user: &str, project: &str) -> CallContext {
         project: Some(project.into()),
         page: helpdesk_host::contract::helpdesk::chat::types::PageOrigin::Unknown,
         locale: None,
+        languages: Vec::new(),
         session: None,
         address: None,
     }

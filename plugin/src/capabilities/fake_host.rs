@@ -145,6 +145,7 @@ pub fn as_user(user: &str, project: &str) -> CallContext {
         project: Some(project.into()),
         page: PageOrigin::Unknown,
         locale: None,
+        languages: Vec::new(),
         session: None,
         address: None,
     }
@@ -157,6 +158,7 @@ pub fn anonymous_in(project: Option<&str>) -> CallContext {
         project: project.map(str::to_string),
         page: PageOrigin::Unknown,
         locale: None,
+        languages: Vec::new(),
         session: None,
         address: None,
     }
@@ -183,6 +185,7 @@ pub fn system() -> CallContext {
         project: None,
         page: PageOrigin::Unknown,
         locale: None,
+        languages: Vec::new(),
         session: None,
         address: None,
     }

@@ -53,7 +53,7 @@ pub fn widget_view<H: Clock + Directory + Storage>(
     let project_name = host.project_name(&project);
     let welcome = match widget.welcome_override.clone() {
         Some(text) => text,
-        None => site_welcome(host, ctx.locale.as_deref())?,
+        None => site_welcome(host, &ctx.languages)?,
     };
     Ok(WidgetView {
         welcome,

@@ -124,6 +124,11 @@ pub fn site_origin(site: &str) -> PluginResult<String> {
     if url.host_str().is_none_or(str::is_empty) {
         return Err(refuse("has no host"));
     }
+    if url.host_str().is_some_and(|host| host.contains('*')) {
+        return Err(refuse(
+            "holds a wildcard, which browsers never send: list each site's origin, such as https://shop.example.com",
+        ));
+    }
     Ok(url.origin().ascii_serialization())
 }
 

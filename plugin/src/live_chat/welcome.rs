@@ -46,11 +46,11 @@ fn language_of(locale: Option<&str>) -> Option<String> {
     })
 }
 
-/// The site's welcome text for the caller's language: a site admin's text, else the built-in
-/// one, in that language, else in English.
-pub fn site_welcome(storage: &mut impl Storage, locale: Option<&str>) -> PluginResult<String> {
-    let language = language_of(locale);
-    for candidate in language.as_deref().into_iter().chain(["en"]) {
+/// The site's welcome text for the first of the caller's languages that has one: a site
+/// admin's text, else the built-in one, in that language; else in English.
+pub fn site_welcome(storage: &mut impl Storage, languages: &[String]) -> PluginResult<String> {
+    let wanted: Vec<String> = languages.iter().filter_map(|tag| language_of(Some(tag))).collect();
+    for candidate in wanted.iter().map(String::as_str).chain(["en"]) {
         if let Some(text) = get_json::<String>(storage, &keys::welcome(candidate))? {
             return Ok(text);
         }

@@ -136,13 +136,16 @@ fn checked(directory: &impl Directory, spec: RoomSpec, creator: String) -> Plugi
         )));
     }
     for member in &members {
-        let known = match member {
-            RoomMember::User(id) => directory.user(id).is_some_and(|user| user.member),
-            RoomMember::Group(id) => directory.group_exists(id),
-            RoomMember::Company(id) => directory.company(id).is_some(),
+        let (known, what) = match member {
+            RoomMember::User(id) => (
+                directory.user(id).is_some_and(|user| user.member),
+                format!("no member of the tracker is called {id:?} (customers take no part in team chat)"),
+            ),
+            RoomMember::Group(id) => (directory.group_exists(id), format!("there is no group {id:?}")),
+            RoomMember::Company(id) => (directory.company(id).is_some(), format!("there is no company {id:?}")),
         };
         if !known {
-            return Err(PluginError::NotFound(format!("members: {member:?} does not exist")));
+            return Err(PluginError::NotFound(format!("members: {what}")));
         }
     }
     let mut unique: Vec<RoomMember> = Vec::with_capacity(members.len());

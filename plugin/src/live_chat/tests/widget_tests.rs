@@ -18,6 +18,7 @@ fn lc_3_allowed_sites_are_saved_as_the_origins_browsers_send() {
         "https://u:p@example.com",
         "example.com",
         "https://example.com?x=1",
+        "https://*.example.com",
         "null",
     ] {
         assert!(matches!(site_origin(bad), Err(PluginError::Invalid(_))), "{bad}");
@@ -159,10 +160,18 @@ fn lc_4_visitors_are_numbered_anonymous_users_and_need_the_switch() {
 fn lc_7_the_welcome_follows_the_visitors_language_unless_overridden() {
     let mut host = FakeHost::demo();
     let mut ctx = as_visitor("v-1", "SUP");
-    ctx.locale = Some("de-CH".into());
+    ctx.languages = vec!["de-CH".into()];
     assert!(reads::widget(&mut host, &ctx).unwrap().welcome.starts_with("Hallo"));
-    ctx.locale = Some("xx".into());
+    ctx.languages = vec!["xx".into()];
     assert!(reads::widget(&mut host, &ctx).unwrap().welcome.starts_with("Hi!"));
+    ctx.languages = vec!["xx".into(), "nl-BE".into(), "de".into()];
+    assert!(
+        reads::widget(&mut host, &ctx)
+            .unwrap()
+            .welcome
+            .starts_with("Hallo! Vraag"),
+        "the first accepted language there is a text in, not only the first asked for"
+    );
     save(&mut host, |s| {
         s.welcome_override = Some("  Welcome to <b>Support</b>  ".into());
         s.greeting = Some("Need help?".into());
@@ -322,15 +331,15 @@ fn lc_7_site_admins_translate_and_customize_the_welcome_per_language() {
         "a language the product does not ship"
     );
     let mut ctx = as_visitor("v-1", "SUP");
-    ctx.locale = Some("de-AT".into());
+    ctx.languages = vec!["de-AT".into()];
     assert_eq!(
         reads::widget(&mut host, &ctx).unwrap().welcome,
         "Willkommen beim Support!"
     );
-    ctx.locale = Some("fi".into());
+    ctx.languages = vec!["fi".into()];
     assert_eq!(reads::widget(&mut host, &ctx).unwrap().welcome, "Tervetuloa!");
     welcome::save_welcome_text(&mut host, &admin, "de", None).unwrap();
-    ctx.locale = Some("de".into());
+    ctx.languages = vec!["de".into()];
     assert!(
         reads::widget(&mut host, &ctx).unwrap().welcome.starts_with("Hallo"),
         "back to the built-in text"
