@@ -127,6 +127,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../web/presence/presence-history.js"),
     ),
     (
+        "/assets/presence/presence-link.js",
+        JAVASCRIPT,
+        include_str!("../web/presence/presence-link.js"),
+    ),
+    (
         "/assets/presence/presence-indicator.js",
         JAVASCRIPT,
         include_str!("../web/presence/presence-indicator.js"),

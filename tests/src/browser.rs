@@ -126,6 +126,12 @@ pub async fn wait_until(browser: &Client, what: &str, script: &str) -> serde_jso
 /// Logs `user` in (demo password) through the login page, which then goes to `next` (a
 /// path); returns once that page says it is ready (`body[data-ready="1"]`).
 pub async fn log_in(browser: &Client, base_url: &str, user: &str, next: &str) {
+    log_in_to(browser, base_url, user, next, "1").await;
+}
+
+/// As [`log_in`], for a page that ends ready in another way (`body[data-ready=<ready>]`,
+/// such as `denied`).
+pub async fn log_in_to(browser: &Client, base_url: &str, user: &str, next: &str, ready: &str) {
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
     browser.goto(&format!("{base_url}/login?next={next}")).await.unwrap();
     for (id, text) in [("login-user", user), ("login-password", "demo")] {
@@ -147,7 +153,7 @@ pub async fn log_in(browser: &Client, base_url: &str, user: &str, next: &str) {
     wait_until(
         browser,
         "the page to be ready",
-        "return document.body.getAttribute('data-ready') === '1';",
+        &format!("return document.body.getAttribute('data-ready') === '{ready}';"),
     )
     .await;
 }

@@ -3,7 +3,7 @@
 
 import { $, el } from '../core/dom.js';
 import { api } from '../core/api.js';
-import { showBanner, clearBanner, errorText } from '../core/banner.js';
+import { showBanner, clearBanner, errorText, showNotAllowed } from '../core/banner.js';
 import { formatDateTime, formatFull } from '../core/format.js';
 
 var PAGE = 50;
@@ -55,6 +55,7 @@ function load(more) {
     $('older').hidden = mail.length < PAGE;
     document.body.setAttribute('data-ready', '1');
   }, function (e) {
+    if (showNotAllowed(e, 'site administrators')) return;
     showBanner(errorText(e), 'outbox');
     document.body.setAttribute('data-ready', 'error');
   });

@@ -2,7 +2,7 @@
 
 import { $, el } from '../core/dom.js';
 import { api } from '../core/api.js';
-import { showBanner, clearBanner, errorText } from '../core/banner.js';
+import { showBanner, clearBanner, errorText, showNotAllowed } from '../core/banner.js';
 
 function kind(user) {
   if (user.site_admin) return 'Site admin';
@@ -53,6 +53,7 @@ api('GET', '/api/v1/me').then(function (me) {
     document.body.setAttribute('data-ready', '1');
   });
 }).then(null, function (e) {
+  if (showNotAllowed(e, 'site administrators')) return;
   showBanner(errorText(e), 'people');
   document.body.setAttribute('data-ready', 'error');
 });

@@ -3,7 +3,7 @@
 
 import { $, el } from '../core/dom.js';
 import { api, projectPath } from '../core/api.js';
-import { showBanner, clearBanner, errorText } from '../core/banner.js';
+import { showBanner, clearBanner, errorText, showNotAllowed } from '../core/banner.js';
 
 var project = (new URLSearchParams(window.location.search).get('project') || '').toUpperCase();
 
@@ -97,6 +97,7 @@ function start() {
       document.body.setAttribute('data-ready', '1');
     });
   }, function (e) {
+    if (showNotAllowed(e, 'the admins of this project')) return;
     showBanner(errorText(e), 'settings');
     document.body.setAttribute('data-ready', 'error');
   });

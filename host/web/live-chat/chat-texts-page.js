@@ -3,7 +3,16 @@
 
 import { $, el } from '../core/dom.js';
 import { api } from '../core/api.js';
-import { showBanner, clearBanner, errorText } from '../core/banner.js';
+import { showBanner, clearBanner, errorText, showNotAllowed } from '../core/banner.js';
+
+// A language's name in the admin's own language, with its code: "German (de)".
+var names = null;
+try { names = new Intl.DisplayNames(undefined, { type: 'language' }); } catch (e) { names = null; }
+function languageName(code) {
+  var name = null;
+  try { name = names ? names.of(code) : null; } catch (e) { name = null; }
+  return name && name !== code ? name + ' (' + code + ')' : code;
+}
 
 function save(language, text) {
   $('texts-error').hidden = true;
@@ -20,13 +29,13 @@ function render(texts) {
   texts.forEach(function (entry) {
     var row = el('tr');
     row.setAttribute('data-language', entry.language);
-    row.append(el('th', '', entry.language));
+    row.append(el('th', '', languageName(entry.language)));
     var cell = el('td');
     var input = el('textarea');
     input.rows = 2;
     input.maxLength = 500;
     input.value = entry.text;
-    input.setAttribute('aria-label', 'Welcome message in ' + entry.language);
+    input.setAttribute('aria-label', 'Welcome message in ' + languageName(entry.language));
     cell.append(input);
     row.append(cell);
     var actions = el('td', 'text-actions');
@@ -57,6 +66,7 @@ Promise.all([api('GET', '/api/v1/me'), api('GET', '/api/v1/chat/welcome-texts')]
   $('user-name').textContent = answers[0].user.display_name;
   render(answers[1]);
 }, function (e) {
+  if (showNotAllowed(e, 'site administrators')) return;
   showBanner(errorText(e), 'texts');
   document.body.setAttribute('data-ready', 'error');
 });

@@ -8,6 +8,7 @@ import { startHeartbeat } from '../core/heartbeat.js';
 import { showBanner, clearBanner, errorText } from '../core/banner.js';
 import { formatTime } from '../core/format.js';
 import { openStream } from '../core/stream.js';
+import { showPresence } from '../presence/presence-link.js';
 
 var PROJECT_KEY = 'helpdesk.project';
 var state = {
@@ -104,13 +105,39 @@ function renderConversation() {
   $('customer-details').textContent = details.join(' · ');
   $('assignee').textContent = conv.assignee ? 'Assigned to ' + conv.assignee.display_name : 'Unassigned';
   var open = conv.status === 'open';
-  $('take').hidden = !open || (conv.assignee && conv.assignee.user === state.me.id);
+  $('ended-label').hidden = open;
+  $('ended-label').textContent = open ? '' : 'Ended' + (conv.ended ? ' ' + formatTime(conv.ended) : '');
+  var mine = !!conv.assignee && conv.assignee.user === state.me.id;
+  $('take').hidden = !open || mine;
+  $('unassign').hidden = !open || !conv.assignee;
+  $('hand-over').hidden = !open;
+  if (open) fillHandOver(conv);
   $('end').hidden = !open;
   $('make-issue').hidden = !!conv.issue;
   $('issue-link').hidden = !conv.issue;
   $('issue-link').textContent = conv.issue ? 'Issue ' + conv.issue : '';
   $('compose').hidden = !open;
   renderSeen();
+}
+
+// The agents online now who could take the conversation over (PR-6's list), for the
+// "Hand over to…" menu; the one it is assigned to is left out.
+function fillHandOver(conv) {
+  var select = $('hand-over');
+  var id = conv.id;
+  api('GET', projectPath(state.project) + '/presence/online-agents?limit=200').then(function (page) {
+    if (!state.current || state.current.id !== id) return;
+    select.replaceChildren(el('option', '', 'Hand over to…'));
+    select.firstChild.value = '';
+    page.agents.forEach(function (agent) {
+      if (conv.assignee && conv.assignee.user === agent.user) return;
+      var option = el('option', '', agent.user === state.me.id ? agent.display_name + ' (me)' : agent.display_name);
+      option.value = agent.user;
+      select.append(option);
+    });
+    select.disabled = select.options.length < 2;
+    select.title = select.disabled ? 'No other agent is online' : 'Assign it to an agent online now';
+  }, function () { select.disabled = true; });
 }
 
 // "Seen" under the agents' last message once the customer has seen it.
@@ -122,15 +149,21 @@ function renderSeen() {
   if (conv && last && conv.seen_by_customer >= Number(last.getAttribute('data-seq'))) last.append(el('span', 'seen', 'Seen'));
 }
 
+// Adds a message in its place by number, once: the page of messages read when the stream
+// is ready and the messages pushed meanwhile arrive in either order.
 function addMessage(message) {
-  if (message.seq <= state.lastSeq) return;
-  state.lastSeq = message.seq;
+  var list = $('messages');
+  if (list.querySelector('[data-seq="' + message.seq + '"]')) return;
+  state.lastSeq = Math.max(state.lastSeq, message.seq);
   var line = el('li', 'message ' + message.author);
   line.setAttribute('data-seq', String(message.seq));
   if (message.author !== 'system') line.append(el('span', 'who', message.author_name + ' · ' + formatTime(message.at)));
   line.append(document.createTextNode(message.body));
-  $('messages').append(line);
-  $('messages').scrollTop = $('messages').scrollHeight;
+  var later = Array.prototype.find.call(list.children, function (other) {
+    return Number(other.getAttribute('data-seq')) > message.seq;
+  });
+  list.insertBefore(line, later || null);
+  list.scrollTop = list.scrollHeight;
   renderSeen();
 }
 
@@ -214,6 +247,14 @@ function wire() {
   $('take').addEventListener('click', function () {
     act(api('POST', chatPath(state.current.id) + '/assign', { assignee: state.me.id }));
   });
+  $('unassign').addEventListener('click', function () {
+    act(api('POST', chatPath(state.current.id) + '/assign', { assignee: null }));
+  });
+  $('hand-over').addEventListener('change', function () {
+    var to = $('hand-over').value;
+    $('hand-over').value = '';
+    if (to) act(api('POST', chatPath(state.current.id) + '/assign', { assignee: to }));
+  });
   $('make-issue').addEventListener('click', function () {
     act(api('POST', chatPath(state.current.id) + '/issue', {}));
   });
@@ -257,6 +298,7 @@ function wire() {
   $('project-select').addEventListener('change', function () {
     state.project = $('project-select').value;
     storageSet(PROJECT_KEY, state.project);
+    showPresence(state.meAll, state.project);
     state.current = null;
     renderConversation();
     connect();
@@ -266,6 +308,7 @@ function wire() {
 function start() {
   api('GET', '/api/v1/me').then(function (me) {
     state.me = me.user;
+    state.meAll = me;
     startHeartbeat();
     $('user-name').textContent = state.me.display_name;
     var staffed = me.projects.filter(function (p) {
@@ -286,6 +329,7 @@ function start() {
     }
     state.project = chosen.key;
     select.value = chosen.key;
+    showPresence(me, chosen.key);
     var settings = $('settings-link');
     settings.href = '/chat-settings?project=' + encodeURIComponent(chosen.key);
     settings.hidden = !(chosen.roles || []).includes('project-admin') && !state.me.site_admin;

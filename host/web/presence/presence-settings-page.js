@@ -3,7 +3,7 @@
 
 import { $, el } from '../core/dom.js';
 import { api, projectPath } from '../core/api.js';
-import { showBanner, clearBanner, errorText } from '../core/banner.js';
+import { showBanner, clearBanner, errorText, showNotAllowed } from '../core/banner.js';
 import { DAYS, dayName, timeText, minuteOf } from './weekdays.js';
 
 var project = (new URLSearchParams(window.location.search).get('project') || '').toUpperCase();
@@ -23,6 +23,7 @@ function start() {
   }).then(function () {
     document.body.setAttribute('data-ready', '1');
   }, function (e) {
+    if (showNotAllowed(e, 'the admins of this project')) return;
     showBanner(errorText(e), 'settings');
     document.body.setAttribute('data-ready', 'error');
   });

@@ -2,7 +2,7 @@
 // chat is hidden when it is off or not allowed (TC-1), keeps the unread total in the
 // toolbar, and connects the components.
 
-import { $ } from '../core/dom.js';
+import { $, storageGet } from '../core/dom.js';
 import { api } from '../core/api.js';
 import { showBanner, clearBanner, errorText } from '../core/banner.js';
 import { setTimeZone } from '../core/format.js';
@@ -10,6 +10,7 @@ import { startHeartbeat } from '../core/heartbeat.js';
 import {
   state, subscribe, start, openChatSummary, unreadTotal, loadChats, openChat, openIssueChat, dismissNotice
 } from './team-chat-store.js';
+import { showPresence } from '../presence/presence-link.js';
 import './chat-list.js';
 import './chat-room.js';
 import './people-list.js';
@@ -56,6 +57,15 @@ function init() {
     $('user-name').textContent = me.user.display_name;
     setTimeZone(me.user.time_zone);
     startHeartbeat();
+    // The inbox and presence are for the staff of a project (PR-3: presence in every
+    // page's toolbar), in the project last chosen on the presence page or the inbox.
+    var staffed = me.projects.filter(function (p) {
+      return me.user.site_admin || (p.roles || []).some(function (r) { return r === 'agent' || r === 'project-admin'; });
+    });
+    $('inbox-link').hidden = staffed.length === 0;
+    var last = storageGet('helpdesk.project');
+    var project = staffed.filter(function (p) { return p.key === last; })[0] || staffed[0] || me.projects[0];
+    if (project) showPresence(me, project.key);
     return start(me.user);
   }).then(function () {
     // A link may name the chat to open: `?issue=SUP-12` (the issue page, an issue's menu)

@@ -4,7 +4,7 @@
 
 import { $, el } from '../core/dom.js';
 import { api } from '../core/api.js';
-import { showBanner, clearBanner, errorText } from '../core/banner.js';
+import { showBanner, clearBanner, errorText, showNotAllowed } from '../core/banner.js';
 import { teamChat, types } from '../core/contract.js';
 
 var PERMISSIONS = Object.keys(teamChat.chatPermission);
@@ -82,6 +82,7 @@ function start() {
     render(answers[1], groups);
     document.body.setAttribute('data-ready', '1');
   }, function (e) {
+    if (showNotAllowed(e, 'site administrators')) return;
     showBanner(errorText(e), 'settings');
     document.body.setAttribute('data-ready', 'error');
   });

@@ -36,17 +36,33 @@ export function unreadTotal() {
   return state.chats.reduce(function (sum, chat) { return sum + (chat.unread || 0); }, 0);
 }
 
+// How often a page with team chat off (or not allowed) asks again, so it comes back by
+// itself when a site admin switches it on or lets the viewer in (no stream tells it then).
+var ACCESS_RETRY_MS = 30000;
+var accessRetry = null;
+
 export function start(me) {
   state.me = me;
+  clearTimeout(accessRetry);
   return api('GET', '/api/v1/team-chat/access').then(function (access) {
     state.access = access;
     if (!access.enabled || !access.may_see) {
+      state.chats = [];
+      state.openId = null;
+      state.messages = [];
       changed();
+      accessRetry = setTimeout(function () { start(me).catch(function () {}); }, ACCESS_RETRY_MS);
       return;
     }
     return loadChats();
   });
 }
+
+// Back in a tab that shows team chat off: ask at once.
+document.addEventListener('visibilitychange', function () {
+  var off = state.access && (!state.access.enabled || !state.access.may_see);
+  if (document.visibilityState === 'visible' && off && state.me) start(state.me).catch(function () {});
+});
 
 // The list again, and the stream following every chat in it.
 export function loadChats() {

@@ -4,7 +4,7 @@
 
 import { $, el } from '../core/dom.js';
 import { api } from '../core/api.js';
-import { showBanner, clearBanner, errorText } from '../core/banner.js';
+import { showBanner, clearBanner, errorText, showNotAllowed } from '../core/banner.js';
 import { formatDateTime, formatFull, setTimeZone } from '../core/format.js';
 
 var names = {};
@@ -86,6 +86,7 @@ function search(more) {
     exportLinks();
     document.body.setAttribute('data-ready', '1');
   }, function (e) {
+    if (showNotAllowed(e, 'site administrators')) return;
     showBanner(errorText(e), 'trace');
     document.body.setAttribute('data-ready', 'error');
   });

@@ -12,7 +12,10 @@
 
 var STYLE = [
   ':host { all: initial; }',
-  '.root { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #172b4d; }',
+  // The page's own styles reach the host element (they win over :host), and inherited
+  // properties would flow into the widget from there: the root starts afresh.
+  '.root { all: initial; display: block; position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #172b4d; letter-spacing: normal; word-spacing: normal; text-transform: none; text-align: left; text-indent: 0; white-space: normal; direction: ltr; }',
+  'button, input, textarea { letter-spacing: inherit; word-spacing: inherit; text-transform: none; }',
   '.launcher { width: 56px; height: 56px; border-radius: 50%; border: 0; background: #0052cc; color: #fff; cursor: pointer; box-shadow: 0 4px 12px rgba(9,30,66,.3); position: relative; display: grid; place-items: center; }',
   '.launcher:focus-visible, button:focus-visible, textarea:focus-visible { outline: 2px solid #4c9aff; outline-offset: 2px; }',
   '.badge { position: absolute; top: -4px; right: -4px; min-width: 20px; height: 20px; padding: 0 5px; box-sizing: border-box; border-radius: 10px; background: #de350b; color: #fff; font-size: 12px; font-weight: 600; display: grid; place-items: center; }',
@@ -31,6 +34,7 @@ var STYLE = [
   '.msg.agent { align-self: flex-start; background: #fff; border: 1px solid #dfe1e6; }',
   '.msg.system { align-self: center; background: transparent; color: #6b778c; font-size: 12px; }',
   '.who { display: block; font-size: 11px; color: #6b778c; margin-bottom: 2px; }',
+  '.time { display: block; font-size: 10px; opacity: .75; margin-top: 2px; text-align: right; }',
   '.note { padding: 8px 12px; background: #fffae6; color: #172b4d; font-size: 13px; margin: 0; }',
   '.typing { min-height: 18px; padding: 0 12px; font-size: 12px; color: #6b778c; }',
   '.compose { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #dfe1e6; }',
@@ -128,11 +132,55 @@ export function mountChatWidget(base, project, siteUser) {
           reload();
         }
         var err = (data && data.error) || {};
-        var error = new Error(err.message || ('The chat is unavailable (HTTP ' + res.status + ').'));
+        var error = new Error(inWords(err.code, err.message, res.headers.get('Retry-After'), path));
         error.code = err.code || 'http-' + res.status;
         throw error;
       });
+    }, function () {
+      var offline = new Error('Cannot reach the chat. Check your connection and try again.');
+      offline.code = 'network';
+      throw offline;
     });
+  }
+
+  // What went wrong, as a customer reads it: no codes, no field names.
+  function inWords(code, message, retryAfter, path) {
+    var text = String(message || '');
+    switch (code) {
+      case 'rate_limited':
+        return 'Please slow down a little' + (retryAfter ? ': try again in ' + retryAfter + ' seconds.' : ', then try again.');
+      case 'overloaded':
+      case 'timeout':
+      case 'unavailable':
+      case 'plugin_timeout':
+        return 'The chat is busy right now. Please try again in a moment.';
+      case 'bad_credentials':
+        return 'Wrong user name or password.';
+      case 'unauthenticated':
+        return 'Please log in again.';
+      case 'not_found':
+        return /conversation/.test(path) ? 'This conversation is no longer available.' : 'The chat is not available here.';
+      case 'access_denied':
+        if (/log in|register/.test(text)) return 'Please log in or register to chat with us.';
+        return 'The chat is not available on this page.';
+      case 'invalid':
+      case 'conflict':
+      case 'limit_exceeded':
+        // The server says which field and why: keep the why, in a sentence.
+        text = text.replace(/^[a-z_]+: /, '');
+        return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
+      default:
+        return 'Something went wrong. Please try again.';
+    }
+  }
+
+  // A message's time as the customer's clock shows it.
+  function timeOf(ms) {
+    try {
+      return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date(ms));
+    } catch (e) {
+      return '';
+    }
   }
 
   var host = document.createElement('div');
@@ -325,14 +373,22 @@ export function mountChatWidget(base, project, siteUser) {
     }
   }
 
+  // Adds a message in its place by number, once: a page read and messages pushed meanwhile
+  // arrive in either order.
   function addMessage(message) {
-    if (message.seq <= state.lastSeq) return;
-    state.lastSeq = message.seq;
+    if (log.querySelector('[data-seq="' + message.seq + '"]')) return;
+    state.lastSeq = Math.max(state.lastSeq, message.seq);
     var line = node('div', 'msg ' + message.author);
     line.setAttribute('data-seq', String(message.seq));
     if (message.author === 'agent') line.append(node('span', 'who', message.author_name));
-    line.append(document.createTextNode(message.body));
-    log.append(line);
+    line.append(node('span', 'body', message.body));
+    var at = node('time', 'time', timeOf(message.at));
+    at.dateTime = new Date(message.at).toISOString();
+    line.append(at);
+    var later = Array.prototype.find.call(log.children, function (other) {
+      return Number(other.getAttribute('data-seq')) > message.seq;
+    });
+    log.insertBefore(line, later || null);
     log.scrollTop = log.scrollHeight;
   }
 
@@ -540,8 +596,13 @@ export function mountChatWidget(base, project, siteUser) {
       renderView();
       renderConversation();
       return call('GET', projectPath + '/conversations').then(function (mine) {
+        // The open conversation; else the last one, when it ended within a day, so a
+        // reload after the end still shows it (writing then starts a new one).
         var open = mine.filter(function (c) { return c.status === 'open'; })[0];
-        if (open) useConversation(open); else follow();
+        var last = mine[0];
+        var recent = last && last.ended && Date.now() - last.ended < 24 * 60 * 60 * 1000 ? last : null;
+        var shown = open || recent;
+        if (shown) useConversation(shown); else follow();
       });
     });
   }

@@ -148,13 +148,17 @@ async fn lc_9_a_visitor_on_another_site_chats_live_with_an_agent_in_the_inbox() 
     let answer = wait_for(
         &visitor,
         "the agent's answer",
-        &format!("var m = {WIDGET}.shadowRoot.querySelector('.msg.agent'); return m && m.textContent;"),
+        &format!(
+            "var m = {WIDGET}.shadowRoot.querySelector('.msg.agent');\
+             return m && [m.querySelector('.who').textContent, m.querySelector('.body').textContent,\
+             /^\\d\\d?[:.]\\d\\d/.test(m.querySelector('time').textContent)];"
+        ),
     )
     .await;
     assert_eq!(
         answer,
-        json!("Bob AgentHi! How can I help?"),
-        "the customer sees the agent's name"
+        json!(["Bob Agent", "Hi! How can I help?", true]),
+        "the customer sees the agent's name, and when it was written"
     );
     wait_for(
         &bob,
@@ -214,6 +218,14 @@ async fn lc_7_a_site_admin_translates_the_welcome_on_the_translate_and_customize
          return row && row.querySelector('textarea').value === 'Willkommen bei uns!' && !!row.querySelector('.btn-default');",
     )
     .await;
+    let shown = sam
+        .execute(
+            "return document.querySelector('tr[data-language=\"de\"] th').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown, json!("German (de)"), "languages by name, not only by code");
     if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
         std::fs::write(format!("{dir}/texts.png"), sam.screenshot().await.unwrap()).unwrap();
     }

@@ -9,6 +9,7 @@ mod live_chat;
 mod live_chat_browser;
 mod live_chat_mail;
 mod multi_node;
+mod pages_browser;
 mod platform;
 mod presence;
 mod presence_planning;

@@ -261,6 +261,25 @@ async fn tc_1_a_site_admin_switches_team_chat_off_on_its_settings_page_and_open_
     )
     .await;
     assert_eq!(notice, json!("Team chat is switched off on this site."));
+    // Switched on again, the open page comes back by itself (it asks again every little
+    // while, and at once when the tab is shown again), without a reload.
+    let sam_api = site.login("sam").await;
+    let (_, mut on) = sam_api.get("/api/v1/team-chat/settings").await;
+    on["enabled"] = json!(true);
+    sam_api.put("/api/v1/team-chat/settings", on).await;
+    alice
+        .execute(
+            "document.dispatchEvent(new Event('visibilitychange')); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_until(
+        &alice,
+        "team chat back without a reload",
+        "return !document.getElementById('team-chat').hidden && document.getElementById('team-chat-off').hidden;",
+    )
+    .await;
     let (_, saved) = site.login("sam").await.get("/api/v1/team-chat/settings").await;
     assert_eq!(
         saved["grants"][1],

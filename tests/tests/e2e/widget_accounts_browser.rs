@@ -129,7 +129,7 @@ async fn lc_5_lc_6_a_customer_registers_and_logs_in_through_the_widget_on_anothe
         &customer,
         "the answer on a stream opened with the customer's token",
         &format!(
-            "var m = {WIDGET}.shadowRoot.querySelector('.msg.agent'); return m && m.textContent.endsWith('Hi Vera');"
+            "var m = {WIDGET}.shadowRoot.querySelector('.msg.agent .body'); return m && m.textContent === 'Hi Vera';"
         ),
     )
     .await;
