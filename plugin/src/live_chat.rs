@@ -16,6 +16,7 @@ pub mod rate_limits;
 pub mod reads;
 pub mod record;
 pub mod registration;
+pub mod retention;
 pub mod settings;
 pub mod to_issue;
 pub mod topics;
@@ -35,7 +36,10 @@ pub fn feature<H: HostCapabilities>() -> Feature<H> {
         name: "live-chat",
         topic_kinds: &[events::CONVERSATION_TOPIC, events::INBOX_TOPIC],
         authorize: topics::authorize::<H>,
-        run_due: registration::expire_due::<H>,
+        run_due: |host| {
+            registration::expire_due(host)?;
+            retention::run_due(host)
+        },
         on_host_event: |_, _, _| Ok(()),
         migrate: |_, _| Ok(()),
     }

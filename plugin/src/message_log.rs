@@ -144,6 +144,18 @@ impl Thread {
         }
     }
 
+    /// Deletes every message of the thread and what keeps retries once; how many messages.
+    pub fn delete_all(&self, storage: &mut impl Storage) -> PluginResult<usize> {
+        let mut deleted = 0;
+        for (prefix, count) in [(&self.messages, true), (&self.client_ids, false)] {
+            for entry in scan_all(storage, prefix, &prefix_end(prefix))? {
+                storage.kv_delete(&entry.key)?;
+                deleted += usize::from(count);
+            }
+        }
+        Ok(deleted)
+    }
+
     /// Every message after number `seq`, oldest first.
     pub fn after<M: DeserializeOwned>(&self, storage: &mut impl Storage, seq: u64) -> PluginResult<Vec<M>> {
         scan_all(storage, &self.message_key(seq + 1), &prefix_end(&self.messages))?

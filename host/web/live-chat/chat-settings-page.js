@@ -47,6 +47,7 @@ function fill(settings, groups) {
   $('registration').checked = settings.registration;
   $('welcome').value = settings.welcome_override || '';
   $('greeting').value = settings.greeting || '';
+  $('retention').value = settings.retention_days == null ? '' : String(settings.retention_days);
   var box = $('groups');
   box.textContent = '';
   groups.forEach(function (group) {
@@ -74,7 +75,9 @@ function read() {
     registration: $('registration').checked,
     login_blocked_groups: Array.prototype.map.call($('groups').querySelectorAll('input:checked'), function (i) { return i.value; }),
     welcome_override: text('welcome'),
-    greeting: text('greeting')
+    greeting: text('greeting'),
+    // The form's own checks keep this a whole number from 1 to 3650 before it is sent.
+    retention_days: text('retention') === null ? null : Number(text('retention'))
   };
 }
 

@@ -66,6 +66,8 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
         };
     }
     rate_limits::count(host, ctx, &customer, CountedAction::Start)?;
+    let bytes = u32::try_from(body.len()).unwrap_or(u32::MAX);
+    rate_limits::count_amount(host, ctx, &customer, CountedAction::Text, bytes)?;
 
     let now = host.now();
     let offline = crate::presence::online_list::count(host, &project, now)? == 0;
@@ -133,6 +135,8 @@ pub fn post_message<H: Clock + Directory + Storage + Push + Mail>(
     require_open(&stored)?;
     if side == Side::Customer {
         rate_limits::count(host, ctx, &stored.customer, CountedAction::Message)?;
+        let bytes = u32::try_from(body.len()).unwrap_or(u32::MAX);
+        rate_limits::count_amount(host, ctx, &stored.customer, CountedAction::Text, bytes)?;
     }
     let before = stored.clone();
     let (_, message) = append(host, Some(&before), stored, writer, client_id, body)?;

@@ -82,6 +82,19 @@ pub fn identity_secret(project: &str) -> String {
     format!("live-chat/identity-secret/{}", key_part(project))
 }
 
+/// Where the markers of projects' retention sweeps live (`<prefix><time>/<project>`).
+pub const RETENTION_DUE_PREFIX: &str = "live-chat/due/retention/";
+
+/// When a project's next retention sweep is planned (so that planning again moves it).
+pub fn retention_planned(project: &str) -> String {
+    format!("live-chat/retention-planned/{}", key_part(project))
+}
+
+/// Where a project's retention sweep resumes: the last index entry its pass looked at.
+pub fn retention_resume(project: &str) -> String {
+    format!("live-chat/retention-resume/{}", key_part(project))
+}
+
 /// A registration waiting for its code.
 pub fn registration(id: &str) -> String {
     format!("live-chat/registration/{}", key_part(id))

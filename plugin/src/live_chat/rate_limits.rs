@@ -20,6 +20,9 @@ pub enum CountedAction {
     Message,
     /// Asking for a conversation's transcript by e-mail.
     Transcript,
+    /// The text of messages written, counted in bytes: what a customer can make the site
+    /// store, however their messages are spread over conversations.
+    Text,
 }
 
 /// How many of one action fit in one window.
@@ -37,6 +40,24 @@ impl CountedAction {
             CountedAction::Start => "start",
             CountedAction::Message => "message",
             CountedAction::Transcript => "transcript",
+            CountedAction::Text => "text",
+        }
+    }
+
+    /// A refusal in words: what was done too much, and the limit.
+    fn refused(self, limit: Limit) -> String {
+        match self {
+            CountedAction::Text => format!(
+                "too much chat text: at most {} KiB in {} minutes",
+                limit.count / 1024,
+                limit.window_ms / 60_000
+            ),
+            other => format!(
+                "too many chat {}s: at most {} in {} s",
+                other.name(),
+                limit.count,
+                limit.window_ms / 1000
+            ),
         }
     }
 
@@ -54,6 +75,11 @@ impl CountedAction {
             CountedAction::Transcript => Limit {
                 count: 3,
                 window_ms: 10 * 60_000,
+            },
+            // A megabyte an hour: some 250 long messages.
+            CountedAction::Text => Limit {
+                count: 1 << 20,
+                window_ms: 60 * 60_000,
             },
         }
     }
@@ -73,6 +99,10 @@ impl CountedAction {
                 count: 10,
                 window_ms: 10 * 60_000,
             },
+            CountedAction::Text => Limit {
+                count: 4 << 20,
+                window_ms: 60 * 60_000,
+            },
         }
     }
 }
@@ -85,18 +115,31 @@ pub fn count<H: Clock + Storage>(
     customer: &str,
     action: CountedAction,
 ) -> PluginResult<()> {
+    count_amount(host, ctx, customer, action, 1)
+}
+
+/// Counts `amount` of `action` (bytes of text, say), as [`count`] counts one.
+pub fn count_amount<H: Clock + Storage>(
+    host: &mut H,
+    ctx: &CallContext,
+    customer: &str,
+    action: CountedAction,
+    amount: u32,
+) -> PluginResult<()> {
     count_in_window(
         host,
         &keys::rate(action.name(), customer),
         action.per_customer(),
-        || format!("too many chat {}s", action.name()),
+        amount,
+        || action.refused(action.per_customer()),
     )?;
     if let Some(address) = ctx.address.as_deref() {
         count_in_window(
             host,
             &keys::rate_by_address(action.name(), address),
             action.per_address(),
-            || format!("too many chat {}s from your network address", action.name()),
+            amount,
+            || format!("from your network address, {}", action.refused(action.per_address())),
         )?;
     }
     Ok(())
@@ -113,6 +156,7 @@ fn count_in_window<H: Clock + Storage>(
     host: &mut H,
     key: &str,
     limit: Limit,
+    amount: u32,
     what: impl FnOnce() -> String,
 ) -> PluginResult<()> {
     let now = host.now();
@@ -120,21 +164,16 @@ fn count_in_window<H: Clock + Storage>(
     let mut window = get_json::<RateWindow>(host, key)?
         .filter(|w| w.start <= now && now - w.start < limit.window_ms)
         .unwrap_or(RateWindow { start: now, count: 0 });
-    if window.count >= limit.count {
+    if window.count.saturating_add(amount) > limit.count {
         let wait = (window.start + limit.window_ms)
             .saturating_sub(now)
             .div_ceil(1000)
             .max(1);
         return Err(PluginError::RateLimited(
-            format!(
-                "{}: at most {} in {} s; try again in {wait} s",
-                what(),
-                limit.count,
-                limit.window_ms / 1000
-            ),
+            format!("{}; try again in {wait} s", what()),
             u32::try_from(wait).unwrap_or(u32::MAX),
         ));
     }
-    window.count += 1;
+    window.count = window.count.saturating_add(amount);
     put_json(host, key, &window)
 }

@@ -93,7 +93,7 @@ pub fn side_of<H: Directory + Storage>(
 
 /// The index entries a conversation has in this state: every inbox view it belongs to and
 /// its customer's list, each ordered by last activity.
-fn index_entries(stored: &StoredConversation) -> Vec<String> {
+pub(super) fn index_entries(stored: &StoredConversation) -> Vec<String> {
     let view = &stored.view;
     let project = &view.project;
     let entry = |prefix: String| keys::view_entry(&prefix, view.last_at, &view.id);

@@ -6,7 +6,7 @@ use helpdesk_text_policy::{TextRule, text};
 use super::keys;
 use crate::bindings::exports::helpdesk::chat::live_chat::WidgetSettings;
 use crate::bindings::helpdesk::chat::types::{CallContext, PageOrigin};
-use crate::capabilities::{Directory, Storage};
+use crate::capabilities::{Clock, Directory, Storage, Wake};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::{require_actor, require_project};
 use crate::storage::{get_json, put_json};
@@ -35,6 +35,7 @@ pub fn defaults() -> WidgetSettings {
         login_blocked_groups: Vec::new(),
         welcome_override: None,
         greeting: None,
+        retention_days: None,
     }
 }
 
@@ -50,7 +51,7 @@ pub fn widget_settings<H: Directory + Storage>(host: &mut H, ctx: &CallContext) 
 }
 
 /// Checks, normalizes and stores the context project's settings.
-pub fn save_widget_settings<H: Directory + Storage>(
+pub fn save_widget_settings<H: Clock + Directory + Storage + Wake>(
     host: &mut H,
     ctx: &CallContext,
     settings: WidgetSettings,
@@ -58,6 +59,10 @@ pub fn save_widget_settings<H: Directory + Storage>(
     let project = require_project_admin(host, ctx)?;
     let settings = checked(host, settings)?;
     put_json(host, &keys::settings(&project), &settings)?;
+    if settings.retention_days.is_some() {
+        // What the new retention makes due goes at once; the sweep plans the rest.
+        super::retention::plan_sweep(host, &project, host.now())?;
+    }
     Ok(settings)
 }
 
@@ -96,6 +101,14 @@ fn checked(directory: &impl Directory, settings: WidgetSettings) -> PluginResult
                 .map_err(PluginError::Invalid),
         }
     };
+    if let Some(days) = settings.retention_days
+        && !(1..=super::retention::MAX_RETENTION_DAYS).contains(&days)
+    {
+        return Err(PluginError::Invalid(format!(
+            "retention_days: from 1 to {} days, or none to keep conversations; not {days}",
+            super::retention::MAX_RETENTION_DAYS
+        )));
+    }
     Ok(WidgetSettings {
         allowed_sites,
         login_blocked_groups,

@@ -36,4 +36,5 @@ fn save(host: &mut FakeHost, change: impl FnOnce(&mut WidgetSettings)) -> Widget
 
 mod conversation_tests;
 mod identity_tests;
+mod retention_tests;
 mod widget_tests;

@@ -8,6 +8,7 @@ mod hostile_clients;
 mod live_chat;
 mod live_chat_browser;
 mod live_chat_mail;
+mod live_chat_retention;
 mod multi_node;
 mod pages_browser;
 mod platform;

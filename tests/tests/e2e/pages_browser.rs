@@ -305,3 +305,52 @@ async fn pl_8_a_member_opening_an_admin_page_is_told_whose_page_it_is() {
         "{note}"
     );
 }
+
+#[tokio::test]
+async fn lc_9_the_widget_page_sets_how_long_ended_chats_are_kept() {
+    let Some(driver) = start_driver() else { return };
+    let site = TestSite::start();
+    let paula = driver
+        .logged_in(&site.host.base_url, "paula", "/chat-settings?project=SUP")
+        .await;
+    wait_until(
+        &paula,
+        "the settings form, keeping chats by default",
+        "var r = document.getElementById('retention'); return !!r && !document.getElementById('settings-form').hidden && r.value === '';",
+    )
+    .await;
+    paula
+        .execute(
+            "document.getElementById('retention').value = '30';\
+             document.getElementById('settings-form').requestSubmit(); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_until(
+        &paula,
+        "the settings saved",
+        "return !document.getElementById('settings-saved').hidden;",
+    )
+    .await;
+    let (_, saved) = site
+        .login("paula")
+        .await
+        .get("/api/v1/projects/SUP/chat/widget-settings")
+        .await;
+    assert_eq!(saved["retention_days"], json!(30));
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
+        paula
+            .execute(
+                "document.getElementById('retention').scrollIntoView(); return true;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        std::fs::write(
+            format!("{dir}/chat-settings-retention.png"),
+            paula.screenshot().await.unwrap(),
+        )
+        .unwrap();
+    }
+}
