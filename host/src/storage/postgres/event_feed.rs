@@ -117,7 +117,7 @@ impl Feed {
             if !signals.is_empty() {
                 self.listener.signals_committed(signals);
             }
-            if tx.client.is_closed() {
+            if tx.is_lost() {
                 return Err(StoreError::Backend("the connection closed".into()));
             }
             if let Some(at) = wake_at {

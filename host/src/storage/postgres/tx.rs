@@ -41,6 +41,8 @@ pub struct PgTx {
     pub(super) failed: bool,
     /// It failed because of a concurrent transaction: running the job again may succeed.
     pub(super) conflicted: bool,
+    /// The server ended the connection (the client may not have noticed it closed yet).
+    lost: bool,
 }
 
 impl PgTx {
@@ -55,7 +57,18 @@ impl PgTx {
             earliest_wake: None,
             failed: false,
             conflicted: false,
+            lost: false,
         }
+    }
+
+    /// Whether the connection is gone: closed, or ended by the server in the last error.
+    pub(super) fn is_lost(&self) -> bool {
+        self.lost || self.client.is_closed()
+    }
+
+    /// Records that `err` said the server ended the connection.
+    pub(super) fn note_lost(&mut self, err: &postgres::Error) {
+        self.lost |= ends_connection(err);
     }
 
     /// Forgets what the last job left (its transaction has ended).
@@ -82,6 +95,7 @@ impl PgTx {
         if err.code().is_some_and(is_conflict) {
             self.conflicted = true;
         }
+        self.note_lost(&err);
         StoreError::Backend(describe_error(&err))
     }
 
@@ -136,6 +150,16 @@ pub(super) fn is_conflict(code: &SqlState) -> bool {
     *code == SqlState::T_R_SERIALIZATION_FAILURE
         || *code == SqlState::T_R_DEADLOCK_DETECTED
         || *code == SqlState::LOCK_NOT_AVAILABLE
+}
+
+/// Whether `err` means the connection is gone: it closed, it broke (SQLSTATE class 08), or
+/// the server is ending it (an administrator's command, a crash or a shutdown: 57P01..57P03).
+/// The server says so just before it closes, so the client may still think it open.
+pub(super) fn ends_connection(err: &postgres::Error) -> bool {
+    err.is_closed()
+        || err
+            .code()
+            .is_some_and(|code| code.code().starts_with("08") || matches!(code.code(), "57P01" | "57P02" | "57P03"))
 }
 
 /// The database's own words for an error, with its SQLSTATE, rather than "db error".

@@ -147,7 +147,7 @@ impl Worker {
 
     fn begin_once(&mut self, sql: &str) -> Result<Box<PgTx>, StorageFailure> {
         let mut tx = match self.tx.take() {
-            Some(tx) if !tx.client.is_closed() => tx,
+            Some(tx) if !tx.is_lost() => tx,
             _ => {
                 tracing::warn!("reconnecting to PostgreSQL");
                 let client = schema::connect(&self.url).map_err(|err| StorageFailure::Database(format!("{err:#}")))?;
@@ -160,7 +160,8 @@ impl Worker {
             Err(err) => {
                 let failure = StorageFailure::Database(describe_error(&err));
                 // A connection that cannot begin is dropped; the next job opens a new one.
-                if !tx.client.is_closed() {
+                tx.note_lost(&err);
+                if !tx.is_lost() {
                     self.tx = Some(tx);
                 }
                 Err(failure)
@@ -198,9 +199,10 @@ impl Worker {
             if err.code().is_some_and(is_conflict) {
                 tx.conflicted = true;
             }
+            tx.note_lost(&err);
             StorageFailure::Database(describe_error(&err))
         });
-        let (conflicted, closed) = (tx.conflicted, tx.client.is_closed());
+        let (conflicted, closed) = (tx.conflicted, tx.is_lost());
         if !closed {
             self.tx = Some(tx);
         }
@@ -230,7 +232,7 @@ impl Worker {
             let _ = self.end(tx, "ROLLBACK");
             return Attempt::Lost;
         }
-        if tx.client.is_closed() {
+        if tx.is_lost() {
             // The connection broke during the job: the server rolled it back, so running
             // it again on a new connection is safe.
             tracing::warn!("the PostgreSQL connection broke during a job; it runs again");
