@@ -1,7 +1,8 @@
 //! Builds the plugin component (and the sandbox probe the tests load) for `wasm32-wasip2`,
 //! so that a plain `cargo run -p helpdesk-host` or `cargo test` needs nothing else; and
-//! generates, from `wit/`, the JSON form and the OpenAPI schemas of every WIT record and the
-//! pages' module of WIT enums, so none of them is written by hand.
+//! generates, from `wit/`, the JSON form and the OpenAPI schemas of every WIT record, the
+//! REST routes the WIT binds, and the pages' module of WIT enums, so none of them is
+//! written by hand.
 //!
 //! The nested cargo uses its own target directory: sharing the outer build's would
 //! deadlock on cargo's build-directory lock.
@@ -29,6 +30,8 @@ fn main() {
         "wit",
         "Cargo.lock",
         "Cargo.toml",
+        // The pages are embedded file by file; a file added must rebuild the host too.
+        "host/web",
     ] {
         println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
@@ -95,5 +98,18 @@ fn generate_record_views(workspace: &Path) {
             .unwrap_or_else(fail),
     );
     write("contract.js", contract.javascript_enums());
+    // Every export's edge is checked, bound or not; then the REST routes each feature's WIT
+    // binds (`@http`) are generated with their OpenAPI paths.
+    contract
+        .edges()
+        .unwrap_or_else(|err| panic!("the WIT's edges: {err:#}"));
+    for interface in ["presence", "live-chat", "team-chat"] {
+        write(
+            &format!("routes_{}.rs", interface.replace('-', "_")),
+            contract
+                .http_routes(interface, "crate::contract", "crate::api::generated_route_support")
+                .unwrap_or_else(fail),
+        );
+    }
     write("wit_world.rs", contract.world_constants());
 }

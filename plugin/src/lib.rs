@@ -26,6 +26,7 @@ pub mod lifecycle;
 pub mod live_chat;
 pub mod message_log;
 pub mod one_time_code;
+pub mod paging;
 pub mod permissions;
 pub mod presence;
 pub mod publish;

@@ -29,7 +29,7 @@ mod exports;
 
 pub use changes::{Change, MAX_DURATION_MINUTES, go_offline, go_online};
 pub use history::presence_history;
-pub use reads::{chat_online, my_presence, online_agents, project_presence};
+pub use reads::{chat_status, my_presence, online_agents, project_presence};
 
 use crate::capabilities::HostCapabilities;
 use crate::hooks::Feature;

@@ -426,7 +426,7 @@ mod tests {
             }
         }
         assert!(checked > 50, "{checked} operations");
-        let messages = &doc["paths"]["/chat/conversations/{id}/messages"]["get"]["parameters"];
+        let messages = &doc["paths"]["/chat/conversations/{conversation}/messages"]["get"]["parameters"];
         let limit = messages
             .as_array()
             .unwrap()

@@ -224,7 +224,10 @@ async fn pl_7_every_documented_route_is_served() {
     let paths = doc["paths"].as_object().unwrap();
     for (path, item) in paths {
         for method in item.as_object().unwrap().keys() {
-            let concrete = path.replace("{key}", "SUP").replace("{user}", "alice");
+            let concrete = path
+                .replace("{key}", "SUP")
+                .replace("{project}", "SUP")
+                .replace("{user}", "alice");
             let request = Request::builder()
                 .method(method.to_uppercase().as_str())
                 .uri(format!("/api/v1{concrete}"))

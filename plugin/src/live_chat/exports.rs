@@ -86,7 +86,12 @@ impl Guest for Component {
         Ok(reads::get_conversation(&mut WitHost, &ctx, &conversation)?)
     }
 
-    fn messages(ctx: CallContext, conversation: String, before: Option<u64>, limit: u32) -> Result<MessagePage, Error> {
+    fn messages(
+        ctx: CallContext,
+        conversation: String,
+        before: Option<u64>,
+        limit: Option<u32>,
+    ) -> Result<MessagePage, Error> {
         Ok(reads::messages(&mut WitHost, &ctx, &conversation, before, limit)?)
     }
 
@@ -94,7 +99,12 @@ impl Guest for Component {
         Ok(reads::my_conversations(&mut WitHost, &ctx)?)
     }
 
-    fn inbox(ctx: CallContext, view: InboxView, before: Option<String>, limit: u32) -> Result<InboxPage, Error> {
+    fn inbox(
+        ctx: CallContext,
+        view: Option<InboxView>,
+        before: Option<String>,
+        limit: Option<u32>,
+    ) -> Result<InboxPage, Error> {
         Ok(reads::inbox(&mut WitHost, &ctx, view, before.as_deref(), limit)?)
     }
 

@@ -82,9 +82,9 @@ pub fn messages<H: Directory + Storage>(
     ctx: &CallContext,
     id: &str,
     before: Option<u64>,
-    limit: u32,
+    limit: Option<u32>,
 ) -> PluginResult<MessagePage> {
-    check_limit(limit)?;
+    let limit = crate::paging::page_size(limit, MAX_PAGE)?;
     record::load_for(host, ctx, id)?;
     let (messages, more_before) = super::conversations::thread(id).page::<ChatMessage>(host, before, limit)?;
     Ok(MessagePage { messages, more_before })
@@ -104,13 +104,13 @@ pub fn my_conversations<H: Directory + Storage>(host: &mut H, ctx: &CallContext)
 pub fn inbox<H: Directory + Storage>(
     host: &mut H,
     ctx: &CallContext,
-    view: InboxView,
+    view: Option<InboxView>,
     before: Option<&str>,
-    limit: u32,
+    limit: Option<u32>,
 ) -> PluginResult<InboxPage> {
-    check_limit(limit)?;
+    let limit = crate::paging::page_size(limit, MAX_PAGE)?;
     let (project, user) = inbox_context(host, ctx)?;
-    let prefix = match view {
+    let prefix = match view.unwrap_or(InboxView::All) {
         InboxView::Unassigned => keys::unassigned_prefix(&project),
         InboxView::Mine => keys::mine_prefix(&project, &user),
         InboxView::All => keys::all_prefix(&project),
@@ -184,12 +184,4 @@ fn is_index_cursor(cursor: &str) -> bool {
         && cursor.split_once('/').is_some_and(|(time, id)| {
             time.len() == 20 && time.bytes().all(|b| b.is_ascii_digit()) && !id.is_empty() && !id.contains('/')
         })
-}
-
-fn check_limit(limit: u32) -> PluginResult<()> {
-    if (1..=MAX_PAGE).contains(&limit) {
-        Ok(())
-    } else {
-        Err(PluginError::Invalid(format!("limit: 1 to {MAX_PAGE}, not {limit}")))
-    }
 }

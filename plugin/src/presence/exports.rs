@@ -3,8 +3,8 @@
 use super::{changes, history, monitoring, put_offline, reads, schedule, settings};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::presence::{
-    AgentPresenceIn, ChangeOutcome, Guest, HistoryFilter, MonitoringSettings, OnlineAgentsPage, OnlineSchedule,
-    PresenceHistoryPage, PresenceSettings, ProjectPresenceView, PutOfflineOutcome, ScheduleView,
+    AgentPresenceIn, ChangeOutcome, ChatStatusEvent, Guest, HistoryFilter, MonitoringSettings, OnlineAgentsPage,
+    OnlineSchedule, PresenceHistoryPage, PresenceSettings, ProjectPresenceView, PutOfflineOutcome, ScheduleView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
@@ -50,19 +50,19 @@ impl Guest for Component {
         Ok(reads::project_presence(&mut WitHost, &ctx)?)
     }
 
-    fn online_agents(ctx: CallContext, after: Option<String>, limit: u32) -> Result<OnlineAgentsPage, Error> {
+    fn online_agents(ctx: CallContext, after: Option<String>, limit: Option<u32>) -> Result<OnlineAgentsPage, Error> {
         Ok(reads::online_agents(&mut WitHost, &ctx, after.as_deref(), limit)?)
     }
 
-    fn chat_online(ctx: CallContext) -> Result<bool, Error> {
-        Ok(reads::chat_online(&mut WitHost, &ctx)?)
+    fn chat_status(ctx: CallContext) -> Result<ChatStatusEvent, Error> {
+        Ok(reads::chat_status(&mut WitHost, &ctx)?)
     }
 
     fn presence_history(
         ctx: CallContext,
         filter: HistoryFilter,
         before: Option<String>,
-        limit: u32,
+        limit: Option<u32>,
     ) -> Result<PresenceHistoryPage, Error> {
         Ok(history::presence_history(
             &mut WitHost,

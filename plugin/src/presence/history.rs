@@ -23,16 +23,12 @@ pub fn presence_history<H: Directory + Storage>(
     ctx: &CallContext,
     filter: &HistoryFilter,
     before: Option<&str>,
-    limit: u32,
+    limit: Option<u32>,
 ) -> PluginResult<PresenceHistoryPage> {
     let user = filter.user.as_deref();
     let actor = require_actor(ctx)?.to_string();
     let project = require_project(host, ctx)?.to_string();
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(PluginError::Invalid(format!(
-            "limit: from 1 to {MAX_PAGE}, not {limit}"
-        )));
-    }
+    let limit = crate::paging::page_size(limit, MAX_PAGE)?;
     let only = if administers(host, &actor, &project) {
         user.map(str::to_string)
     } else if host.has_project_role(&actor, &project, ProjectRole::Agent) {

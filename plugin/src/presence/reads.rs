@@ -5,7 +5,7 @@
 use super::record::{PresenceRecord, PresenceState};
 use super::{keys, online_list};
 use crate::bindings::exports::helpdesk::chat::presence::{
-    AgentPresenceIn, OnlineAgentsPage, ProjectPresenceView, ViewerPresence,
+    AgentPresenceIn, ChatStatusEvent, OnlineAgentsPage, ProjectPresenceView, ViewerPresence,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole, Timestamp};
 use crate::capabilities::{Clock, Directory, Storage};
@@ -53,13 +53,9 @@ pub fn online_agents<H: Clock + Directory + Storage>(
     host: &mut H,
     ctx: &CallContext,
     after: Option<&str>,
-    limit: u32,
+    limit: Option<u32>,
 ) -> PluginResult<OnlineAgentsPage> {
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(PluginError::Invalid(format!(
-            "limit: from 1 to {MAX_PAGE}, not {limit}"
-        )));
-    }
+    let limit = crate::paging::page_size(limit, MAX_PAGE)?;
     let (_, project, _) = staff_context(host, ctx)?;
     let now = host.now();
     let (agents, cursor) = online_list::page(host, &project, now, after, limit)?;
@@ -67,10 +63,11 @@ pub fn online_agents<H: Clock + Directory + Storage>(
 }
 
 /// Whether the context project's chat is online (PR-2); anyone may ask.
-pub fn chat_online<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<bool> {
+pub fn chat_status<H: Clock + Directory + Storage>(host: &mut H, ctx: &CallContext) -> PluginResult<ChatStatusEvent> {
     let project = require_project(host, ctx)?.to_string();
     let now = host.now();
-    Ok(online_list::count(host, &project, now)? > 0)
+    let online = online_list::count(host, &project, now)? > 0;
+    Ok(ChatStatusEvent { project, online })
 }
 
 /// The actor's state in every project where they are an agent.

@@ -115,14 +115,14 @@ fn pr_1_an_agent_is_online_per_project() {
 fn pr_2_chat_is_online_exactly_when_an_agent_is() {
     let mut host = FakeHost::demo();
     let anyone = anonymous_in(Some("SUP"));
-    assert!(!chat_online(&mut host, &anyone).unwrap());
+    assert!(!chat_status(&mut host, &anyone).unwrap().online);
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
-    assert!(chat_online(&mut host, &anyone).unwrap());
+    assert!(chat_status(&mut host, &anyone).unwrap().online);
     go_online(&mut host, &ctx("alice", "SUP"), false, None).unwrap();
     go_offline(&mut host, &ctx("bob", "SUP"), false).unwrap();
-    assert!(chat_online(&mut host, &anyone).unwrap());
+    assert!(chat_status(&mut host, &anyone).unwrap().online);
     go_offline(&mut host, &ctx("alice", "SUP"), false).unwrap();
-    assert!(!chat_online(&mut host, &anyone).unwrap());
+    assert!(!chat_status(&mut host, &anyone).unwrap().online);
     let events = host.take_events("chat-status:SUP");
     let states: Vec<bool> = events.iter().map(|e| e.payload["online"].as_bool().unwrap()).collect();
     assert_eq!(states, vec![true, false], "one event per flip, none in between");
@@ -132,9 +132,9 @@ fn pr_2_chat_is_online_exactly_when_an_agent_is() {
 fn pr_2_unknown_project_is_not_found() {
     let mut host = FakeHost::demo();
     let anyone = anonymous_in(Some("NOPE"));
-    assert!(matches!(chat_online(&mut host, &anyone), Err(PluginError::NotFound(_))));
+    assert!(matches!(chat_status(&mut host, &anyone), Err(PluginError::NotFound(_))));
     let nowhere = anonymous_in(None);
-    assert!(matches!(chat_online(&mut host, &nowhere), Err(PluginError::Invalid(_))));
+    assert!(matches!(chat_status(&mut host, &nowhere), Err(PluginError::Invalid(_))));
 }
 
 #[test]
@@ -417,7 +417,7 @@ fn pr_15_admins_read_the_history_newest_first_in_pages() {
         host.advance_minutes(1);
     }
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
-    let first = history::presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, 4).unwrap();
+    let first = history::presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, Some(4)).unwrap();
     assert_eq!(first.changes.len(), 4);
     assert_eq!(first.changes[0].user, "bob", "newest first");
     assert!(first.changes.windows(2).all(|w| w[0].at >= w[1].at));
@@ -426,12 +426,12 @@ fn pr_15_admins_read_the_history_newest_first_in_pages() {
         &ctx("dana", "SUP"),
         &everyone(),
         first.cursor.as_deref(),
-        200,
+        Some(200),
     )
     .unwrap();
     assert_eq!(rest.changes.len(), 3);
     assert_eq!(rest.cursor, None);
-    let alices = history::presence_history(&mut host, &ctx("root", "SUP"), &only("alice"), None, 200).unwrap();
+    let alices = history::presence_history(&mut host, &ctx("root", "SUP"), &only("alice"), None, Some(200)).unwrap();
     assert_eq!(alices.changes.len(), 6);
     assert!(alices.changes.iter().all(|c| c.user == "alice"));
 }
@@ -441,18 +441,19 @@ fn pr_15_agents_see_only_their_own_history_and_others_none() {
     let mut host = FakeHost::demo();
     go_online(&mut host, &ctx("alice", "SUP"), false, None).unwrap();
     go_online(&mut host, &ctx("bob", "SUP"), false, None).unwrap();
-    let own = history::presence_history(&mut host, &ctx("bob", "SUP"), &everyone(), None, 10).unwrap();
+    let own = history::presence_history(&mut host, &ctx("bob", "SUP"), &everyone(), None, Some(10)).unwrap();
     assert_eq!(own.changes.iter().map(|c| c.user.as_str()).collect::<Vec<_>>(), ["bob"]);
-    let err = history::presence_history(&mut host, &ctx("bob", "SUP"), &only("alice"), None, 10).unwrap_err();
+    let err = history::presence_history(&mut host, &ctx("bob", "SUP"), &only("alice"), None, Some(10)).unwrap_err();
     assert!(matches!(err, PluginError::AccessDenied(_)));
-    let err = history::presence_history(&mut host, &ctx("carol", "SUP"), &everyone(), None, 10).unwrap_err();
+    let err = history::presence_history(&mut host, &ctx("carol", "SUP"), &everyone(), None, Some(10)).unwrap_err();
     assert!(matches!(err, PluginError::AccessDenied(_)));
     for limit in [0, history::MAX_PAGE + 1] {
-        let err = history::presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, limit).unwrap_err();
+        let err =
+            history::presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, Some(limit)).unwrap_err();
         assert!(matches!(err, PluginError::Invalid(_)));
     }
-    let err =
-        history::presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), Some("elsewhere"), 10).unwrap_err();
+    let err = history::presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), Some("elsewhere"), Some(10))
+        .unwrap_err();
     assert!(matches!(err, PluginError::Invalid(_)));
 }
 
@@ -484,7 +485,7 @@ fn pr_6_the_online_list_pages_by_name_and_counts_without_reading_every_agent() {
     let mut names: Vec<String> = presence.online_agents.iter().map(|a| a.display_name.clone()).collect();
     let mut cursor = presence.more_online.clone();
     while let Some(after) = cursor {
-        let page = online_agents(&mut host, &ctx("alice", "SUP"), Some(&after), 30).unwrap();
+        let page = online_agents(&mut host, &ctx("alice", "SUP"), Some(&after), Some(30)).unwrap();
         names.extend(page.agents.iter().map(|a| a.display_name.clone()));
         cursor = page.cursor;
     }
@@ -494,7 +495,7 @@ fn pr_6_the_online_list_pages_by_name_and_counts_without_reading_every_agent() {
     // The short durations end; before the scheduler runs, reads already leave them out.
     host.advance_minutes(6);
     assert_eq!(count(&mut host, "SUP"), 80);
-    let page = online_agents(&mut host, &ctx("dana", "SUP"), None, 200).unwrap();
+    let page = online_agents(&mut host, &ctx("dana", "SUP"), None, Some(200)).unwrap();
     assert_eq!(page.agents.len(), 80);
     scheduler_run(&mut host);
     assert_eq!(count(&mut host, "SUP"), 80, "the same once they are taken off");
@@ -505,12 +506,12 @@ fn pr_6_the_online_list_pages_by_name_and_counts_without_reading_every_agent() {
 fn pr_6_online_pages_refuse_bad_limits_and_foreign_cursors() {
     let mut host = FakeHost::demo();
     for limit in [0, reads::MAX_PAGE + 1] {
-        let err = online_agents(&mut host, &ctx("dana", "SUP"), None, limit).unwrap_err();
+        let err = online_agents(&mut host, &ctx("dana", "SUP"), None, Some(limit)).unwrap_err();
         assert!(matches!(err, PluginError::Invalid(_)), "{err}");
     }
-    let err = online_agents(&mut host, &ctx("dana", "SUP"), Some("presence/online/OPS/x"), 10).unwrap_err();
+    let err = online_agents(&mut host, &ctx("dana", "SUP"), Some("presence/online/OPS/x"), Some(10)).unwrap_err();
     assert!(matches!(err, PluginError::Invalid(_)), "{err}");
-    let err = online_agents(&mut host, &ctx("carol", "SUP"), None, 10).unwrap_err();
+    let err = online_agents(&mut host, &ctx("carol", "SUP"), None, Some(10)).unwrap_err();
     assert!(matches!(err, PluginError::AccessDenied(_)), "{err}");
 }
 

@@ -78,8 +78,8 @@ impl Guest for Component {
         ctx: CallContext,
         chat: String,
         before: Option<u64>,
-        view: HistoryView,
-        limit: u32,
+        view: Option<HistoryView>,
+        limit: Option<u32>,
     ) -> Result<TeamMessagePage, Error> {
         Ok(messages::chat_messages(&mut WitHost, &ctx, &chat, before, view, limit)?)
     }

@@ -31,15 +31,12 @@ pub fn chat_messages<H: Clock + Directory + Issues + Storage>(
     ctx: &CallContext,
     id: &str,
     before: Option<u64>,
-    view: HistoryView,
-    limit: u32,
+    view: Option<HistoryView>,
+    limit: Option<u32>,
 ) -> PluginResult<TeamMessagePage> {
     let viewer = require(host, ctx, ChatPermission::See)?;
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(PluginError::Invalid(format!(
-            "limit: from 1 to {MAX_PAGE}, not {limit}"
-        )));
-    }
+    let limit = crate::paging::page_size(limit, MAX_PAGE)?;
+    let view = view.unwrap_or(HistoryView::All);
     load_readable(host, &viewer, id)?;
     let since = view_start(host, &viewer.user, view);
     let (messages, more_before) =

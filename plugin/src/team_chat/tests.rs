@@ -78,8 +78,8 @@ fn tc_1_switched_off_every_team_chat_call_is_refused() {
         &ctx("alice"),
         "company-acme",
         None,
-        HistoryView::All,
-        50
+        Some(HistoryView::All),
+        Some(50)
     )));
     assert!(is_denied(post(
         &mut host,
@@ -128,10 +128,17 @@ fn tc_1_permissions_follow_groups_and_project_roles_and_customers_hold_none() {
     save_settings(&mut host, &ctx("root"), settings.clone()).unwrap();
     post(&mut host, "bob", "company-acme", "b1", "from a writer").unwrap();
     assert_eq!(
-        chat_messages(&mut host, &ctx("carol"), "company-acme", None, HistoryView::All, 10)
-            .unwrap()
-            .messages
-            .len(),
+        chat_messages(
+            &mut host,
+            &ctx("carol"),
+            "company-acme",
+            None,
+            Some(HistoryView::All),
+            Some(10)
+        )
+        .unwrap()
+        .messages
+        .len(),
         1
     );
     assert!(
@@ -172,7 +179,15 @@ fn tc_2_a_company_chat_is_for_its_members_first_in_their_list_and_named_after_it
         ("company-acme", ChatKind::Company, "Acme Ltd", 1)
     );
     assert_eq!(chats[1].name, "Lunch");
-    let page = chat_messages(&mut host, &ctx("bob"), "company-acme", None, HistoryView::All, 50).unwrap();
+    let page = chat_messages(
+        &mut host,
+        &ctx("bob"),
+        "company-acme",
+        None,
+        Some(HistoryView::All),
+        Some(50),
+    )
+    .unwrap();
     assert_eq!(page.messages[0].author_name, "Alice Agent");
     assert!(
         is_hidden(get_chat(&mut host, &ctx("gina"), "company-acme")),
@@ -232,8 +247,8 @@ fn tc_3_a_private_room_is_for_its_list_and_whoever_is_taken_off_loses_it_at_once
             &ctx("bob"),
             &made.id,
             None,
-            HistoryView::All,
-            10
+            Some(HistoryView::All),
+            Some(10)
         )),
         "off the list, out of the group"
     );
@@ -304,7 +319,15 @@ fn tc_4_opening_a_user_chat_tells_the_other_nothing_until_the_first_message() {
         (opened.kind, opened.name.as_str(), opened.other.as_deref()),
         (ChatKind::Direct, "Bob Agent", Some("bob"))
     );
-    chat_messages(&mut host, &ctx("alice"), &opened.id, None, HistoryView::All, 50).unwrap();
+    chat_messages(
+        &mut host,
+        &ctx("alice"),
+        &opened.id,
+        None,
+        Some(HistoryView::All),
+        Some(50),
+    )
+    .unwrap();
     assert!(
         my_chats(&mut host, &ctx("bob"))
             .unwrap()
@@ -342,8 +365,8 @@ fn tc_4_opening_a_user_chat_tells_the_other_nothing_until_the_first_message() {
                 &ctx(outsider),
                 &opened.id,
                 None,
-                HistoryView::All,
-                10
+                Some(HistoryView::All),
+                Some(10)
             )),
             "{outsider}"
         );
@@ -460,10 +483,17 @@ fn tc_5_an_issue_chat_puts_each_message_in_the_issue_history_and_participants_in
     let people = chat_participants(&mut host, &ctx("bob"), &opened.id).unwrap();
     assert_eq!(people.iter().map(|p| p.user.as_str()).collect::<Vec<_>>(), ["alice"]);
     assert_eq!(
-        chat_messages(&mut host, &ctx("gina"), &opened.id, None, HistoryView::All, 10)
-            .unwrap()
-            .messages
-            .len(),
+        chat_messages(
+            &mut host,
+            &ctx("gina"),
+            &opened.id,
+            None,
+            Some(HistoryView::All),
+            Some(10)
+        )
+        .unwrap()
+        .messages
+        .len(),
         1,
         "members read issue chats"
     );
@@ -540,7 +570,7 @@ fn tc_6_history_views_start_at_midnight_in_the_viewers_time_zone() {
     }
     host.now = at(5, 3);
     let shown = |host: &mut FakeHost, user: &str, view| {
-        chat_messages(host, &ctx(user), "company-acme", None, view, 50)
+        chat_messages(host, &ctx(user), "company-acme", None, Some(view), Some(50))
             .unwrap()
             .messages
             .iter()
@@ -558,8 +588,8 @@ fn tc_6_history_views_start_at_midnight_in_the_viewers_time_zone() {
         &ctx("carol"),
         "company-acme",
         None,
-        HistoryView::Yesterday,
-        1,
+        Some(HistoryView::Yesterday),
+        Some(1),
     )
     .unwrap();
     assert_eq!(
@@ -572,8 +602,8 @@ fn tc_6_history_views_start_at_midnight_in_the_viewers_time_zone() {
         &ctx("carol"),
         "company-acme",
         Some(5),
-        HistoryView::Yesterday,
-        5,
+        Some(HistoryView::Yesterday),
+        Some(5),
     )
     .unwrap();
     assert_eq!(
@@ -718,8 +748,8 @@ fn tc_5_an_issue_chat_is_for_those_who_may_see_the_issue() {
         &ctx("carol"),
         &opened.id,
         None,
-        HistoryView::All,
-        10
+        Some(HistoryView::All),
+        Some(10)
     )));
     assert!(
         is_hidden(post_team_message(

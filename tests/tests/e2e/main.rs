@@ -2,6 +2,7 @@
 //! push stream and headless Chromium; one module per feature.
 
 mod browser;
+mod contract_edges;
 mod crash;
 mod directory;
 mod hostile_clients;

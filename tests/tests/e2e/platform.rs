@@ -241,7 +241,7 @@ async fn pl_7_the_openapi_document_is_served() {
     let site = TestSite::start();
     let (status, doc) = site.anonymous().get("/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(doc["paths"]["/projects/{key}/presence/online"]["post"].is_object());
+    assert!(doc["paths"]["/projects/{project}/presence/online"]["post"].is_object());
 }
 
 #[tokio::test]

@@ -8,11 +8,18 @@
 //! - OpenAPI schemas (utoipa `ToSchema`) for the host's REST API, with the WIT docs as
 //!   descriptions;
 //! - a JavaScript module with every enum's cases and their docs, for the web pages;
+//! - the edge of every exported function (`@read`/`@write`, `@http`; see [`edges`]) and
+//!   the REST routes that serve them, so no forwarding handler is written by hand;
 //! - the lists a contract test needs: undocumented items, and the world's interfaces.
 //!
 //! Build scripts call it; its output is `include!`d next to the generated bindings.
 
 #![warn(missing_docs)]
+
+pub mod edges;
+#[cfg(test)]
+mod edges_tests;
+mod routes;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;

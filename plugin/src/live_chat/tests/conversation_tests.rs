@@ -22,7 +22,7 @@ fn lc_9_a_customer_and_an_agent_chat_in_one_order_until_one_ends_it() {
     );
 
     let bob = as_user("bob", "SUP");
-    let unassigned = reads::inbox(&mut host, &bob, InboxView::Unassigned, None, 50).unwrap();
+    let unassigned = reads::inbox(&mut host, &bob, Some(InboxView::Unassigned), None, Some(50)).unwrap();
     assert_eq!(unassigned.conversations.len(), 1);
     assert_eq!(unassigned.counts.unassigned, 1);
     assert_eq!(unassigned.conversations[0].unread_for_agents, 1);
@@ -50,13 +50,13 @@ fn lc_9_a_customer_and_an_agent_chat_in_one_order_until_one_ends_it() {
         (2, 0, 1)
     );
     assert!(
-        reads::inbox(&mut host, &bob, InboxView::Unassigned, None, 50)
+        reads::inbox(&mut host, &bob, Some(InboxView::Unassigned), None, Some(50))
             .unwrap()
             .conversations
             .is_empty()
     );
     assert_eq!(
-        reads::inbox(&mut host, &bob, InboxView::Mine, None, 50)
+        reads::inbox(&mut host, &bob, Some(InboxView::Mine), None, Some(50))
             .unwrap()
             .conversations
             .len(),
@@ -64,10 +64,10 @@ fn lc_9_a_customer_and_an_agent_chat_in_one_order_until_one_ends_it() {
     );
 
     conversations::post_message(&mut host, &visitor, &conv.id, "m2", "Thanks").unwrap();
-    let page = reads::messages(&mut host, &visitor, &conv.id, None, 50).unwrap();
+    let page = reads::messages(&mut host, &visitor, &conv.id, None, Some(50)).unwrap();
     let order: Vec<_> = page.messages.iter().map(|m| (m.seq, m.body.as_str())).collect();
     assert_eq!(order, vec![(1, "My order is late"), (2, "Let me check"), (3, "Thanks")]);
-    let older = reads::messages(&mut host, &bob, &conv.id, Some(3), 1).unwrap();
+    let older = reads::messages(&mut host, &bob, &conv.id, Some(3), Some(1)).unwrap();
     assert_eq!((older.messages[0].seq, older.more_before), (2, true));
 
     let ended = conversations::end_conversation(&mut host, &visitor, &conv.id).unwrap();
@@ -79,7 +79,7 @@ fn lc_9_a_customer_and_an_agent_chat_in_one_order_until_one_ends_it() {
     let mine = reads::my_conversations(&mut host, &visitor).unwrap();
     assert_eq!(mine[0].id, conv.id, "a reload shows the history");
     assert_eq!(
-        reads::inbox(&mut host, &bob, InboxView::All, None, 50)
+        reads::inbox(&mut host, &bob, Some(InboxView::All), None, Some(50))
             .unwrap()
             .counts
             .open,
@@ -193,14 +193,20 @@ fn pr_11_offline_agents_see_and_answer_requests_and_others_do_not() {
     conversations::post_message(&mut host, &bob, &conv.id, "a1", "Here").unwrap();
     assert!(
         matches!(
-            reads::inbox(&mut host, &as_user("carol", "SUP"), InboxView::All, None, 50),
+            reads::inbox(
+                &mut host,
+                &as_user("carol", "SUP"),
+                Some(InboxView::All),
+                None,
+                Some(50)
+            ),
             Err(PluginError::AccessDenied(_))
         ),
         "a customer reads no inbox"
     );
     assert!(
         matches!(
-            reads::inbox(&mut host, &as_user("bob", "OPS"), InboxView::All, None, 50),
+            reads::inbox(&mut host, &as_user("bob", "OPS"), Some(InboxView::All), None, Some(50)),
             Err(PluginError::AccessDenied(_))
         ),
         "nor an agent of another project"
@@ -231,7 +237,7 @@ fn lc_9_an_agent_takes_over_and_the_customer_sees_who_joined() {
     conversations::assign(&mut host, &as_user("bob", "SUP"), &conv.id, Some("bob")).unwrap();
     let taken = conversations::assign(&mut host, &as_user("alice", "SUP"), &conv.id, Some("alice")).unwrap();
     assert_eq!(taken.assignee.unwrap().user, "alice");
-    let page = reads::messages(&mut host, &visitor, &conv.id, None, 50).unwrap();
+    let page = reads::messages(&mut host, &visitor, &conv.id, None, Some(50)).unwrap();
     let notices: Vec<_> = page
         .messages
         .iter()
@@ -359,7 +365,7 @@ fn lc_11_a_conversation_becomes_an_issue_with_its_transcript_once() {
         (Some("SUP-1"), 1),
         "once only"
     );
-    let page = reads::messages(&mut host, &visitor, &conv.id, None, 50).unwrap();
+    let page = reads::messages(&mut host, &visitor, &conv.id, None, Some(50)).unwrap();
     assert_eq!(
         page.messages.last().unwrap().body,
         "Bob Agent created issue SUP-1 from this conversation"

@@ -45,7 +45,7 @@ fn lc_9_an_ended_conversation_is_deleted_when_its_retention_has_passed() {
         "ended a day later"
     );
     assert!(reads::my_conversations(&mut host, &visitor).unwrap().is_empty());
-    let all = reads::inbox(&mut host, &bob, InboxView::All, None, 50).unwrap();
+    let all = reads::inbox(&mut host, &bob, Some(InboxView::All), None, Some(50)).unwrap();
     let ids: Vec<_> = all.conversations.iter().map(|c| c.id.clone()).collect();
     assert_eq!(ids, vec![open.id.clone(), recent.id.clone()]);
     let next = *host.wakes.iter().next_back().unwrap();
@@ -57,7 +57,7 @@ fn lc_9_an_ended_conversation_is_deleted_when_its_retention_has_passed() {
     assert!(reads::get_conversation(&mut host, &bob, &recent.id).is_err());
     assert_eq!(reads::get_conversation(&mut host, &bob, &open.id).unwrap().id, open.id);
     assert_eq!(
-        reads::inbox(&mut host, &bob, InboxView::All, None, 50)
+        reads::inbox(&mut host, &bob, Some(InboxView::All), None, Some(50))
             .unwrap()
             .counts
             .open,

@@ -18,7 +18,7 @@ fn pr_15_the_history_filters_by_time_range_and_names_everyone_it_shows() {
         until: Some(start + 15 * 60_000),
         ..everyone()
     };
-    let page = presence_history(&mut host, &ctx("dana", "SUP"), &middle, None, 50).unwrap();
+    let page = presence_history(&mut host, &ctx("dana", "SUP"), &middle, None, Some(50)).unwrap();
     assert_eq!(
         page.changes.iter().map(|c| c.user.as_str()).collect::<Vec<_>>(),
         ["bob"],
@@ -30,10 +30,10 @@ fn pr_15_the_history_filters_by_time_range_and_names_everyone_it_shows() {
             .any(|n| n.user == "bob" && n.display_name == "Bob Agent")
     );
 
-    let all = presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, 1).unwrap();
+    let all = presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, Some(1)).unwrap();
     let cursor = all.cursor.clone().unwrap();
     assert!(!cursor.contains('/'), "the cursor is no storage key: {cursor}");
-    let older = presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), Some(&cursor), 50).unwrap();
+    let older = presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), Some(&cursor), Some(50)).unwrap();
     assert_eq!(older.changes.len(), 2);
     assert!(
         older
@@ -48,7 +48,7 @@ fn pr_15_the_history_filters_by_time_range_and_names_everyone_it_shows() {
         ..everyone()
     };
     assert!(matches!(
-        presence_history(&mut host, &ctx("dana", "SUP"), &backwards, None, 10),
+        presence_history(&mut host, &ctx("dana", "SUP"), &backwards, None, Some(10)),
         Err(PluginError::Invalid(_))
     ));
     assert!(matches!(
@@ -57,7 +57,7 @@ fn pr_15_the_history_filters_by_time_range_and_names_everyone_it_shows() {
             &ctx("dana", "SUP"),
             &everyone(),
             Some("presence/log/SUP/x"),
-            10
+            Some(10)
         ),
         Err(PluginError::Invalid(_))
     ));

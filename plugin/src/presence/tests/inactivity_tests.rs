@@ -25,7 +25,7 @@ fn pr_9_an_inactive_agent_is_offline_exactly_at_the_timeout_with_nobody_acting()
     host.advance_minutes(1);
     // Before the scheduler runs, every read already says offline (PR-9 like PR-4).
     assert_eq!(count(&mut host, "SUP"), 0, "offline at the minute");
-    assert!(!chat_online(&mut host, &anonymous_in(Some("SUP"))).unwrap());
+    assert!(!chat_status(&mut host, &anonymous_in(Some("SUP"))).unwrap().online);
     assert!(
         project_presence(&mut host, &ctx("dana", "SUP"))
             .unwrap()
@@ -41,7 +41,7 @@ fn pr_9_an_inactive_agent_is_offline_exactly_at_the_timeout_with_nobody_acting()
         start + 60 * 60_000,
         "recorded at the timeout, not at the run"
     );
-    let history = presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, 1).unwrap();
+    let history = presence_history(&mut host, &ctx("dana", "SUP"), &everyone(), None, Some(1)).unwrap();
     assert_eq!(
         (history.changes[0].cause, history.changes[0].by.as_deref()),
         (ChangeCause::Inactivity, None)

@@ -74,9 +74,9 @@ fn pr_8_an_admin_puts_one_agent_offline_then_all_and_the_history_says_who() {
     let all = put_offline(&mut host, &ctx("boss", "SUP"), None).unwrap();
     assert_eq!(all.agents, vec!["alice".to_string()]);
     assert_eq!(count(&mut host, "SUP"), 0);
-    assert!(!chat_online(&mut host, &anonymous_in(Some("SUP"))).unwrap());
+    assert!(!chat_status(&mut host, &anonymous_in(Some("SUP"))).unwrap().online);
 
-    let history = presence_history(&mut host, &ctx("boss", "SUP"), &everyone(), None, 10).unwrap();
+    let history = presence_history(&mut host, &ctx("boss", "SUP"), &everyone(), None, Some(10)).unwrap();
     let latest = &history.changes[0];
     assert_eq!(
         (latest.user.as_str(), latest.online, latest.cause, latest.by.as_deref()),
@@ -101,13 +101,13 @@ fn pr_13_a_forced_logout_puts_the_agent_offline_in_every_project() {
         (1, 0),
         "bob stays online"
     );
-    let history = presence_history(&mut host, &ctx("root", "OPS"), &everyone(), None, 10).unwrap();
+    let history = presence_history(&mut host, &ctx("root", "OPS"), &everyone(), None, Some(10)).unwrap();
     let latest = &history.changes[0];
     assert_eq!(
         (latest.user.as_str(), latest.online, latest.cause, latest.by.as_deref()),
         ("alice", false, ChangeCause::ForceLogout, Some("root"))
     );
     crate::host_events::on_host_event(&mut host, &ctx("root", "SUP"), &event).unwrap();
-    let again = presence_history(&mut host, &ctx("root", "OPS"), &everyone(), None, 10).unwrap();
+    let again = presence_history(&mut host, &ctx("root", "OPS"), &everyone(), None, Some(10)).unwrap();
     assert_eq!(again.changes.len(), history.changes.len(), "nothing more to record");
 }

@@ -64,7 +64,15 @@ fn tc_10_edits_and_deletes_keep_their_trace_and_site_admins_search_it() {
         deleted.deleted && deleted.body.is_empty(),
         "a site admin deletes any message"
     );
-    let shown = chat_messages(&mut host, &ctx("bob"), "company-acme", None, HistoryView::All, 10).unwrap();
+    let shown = chat_messages(
+        &mut host,
+        &ctx("bob"),
+        "company-acme",
+        None,
+        Some(HistoryView::All),
+        Some(10),
+    )
+    .unwrap();
     assert!(
         shown.messages[0].deleted && shown.messages[0].body.is_empty(),
         "readers see only that it was deleted"

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use super::caller::SignedIn;
 use super::context::ApiContext;
-use super::directory_routes::require_site_admin;
+use super::directory::require_site_admin;
 use super::error::{ApiError, ApiErrors, ApiPath, ApiResult, current_request_id};
 use super::params::UserPath;
 

@@ -11,9 +11,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::caller::SignedIn;
-use super::context::ApiContext;
-use super::error::{ApiError, ApiErrors, ApiQuery, ApiResult};
+use crate::api::caller::SignedIn;
+use crate::api::context::ApiContext;
+use crate::api::error::{ApiError, ApiErrors, ApiQuery, ApiResult};
 use crate::contract::exports::helpdesk::chat::team_chat::{TraceEntry, TracePage, TraceQuery};
 use crate::runtime::Access::Read;
 

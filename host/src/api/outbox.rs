@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use super::caller::SignedIn;
 use super::context::ApiContext;
-use super::directory_routes::require_site_admin;
+use super::directory::require_site_admin;
 use super::error::{ApiError, ApiErrors, ApiQuery, ApiResult};
 use crate::storage::backend::OutboxMail;
 

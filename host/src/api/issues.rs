@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use super::caller::SignedIn;
 use super::context::ApiContext;
-use super::directory_routes::require_member;
+use super::directory::require_member;
 use super::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::params::{IssuePath, ProjectPath};
 use crate::contract::helpdesk::chat::issues::{HistoryEntry, HistoryKind, Issue};
@@ -65,7 +65,7 @@ async fn list_issues(
     Ok(Json(found))
 }
 
-/// `POST /projects/{key}/issues` body.
+/// `POST /projects/{project}/issues` body.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIssue {
@@ -74,7 +74,7 @@ pub struct NewIssue {
 }
 
 /// Creates an issue in the project (members only).
-#[utoipa::path(post, path = "/projects/{key}/issues", tag = "issues", params(ProjectPath), request_body = NewIssue,
+#[utoipa::path(post, path = "/projects/{project}/issues", tag = "issues", params(ProjectPath), request_body = NewIssue,
     responses((status = CREATED, body = Issue), ApiErrors))]
 async fn create_issue(
     State(api): State<ApiContext>,
@@ -89,12 +89,12 @@ async fn create_issue(
         .site
         .db
         .write(move |slot| -> Result<_, ApiError> {
-            if !issues::may_browse(slot.tx()?, &user, &path.key)? {
-                return Err(unknown_project(&path.key));
+            if !issues::may_browse(slot.tx()?, &user, &path.project)? {
+                return Err(unknown_project(&path.project));
             }
             Ok(issues::create_issue(
                 slot.tx()?,
-                &path.key,
+                &path.project,
                 &body.summary,
                 Some(&reporter),
             )?)
@@ -104,30 +104,30 @@ async fn create_issue(
 }
 
 /// One issue (members only).
-#[utoipa::path(get, path = "/issues/{key}", tag = "issues", params(IssuePath), responses((status = OK, body = Issue), ApiErrors))]
+#[utoipa::path(get, path = "/issues/{issue}", tag = "issues", params(IssuePath), responses((status = OK, body = Issue), ApiErrors))]
 async fn get_issue(
     State(api): State<ApiContext>,
     caller: SignedIn,
     ApiPath(path): ApiPath<IssuePath>,
 ) -> ApiResult<Json<Issue>> {
     require_member(caller.user())?;
-    let missing = format!("issue {} does not exist", path.key);
+    let missing = format!("issue {} does not exist", path.issue);
     let user = caller.user().id.clone();
     api.site
         .db
         .read(move |slot| -> Result<_, ApiError> {
             let tx = slot.tx()?;
-            if !issues::may_see_issue(tx, &user, &path.key)? {
+            if !issues::may_see_issue(tx, &user, &path.issue)? {
                 return Ok(None);
             }
-            Ok(tx.issue(&path.key)?)
+            Ok(tx.issue(&path.issue)?)
         })
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound(missing))
 }
 
-/// `GET /issues/{key}/history` query.
+/// `GET /issues/{issue}/history` query.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -142,7 +142,7 @@ pub struct HistoryQuery {
 }
 
 /// An issue's history, oldest first; `kind=comment` is the "comments only" view (members only).
-#[utoipa::path(get, path = "/issues/{key}/history", tag = "issues", params(IssuePath, HistoryQuery),
+#[utoipa::path(get, path = "/issues/{issue}/history", tag = "issues", params(IssuePath, HistoryQuery),
     responses((status = OK, body = Vec<HistoryEntry>), ApiErrors))]
 async fn history(
     State(api): State<ApiContext>,
@@ -156,12 +156,12 @@ async fn history(
         .site
         .db
         .read(move |slot| -> Result<_, ApiError> {
-            if !issues::may_see_issue(slot.tx()?, &user, &path.key)? {
-                return Err(ApiError::NotFound(format!("issue {} does not exist", path.key)));
+            if !issues::may_see_issue(slot.tx()?, &user, &path.issue)? {
+                return Err(ApiError::NotFound(format!("issue {} does not exist", path.issue)));
             }
             Ok(issues::history(
                 slot.tx()?,
-                &path.key,
+                &path.issue,
                 query.after,
                 query.limit.unwrap_or(100),
                 query.kind,

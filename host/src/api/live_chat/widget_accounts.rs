@@ -11,11 +11,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::auth_routes::{LoginRequest, LoginResponse, password_login};
-use super::caller::Caller;
-use super::context::ApiContext;
-use super::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiResult, current_request_id};
-use super::params::ProjectPath;
+use crate::api::auth::{LoginRequest, LoginResponse, password_login};
+use crate::api::caller::Caller;
+use crate::api::context::ApiContext;
+use crate::api::error::{ApiError, ApiErrors, ApiJson, ApiPath, ApiResult, current_request_id};
+use crate::api::params::ProjectPath;
 use crate::contract::exports::helpdesk::chat::live_chat::RegistrationStarted;
 use crate::runtime::Access::Read;
 
@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 /// keep; no cookie, as the widget may run on another site. Members of the groups the project
 /// blocks are refused exactly like a wrong password, and every attempt counts against the
 /// login throttle per user and per address (`429 rate_limited`).
-#[utoipa::path(post, path = "/projects/{key}/chat/login", tag = "live-chat", params(ProjectPath),
+#[utoipa::path(post, path = "/projects/{project}/chat/login", tag = "live-chat", params(ProjectPath),
     request_body = LoginRequest, responses((status = OK, body = LoginResponse), ApiErrors))]
 async fn widget_login(
     State(api): State<ApiContext>,
@@ -41,17 +41,17 @@ async fn widget_login(
 ) -> ApiResult<Json<LoginResponse>> {
     let user = request.user.trim().to_string();
     let allowed = api
-        .call(Read, caller.in_project(&path.key), move |plugin, store, ctx| {
+        .call(Read, caller.in_project(&path.project), move |plugin, store, ctx| {
             plugin
                 .helpdesk_chat_live_chat()
                 .call_may_log_in_through_widget(store, ctx, &user)
         })
         .await?;
-    let scope = crate::auth::SessionScope::Widget(path.key);
+    let scope = crate::auth::SessionScope::Widget(path.project);
     password_login(&api, &caller, request, allowed, scope).await.map(Json)
 }
 
-/// `POST /projects/{key}/chat/register` body.
+/// `POST /projects/{project}/chat/register` body.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Register {
@@ -73,7 +73,7 @@ const PENDING_PASSWORD_MS: i64 = 35 * 60_000;
 /// account and logs the customer in. Every attempt counts against the login throttle of the
 /// caller's address before anything else is done, and the slow password hashing comes only
 /// after every other check passed.
-#[utoipa::path(post, path = "/projects/{key}/chat/register", tag = "live-chat", params(ProjectPath),
+#[utoipa::path(post, path = "/projects/{project}/chat/register", tag = "live-chat", params(ProjectPath),
     request_body = Register, responses((status = ACCEPTED, body = RegistrationStarted), ApiErrors))]
 async fn widget_register(
     State(api): State<ApiContext>,
@@ -82,7 +82,7 @@ async fn widget_register(
     ApiJson(body): ApiJson<Register>,
 ) -> ApiResult<(StatusCode, Json<RegistrationStarted>)> {
     crate::validate::new_password(&body.password).map_err(ApiError::Invalid)?;
-    let ctx = caller.in_project(&path.key);
+    let ctx = caller.in_project(&path.project);
     count_attempt(&api, &caller).await?;
     let (name, email) = (body.display_name, body.email);
     let (checked_name, checked_email) = (name.clone(), email.clone());
@@ -113,7 +113,7 @@ async fn widget_register(
     Ok((StatusCode::ACCEPTED, Json(started)))
 }
 
-/// `POST /projects/{key}/chat/register/confirm` body.
+/// `POST /projects/{project}/chat/register/confirm` body.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRegistration {
@@ -127,7 +127,7 @@ pub struct ConfirmRegistration {
 /// password chosen at registering and logs the customer in through the widget (a bearer
 /// token for the widget to keep). A wrong code is `400 invalid` with the tries left; the
 /// fifth ends the registration. Attempts count against the login throttle of the address.
-#[utoipa::path(post, path = "/projects/{key}/chat/register/confirm", tag = "live-chat", params(ProjectPath),
+#[utoipa::path(post, path = "/projects/{project}/chat/register/confirm", tag = "live-chat", params(ProjectPath),
     request_body = ConfirmRegistration, responses((status = OK, body = LoginResponse), ApiErrors))]
 async fn widget_confirm_registration(
     State(api): State<ApiContext>,
@@ -136,8 +136,8 @@ async fn widget_confirm_registration(
     ApiJson(body): ApiJson<ConfirmRegistration>,
 ) -> ApiResult<Json<LoginResponse>> {
     count_attempt(&api, &caller).await?;
-    let ctx = caller.in_project(&path.key);
-    let scope = crate::auth::SessionScope::Widget(path.key.clone());
+    let ctx = caller.in_project(&path.project);
+    let scope = crate::auth::SessionScope::Widget(path.project.clone());
     let plugin = api.site.plugin.clone();
     let request_id = current_request_id();
     let now = api.site.clock.now_ms();

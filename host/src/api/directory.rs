@@ -203,7 +203,7 @@ async fn create_project(
     Ok((StatusCode::CREATED, Json(project)))
 }
 
-/// `PUT /directory/projects/{key}/browse` body.
+/// `PUT /directory/projects/{project}/browse` body.
 #[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BrowseBody {
@@ -214,7 +214,7 @@ pub struct BrowseBody {
 
 /// Says who may browse a project's issues and their chats (site admins only). Open streams
 /// of issue chats that a member may no longer read end at their next check.
-#[utoipa::path(put, path = "/directory/projects/{key}/browse", tag = "directory", params(ProjectPath),
+#[utoipa::path(put, path = "/directory/projects/{project}/browse", tag = "directory", params(ProjectPath),
     request_body = BrowseBody, responses((status = OK, body = BrowseBody), ApiErrors))]
 async fn set_browse(
     State(api): State<ApiContext>,
@@ -227,7 +227,7 @@ async fn set_browse(
     let found = api
         .site
         .db
-        .write(move |slot| -> Result<_, ApiError> { Ok(slot.tx()?.set_members_browse(&path.key, members)?) })
+        .write(move |slot| -> Result<_, ApiError> { Ok(slot.tx()?.set_members_browse(&path.project, members)?) })
         .await?;
     if !found {
         return Err(ApiError::NotFound("no such project".into()));
@@ -235,7 +235,7 @@ async fn set_browse(
     Ok(Json(BrowseBody { members }))
 }
 
-/// `PUT /directory/projects/{key}/roles/{user}` body: exactly the roles to hold.
+/// `PUT /directory/projects/{project}/roles/{user}` body: exactly the roles to hold.
 #[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RolesBody {
@@ -245,8 +245,8 @@ pub struct RolesBody {
 
 /// Sets exactly which roles a user holds in a project (site admins only); the plugin hears
 /// of each role given and taken, in the same transaction.
-#[utoipa::path(put, path = "/directory/projects/{key}/roles/{user}", tag = "directory",
-    params(("key" = String, Path, description = "The project's key."), ("user" = String, Path, description = "The user's id.")),
+#[utoipa::path(put, path = "/directory/projects/{project}/roles/{user}", tag = "directory",
+    params(("project" = String, Path, description = "The project's key."), ("user" = String, Path, description = "The user's id.")),
     request_body = RolesBody, responses((status = OK, body = RolesBody), ApiErrors))]
 async fn set_roles(
     State(api): State<ApiContext>,

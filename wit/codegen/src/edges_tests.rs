@@ -1,0 +1,153 @@
+//! The edge notation: read from the WIT, checked against each function, turned into routes.
+
+use std::path::Path;
+
+use crate::Contract;
+use crate::edges::{Access, Audience, Method};
+
+fn contract() -> Contract {
+    let wit = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    Contract::load(&[&wit], "helpdesk:chat/chat-plugin").unwrap()
+}
+
+/// A one-interface contract whose function `f` carries `docs` and `signature`.
+fn tiny(docs: &str, signature: &str) -> anyhow::Result<Vec<crate::edges::Edge>> {
+    let dir = tempdir();
+    let docs: String = docs.lines().map(|line| format!("    /// {line}\n")).collect();
+    std::fs::write(
+        dir.join("tiny.wit"),
+        format!(
+            "package test:tiny@0.1.0;\n\n/// Types.\ninterface types {{\n    /// A context.\n    record call-context {{\n        /// Who.\n        actor: string,\n    }}\n    /// An error.\n    variant error {{\n        /// Not found.\n        not-found(string),\n    }}\n}}\n\n/// The feature.\ninterface feature {{\n    use types.{{call-context, error}};\n\n{docs}    f: func({signature}) -> result<string, error>;\n}}\n\n/// The world.\nworld tiny {{\n    export feature;\n}}\n"
+        ),
+    )
+    .unwrap();
+    Contract::load(&[&dir], "test:tiny/tiny")?.edges()
+}
+
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "wit-codegen-test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn pl_9_every_export_says_whether_it_writes_and_a_get_only_reads() {
+    let edges = contract().edges().unwrap();
+    assert!(edges.len() > 60, "{} exports", edges.len());
+    let bound: Vec<_> = edges.iter().filter(|edge| edge.http.is_some()).collect();
+    assert!(bound.len() > 50, "{} bound", bound.len());
+    for edge in &bound {
+        let http = edge.http.as_ref().unwrap();
+        if http.method == Method::Get {
+            assert_eq!(edge.access, Access::Read, "{}.{}", edge.interface, edge.function);
+        }
+    }
+    let typing = edges.iter().find(|edge| edge.function == "typing").unwrap();
+    let http = typing.http.as_ref().unwrap();
+    assert_eq!(
+        (http.method, http.audience, http.limit.as_deref(), typing.access),
+        (Method::Post, Audience::Anyone, Some("typing"), Access::Write)
+    );
+    assert_eq!(http.placeholders(), vec!["conversation"]);
+    assert_eq!(
+        typing.param_doc("conversation"),
+        Some("The conversation's id (for example `c42`)."),
+        "an interface's @param serves every function of it"
+    );
+    assert!(!typing.docs.contains('@'), "the notation is not part of the docs");
+    let authorize = edges.iter().find(|edge| edge.function == "authorize").unwrap();
+    assert_eq!((authorize.access, authorize.http.is_none()), (Access::Read, true));
+}
+
+#[test]
+fn pl_9_an_edge_that_does_not_fit_its_function_is_refused_in_words() {
+    let ok = tiny(
+        "Gets.\n@read\n@http get /things/{thing}\n@param thing The thing.",
+        "ctx: call-context, thing: string",
+    )
+    .unwrap();
+    assert_eq!(ok[0].http.as_ref().unwrap().path, "/things/{thing}");
+    for (docs, signature, says) in [
+        ("Gets.", "ctx: call-context", "neither @read nor @write"),
+        ("Gets.\n@read\n@write", "ctx: call-context", "more than once"),
+        (
+            "Gets.\n@write\n@http get /x",
+            "ctx: call-context",
+            "a get must only read",
+        ),
+        (
+            "Gets.\n@read\n@http get /x/{y}",
+            "ctx: call-context",
+            "{y} is no parameter",
+        ),
+        ("Gets.\n@read\n@http fetch /x", "ctx: call-context", "needs a method"),
+        ("Gets.\n@read\n@http get x", "ctx: call-context", "must start with /"),
+        (
+            "Gets.\n@read\n@http get /x everyone",
+            "ctx: call-context",
+            "unknown option",
+        ),
+        ("Gets.\n@read\n@cache 5", "ctx: call-context", "unknown notation @cache"),
+        (
+            "Gets.\n@read\n@param z Zed.",
+            "ctx: call-context",
+            "@param z is no parameter",
+        ),
+        (
+            "Gets.\n@read\n@http get /x",
+            "thing: string",
+            "call context as the first parameter",
+        ),
+        (
+            "Gets.\n@read\n@http get /p/{project}",
+            "ctx: call-context, project: string",
+            "no parameter may be called project",
+        ),
+    ] {
+        let err = tiny(docs, signature).unwrap_err();
+        assert!(format!("{err:#}").contains(says), "{docs:?}: {err:#}");
+    }
+}
+
+#[test]
+fn pl_9_routes_are_generated_for_every_binding() {
+    let contract = contract();
+    let routes = contract
+        .http_routes("live-chat", "crate::contract", "crate::api::generated_route_support")
+        .unwrap();
+    assert!(routes.contains("use crate::api::generated_route_support::*;"));
+    assert!(routes.contains("pub async fn post_message("));
+    assert!(routes.contains("#[utoipa::path(post, path = \"/chat/conversations/{conversation}/typing\""));
+    assert!(routes.contains("api.limits.check(Frequent::Typing, &caller)?;"));
+    assert!(routes.contains("caller.in_project(&path.project)"));
+    assert!(routes.contains("call_email_transcript(store, ctx, &path.conversation, body.email.as_deref())"));
+    assert!(
+        routes.contains("Ok(StatusCode::NO_CONTENT)"),
+        "result<_, error> answers 204"
+    );
+    assert!(
+        routes.contains("`not_found`"),
+        "errors are named as the API spells them"
+    );
+    assert!(
+        !routes.contains("may_log_in_through_widget"),
+        "unbound functions get no route"
+    );
+    let presence = contract.http_routes("presence", "crate::contract", "support").unwrap();
+    assert!(
+        presence.contains("let filter = crate::contract::exports::helpdesk::chat::presence::HistoryFilter { user: query.user.clone(), since: query.since, until: query.until };"),
+        "a record parameter of a get comes from the query, field by field"
+    );
+    let team = contract.http_routes("team-chat", "crate::contract", "support").unwrap();
+    assert!(team.contains("request_body = crate::contract::exports::helpdesk::chat::team_chat::RoomSpec"));
+    assert!(
+        contract.http_routes("storage", "crate::contract", "support").is_err(),
+        "imports have no routes"
+    );
+}
