@@ -1,7 +1,8 @@
 //! The web pages (SPEC PL-8): plain HTML, CSS and ES modules compiled into the host, no
 //! build step. A small shared core (`web/core/`: api, stream, dom, format, banner, theme, and
 //! the module of WIT enums generated from the contract), one folder per feature
-//! (`web/presence/`, `web/login/`), and one entry module per page.
+//! (`web/presence/`, `web/login/`), and one entry module per page. One rule serves them all:
+//! `web/<page>.html` at `/<page>`, `web/<folder>/<file>` at `/assets/<folder>/<file>`.
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -37,237 +38,76 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
-const CSS: &str = "text/css; charset=utf-8";
-const SVG: &str = "image/svg+xml";
+/// Every file under `web/`, compiled into the host (in debug builds too, so tests serve what
+/// ships). `rust-embed` chosen over a hand-kept list: a new file is served by the rule below
+/// without a line here.
+#[derive(rust_embed::Embed)]
+#[folder = "web/"]
+struct WebFiles;
 
-/// The pages: URL path and HTML.
-const PAGES: &[(&str, &str)] = &[
-    ("/", include_str!("../web/index.html")),
-    ("/login", include_str!("../web/login.html")),
-    ("/inbox", include_str!("../web/inbox.html")),
-    ("/chat-settings", include_str!("../web/chat-settings.html")),
-    ("/chat-texts", include_str!("../web/chat-texts.html")),
-    ("/portal", include_str!("../web/portal.html")),
-    ("/outbox", include_str!("../web/outbox.html")),
-    ("/people", include_str!("../web/people.html")),
-    ("/presence-settings", include_str!("../web/presence-settings.html")),
-    ("/team-chat", include_str!("../web/team-chat.html")),
-    ("/team-chat-settings", include_str!("../web/team-chat-settings.html")),
-    ("/team-chat-trace", include_str!("../web/team-chat-trace.html")),
-    ("/issues", include_str!("../web/issues.html")),
-    ("/issue", include_str!("../web/issue.html")),
-];
+/// A file compiled into the host, as the text it is.
+fn text_of(file: rust_embed::EmbeddedFile) -> &'static str {
+    let bytes: &'static [u8] = match file.data {
+        std::borrow::Cow::Borrowed(bytes) => bytes,
+        // Embedded files are borrowed; an owned one is kept for the process's life, once.
+        std::borrow::Cow::Owned(bytes) => Box::leak(bytes.into_boxed_slice()),
+    };
+    std::str::from_utf8(bytes).unwrap_or("")
+}
 
-/// Served, with status 404, for any path that is neither a page, an asset nor an API route.
-const NOT_FOUND_PAGE: &str = include_str!("../web/not-found.html");
+/// How a file is served, by its extension; `None` for a file that is not served.
+fn content_type(path: &str) -> Option<&'static str> {
+    match path.rsplit('.').next()? {
+        "js" => Some("text/javascript; charset=utf-8"),
+        "css" => Some("text/css; charset=utf-8"),
+        "svg" => Some("image/svg+xml"),
+        _ => None,
+    }
+}
 
-/// Every script and style sheet: URL path, content type, contents. Module scripts run only
-/// when served as JavaScript, so the type matters.
-const ASSETS: &[(&str, &str, &str)] = &[
-    ("/assets/core/base.css", CSS, include_str!("../web/core/base.css")),
-    ("/assets/core/header.css", CSS, include_str!("../web/core/header.css")),
-    ("/assets/core/favicon.svg", SVG, include_str!("../web/core/favicon.svg")),
-    ("/assets/core/api.js", JAVASCRIPT, include_str!("../web/core/api.js")),
-    (
-        "/assets/core/heartbeat.js",
-        JAVASCRIPT,
-        include_str!("../web/core/heartbeat.js"),
-    ),
-    (
-        "/assets/core/banner.js",
-        JAVASCRIPT,
-        include_str!("../web/core/banner.js"),
-    ),
-    ("/assets/core/contract.js", JAVASCRIPT, crate::contract::ENUMS_JS),
-    ("/assets/core/dom.js", JAVASCRIPT, include_str!("../web/core/dom.js")),
-    (
-        "/assets/core/format.js",
-        JAVASCRIPT,
-        include_str!("../web/core/format.js"),
-    ),
-    (
-        "/assets/core/stream.js",
-        JAVASCRIPT,
-        include_str!("../web/core/stream.js"),
-    ),
-    (
-        "/assets/core/theme.js",
-        JAVASCRIPT,
-        include_str!("../web/core/theme.js"),
-    ),
-    (
-        "/assets/login/login-page.js",
-        JAVASCRIPT,
-        include_str!("../web/login/login-page.js"),
-    ),
-    (
-        "/assets/presence/presence.css",
-        CSS,
-        include_str!("../web/presence/presence.css"),
-    ),
-    (
-        "/assets/presence/chat-availability.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/chat-availability.js"),
-    ),
-    (
-        "/assets/presence/my-status.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/my-status.js"),
-    ),
-    (
-        "/assets/presence/presence-dialog.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/presence-dialog.js"),
-    ),
-    (
-        "/assets/presence/presence-history.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/presence-history.js"),
-    ),
-    (
-        "/assets/presence/presence-link.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/presence-link.js"),
-    ),
-    (
-        "/assets/presence/presence-indicator.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/presence-indicator.js"),
-    ),
-    (
-        "/assets/presence/presence-page.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/presence-page.js"),
-    ),
-    (
-        "/assets/presence/weekdays.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/weekdays.js"),
-    ),
-    (
-        "/assets/presence/schedule-dialog.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/schedule-dialog.js"),
-    ),
-    (
-        "/assets/presence/presence-store.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/presence-store.js"),
-    ),
-    (
-        "/assets/team-chat/team-chat.css",
-        CSS,
-        include_str!("../web/team-chat/team-chat.css"),
-    ),
-    (
-        "/assets/team-chat/team-chat-page.js",
-        JAVASCRIPT,
-        include_str!("../web/team-chat/team-chat-page.js"),
-    ),
-    (
-        "/assets/team-chat/team-chat-store.js",
-        JAVASCRIPT,
-        include_str!("../web/team-chat/team-chat-store.js"),
-    ),
-    (
-        "/assets/team-chat/chat-list.js",
-        JAVASCRIPT,
-        include_str!("../web/team-chat/chat-list.js"),
-    ),
-    (
-        "/assets/team-chat/chat-room.js",
-        JAVASCRIPT,
-        include_str!("../web/team-chat/chat-room.js"),
-    ),
-    (
-        "/assets/team-chat/people-list.js",
-        JAVASCRIPT,
-        include_str!("../web/team-chat/people-list.js"),
-    ),
-    (
-        "/assets/team-chat/room-dialog.js",
-        JAVASCRIPT,
-        include_str!("../web/team-chat/room-dialog.js"),
-    ),
-    (
-        "/assets/team-chat/team-chat-settings-page.js",
-        JAVASCRIPT,
-        include_str!("../web/team-chat/team-chat-settings-page.js"),
-    ),
-    (
-        "/assets/issues/issues.css",
-        CSS,
-        include_str!("../web/issues/issues.css"),
-    ),
-    (
-        "/assets/issues/issues-page.js",
-        JAVASCRIPT,
-        include_str!("../web/issues/issues-page.js"),
-    ),
-    (
-        "/assets/issues/issue-page.js",
-        JAVASCRIPT,
-        include_str!("../web/issues/issue-page.js"),
-    ),
-    (
-        "/assets/team-chat/team-chat-trace-page.js",
-        JAVASCRIPT,
-        include_str!("../web/team-chat/team-chat-trace-page.js"),
-    ),
-    (
-        "/assets/core/linkify.js",
-        JAVASCRIPT,
-        include_str!("../web/core/linkify.js"),
-    ),
-    (
-        "/assets/live-chat/live-chat.css",
-        CSS,
-        include_str!("../web/live-chat/live-chat.css"),
-    ),
-    (
-        "/assets/live-chat/inbox-page.js",
-        JAVASCRIPT,
-        include_str!("../web/live-chat/inbox-page.js"),
-    ),
-    (
-        "/assets/live-chat/chat-texts-page.js",
-        JAVASCRIPT,
-        include_str!("../web/live-chat/chat-texts-page.js"),
-    ),
-    (
-        "/assets/live-chat/chat-settings-page.js",
-        JAVASCRIPT,
-        include_str!("../web/live-chat/chat-settings-page.js"),
-    ),
-    ("/assets/admin/outbox.css", CSS, include_str!("../web/admin/outbox.css")),
-    (
-        "/assets/presence/presence-settings-page.js",
-        JAVASCRIPT,
-        include_str!("../web/presence/presence-settings-page.js"),
-    ),
-    (
-        "/assets/admin/people-page.js",
-        JAVASCRIPT,
-        include_str!("../web/admin/people-page.js"),
-    ),
-    (
-        "/assets/admin/outbox-page.js",
-        JAVASCRIPT,
-        include_str!("../web/admin/outbox-page.js"),
-    ),
-    (
-        "/assets/widget/chat-widget.js",
-        JAVASCRIPT,
-        include_str!("../web/widget/chat-widget.js"),
-    ),
-    (
-        "/assets/widget/portal-page.js",
-        JAVASCRIPT,
-        include_str!("../web/widget/portal-page.js"),
-    ),
-];
+/// The pages: each `web/<name>.html` at `/<name>` (`index.html` at `/`), but the not-found
+/// page, which answers every unknown path.
+pub fn pages() -> Vec<(String, &'static str)> {
+    WebFiles::iter()
+        .filter(|path| !path.contains('/') && path.ends_with(".html") && path != NOT_FOUND_FILE)
+        .filter_map(|path| {
+            let body = text_of(WebFiles::get(&path)?);
+            let stem = path.trim_end_matches(".html");
+            let url = if stem == "index" {
+                "/".to_string()
+            } else {
+                format!("/{stem}")
+            };
+            Some((url, body))
+        })
+        .collect()
+}
+
+/// The file answering every path that is neither a page, an asset nor an API route.
+const NOT_FOUND_FILE: &str = "not-found.html";
+
+fn not_found_page() -> &'static str {
+    WebFiles::get(NOT_FOUND_FILE).map(text_of).unwrap_or("Not found")
+}
+
+/// Every script, style sheet and image: each file in a folder of `web/` at `/assets/<path>`,
+/// and the module of WIT enums generated from the contract at `/assets/core/contract.js`.
+/// Module scripts run only when served as JavaScript, so the type matters.
+pub fn assets() -> Vec<(String, &'static str, &'static str)> {
+    let mut assets: Vec<_> = WebFiles::iter()
+        .filter(|path| path.contains('/'))
+        .filter_map(|path| {
+            let content_type = content_type(&path)?;
+            Some((format!("/assets/{path}"), content_type, text_of(WebFiles::get(&path)?)))
+        })
+        .collect();
+    assets.push((
+        "/assets/core/contract.js".into(),
+        "text/javascript; charset=utf-8",
+        crate::contract::ENUMS_JS,
+    ));
+    assets
+}
 
 /// Assets other sites' pages load: the widget (a module script, which browsers fetch with
 /// CORS). They hold no secret and set no cookie.
@@ -275,20 +115,21 @@ const CROSS_ORIGIN_PREFIX: &str = "/assets/widget/";
 
 /// The page routes.
 pub fn router() -> Router<ApiContext> {
-    let pages = PAGES.iter().fold(Router::new(), |router, &(path, body)| {
-        router.route(path, get(move || async move { page(body) }))
+    let pages = pages().into_iter().fold(Router::new(), |router, (path, body)| {
+        router.route(&path, get(move || async move { page(body) }))
     });
     // Browsers ask for /favicon.ico on every page whatever the page links: the same icon.
+    let favicon = WebFiles::get("core/favicon.svg").map(text_of).unwrap_or("");
     let pages = pages.route(
         "/favicon.ico",
-        get(|| async { asset(SVG, include_str!("../web/core/favicon.svg")) }),
+        get(move || async move { asset("image/svg+xml", favicon) }),
     );
-    ASSETS
-        .iter()
-        .fold(pages, |router, &(path, content_type, body)| {
+    assets()
+        .into_iter()
+        .fold(pages, |router, (path, content_type, body)| {
             let shared = path.starts_with(CROSS_ORIGIN_PREFIX);
             router.route(
-                path,
+                &path,
                 get(move || async move {
                     let mut response = asset(content_type, body);
                     if shared {
@@ -300,14 +141,14 @@ pub fn router() -> Router<ApiContext> {
                 }),
             )
         })
-        .fallback(|| async { (StatusCode::NOT_FOUND, page(NOT_FOUND_PAGE)) })
+        .fallback(|| async { (StatusCode::NOT_FOUND, page(not_found_page())) })
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::{ASSETS, NOT_FOUND_PAGE, PAGES};
+    use super::{WebFiles, assets, content_type, not_found_page, pages};
 
     /// The served paths a module imports, resolved against its own path.
     fn imports_of(path: &str, body: &str) -> Vec<String> {
@@ -336,13 +177,16 @@ mod tests {
     /// the browser.
     #[test]
     fn pl_8_every_linked_and_imported_file_is_served() {
-        let served: Vec<&str> = ASSETS.iter().map(|(path, _, _)| *path).collect();
-        for (page, html) in PAGES.iter().chain([&("(not found)", NOT_FOUND_PAGE)]) {
+        let assets = assets();
+        let served: Vec<&str> = assets.iter().map(|(path, _, _)| path.as_str()).collect();
+        let mut pages = pages();
+        pages.push(("(not found)".into(), not_found_page()));
+        for (page, html) in &pages {
             for link in html.split(['"', '\'']).filter(|s| s.starts_with("/assets/")) {
                 assert!(served.contains(&link), "{page} links {link}, which is not served");
             }
         }
-        for (path, _, body) in ASSETS.iter().filter(|(p, _, _)| p.ends_with(".js")) {
+        for (path, _, body) in assets.iter().filter(|(p, _, _)| p.ends_with(".js")) {
             for import in imports_of(path, body) {
                 assert!(
                     served.contains(&import.as_str()),
@@ -354,14 +198,15 @@ mod tests {
 
     #[test]
     fn pl_8_each_page_has_one_entry_module_and_the_modules_import_no_circle() {
-        for (page, html) in PAGES {
+        for (page, html) in pages() {
             assert_eq!(html.matches("<script").count(), 1, "{page} has one entry module");
             assert!(html.contains("type=\"module\""), "{page}'s entry is an ES module");
         }
-        let graph: BTreeMap<&str, Vec<String>> = ASSETS
+        let assets = assets();
+        let graph: BTreeMap<&str, Vec<String>> = assets
             .iter()
             .filter(|(p, _, _)| p.ends_with(".js"))
-            .map(|(path, _, body)| (*path, imports_of(path, body)))
+            .map(|(path, _, body)| (path.as_str(), imports_of(path, body)))
             .collect();
         // Depth-first search; a module met again while still on the path closes a circle.
         fn visit<'a>(node: &'a str, graph: &'a BTreeMap<&str, Vec<String>>, path: &mut Vec<&'a str>) {
@@ -385,6 +230,31 @@ mod tests {
             .flat_map(|(path, imports)| imports.iter().map(move |i| (path, i)))
             .find(|(_, import)| !import.starts_with("/assets/core/"));
         assert_eq!(core_imports_features, None, "the core imports no feature");
+    }
+
+    #[test]
+    fn pl_8_every_file_of_the_pages_is_served_by_one_rule() {
+        for path in WebFiles::iter() {
+            let page = !path.contains('/') && path.ends_with(".html");
+            assert!(
+                page || content_type(&path).is_some(),
+                "web/{path} would not be served: give its kind a content type"
+            );
+        }
+        let pages = pages();
+        let urls: Vec<&str> = pages.iter().map(|(url, _)| url.as_str()).collect();
+        for url in ["/", "/login", "/inbox", "/team-chat", "/portal"] {
+            assert!(urls.contains(&url), "{url} is served");
+        }
+        assert!(
+            !urls.contains(&"/not-found"),
+            "the not-found page answers unknown paths only"
+        );
+        assert!(
+            assets()
+                .iter()
+                .any(|(path, _, _)| path == "/assets/widget/chat-widget.js")
+        );
     }
 
     #[test]
