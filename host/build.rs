@@ -97,7 +97,14 @@ fn generate_record_views(workspace: &Path) {
             .openapi_schemas("crate::contract", "crate::contract::openapi_schema")
             .unwrap_or_else(fail),
     );
-    write("contract.js", contract.javascript_enums());
+    write(
+        "contract.js",
+        contract.javascript_enums() + &contract.javascript_events().unwrap_or_else(fail),
+    );
+    write(
+        "stream_events.rs",
+        contract.stream_events_table("crate::contract").unwrap_or_else(fail),
+    );
     // Every export's edge is checked, bound or not; then the REST routes each feature's WIT
     // binds (`@http`) are generated with their OpenAPI paths.
     contract

@@ -1,6 +1,6 @@
 //! Generates the JSON form (serde) of every WIT record from `wit/`, so the plugin's stored
-//! records and push payloads use the one JSON form the host and the pages use too; and gives
-//! the component a small stack.
+//! records and push payloads use the one JSON form the host and the pages use too, and the
+//! kind and data of each feature's push events; and gives the component a small stack.
 
 use std::path::PathBuf;
 
@@ -24,6 +24,10 @@ fn main() {
     let serde = contract
         .serde_impls("crate::bindings", helpdesk_wit_codegen::UnknownFields::Ignored)
         .unwrap_or_else(|err| panic!("generating the JSON form of the WIT records: {err:#}"));
+    let events = contract
+        .event_impls("crate::bindings", "crate::publish::StreamEvent")
+        .unwrap_or_else(|err| panic!("generating the push events of the WIT: {err:#}"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("wit_json.rs"), serde).expect("writing the generated JSON form");
+    std::fs::write(out.join("wit_events.rs"), events).expect("writing the generated push events");
 }

@@ -1,5 +1,6 @@
-//! The host's storage: a [`Database`] handle over a [`Backend`] (SQLite today, see
-//! `sqlite.rs`). Everything the host stores goes through it: the plugin's key-value store,
+//! The host's storage: a [`Database`] handle over a [`Backend`]: embedded SQLite by default
+//! (`sqlite/`), PostgreSQL when several host nodes serve one site (`postgres/`). Everything
+//! the host stores goes through it: the plugin's key-value store,
 //! push events, the directory, sessions, issues, the mail outbox, wake-ups and login
 //! throttling.
 //!

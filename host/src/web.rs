@@ -91,7 +91,8 @@ fn not_found_page() -> &'static str {
 }
 
 /// Every script, style sheet and image: each file in a folder of `web/` at `/assets/<path>`,
-/// and the module of WIT enums generated from the contract at `/assets/core/contract.js`.
+/// and the module of WIT enums and event kinds generated from the contract at
+/// `/assets/core/contract.js` (and beside the widget).
 /// Module scripts run only when served as JavaScript, so the type matters.
 pub fn assets() -> Vec<(String, &'static str, &'static str)> {
     let mut assets: Vec<_> = WebFiles::iter()
@@ -101,11 +102,10 @@ pub fn assets() -> Vec<(String, &'static str, &'static str)> {
             Some((format!("/assets/{path}"), content_type, text_of(WebFiles::get(&path)?)))
         })
         .collect();
-    assets.push((
-        "/assets/core/contract.js".into(),
-        "text/javascript; charset=utf-8",
-        crate::contract::ENUMS_JS,
-    ));
+    // The widget runs on other sites and imports only from its own folder (served with CORS).
+    for path in ["/assets/core/contract.js", "/assets/widget/contract.js"] {
+        assets.push((path.into(), "text/javascript; charset=utf-8", crate::contract::ENUMS_JS));
+    }
     assets
 }
 

@@ -1,7 +1,5 @@
-//! Publishing a WIT record as a push event, in its one JSON form, and how it is kept for
-//! clients that resume later (`push.event-options`).
-
-use serde::Serialize;
+//! Publishing a feature's push event (a case of its WIT event variant) with its data in its
+//! one JSON form, and how it is kept for clients that resume later (`push.event-options`).
 
 use crate::capabilities::{EventOptions, Push};
 use crate::error::{PluginError, PluginResult};
@@ -32,20 +30,32 @@ pub fn ephemeral() -> EventOptions {
     }
 }
 
-/// Publishes `payload` as a `kind` event on `topic`, kept in the log.
-pub fn publish_json<T: Serialize>(push: &mut impl Push, topic: &str, kind: &str, payload: &T) -> PluginResult<()> {
-    publish_json_with(push, topic, kind, payload, &kept())
+/// A feature's push event: a case of its WIT `<interface>-event` variant. The kind and the
+/// data's JSON are generated from the WIT (`wit_events.rs`), so no kind is spelt by hand.
+pub trait StreamEvent {
+    /// The event's kind on the stream: the case's name.
+    fn kind(&self) -> &'static str;
+    /// The event's data: the case's payload in its one JSON form.
+    fn data(&self) -> serde_json::Result<String>;
 }
 
-/// Publishes `payload` as a `kind` event on `topic`, kept as `options` say.
-pub fn publish_json_with<T: Serialize>(
+include!(concat!(env!("OUT_DIR"), "/wit_events.rs"));
+
+/// Publishes `event` on `topic`, kept in the log.
+pub fn publish(push: &mut impl Push, topic: &str, event: &impl StreamEvent) -> PluginResult<()> {
+    publish_with(push, topic, event, &kept())
+}
+
+/// Publishes `event` on `topic`, kept as `options` say.
+pub fn publish_with(
     push: &mut impl Push,
     topic: &str,
-    kind: &str,
-    payload: &T,
+    event: &impl StreamEvent,
     options: &EventOptions,
 ) -> PluginResult<()> {
-    let json = serde_json::to_string(payload)
+    let kind = event.kind();
+    let json = event
+        .data()
         .map_err(|err| PluginError::Unavailable(format!("cannot encode {kind} event: {err}")))?;
     push.publish(topic, kind, &json, options)
 }

@@ -13,8 +13,7 @@ use utoipa_axum::routes;
 use super::caller::{SESSION_COOKIE, VISITOR_HEADER};
 use super::context::ApiContext;
 use super::error::{ApiErrors, ErrorBody, ErrorDetail};
-use crate::contract::exports::helpdesk::chat::live_chat::{InboxView, TypingEvent};
-use crate::contract::exports::helpdesk::chat::presence::{ChatStatusEvent, PresenceChangedEvent};
+use crate::contract::exports::helpdesk::chat::live_chat::InboxView;
 
 /// The document's frame: what it is, the push event payloads (which no route returns), the
 /// error body, and how callers authenticate.
@@ -28,12 +27,13 @@ WIT contract's records. Errors carry a stable `error.code`. The push stream (`GE
 sends the event payloads listed under components (for example `PresenceChangedEvent`, \
 `TypingEvent`) and records routes return (`ChatMessage`, `Conversation`, `InboxCounts`).",
     ),
-    components(schemas(ErrorBody, ErrorDetail, PresenceChangedEvent, ChatStatusEvent, TypingEvent, InboxView)),
+    components(schemas(ErrorBody, ErrorDetail, InboxView)),
     tags(
         (name = "auth", description = "Logging in and out."),
         (name = "directory", description = "Users, projects, roles, groups and companies."),
         (name = "presence", description = "Agent presence (PR-1 … PR-6, PR-15)."),
         (name = "live-chat", description = "Live chat with customers: widget settings, conversations, the agents' inbox (LC-1 … LC-11, PR-11)."),
+        (name = "team-chat", description = "Team chat: company chats, rooms, user and issue chats, people and statuses, the trace (TC-1 … TC-10, PR-14)."),
         (name = "issues", description = "Issues and their history."),
         (name = "admin", description = "Site administration: the mail outbox."),
         (name = "push", description = "The resumable push stream."),
@@ -43,101 +43,43 @@ sends the event payloads listed under components (for example `PresenceChangedEv
 )]
 struct Frame;
 
-/// The events the push stream sends (`event:` name, the component schema of its `data`, and
-/// where it comes from). Written into the document as `x-events` on `GET /stream`, so a
-/// client learns every event and its payload from the document itself.
-pub const STREAM_EVENTS: &[(&str, Option<&str>, &str)] = &[
-    (
-        "ready",
-        None,
-        "first on every stream: `{\"last_event_id\": <the newest id>}`",
-    ),
+/// The events the stream sends of its own, before or instead of the features' events.
+const HOST_STREAM_EVENTS: &[(&str, &str)] = &[
+    ("ready", "first on every stream: `{\"last_event_id\": <the newest id>}`"),
     (
         "reset",
-        None,
         "what a resuming client missed cannot be replayed: read the state again",
-    ),
-    (
-        "presence-changed",
-        Some("PresenceChangedEvent"),
-        "presence:<project> (its staff)",
-    ),
-    ("chat-status", Some("ChatStatusEvent"), "chat-status:<project> (anyone)"),
-    (
-        "chat-message",
-        Some("ChatMessage"),
-        "conversation:<id> (its customer and the project's agents)",
-    ),
-    (
-        "conversation-updated",
-        Some("Conversation"),
-        "conversation:<id>, inbox:<project>",
-    ),
-    ("typing", Some("TypingEvent"), "conversation:<id>"),
-    (
-        "inbox-counts",
-        Some("InboxCounts"),
-        "inbox:<project> (its agents and admins)",
-    ),
-    (
-        "team-message",
-        Some("TeamMessage"),
-        "team-chat:<chat> (those who may read the chat)",
-    ),
-    (
-        "chat-changed",
-        Some("ChatSummary"),
-        "team-chat:<chat> (a room renamed or its list changed; unread left at 0)",
-    ),
-    (
-        "preview-changed",
-        None,
-        "team-chat:<chat>: its last message was edited or deleted, so lists show another preview; the chat's id",
-    ),
-    (
-        "chat-deleted",
-        None,
-        "team-chat:<chat>: the chat's id, as a JSON string",
-    ),
-    (
-        "chat-added",
-        Some("ChatSummary"),
-        "team-inbox:<user> (that user: a user-to-user chat's first message, an issue chat they were invited to)",
-    ),
-    (
-        "mentioned",
-        Some("TeamMessage"),
-        "team-inbox:<user> (that user: a message naming them as @user in a chat they may read)",
-    ),
-    (
-        "participants-changed",
-        None,
-        "team-chat:<chat>: someone joined an issue chat; the chat's id, as a JSON string",
-    ),
-    (
-        "person-changed",
-        Some("Person"),
-        "team-people:site (everyone who may see team chat): someone's status or words changed",
-    ),
-    (
-        "lists-changed",
-        None,
-        "team-lists:site (everyone who may see team chat): a room's id or null; read the list again",
     ),
 ];
 
-/// Writes [`STREAM_EVENTS`] into the document, on `GET /stream`.
+/// The features' push events, generated from each feature's `<interface>-event` variant.
+mod feature_events {
+    include!(concat!(env!("OUT_DIR"), "/stream_events.rs"));
+}
+pub use feature_events::STREAM_EVENTS;
+
+/// Writes every event the stream sends into the document, as `x-events` on `GET /stream`
+/// (its name, the feature that sends it, what it says and on which topics, the schema of its
+/// `data`), so a client learns every event and its payload from the document itself.
 pub fn describe_stream_events(doc: &mut utoipa::openapi::OpenApi) {
-    let events: serde_json::Map<String, serde_json::Value> = STREAM_EVENTS
-        .iter()
-        .map(|(name, schema, from)| {
-            let mut event = serde_json::json!({ "topics": from });
-            if let Some(schema) = schema {
-                event["data"] = serde_json::json!({ "$ref": format!("#/components/schemas/{schema}") });
-            }
-            (name.to_string(), event)
-        })
-        .collect();
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, schema) in feature_events::event_schemas() {
+        components.schemas.entry(name).or_insert(schema);
+    }
+    let mut events = serde_json::Map::new();
+    for (name, topics) in HOST_STREAM_EVENTS {
+        events.insert(
+            name.to_string(),
+            serde_json::json!({ "topics": topics, "feature": "stream" }),
+        );
+    }
+    for (name, feature, topics, schema) in STREAM_EVENTS {
+        let mut event = serde_json::json!({ "topics": topics, "feature": feature });
+        if let Some(schema) = schema.and_then(|schema| serde_json::from_str::<serde_json::Value>(schema).ok()) {
+            event["data"] = schema;
+        }
+        events.insert(name.to_string(), event);
+    }
     if let Some(get) = doc.paths.paths.get_mut("/stream").and_then(|item| item.get.as_mut()) {
         let extensions = utoipa::openapi::extensions::ExtensionsBuilder::new()
             .add("x-events", serde_json::Value::Object(events))

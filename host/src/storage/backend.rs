@@ -1,6 +1,7 @@
 //! What a storage backend offers the host: one trait per concern, gathered in
-//! [`Transaction`], and [`Backend`], which runs jobs in transactions. SQLite implements them
-//! today (`sqlite.rs`); a multi-node backend implements the same traits.
+//! [`Transaction`], and [`Backend`], which runs jobs in transactions. Embedded SQLite
+//! (`sqlite/`) and PostgreSQL for several nodes (`postgres/`) implement them; the same
+//! conformance tests (`conformance.rs`) run on both.
 //!
 //! A job runs in one transaction: a write job in a read-write transaction that commits
 //! durably when the job keeps its writes (a backend may group many jobs into one commit), a

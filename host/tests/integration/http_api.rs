@@ -410,9 +410,11 @@ async fn pl_7_the_document_lists_every_stream_event_with_its_payload() {
     let host = Host::build(&settings(dir.path())).await.unwrap();
     let doc: Value = serde_json::from_str(&host.api.openapi_json).unwrap();
     let events = doc["paths"]["/stream"]["get"]["x-events"].as_object().unwrap();
+    let declared = helpdesk_host::api::openapi::STREAM_EVENTS
+        .iter()
+        .map(|(name, ..)| *name);
+    let names: Vec<&str> = ["ready", "reset"].into_iter().chain(declared).collect();
     for name in [
-        "ready",
-        "reset",
         "presence-changed",
         "chat-status",
         "chat-message",
@@ -420,6 +422,9 @@ async fn pl_7_the_document_lists_every_stream_event_with_its_payload() {
         "typing",
         "inbox-counts",
     ] {
+        assert!(names.contains(&name), "{name} is declared by its feature");
+    }
+    for name in names {
         let event = &events[name];
         assert!(event["topics"].is_string(), "{name}");
         if let Some(reference) = event["data"]["$ref"].as_str() {

@@ -262,3 +262,32 @@ async fn pl_3_issue_comments_land_in_the_history_and_roll_back_with_their_call()
         .unwrap_err();
     assert!(format!("{err:?}").contains("NotFound"), "{err:?}");
 }
+
+/// The initial memory of every core module inside a component, in 64 KiB pages.
+fn initial_pages(component: &[u8]) -> Vec<u64> {
+    let mut pages = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(component) {
+        if let Ok(wasmparser::Payload::MemorySection(memories)) = payload {
+            for memory in memories.into_iter().flatten() {
+                pages.push(memory.initial);
+            }
+        }
+    }
+    pages
+}
+
+#[test]
+fn pl_5_an_instance_starts_with_the_memory_the_benchmarks_name() {
+    let wasm = std::fs::read(env!("HELPDESK_PLUGIN_WASM")).unwrap();
+    let pages = initial_pages(&wasm);
+    assert_eq!(pages.len(), 1, "one memory: {pages:?}");
+    let kib = pages[0] * 64;
+    // Printed for BENCHMARKS.md: a 128 KiB stack and the static data (time zone and Unicode
+    // tables, most of it). The host resets an instance's memory after every call; what that
+    // costs grows with the pages a call touches, and this is where it starts.
+    println!("plugin instance: {} pages, {kib} KiB initial memory", pages[0]);
+    assert!(
+        kib <= 2048,
+        "the plugin starts with {kib} KiB; BENCHMARKS.md names the budget"
+    );
+}

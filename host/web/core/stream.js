@@ -8,8 +8,9 @@
 
 import { api } from './api.js';
 
+// An event's data, or undefined when it is no JSON (`null` is data: "no room").
 function parseData(ev) {
-  try { return JSON.parse(ev.data); } catch (e) { return null; }
+  try { return JSON.parse(ev.data); } catch (e) { return undefined; }
 }
 
 export function openStream(topics, handlers) {
@@ -26,7 +27,7 @@ export function openStream(topics, handlers) {
     Object.keys(handlers.events || {}).forEach(function (kind) {
       es.addEventListener(kind, function (ev) {
         var data = parseData(ev);
-        if (data) handlers.events[kind](data);
+        if (data !== undefined) handlers.events[kind](data);
       });
     });
     es.addEventListener('error', function () {

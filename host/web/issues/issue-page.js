@@ -8,6 +8,7 @@ import { showBanner, clearBanner, errorText } from '../core/banner.js';
 import { formatDateTime, formatFull, setTimeZone } from '../core/format.js';
 import { openStream } from '../core/stream.js';
 import { appendLinkified } from '../core/linkify.js';
+import { events } from '../core/contract.js';
 
 var key = new URLSearchParams(window.location.search).get('key') || '';
 var onlyComments = false;
@@ -68,7 +69,7 @@ function start() {
     // The issue chat's messages are comments: the history follows them live, where the
     // viewer may follow the chat (team chat on and allowed).
     openStream(['team-chat:issue-' + key], {
-      events: { 'team-message': function () { loadHistory(); } },
+      events: { [events.teamChat.teamMessage]: function () { loadHistory(); } },
       denied: function () { return true; }
     });
   }, function (e) {

@@ -9,6 +9,7 @@ import { showBanner, clearBanner, errorText } from '../core/banner.js';
 import { formatTime } from '../core/format.js';
 import { openStream } from '../core/stream.js';
 import { showPresence } from '../presence/presence-link.js';
+import { events } from '../core/contract.js';
 
 var PROJECT_KEY = 'helpdesk.project';
 var state = {
@@ -188,15 +189,15 @@ function connect() {
     },
     reset: function () { loadList(false); },
     events: {
-      'conversation-updated': upsert,
-      'inbox-counts': function (counts) { if (counts.project === state.project) renderCounts(counts); },
-      'chat-message': function (message) {
+      [events.liveChat.conversationUpdated]: upsert,
+      [events.liveChat.inboxCounts]: function (counts) { if (counts.project === state.project) renderCounts(counts); },
+      [events.liveChat.chatMessage]: function (message) {
         if (!state.current || message.conversation !== state.current.id) return;
         addMessage(message);
         if (message.author === 'customer') $('typing').textContent = '';
         markSeen();
       },
-      'typing': function (data) {
+      [events.liveChat.typing]: function (data) {
         if (!state.current || data.conversation !== state.current.id || data.author !== 'customer') return;
         $('typing').textContent = data.typing ? data.name + ' is typing…' : '';
       }

@@ -5,6 +5,7 @@
 
 import { api, ApiError, projectPath } from '../core/api.js';
 import { openStream } from '../core/stream.js';
+import { events } from '../core/contract.js';
 
 var HISTORY_PAGE = 20;
 var HISTORY_MAX = 200; // the server's largest page
@@ -312,15 +313,15 @@ export function connectStream() {
     reset: function () { loadRequests(key); return refresh(); },
     denied: function () { return state.access === 'denied'; },
     events: {
-      'presence-changed': function (d) {
+      [events.presence.presenceChanged]: function (d) {
         if (!d.project || d.project === state.project) refresh();
       },
-      'inbox-counts': function (counts) {
+      [events.liveChat.inboxCounts]: function (counts) {
         if (counts.project !== state.project) return;
         state.requests = counts;
         notify();
       },
-      'chat-status': function (d) {
+      [events.presence.chatStatus]: function (d) {
         var view = currentView();
         if (d.project !== state.project || typeof d.online !== 'boolean' || !view) return;
         view.chat_online = d.online;

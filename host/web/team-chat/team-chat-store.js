@@ -4,6 +4,7 @@
 
 import { api } from '../core/api.js';
 import { openStream } from '../core/stream.js';
+import { events } from '../core/contract.js';
 
 export var state = {
   me: null,            // the viewer (directory user)
@@ -100,19 +101,19 @@ function follow() {
       return true;
     },
     events: {
-      'team-message': onMessage,
-      'chat-changed': function () { loadChats(); },
-      'preview-changed': function () { loadChats(); },
-      'chat-deleted': function () { loadChats(); },
-      'chat-added': function (chat) {
+      [events.teamChat.teamMessage]: onMessage,
+      [events.teamChat.chatChanged]: function () { loadChats(); },
+      [events.teamChat.previewChanged]: function () { loadChats(); },
+      [events.teamChat.chatDeleted]: function () { loadChats(); },
+      [events.teamChat.chatAdded]: function (chat) {
         // An invitation into an issue chat is news; a user chat's first message shows as unread.
         if (chat.kind === 'issue') state.notice = { chat: chat.id, text: 'You were invited to the chat of ' + chat.name + '.' };
         loadChats();
       },
-      'lists-changed': function () { loadChats(); },
-      'person-changed': onPerson,
-      'participants-changed': function (chat) { if (chat === state.openId) loadParticipants(); },
-      'mentioned': function (message) {
+      [events.teamChat.listsChanged]: function () { loadChats(); },
+      [events.teamChat.personChanged]: onPerson,
+      [events.teamChat.participantsChanged]: function (chat) { if (chat === state.openId) loadParticipants(); },
+      [events.teamChat.mentioned]: function (message) {
         if (message.chat === state.openId && !document.hidden) return;
         var chat = state.chats.find(function (c) { return c.id === message.chat; });
         state.notice = {

@@ -10,6 +10,8 @@
 // A visitor is known by a random token kept in this browser's localStorage, so a reload
 // continues the same conversation; it is sent as X-Visitor-Token and never as a cookie.
 
+import { events } from './contract.js';
+
 var STYLE = [
   ':host { all: initial; }',
   // The page's own styles reach the host element (they win over :host), and inherited
@@ -419,21 +421,21 @@ export function mountChatWidget(base, project, siteUser) {
     var source = new EventSource(url);
     state.stream = source;
     source.addEventListener('ready', function () { if (conv) loadMessages(conv.id); });
-    source.addEventListener('chat-status', function (ev) {
+    source.addEventListener(events.presence.chatStatus, function (ev) {
       var data = JSON.parse(ev.data);
       if (state.view && data.project === project) {
         state.view.chat_online = data.online;
         renderView();
       }
     });
-    source.addEventListener('chat-message', function (ev) {
+    source.addEventListener(events.liveChat.chatMessage, function (ev) {
       var message = JSON.parse(ev.data);
       addMessage(message);
       if (message.author === 'agent') typing.textContent = '';
       markSeen();
     });
-    source.addEventListener('conversation-updated', function (ev) { keep(JSON.parse(ev.data)); });
-    source.addEventListener('typing', function (ev) {
+    source.addEventListener(events.liveChat.conversationUpdated, function (ev) { keep(JSON.parse(ev.data)); });
+    source.addEventListener(events.liveChat.typing, function (ev) {
       var data = JSON.parse(ev.data);
       if (data.author !== 'agent') return;
       typing.textContent = data.typing ? data.name + ' is typing…' : '';

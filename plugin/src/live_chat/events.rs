@@ -1,13 +1,11 @@
-//! The push events live chat publishes and their topics. Payloads are WIT records in their
-//! one JSON form: `chat-message`, `conversation` (kind `conversation-updated`),
-//! `typing-event` and `inbox-counts`.
+//! The push events live chat publishes (the WIT's `live-chat-event`), and their topics.
 
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    AuthorKind, ChatMessage, Conversation, InboxCounts, TypingEvent,
+    AuthorKind, ChatMessage, Conversation, InboxCounts, LiveChatEvent, TypingEvent,
 };
 use crate::capabilities::Push;
 use crate::error::PluginResult;
-use crate::publish::{about, ephemeral, publish_json, publish_json_with};
+use crate::publish::{about, ephemeral, publish, publish_with};
 
 /// The topic kind of one conversation (its customer and its project's agents).
 pub const CONVERSATION_TOPIC: &str = "conversation";
@@ -26,37 +24,33 @@ pub fn inbox_topic(project: &str) -> String {
 
 /// A new message, to both sides of its conversation.
 pub fn message(push: &mut impl Push, message: &ChatMessage) -> PluginResult<()> {
-    publish_json(
-        push,
-        &conversation_topic(&message.conversation),
-        "chat-message",
-        message,
-    )
+    let topic = conversation_topic(&message.conversation);
+    publish(push, &topic, &LiveChatEvent::ChatMessage(message.clone()))
 }
 
 /// A conversation's new state, to both sides and to its project's inbox. A resuming client
 /// needs only its newest state, so each replaces the one before in the log (per topic).
 pub fn conversation_updated(push: &mut impl Push, conversation: &Conversation) -> PluginResult<()> {
     let id = &conversation.id;
-    publish_json_with(
+    let event = LiveChatEvent::ConversationUpdated(conversation.clone());
+    publish_with(
         push,
         &conversation_topic(id),
-        "conversation-updated",
-        conversation,
+        &event,
         &about(format!("conversation-updated:{id}")),
     )?;
-    publish_json_with(
+    publish_with(
         push,
         &inbox_topic(&conversation.project),
-        "conversation-updated",
-        conversation,
+        &event,
         &about(format!("conversation-updated:inbox:{id}")),
     )
 }
 
 /// A project's new inbox counts (the agents' header notice).
 pub fn inbox_counts(push: &mut impl Push, counts: &InboxCounts) -> PluginResult<()> {
-    publish_json(push, &inbox_topic(&counts.project), "inbox-counts", counts)
+    let topic = inbox_topic(&counts.project);
+    publish(push, &topic, &LiveChatEvent::InboxCounts(counts.clone()))
 }
 
 /// Someone started or stopped typing: to the streams open now only.
@@ -67,18 +61,12 @@ pub fn typing(
     name: String,
     typing: bool,
 ) -> PluginResult<()> {
-    let payload = TypingEvent {
+    let event = LiveChatEvent::Typing(TypingEvent {
         conversation: conversation.id.clone(),
         author,
         name,
         typing,
-    };
+    });
     // Who is typing matters now only: never kept, never replayed.
-    publish_json_with(
-        push,
-        &conversation_topic(&conversation.id),
-        "typing",
-        &payload,
-        &ephemeral(),
-    )
+    publish_with(push, &conversation_topic(&conversation.id), &event, &ephemeral())
 }

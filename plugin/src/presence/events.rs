@@ -1,12 +1,11 @@
-//! The push events presence publishes, and their topics. The payloads are the WIT records
-//! `presence-changed-event` and `chat-status-event`, in their one JSON form.
+//! The push events presence publishes (the WIT's `presence-event`), and their topics.
 
 use super::record::Announced;
-use crate::bindings::exports::helpdesk::chat::presence::{ChatStatusEvent, PresenceChangedEvent};
+use crate::bindings::exports::helpdesk::chat::presence::{ChatStatusEvent, PresenceChangedEvent, PresenceEvent};
 use crate::bindings::helpdesk::chat::types::Timestamp;
 use crate::capabilities::{Push, Storage, Wake};
 use crate::error::PluginResult;
-use crate::publish::publish_json as publish;
+use crate::publish::publish;
 use crate::storage::{get_json, put_json};
 
 /// The topic kind for a project's agent presence (staff only).
@@ -45,7 +44,7 @@ pub fn publish_agent_change(
         online_count,
         chat_online: online_count > 0,
     };
-    publish(push, &presence_topic(project), "presence-changed", &payload)
+    publish(push, &presence_topic(project), &PresenceEvent::PresenceChanged(payload))
 }
 
 /// Tells everyone watching the project whether its chat is online (PR-2), once per
@@ -70,5 +69,5 @@ pub fn announce_chat_status<H: Storage + Push + Wake>(
         project: project.into(),
         online,
     };
-    publish(host, &chat_status_topic(project), "chat-status", &payload)
+    publish(host, &chat_status_topic(project), &PresenceEvent::ChatStatus(payload))
 }

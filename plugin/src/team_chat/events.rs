@@ -1,11 +1,10 @@
-//! The push events team chat publishes, and their topics. Payloads are WIT records in their
-//! one JSON form (`team-message`, `chat-summary`) or a chat's id.
+//! The push events team chat publishes (the WIT's `team-chat-event`), and their topics.
 
-use crate::bindings::exports::helpdesk::chat::team_chat::{ChatSummary, Person, TeamMessage};
+use crate::bindings::exports::helpdesk::chat::team_chat::{ChatSummary, Person, TeamChatEvent, TeamMessage};
 use crate::capabilities::EventOptions;
 use crate::capabilities::Push;
 use crate::error::PluginResult;
-use crate::publish::{about, publish_json as publish, publish_json_with};
+use crate::publish::{about, publish, publish_with};
 
 /// The topic kind of one chat's messages and changes (those who may read it).
 pub const CHAT_TOPIC: &str = "team-chat";
@@ -42,11 +41,10 @@ fn message_subject(message: &TeamMessage) -> String {
 /// A message was written, edited or deleted: its newest form replaces the older ones in the
 /// log, so a client resuming later never gets a text that was changed or taken back.
 pub fn message(push: &mut impl Push, message: &TeamMessage) -> PluginResult<()> {
-    publish_json_with(
+    publish_with(
         push,
         &chat_topic(&message.chat),
-        "team-message",
-        message,
+        &TeamChatEvent::TeamMessage(message.clone()),
         &about(message_subject(message)),
     )
 }
@@ -60,18 +58,17 @@ fn summary_subject(chat: &str) -> String {
 
 /// A chat changed (a room's name or kind); `summary` as everyone sees it.
 pub fn chat_changed(push: &mut impl Push, summary: &ChatSummary) -> PluginResult<()> {
-    publish_json_with(
+    publish_with(
         push,
         &chat_topic(&summary.id),
-        "chat-changed",
-        summary,
+        &TeamChatEvent::ChatChanged(summary.clone()),
         &about(summary_subject(&summary.id)),
     )
 }
 
 /// A chat was deleted.
 pub fn chat_deleted(push: &mut impl Push, chat: &str) -> PluginResult<()> {
-    publish(push, &chat_topic(chat), "chat-deleted", &chat)
+    publish(push, &chat_topic(chat), &TeamChatEvent::ChatDeleted(chat.to_string()))
 }
 
 /// A chat came into `user`'s list (a user-to-user chat's first message, an invitation).
@@ -82,23 +79,37 @@ pub fn chat_added(push: &mut impl Push, user: &str, summary: &ChatSummary) -> Pl
         requires: Some(chat_topic(&summary.id)),
         ephemeral: false,
     };
-    publish_json_with(push, &inbox_topic(user), "chat-added", summary, &options)
+    publish_with(
+        push,
+        &inbox_topic(user),
+        &TeamChatEvent::ChatAdded(summary.clone()),
+        &options,
+    )
 }
 
 /// The site's rooms or settings changed: lists are worth reading again. Only the room's id
 /// travels (a private room's name is for its members).
 pub fn lists_changed(push: &mut impl Push, room: Option<&str>) -> PluginResult<()> {
-    publish(push, &lists_topic(), "lists-changed", &room)
+    publish(
+        push,
+        &lists_topic(),
+        &TeamChatEvent::ListsChanged(room.map(str::to_string)),
+    )
 }
 
 /// Someone's status or words changed (PR-14).
 pub fn person_changed(push: &mut impl Push, person: &Person) -> PluginResult<()> {
-    publish(push, &format!("{PEOPLE_TOPIC}:site"), "person-changed", person)
+    let topic = format!("{PEOPLE_TOPIC}:site");
+    publish(push, &topic, &TeamChatEvent::PersonChanged(person.clone()))
 }
 
 /// Someone joined an issue chat: its participants panel is worth reading again.
 pub fn participants_changed(push: &mut impl Push, chat: &str) -> PluginResult<()> {
-    publish(push, &chat_topic(chat), "participants-changed", &chat)
+    publish(
+        push,
+        &chat_topic(chat),
+        &TeamChatEvent::ParticipantsChanged(chat.to_string()),
+    )
 }
 
 /// A message names `user` (`@user`): they are told wherever they are. It goes from the log
@@ -110,17 +121,21 @@ pub fn mentioned(push: &mut impl Push, user: &str, message: &TeamMessage) -> Plu
         requires: Some(chat_topic(&message.chat)),
         ephemeral: false,
     };
-    publish_json_with(push, &inbox_topic(user), "mentioned", message, &options)
+    publish_with(
+        push,
+        &inbox_topic(user),
+        &TeamChatEvent::Mentioned(message.clone()),
+        &options,
+    )
 }
 
 /// A chat's last message was edited or deleted: its preview in lists changed, and earlier
 /// summaries with the old preview leave the log.
 pub fn preview_changed(push: &mut impl Push, chat: &str) -> PluginResult<()> {
-    publish_json_with(
+    publish_with(
         push,
         &chat_topic(chat),
-        "preview-changed",
-        &chat,
+        &TeamChatEvent::PreviewChanged(chat.to_string()),
         &about(summary_subject(chat)),
     )
 }

@@ -151,3 +151,44 @@ fn pl_9_routes_are_generated_for_every_binding() {
         "imports have no routes"
     );
 }
+
+#[test]
+fn pl_9_each_feature_declares_its_push_events_once() {
+    let contract = contract();
+    let kinds = contract.event_kinds().unwrap();
+    let named: Vec<(&str, &str)> = kinds.iter().map(|e| (e.interface.as_str(), e.kind.as_str())).collect();
+    for expected in [
+        ("presence", "presence-changed"),
+        ("presence", "chat-status"),
+        ("live-chat", "typing"),
+        ("team-chat", "team-message"),
+        ("team-chat", "lists-changed"),
+    ] {
+        assert!(named.contains(&expected), "{expected:?} in {named:?}");
+    }
+    let plugin = contract
+        .event_impls("crate::bindings", "crate::publish::StreamEvent")
+        .unwrap();
+    assert!(plugin.contains(
+        "impl crate::publish::StreamEvent for crate::bindings::exports::helpdesk::chat::team_chat::TeamChatEvent"
+    ));
+    assert!(plugin.contains("Self::TeamMessage(_) => \"team-message\","));
+    assert!(plugin.contains("Self::TeamMessage(data) => serde_json::to_string(data),"));
+    let host = contract.stream_events_table("crate::contract").unwrap();
+    assert!(
+        host.contains("<crate::contract::exports::helpdesk::chat::live_chat::TypingEvent as utoipa::ToSchema>::name()"),
+        "{host}"
+    );
+    assert!(host.contains(r##"("team-message", "team-chat", "##), "{host}");
+    assert!(
+        host.contains(r##"Some("{\"$ref\":\"#/components/schemas/TeamMessage\"}")"##),
+        "{host}"
+    );
+    assert!(
+        host.contains(r#"Some("{\"type\":[\"string\",\"null\"]}")"#),
+        "lists-changed carries an optional id"
+    );
+    let pages = contract.javascript_events().unwrap();
+    assert!(pages.contains("teamChat: Object.freeze({"), "{pages}");
+    assert!(pages.contains("teamMessage: \"team-message\","), "{pages}");
+}

@@ -8,6 +8,8 @@
 //! - OpenAPI schemas (utoipa `ToSchema`) for the host's REST API, with the WIT docs as
 //!   descriptions;
 //! - a JavaScript module with every enum's cases and their docs, for the web pages;
+//! - the push events each feature declares (`<interface>-event`): the plugin's typed
+//!   publishing, the host's table of stream events, the pages' constants of event kinds;
 //! - the edge of every exported function (`@read`/`@write`, `@http`; see [`edges`]) and
 //!   the REST routes that serve them, so no forwarding handler is written by hand;
 //! - the lists a contract test needs: undocumented items, and the world's interfaces.
@@ -19,6 +21,7 @@
 pub mod edges;
 #[cfg(test)]
 mod edges_tests;
+pub mod events;
 mod routes;
 
 use std::collections::BTreeSet;
