@@ -17,6 +17,7 @@ pub mod reads;
 pub mod record;
 pub mod registration;
 pub mod retention;
+pub mod retention_plan;
 pub mod settings;
 pub mod to_issue;
 pub mod topics;

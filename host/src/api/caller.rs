@@ -61,6 +61,16 @@ impl Default for Caller {
 }
 
 impl Caller {
+    /// Who this caller's requests count against in the request limits.
+    pub fn requester(&self) -> super::request_limits::Requester<'_> {
+        let user = self.user.as_ref().or(self.customer.as_ref().map(|(user, _)| user));
+        super::request_limits::Requester {
+            user: user.map(|user| user.id.as_str()),
+            visitor: self.visitor.as_deref(),
+            network: self.network.map(|network| network.to_string()),
+        }
+    }
+
     /// The plugin's call context for this caller, in `project` if any. A widget session
     /// counts only in its own project's widget (and in the conversations it reaches there).
     pub fn context(&self, project: Option<&str>) -> CallContext {

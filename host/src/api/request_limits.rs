@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use super::caller::Caller;
 use super::error::ApiError;
 
 /// What is limited.
@@ -121,6 +120,18 @@ struct Limiter {
     per_network: DefaultKeyedRateLimiter<ClientKey>,
 }
 
+/// Who a request counts against: its signed-in user (or widget customer), else its widget
+/// visitor, and its client network (counted only for those without a login).
+#[derive(Debug, Clone, Default)]
+pub struct Requester<'a> {
+    /// The user acting, if any.
+    pub user: Option<&'a str>,
+    /// The widget visitor, if no user acts.
+    pub visitor: Option<&'a str>,
+    /// The client's network, as limits per address count it.
+    pub network: Option<String>,
+}
+
 /// The in-memory limits of one node.
 pub struct RequestLimits {
     typing: Limiter,
@@ -158,8 +169,8 @@ impl RequestLimits {
         }
     }
 
-    /// Counts one request of `what` by `caller`; `rate_limited` when it is one too many.
-    pub fn check(&self, what: Frequent, caller: &Caller) -> Result<(), ApiError> {
+    /// Counts one request of `what` by `requester`; `rate_limited` when it is one too many.
+    pub fn check(&self, what: Frequent, requester: &Requester<'_>) -> Result<(), ApiError> {
         let limiter = match what {
             Frequent::Typing => &self.typing,
             Frequent::Seen => &self.seen,
@@ -178,11 +189,14 @@ impl RequestLimits {
                 seconds,
             )
         };
-        let network = caller.network.map(|network| ClientKey::Network(network.to_string()));
-        let user = caller.user.as_ref().or(caller.customer.as_ref().map(|(user, _)| user));
-        let client = match (user, &caller.visitor) {
-            (Some(user), _) => Some(ClientKey::User(user.id.clone())),
-            (None, Some(visitor)) => Some(ClientKey::Visitor(visitor.clone())),
+        let network = requester
+            .network
+            .as_ref()
+            .map(|network| ClientKey::Network(network.clone()));
+        let user = requester.user;
+        let client = match (user, requester.visitor) {
+            (Some(user), _) => Some(ClientKey::User(user.to_string())),
+            (None, Some(visitor)) => Some(ClientKey::Visitor(visitor.to_string())),
             (None, None) => None,
         };
         if let Some(client) = &client
@@ -208,11 +222,11 @@ mod tests {
     use super::*;
     use crate::client_network::ClientNetwork;
 
-    fn visitor(id: &str, address: &str) -> Caller {
-        Caller {
-            visitor: Some(id.into()),
-            network: Some(ClientNetwork::of(address.parse().unwrap(), 64)),
-            ..Caller::default()
+    fn visitor<'a>(id: &'a str, address: &str) -> Requester<'a> {
+        Requester {
+            user: None,
+            visitor: Some(id),
+            network: Some(ClientNetwork::of(address.parse().unwrap(), 64).to_string()),
         }
     }
 
@@ -243,7 +257,8 @@ mod tests {
         let network_burst = rates(Frequent::Typing, 1).per_network.burst as usize;
         let refused = (0..network_burst + 5)
             .filter(|n| {
-                let made_up = visitor(&format!("v-{n}"), &format!("2001:db8:1:1::{n:x}"));
+                let id = format!("v-{n}");
+                let made_up = visitor(&id, &format!("2001:db8:1:1::{n:x}"));
                 limits.check(Frequent::Typing, &made_up).is_err()
             })
             .count();

@@ -6,35 +6,21 @@
 
 use super::conversations::thread;
 use super::record::{StoredConversation, index_entries};
+use super::retention_plan::plan_sweep;
 use super::{keys, settings};
 use crate::bindings::exports::helpdesk::chat::live_chat::{ChatMessage, ConversationStatus};
 use crate::bindings::helpdesk::chat::types::Timestamp;
 use crate::capabilities::{Clock, Log, ScanRequest, Storage, Wake};
-use crate::due_markers::{marker, take_due_markers};
+use crate::due_markers::take_due_markers;
 use crate::error::PluginResult;
 use crate::storage::{decode_key_part, get_json, put_json};
 
-/// The longest retention a project may set: ten years.
-pub const MAX_RETENTION_DAYS: u32 = 3650;
 /// A day.
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 /// The most conversations one sweep of one project looks at; more come in the next run.
 const SWEEP_PAGE: u32 = 100;
 /// The most projects swept in one run.
 const PROJECTS_PER_RUN: u32 = 20;
-
-/// Plans the sweep of `project` at `at`, in place of any planned before: a project has one
-/// sweep planned at most, however often its settings are saved.
-pub fn plan_sweep(host: &mut (impl Storage + Wake), project: &str, at: Timestamp) -> PluginResult<()> {
-    let planned_key = keys::retention_planned(project);
-    if let Some(before) = get_json::<Timestamp>(host, &planned_key)? {
-        host.kv_delete(&marker(keys::RETENTION_DUE_PREFIX, before, project))?;
-    }
-    host.kv_set(&marker(keys::RETENTION_DUE_PREFIX, at, project), b"")?;
-    put_json(host, &planned_key, &at)?;
-    host.wake_at(at);
-    Ok(())
-}
 
 /// Sweeps every project whose sweep is due.
 pub fn run_due<H: Clock + Storage + Wake + Log>(host: &mut H) -> PluginResult<()> {

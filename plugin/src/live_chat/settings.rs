@@ -61,7 +61,7 @@ pub fn save_widget_settings<H: Clock + Directory + Storage + Wake>(
     put_json(host, &keys::settings(&project), &settings)?;
     if settings.retention_days.is_some() {
         // What the new retention makes due goes at once; the sweep plans the rest.
-        super::retention::plan_sweep(host, &project, host.now())?;
+        super::retention_plan::plan_sweep(host, &project, host.now())?;
     }
     Ok(settings)
 }
@@ -102,11 +102,11 @@ fn checked(directory: &impl Directory, settings: WidgetSettings) -> PluginResult
         }
     };
     if let Some(days) = settings.retention_days
-        && !(1..=super::retention::MAX_RETENTION_DAYS).contains(&days)
+        && !(1..=super::retention_plan::MAX_RETENTION_DAYS).contains(&days)
     {
         return Err(PluginError::Invalid(format!(
             "retention_days: from 1 to {} days, or none to keep conversations; not {days}",
-            super::retention::MAX_RETENTION_DAYS
+            super::retention_plan::MAX_RETENTION_DAYS
         )));
     }
     Ok(WidgetSettings {

@@ -124,7 +124,7 @@ fn pl_9_routes_are_generated_for_every_binding() {
     assert!(routes.contains("use crate::api::generated_route_support::*;"));
     assert!(routes.contains("pub async fn post_message("));
     assert!(routes.contains("#[utoipa::path(post, path = \"/chat/conversations/{conversation}/typing\""));
-    assert!(routes.contains("api.limits.check(Frequent::Typing, &caller)?;"));
+    assert!(routes.contains("api.limits.check(Frequent::Typing, &caller.requester())?;"));
     assert!(routes.contains("caller.in_project(&path.project)"));
     assert!(routes.contains("call_email_transcript(store, ctx, &path.conversation, body.email.as_deref())"));
     assert!(

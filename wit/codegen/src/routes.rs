@@ -34,7 +34,8 @@ impl Contract {
     /// module `support`: `ApiContext` (with `call(access, ctx, closure)` and `limits.check`),
     /// the extractors `Caller`, `SignedIn`, `ApiPath`, `ApiQuery`, `ApiJson` and `State`,
     /// `ApiResult`, `ApiErrors`, `Json`, `StatusCode`, `Access`, `Frequent` (one case per
-    /// limit name, in upper camel case), `OpenApiRouter` and the `routes!` macro.
+    /// limit name, in upper camel case; `api.limits.check(Frequent::X, &caller.requester())`),
+    /// `OpenApiRouter` and the `routes!` macro.
     pub fn http_routes(&self, interface: &str, bindings: &str, support: &str) -> Result<String> {
         let (id, exported) = self
             .interface(interface)
@@ -329,7 +330,11 @@ impl Contract {
         }
         writeln!(out, ") -> ApiResult<{answer_type}> {{")?;
         if let Some(limit) = &http.limit {
-            writeln!(out, "    api.limits.check(Frequent::{}, &caller)?;", upper_camel(limit))?;
+            writeln!(
+                out,
+                "    api.limits.check(Frequent::{}, &caller.requester())?;",
+                upper_camel(limit)
+            )?;
         }
         let ctx = if placeholders.contains(&PROJECT_PLACEHOLDER) {
             "caller.in_project(&path.project)"
