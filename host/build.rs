@@ -105,6 +105,21 @@ fn generate_record_views(workspace: &Path) {
         "stream_events.rs",
         contract.stream_events_table("crate::contract").unwrap_or_else(fail),
     );
+    // Every export by name, and the world described, for the contract flows a second host
+    // runs too.
+    write(
+        "calls_by_name.rs",
+        contract
+            .calls_by_name(
+                "crate::contract",
+                "crate::contract::ChatPlugin",
+                "wasmtime::Store<crate::runtime::host_state::HostState>",
+                "crate::contract::helpdesk::chat::types::CallContext",
+                "crate::contract::helpdesk::chat::types::Error",
+            )
+            .unwrap_or_else(fail),
+    );
+    write("signatures.json", contract.signatures_json().unwrap_or_else(fail));
     // Every export's edge is checked, bound or not; then the REST routes each feature's WIT
     // binds (`@http`) are generated with their OpenAPI paths.
     contract

@@ -2,20 +2,34 @@
 //! `--test-clock`) moves time for the rules too.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use wasmtime_wasi::HostWallClock;
 
-/// System time plus an offset that only test mode changes.
+/// System time plus an offset that only test mode changes; or, for tests that compare hosts
+/// answer for answer, a stopped clock that moves only when told.
 #[derive(Clone, Default, Debug)]
 pub struct HostClock {
     offset_ms: Arc<AtomicI64>,
+    stopped: Arc<AtomicBool>,
 }
 
 impl HostClock {
+    /// A clock standing at `at_ms` until [`HostClock::advance`] moves it: two hosts given
+    /// the same steps read the same times.
+    pub fn stopped_at(at_ms: i64) -> HostClock {
+        HostClock {
+            offset_ms: Arc::new(AtomicI64::new(at_ms)),
+            stopped: Arc::new(AtomicBool::new(true)),
+        }
+    }
+
     /// Milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
+        if self.stopped.load(Ordering::SeqCst) {
+            return self.offset_ms.load(Ordering::SeqCst);
+        }
         let system = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()

@@ -10,6 +10,7 @@
 // and `*Indices` types and their methods) have none, and cannot be given any here.
 #![allow(missing_docs)]
 
+pub mod by_name;
 pub mod openapi_schema;
 
 wasmtime::component::bindgen!({

@@ -162,6 +162,7 @@ async fn main() -> anyhow::Result<()> {
                     .unwrap_or(StreamLimits::for_connections(args.max_connections.max(1)).anonymous)
                     .max(1),
             },
+            clock: helpdesk_host::clock::HostClock::default(),
         },
         api: ApiSettings {
             test_clock: args.test_clock,

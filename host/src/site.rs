@@ -41,6 +41,9 @@ pub struct SiteSettings {
     pub max_queued_jobs: usize,
     /// How many push streams one client may hold open on this node.
     pub streams: StreamLimits,
+    /// The site's clock: system time (`HostClock::default()`), which `--test-clock` may
+    /// move, or a stopped one for tests that compare hosts.
+    pub clock: HostClock,
 }
 
 /// A running site.
@@ -113,7 +116,7 @@ impl Site {
         };
         let site_file = demo::SiteFile::parse(&site_text)?;
 
-        let clock = HostClock::default();
+        let clock = settings.clock.clone();
         let hub = PushHub::new(settings.streams.clone());
         let wake = Arc::new(WakeSignal::default());
         let listener = Arc::new(SiteListener {

@@ -2,6 +2,7 @@
 //! code (SQLite, sandbox, runtime), the sandbox probe, the contract, and the API in-process.
 
 mod contract;
+mod contract_flows;
 mod http_api;
 mod plugin_in_host;
 mod sandbox;

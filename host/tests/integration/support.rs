@@ -41,6 +41,7 @@ pub fn site_settings(dir: &std::path::Path, limits: SandboxLimits) -> SiteSettin
         limits,
         max_queued_jobs: 4096,
         streams: helpdesk_host::push::StreamLimits::default(),
+        clock: helpdesk_host::clock::HostClock::default(),
     }
 }
 

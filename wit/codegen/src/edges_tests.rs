@@ -192,3 +192,39 @@ fn pl_9_each_feature_declares_its_push_events_once() {
     assert!(pages.contains("teamChat: Object.freeze({"), "{pages}");
     assert!(pages.contains("teamMessage: \"team-message\","), "{pages}");
 }
+
+#[test]
+fn pl_11_every_export_is_callable_by_name_and_described_for_a_second_host() {
+    let contract = contract();
+    let calls = contract
+        .calls_by_name("crate::contract", "Plugin", "Store", "Ctx", "Error")
+        .unwrap();
+    assert!(calls.contains("\"presence.go-online\" => {"), "{calls}");
+    assert!(
+        calls.contains("let a1: bool = argument(args, \"all-projects\")?;"),
+        "{calls}"
+    );
+    assert!(calls.contains("plugin.helpdesk_chat_presence().call_go_online(&mut *store, ctx, a1, a2)?"));
+    assert!(
+        calls.contains("\"presence.go-online\" => Some(true),"),
+        "writes, from the edge"
+    );
+    assert!(calls.contains("\"presence.chat-status\" => Some(false),"));
+    assert!(
+        calls.contains("\"lifecycle.manifest\" => {"),
+        "functions without a context too"
+    );
+    let described: serde_json::Value = serde_json::from_str(&contract.signatures_json().unwrap()).unwrap();
+    let go_online = &described["functions"]["presence.go-online"];
+    assert_eq!(go_online["writes"], true);
+    assert_eq!(
+        go_online["params"][2],
+        serde_json::json!({ "name": "duration-minutes", "type": { "option": "u32" } })
+    );
+    assert_eq!(
+        go_online["result"]["result"]["ok"],
+        serde_json::json!({ "named": "presence/change-outcome" })
+    );
+    assert_eq!(described["types"]["types/actor"]["kind"], "variant");
+    assert_eq!(described["types"]["presence/weekday"]["cases"][0], "monday");
+}

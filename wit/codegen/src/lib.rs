@@ -12,12 +12,15 @@
 //!   publishing, the host's table of stream events, the pages' constants of event kinds;
 //! - the edge of every exported function (`@read`/`@write`, `@http`; see [`edges`]) and
 //!   the REST routes that serve them, so no forwarding handler is written by hand;
+//! - every export callable by name with JSON arguments, and the world's functions and types
+//!   described as JSON, so a second host runs the same contract flows (see `calls.rs`);
 //! - the lists a contract test needs: undocumented items, and the world's interfaces.
 //!
 //! Build scripts call it; its output is `include!`d next to the generated bindings.
 
 #![warn(missing_docs)]
 
+mod calls;
 pub mod edges;
 #[cfg(test)]
 mod edges_tests;

@@ -120,7 +120,7 @@ impl Contract {
     }
 
     /// How wasmtime's bindings reach an exported interface: `helpdesk_chat_presence`.
-    fn export_accessor(&self, id: wit_parser::InterfaceId) -> Result<String> {
+    pub(crate) fn export_accessor(&self, id: wit_parser::InterfaceId) -> Result<String> {
         let interface = &self.resolve.interfaces[id];
         let package = interface.package.context("an interface without a package")?;
         let package = &self.resolve.packages[package].name;
@@ -452,7 +452,7 @@ impl Contract {
     /// `expr` (an owned value of WIT type `ty`) as wasmtime's bindings take it as an
     /// argument: by value when `Copy`, else borrowed (`Option<&str>` for `option<string>`,
     /// `Option<&T>` for other options).
-    fn argument(&self, expr: &str, ty: Type) -> String {
+    pub(crate) fn argument(&self, expr: &str, ty: Type) -> String {
         if !self.needs_borrow(ty) {
             return expr.to_string();
         }
