@@ -112,7 +112,7 @@ fn generate_record_views(workspace: &Path) {
         contract
             .calls_by_name(
                 "crate::contract",
-                "crate::contract::ChatPlugin",
+                "crate::contract::PluginInstance",
                 "wasmtime::Store<crate::runtime::host_state::HostState>",
                 "crate::contract::helpdesk::chat::types::CallContext",
                 "crate::contract::helpdesk::chat::types::Error",
@@ -120,6 +120,7 @@ fn generate_record_views(workspace: &Path) {
             .unwrap_or_else(fail),
     );
     write("signatures.json", contract.signatures_json().unwrap_or_else(fail));
+    generate_older_contract(workspace, &contract, &write);
     // Every export's edge is checked, bound or not; then the REST routes each feature's WIT
     // binds (`@http`) are generated with their OpenAPI paths.
     contract
@@ -134,4 +135,41 @@ fn generate_record_views(workspace: &Path) {
         );
     }
     write("wit_world.rs", contract.world_constants());
+}
+
+/// The frozen `helpdesk:chat@0.2.0` (`wit/since_v0.2.0/`): the JSON form of its records,
+/// its world's interfaces, one call surface over both versions, and its imports forwarded
+/// to the current ones (SPEC PL-10).
+fn generate_older_contract(workspace: &Path, contract: &helpdesk_wit_codegen::Contract, write: &dyn Fn(&str, String)) {
+    let older = helpdesk_wit_codegen::Contract::load(
+        &[&workspace.join("wit").join("since_v0.2.0")],
+        "helpdesk:chat/chat-plugin",
+    )
+    .unwrap_or_else(|err| panic!("reading the frozen contract 0.2.0: {err:#}"));
+    let fail = |err: anyhow::Error| -> String { panic!("generating for the frozen contract 0.2.0: {err:#}") };
+    let version = helpdesk_wit_codegen::versions::OlderVersion {
+        contract: &older,
+        bindings: "crate::contract::v0_2",
+        case: "V0_2",
+        adapters: "crate::contract::adapters_v0_2",
+    };
+    write(
+        "wit_json_v0_2.rs",
+        older
+            .serde_impls("crate::contract::v0_2", helpdesk_wit_codegen::UnknownFields::Ignored)
+            .unwrap_or_else(fail),
+    );
+    write("wit_world_v0_2.rs", older.world_constants());
+    write(
+        "plugin_instance.rs",
+        contract
+            .instance_facade("crate::contract", &version)
+            .unwrap_or_else(fail),
+    );
+    write(
+        "older_imports.rs",
+        contract
+            .older_imports("crate::contract", &version, "crate::runtime::host_state::HostState")
+            .unwrap_or_else(fail),
+    );
 }

@@ -10,8 +10,13 @@
 // and `*Indices` types and their methods) have none, and cannot be given any here.
 #![allow(missing_docs)]
 
+pub mod adapters_v0_2;
 pub mod by_name;
+pub mod instance;
 pub mod openapi_schema;
+pub mod v0_2;
+
+pub use instance::{PluginInstance, PluginInstancePre};
 
 wasmtime::component::bindgen!({
     world: "chat-plugin",

@@ -12,18 +12,18 @@ use crate::version::Version;
 /// The plugin's name.
 pub const NAME: &str = "helpdesk-chat";
 /// The contract the plugin was built against.
-pub const CONTRACT: &str = "helpdesk:chat@0.2.0";
+pub const CONTRACT: &str = "helpdesk:chat@0.3.0";
 /// The host capabilities the plugin imports. A contract test checks that the built
 /// component imports exactly these.
 pub const CAPABILITIES: &[&str] = &[
-    "helpdesk:chat/types@0.2.0",
-    "helpdesk:chat/directory@0.2.0",
-    "helpdesk:chat/issues@0.2.0",
-    "helpdesk:chat/storage@0.2.0",
-    "helpdesk:chat/push@0.2.0",
-    "helpdesk:chat/mail@0.2.0",
-    "helpdesk:chat/wake@0.2.0",
-    "helpdesk:chat/log@0.2.0",
+    "helpdesk:chat/types@0.3.0",
+    "helpdesk:chat/directory@0.3.0",
+    "helpdesk:chat/issues@0.3.0",
+    "helpdesk:chat/storage@0.3.0",
+    "helpdesk:chat/push@0.3.0",
+    "helpdesk:chat/mail@0.3.0",
+    "helpdesk:chat/wake@0.3.0",
+    "helpdesk:chat/log@0.3.0",
 ];
 
 /// The plugin's manifest.
@@ -67,13 +67,13 @@ mod tests {
     #[test]
     fn pl_4_the_manifest_names_the_contract_and_the_capabilities() {
         let manifest = manifest();
-        assert_eq!(manifest.contract, "helpdesk:chat@0.2.0");
+        assert_eq!(manifest.contract, "helpdesk:chat@0.3.0");
         assert_eq!(Version::parse(&manifest.version).unwrap(), Version::current());
         assert!(
             manifest
                 .capabilities
                 .iter()
-                .all(|c| c.starts_with("helpdesk:chat/") && c.ends_with("@0.2.0"))
+                .all(|c| c.starts_with("helpdesk:chat/") && c.ends_with("@0.3.0"))
         );
     }
 

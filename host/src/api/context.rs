@@ -7,7 +7,7 @@ use std::time::Duration;
 use wasmtime::Store;
 
 use super::error::{ApiError, current_request_id};
-use crate::contract::ChatPlugin;
+use crate::contract::PluginInstance;
 use crate::contract::helpdesk::chat::types::{CallContext, Error as WitError};
 use crate::runtime::Access;
 use crate::runtime::host_state::HostState;
@@ -77,12 +77,12 @@ impl ApiContext {
     pub async fn call<T, F>(&self, access: Access, ctx: CallContext, export: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: Fn(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
+        F: Fn(&PluginInstance, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
             + Send
             + Sync
             + 'static,
     {
-        let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));
+        let export = Box::new(move |plugin: &PluginInstance, store: &mut Store<HostState>| export(plugin, store, &ctx));
         let plugin = &self.site.plugin;
         Ok(plugin.call(&self.site.db, access, current_request_id(), export).await?)
     }

@@ -15,7 +15,7 @@ use super::sandbox::{CallError, Sandbox};
 use crate::contract::exports::helpdesk::chat::host_events::HostEvent;
 use crate::contract::exports::helpdesk::chat::lifecycle::PluginManifest;
 use crate::contract::helpdesk::chat::types::{Actor, CallContext, Error as WitError};
-use crate::contract::{ChatPlugin, ChatPluginPre};
+use crate::contract::{PluginInstance, PluginInstancePre};
 use crate::storage::{Database, StorageFailure, TxSlot};
 
 /// The key under which the host records the plugin version that last wrote the store.
@@ -28,7 +28,7 @@ const MIGRATION_TIMEOUT: Duration = Duration::from_secs(600);
 /// runs a job again after losing a conflict (PostgreSQL); the plugin keeps no state between
 /// calls, so each run answers from what is stored.
 pub type Export<T> =
-    Box<dyn Fn(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send + Sync>;
+    Box<dyn Fn(&PluginInstance, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + Send + Sync>;
 
 /// Whether a call may write: reads run on snapshots beside the writes, in parallel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,13 +42,14 @@ pub enum Access {
 /// A store and an instance for one call.
 struct Prepared {
     store: Store<HostState>,
-    plugin: ChatPlugin,
+    plugin: PluginInstance,
 }
 
 /// The chat plugin, compiled, granted and pre-instantiated.
 pub struct ChatPluginRuntime {
     sandbox: Arc<Sandbox>,
-    pre: ChatPluginPre<HostState>,
+    pre: PluginInstancePre<HostState>,
+    version: capabilities::ContractVersion,
     manifest: PluginManifest,
 }
 
@@ -62,28 +63,49 @@ impl ChatPluginRuntime {
         cache_dir: Option<&Path>,
     ) -> anyhow::Result<Arc<ChatPluginRuntime>> {
         let component = sandbox.compile(wasm, cache_dir)?;
+        // Which contract it was built against decides everything after: read before linking.
+        let version = capabilities::contract_of(sandbox.engine(), &component)?;
         // Nothing can be instantiated that imports what the host does not have at all.
-        capabilities::check_imports(sandbox.engine(), &component, &capabilities::offered())?;
-        let pre = ChatPluginPre::new(sandbox.linker().instantiate_pre(&component)?)?;
+        capabilities::check_imports(sandbox.engine(), &component, &capabilities::offered(version))?;
+        let instance_pre = sandbox.linker().instantiate_pre(&component)?;
+        let pre = match version {
+            capabilities::ContractVersion::Current => {
+                PluginInstancePre::Current(crate::contract::ChatPluginPre::new(instance_pre)?)
+            }
+            capabilities::ContractVersion::V0_2 => {
+                PluginInstancePre::V0_2(crate::contract::v0_2::ChatPluginPre::new(instance_pre)?)
+            }
+        };
         let manifest = {
             let mut store = sandbox.new_store("manifest".into());
             let plugin = pre.instantiate(&mut store)?;
             plugin.helpdesk_chat_lifecycle().call_manifest(&mut store)?
         };
-        let grants = capabilities::grant(&manifest.contract, &manifest.capabilities)?;
+        let grants = capabilities::grant(version, &manifest.contract, &manifest.capabilities)?;
         capabilities::check_imports(sandbox.engine(), &component, &grants)?;
         tracing::info!(
             plugin = %manifest.name,
             version = %manifest.version,
+            contract = version.package(),
             capabilities = ?manifest.capabilities,
             "plugin loaded and granted what it declared"
         );
-        Ok(Arc::new(ChatPluginRuntime { sandbox, pre, manifest }))
+        Ok(Arc::new(ChatPluginRuntime {
+            sandbox,
+            pre,
+            version,
+            manifest,
+        }))
     }
 
     /// What the plugin declared about itself.
     pub fn manifest(&self) -> &PluginManifest {
         &self.manifest
+    }
+
+    /// The contract the plugin was built against.
+    pub fn contract_version(&self) -> capabilities::ContractVersion {
+        self.version
     }
 
     /// The sandbox the plugin runs in.
@@ -110,7 +132,7 @@ impl ChatPluginRuntime {
         export: &F,
     ) -> Result<T, CallError>
     where
-        F: Fn(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + ?Sized,
+        F: Fn(&PluginInstance, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + ?Sized,
     {
         let Prepared { mut store, plugin } = prepared;
         self.sandbox
@@ -141,7 +163,7 @@ impl ChatPluginRuntime {
     /// both; events go out only if the job commits.
     pub fn call_in<T, F>(&self, slot: &mut TxSlot, request_id: &str, export: &F) -> Result<T, CallError>
     where
-        F: Fn(&ChatPlugin, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + ?Sized,
+        F: Fn(&PluginInstance, &mut Store<HostState>) -> wasmtime::Result<Result<T, WitError>> + ?Sized,
     {
         let prepared = self.prepare(request_id)?;
         self.run_prepared(prepared, slot, request_id, self.sandbox.limits().call_timeout, export)
@@ -176,7 +198,7 @@ impl ChatPluginRuntime {
                 }
                 let prepared = runtime.prepare("migrate")?;
                 let from = previous.clone();
-                let migrate = |plugin: &ChatPlugin, store: &mut Store<HostState>| {
+                let migrate = |plugin: &PluginInstance, store: &mut Store<HostState>| {
                     plugin
                         .helpdesk_chat_lifecycle()
                         .call_migrate(store, &system_context(), from.as_deref())

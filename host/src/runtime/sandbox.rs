@@ -125,6 +125,11 @@ impl Sandbox {
             &mut linker,
             |state| state,
         )?;
+        // Plugins built against the frozen contract 0.2.0 find its imports too (SPEC PL-10).
+        crate::contract::v0_2::ChatPlugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
+            &mut linker,
+            |state| state,
+        )?;
         let ticker = EpochTicker::start(engine.clone());
         Ok(Sandbox {
             engine,

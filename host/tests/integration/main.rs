@@ -3,6 +3,7 @@
 
 mod contract;
 mod contract_flows;
+mod contract_versions;
 mod http_api;
 mod plugin_in_host;
 mod sandbox;

@@ -149,7 +149,7 @@ async fn pl_4_a_component_importing_more_than_granted_is_refused() {
         .sandbox()
         .load_component(&probe_wasm(), Some(&cache_dir()), &without_storage)
         .unwrap_err();
-    assert!(err.to_string().contains("helpdesk:chat/storage@0.2.0"), "{err}");
+    assert!(err.to_string().contains("helpdesk:chat/storage@0.3.0"), "{err}");
     let refused = err.downcast_ref::<Refused>();
     assert!(matches!(refused, Some(Refused::NotGranted(_))), "{err}");
 }
@@ -185,7 +185,7 @@ async fn pl_4_the_chat_plugin_imports_only_what_its_manifest_declares() {
         .map(|(n, _)| n.to_string())
         .collect();
     assert!(
-        imports.iter().any(|n| n == "helpdesk:chat/storage@0.2.0"),
+        imports.iter().any(|n| n == "helpdesk:chat/storage@0.3.0"),
         "{imports:?}"
     );
     assert!(

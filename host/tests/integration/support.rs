@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use helpdesk_host::contract::ChatPlugin;
+use helpdesk_host::contract::PluginInstance;
 use helpdesk_host::contract::exports::helpdesk::chat::presence::ChangeOutcome;
 use helpdesk_host::contract::helpdesk::chat::types::{Actor, CallContext, Error as WitError};
 use helpdesk_host::runtime::capabilities::WASI_GRANTS;
@@ -83,12 +83,12 @@ impl TestHost {
         &self,
         access: Access,
         ctx: CallContext,
-        export: impl Fn(&ChatPlugin, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
+        export: impl Fn(&PluginInstance, &mut Store<HostState>, &CallContext) -> wasmtime::Result<Result<T, WitError>>
         + Send
         + Sync
         + 'static,
     ) -> Result<T, CallError> {
-        let export = Box::new(move |plugin: &ChatPlugin, store: &mut Store<HostState>| export(plugin, store, &ctx));
+        let export = Box::new(move |plugin: &PluginInstance, store: &mut Store<HostState>| export(plugin, store, &ctx));
         self.site
             .plugin
             .call(&self.site.db, access, "test".into(), export)
@@ -138,10 +138,10 @@ pub type ProbePre = SandboxProbePre<HostState>;
 /// What the probe imports: storage, issues and mail of the contract, and WASI.
 pub fn probe_grants() -> Vec<&'static str> {
     [
-        "helpdesk:chat/types@0.2.0",
-        "helpdesk:chat/storage@0.2.0",
-        "helpdesk:chat/issues@0.2.0",
-        "helpdesk:chat/mail@0.2.0",
+        "helpdesk:chat/types@0.3.0",
+        "helpdesk:chat/storage@0.3.0",
+        "helpdesk:chat/issues@0.3.0",
+        "helpdesk:chat/mail@0.3.0",
     ]
     .into_iter()
     .chain(WASI_GRANTS.iter().copied())

@@ -14,6 +14,8 @@
 //!   the REST routes that serve them, so no forwarding handler is written by hand;
 //! - every export callable by name with JSON arguments, and the world's functions and types
 //!   described as JSON, so a second host runs the same contract flows (see `calls.rs`);
+//! - for a host serving plugins of an older, frozen contract too: one call surface over both
+//!   versions' bindings, and the older imports forwarded to the current ones (`versions.rs`);
 //! - the lists a contract test needs: undocumented items, and the world's interfaces.
 //!
 //! Build scripts call it; its output is `include!`d next to the generated bindings.
@@ -26,6 +28,7 @@ pub mod edges;
 mod edges_tests;
 pub mod events;
 mod routes;
+pub mod versions;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -587,8 +590,8 @@ mod tests {
         assert!(serde.contains("online_count: u32"));
         let schemas = contract.openapi_schemas("crate::bindings", "h").unwrap();
         assert!(schemas.contains("\"ProjectPresenceView\""));
-        assert_eq!(contract.package(), "helpdesk:chat@0.2.0");
-        assert!(contract.world_constants().contains("\"helpdesk:chat/storage@0.2.0\""));
+        assert_eq!(contract.package(), "helpdesk:chat@0.3.0");
+        assert!(contract.world_constants().contains("\"helpdesk:chat/storage@0.3.0\""));
         let javascript = contract.javascript_enums();
         assert!(javascript.contains("export const presence"));
         assert!(javascript.contains("\"duration-ended\": \"An online duration ended by itself.\""));
