@@ -169,7 +169,48 @@ fn generate_older_contract(workspace: &Path, contract: &helpdesk_wit_codegen::Co
     write(
         "older_imports.rs",
         contract
-            .older_imports("crate::contract", &version, "crate::runtime::host_state::HostState")
+            .older_imports("crate::contract", &version, &IMPORT_HOSTS)
             .unwrap_or_else(fail),
     );
 }
+
+/// Which capability implements each import (`runtime/imports.rs` links the same), and the
+/// one Rust type both contract versions' bindings give `types.error` (`contract.rs`).
+const IMPORT_HOSTS: helpdesk_wit_codegen::versions::ImportHosts<'static> =
+    helpdesk_wit_codegen::versions::ImportHosts {
+        host_types: &[
+            (
+                "log",
+                "crate::runtime::imports::Capability<'_, crate::runtime::imports::NoStore>",
+            ),
+            (
+                "storage",
+                "crate::runtime::imports::Capability<'_, dyn crate::storage::KvStore>",
+            ),
+            (
+                "directory",
+                "crate::runtime::imports::Capability<'_, dyn crate::storage::DirectoryStore>",
+            ),
+            (
+                "issues",
+                "crate::runtime::imports::Capability<'_, dyn crate::storage::IssueRecords>",
+            ),
+            (
+                "push",
+                "crate::runtime::imports::Capability<'_, dyn crate::storage::PushLog>",
+            ),
+            (
+                "mail",
+                "crate::runtime::imports::Capability<'_, dyn crate::storage::MailOutbox>",
+            ),
+            (
+                "wake",
+                "crate::runtime::imports::Capability<'_, dyn crate::storage::WakeUps>",
+            ),
+        ],
+        trappable_error: helpdesk_wit_codegen::versions::TrappableError {
+            interface: "types",
+            type_name: "error",
+            rust_type: "crate::runtime::imports::ImportError",
+        },
+    };

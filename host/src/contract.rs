@@ -23,7 +23,11 @@ wasmtime::component::bindgen!({
     path: "../wit",
     // A host failure inside an import (the database erroring) traps the call, which rolls
     // it back; failures the guest should handle are WIT `error` results instead.
-    imports: { default: trappable },
+    // Each import call is a TRACE span, so a slow call can be explained import by import.
+    imports: { default: trappable | tracing },
+    // A refusal and a host failure travel as one error through the imports; the bindings
+    // make the first the guest's WIT `error` and the second a trap.
+    trappable_error_type: { "helpdesk:chat/types.error" => crate::runtime::imports::ImportError },
     additional_derives: [PartialEq],
 });
 

@@ -4,7 +4,7 @@
 use crate::contract::helpdesk::chat::directory::User;
 use crate::contract::helpdesk::chat::issues::{HistoryEntry, HistoryKind, Issue};
 use crate::contract::helpdesk::chat::types::ProjectRole;
-use crate::storage::{StoreError, Transaction};
+use crate::storage::{IssueRecords, StoreError};
 use crate::validate::{self, TextRule};
 
 /// The largest history entry body, in bytes.
@@ -38,7 +38,7 @@ pub enum IssueError {
 
 /// The projects whose issues `user` may browse: every project for a site admin; the
 /// projects where they are staff; and, for a licensed member, every project open to members.
-pub fn browsable_projects(tx: &mut dyn Transaction, user: &User) -> Result<Vec<String>, StoreError> {
+pub fn browsable_projects(tx: &mut dyn IssueRecords, user: &User) -> Result<Vec<String>, StoreError> {
     let mut browsable = Vec::new();
     for project in tx.list_projects()? {
         if may_browse(tx, user, &project.key)? {
@@ -49,7 +49,7 @@ pub fn browsable_projects(tx: &mut dyn Transaction, user: &User) -> Result<Vec<S
 }
 
 /// Whether `user` may browse the issues of `project` (the tracker's browse permission).
-pub fn may_browse(tx: &mut dyn Transaction, user: &User, project: &str) -> Result<bool, StoreError> {
+pub fn may_browse(tx: &mut dyn IssueRecords, user: &User, project: &str) -> Result<bool, StoreError> {
     if user.site_admin {
         return Ok(tx.project(project)?.is_some());
     }
@@ -62,7 +62,7 @@ pub fn may_browse(tx: &mut dyn Transaction, user: &User, project: &str) -> Resul
 }
 
 /// Whether the user `user_id` may see the issue `key`: false for an unknown user or issue.
-pub fn may_see_issue(tx: &mut dyn Transaction, user_id: &str, key: &str) -> Result<bool, StoreError> {
+pub fn may_see_issue(tx: &mut dyn IssueRecords, user_id: &str, key: &str) -> Result<bool, StoreError> {
     let (Some(user), Some(issue)) = (tx.user(user_id)?, tx.issue(key)?) else {
         return Ok(false);
     };
@@ -71,7 +71,7 @@ pub fn may_see_issue(tx: &mut dyn Transaction, user_id: &str, key: &str) -> Resu
 
 /// Creates an issue with the project's next number.
 pub fn create_issue(
-    tx: &mut dyn Transaction,
+    tx: &mut dyn IssueRecords,
     project: &str,
     summary: &str,
     reporter: Option<&str>,
@@ -85,7 +85,7 @@ pub fn create_issue(
 
 /// Appends a history entry and returns its id.
 pub fn append_history(
-    tx: &mut dyn Transaction,
+    tx: &mut dyn IssueRecords,
     issue: &str,
     author: Option<&str>,
     kind: HistoryKind,
@@ -107,7 +107,7 @@ pub fn append_history(
 /// Up to `limit` entries after `after`, oldest first; only entries of `kind` when given
 /// (the "comments only" view).
 pub fn history(
-    tx: &mut dyn Transaction,
+    tx: &mut dyn IssueRecords,
     issue: &str,
     after: Option<u64>,
     limit: u32,

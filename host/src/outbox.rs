@@ -1,7 +1,7 @@
 //! The mail outbox: what the host accepts as a message (the plugin's `mail` import), queued
 //! in the store and sent only if the transaction commits.
 
-use crate::storage::{StoreError, Transaction};
+use crate::storage::{MailOutbox, StoreError};
 use crate::validate;
 
 /// The most recipients one message may have.
@@ -24,7 +24,7 @@ pub enum MailError {
 }
 
 /// Checks a message and queues it in the outbox.
-pub fn queue(tx: &mut dyn Transaction, to: &[String], subject: &str, body: &str, now_ms: i64) -> Result<(), MailError> {
+pub fn queue(tx: &mut dyn MailOutbox, to: &[String], subject: &str, body: &str, now_ms: i64) -> Result<(), MailError> {
     if to.is_empty() {
         return Err(MailError::Invalid("to: at least one recipient".into()));
     }

@@ -9,7 +9,11 @@
 wasmtime::component::bindgen!({
     world: "chat-plugin",
     path: "../wit/since_v0.2.0",
-    imports: { default: trappable },
+    // Each import call is a TRACE span, so a slow call can be explained import by import.
+    imports: { default: trappable | tracing },
+    // A refusal and a host failure travel as one error through the imports; the bindings
+    // make the first the guest's WIT `error` and the second a trap.
+    trappable_error_type: { "helpdesk:chat/types.error" => crate::runtime::imports::ImportError },
     additional_derives: [PartialEq],
 });
 

@@ -1,5 +1,6 @@
 //! What one plugin store holds while a call runs: the transaction lent by the storage job
-//! (none for the manifest, which needs no storage), the clock, WASI and the limits.
+//! (none for the manifest, which needs no storage), the clock, WASI and the limits. The
+//! imports never see it whole: each is linked with its own part (`imports::Capability`).
 
 use wasmtime::StoreLimits;
 use wasmtime::component::ResourceTable;
@@ -40,13 +41,6 @@ impl HostState {
             wasi,
             table: ResourceTable::new(),
         }
-    }
-
-    /// The call's transaction; a call without one (the manifest) traps if it asks.
-    pub fn tx(&mut self) -> wasmtime::Result<&mut dyn Transaction> {
-        self.tx
-            .as_deref_mut()
-            .ok_or_else(|| wasmtime::Error::msg("this call has no storage"))
     }
 }
 

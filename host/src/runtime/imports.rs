@@ -1,28 +1,157 @@
 //! The host's capabilities as the plugin sees them: the WIT imports, implemented over the
 //! call's transaction and the host's own rules (`issues`, `outbox`, `validate`).
 //!
+//! Each import is linked with its own [`Capability`]: the one part of the transaction it
+//! needs (`storage` the key-value space, `push` the push log, …), the clock and the request
+//! id, and nothing else, as Spin gives each factor its own state. An import cannot reach
+//! the sessions or the password hashes because its type has no way to name them.
+//!
 //! A refusal the guest should handle is a WIT `error` result; a failure of the host itself
 //! (the database erroring, a read-only call writing) traps the call, which rolls it back.
+//! Both travel as one [`ImportError`] (wasmtime's `trappable_error_type`), so an import
+//! says `?` and the bindings decide which way it goes.
 
 mod directory;
 mod issues;
 mod outbound;
 mod storage;
 
+use std::marker::PhantomData;
+
+use wasmtime::component::{HasData, Linker};
+
+use crate::clock::HostClock;
 use crate::contract::helpdesk::chat::types::{self, Error as WitError};
-use crate::storage::StoreError;
+use crate::storage::{DirectoryStore, IssueRecords, KvStore, MailOutbox, PushLog, StoreError, Transaction, WakeUps};
 
 use super::host_state::HostState;
 
-impl types::Host for HostState {}
+/// What one import sees of its call: `S`, the part of the transaction its capability needs
+/// (none for the manifest, which runs without storage), the clock and the request id.
+pub struct Capability<'a, S: ?Sized> {
+    store: Option<&'a mut S>,
+    clock: &'a HostClock,
+    request_id: &'a str,
+}
 
-/// A store result as an import's result: refusals for the guest, failures as traps.
-fn guest_result<T>(result: Result<T, StoreError>) -> wasmtime::Result<Result<T, WitError>> {
-    match result {
-        Ok(value) => Ok(Ok(value)),
-        Err(StoreError::Invalid(message)) => Ok(Err(WitError::Invalid(message))),
-        Err(StoreError::LimitExceeded(message)) => Ok(Err(WitError::LimitExceeded(message))),
-        Err(failure @ (StoreError::ReadOnly | StoreError::Backend(_))) => Err(trap(failure)),
+impl<S: ?Sized> Capability<'_, S> {
+    /// The capability's part of the transaction; a call without one traps if it asks.
+    fn store(&mut self) -> wasmtime::Result<&mut S> {
+        self.store
+            .as_deref_mut()
+            .ok_or_else(|| wasmtime::Error::msg("this call has no storage"))
+    }
+}
+
+/// The marker wasmtime links an import with: the import's data is a [`Capability`] over `S`.
+pub struct Grant<S: ?Sized>(PhantomData<fn() -> Box<S>>);
+
+impl<S: ?Sized + 'static> HasData for Grant<S> {
+    type Data<'a> = Capability<'a, S>;
+}
+
+/// Nothing of the transaction: for the imports that only log or define types.
+pub type NoStore = ();
+
+impl HostState {
+    /// The capability over the part of the transaction `part` picks.
+    fn capability<S: ?Sized>(
+        &mut self,
+        part: for<'t> fn(&'t mut (dyn Transaction + 'static)) -> &'t mut S,
+    ) -> Capability<'_, S> {
+        Capability {
+            store: self.tx.as_deref_mut().map(part),
+            clock: &self.clock,
+            request_id: &self.request_id,
+        }
+    }
+
+    /// The capability over none of the transaction.
+    fn bare(&mut self) -> Capability<'_, NoStore> {
+        Capability {
+            store: None,
+            clock: &self.clock,
+            request_id: &self.request_id,
+        }
+    }
+}
+
+/// Links every import of both served contract versions, each with its own capability.
+pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    use crate::contract::helpdesk::chat::{directory, issues, log, mail, push, storage, wake};
+    types::add_to_linker::<HostState, Grant<NoStore>>(linker, |s| s.bare())?;
+    log::add_to_linker::<HostState, Grant<NoStore>>(linker, |s| s.bare())?;
+    storage::add_to_linker::<HostState, Grant<dyn KvStore>>(linker, |s| s.capability(|tx| tx))?;
+    directory::add_to_linker::<HostState, Grant<dyn DirectoryStore>>(linker, |s| s.capability(|tx| tx))?;
+    issues::add_to_linker::<HostState, Grant<dyn IssueRecords>>(linker, |s| s.capability(|tx| tx))?;
+    push::add_to_linker::<HostState, Grant<dyn PushLog>>(linker, |s| s.capability(|tx| tx))?;
+    mail::add_to_linker::<HostState, Grant<dyn MailOutbox>>(linker, |s| s.capability(|tx| tx))?;
+    wake::add_to_linker::<HostState, Grant<dyn WakeUps>>(linker, |s| s.capability(|tx| tx))?;
+    // Plugins built against the frozen contract 0.2.0 find its imports too (SPEC PL-10).
+    {
+        use crate::contract::v0_2::helpdesk::chat::{directory, issues, log, mail, push, storage, types, wake};
+        types::add_to_linker::<HostState, Grant<NoStore>>(linker, |s| s.bare())?;
+        log::add_to_linker::<HostState, Grant<NoStore>>(linker, |s| s.bare())?;
+        storage::add_to_linker::<HostState, Grant<dyn KvStore>>(linker, |s| s.capability(|tx| tx))?;
+        directory::add_to_linker::<HostState, Grant<dyn DirectoryStore>>(linker, |s| s.capability(|tx| tx))?;
+        issues::add_to_linker::<HostState, Grant<dyn IssueRecords>>(linker, |s| s.capability(|tx| tx))?;
+        push::add_to_linker::<HostState, Grant<dyn PushLog>>(linker, |s| s.capability(|tx| tx))?;
+        mail::add_to_linker::<HostState, Grant<dyn MailOutbox>>(linker, |s| s.capability(|tx| tx))?;
+        wake::add_to_linker::<HostState, Grant<dyn WakeUps>>(linker, |s| s.capability(|tx| tx))?;
+    }
+    Ok(())
+}
+
+/// Why an import did not answer: refused, which the guest gets as its WIT `error`, or
+/// failed, which traps the call and rolls it back.
+#[derive(Debug)]
+pub enum ImportError {
+    /// A refusal the plugin handles (a bad key, a limit hit).
+    Refused(WitError),
+    /// A failure of the host (the database erroring, a read-only call writing).
+    Failed(wasmtime::Error),
+}
+
+impl From<WitError> for ImportError {
+    fn from(refusal: WitError) -> Self {
+        ImportError::Refused(refusal)
+    }
+}
+
+impl From<wasmtime::Error> for ImportError {
+    fn from(failure: wasmtime::Error) -> Self {
+        ImportError::Failed(failure)
+    }
+}
+
+impl From<StoreError> for ImportError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Invalid(message) => ImportError::Refused(WitError::Invalid(message)),
+            StoreError::LimitExceeded(message) => ImportError::Refused(WitError::LimitExceeded(message)),
+            failure @ (StoreError::ReadOnly | StoreError::Backend(_)) => ImportError::Failed(trap(failure)),
+        }
+    }
+}
+
+impl<S: ?Sized> types::Host for Capability<'_, S> {
+    fn convert_error(&mut self, err: ImportError) -> wasmtime::Result<WitError> {
+        match err {
+            ImportError::Refused(refusal) => Ok(refusal),
+            ImportError::Failed(failure) => Err(failure),
+        }
+    }
+}
+
+impl<S: ?Sized> crate::contract::v0_2::helpdesk::chat::types::Host for Capability<'_, S> {
+    fn convert_error(
+        &mut self,
+        err: ImportError,
+    ) -> wasmtime::Result<crate::contract::v0_2::helpdesk::chat::types::Error> {
+        match err {
+            ImportError::Refused(refusal) => older::convert(&refusal),
+            ImportError::Failed(failure) => Err(failure),
+        }
     }
 }
 

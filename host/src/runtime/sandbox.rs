@@ -121,15 +121,7 @@ impl Sandbox {
         let engine = Engine::new(&config)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        crate::contract::ChatPlugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
-            &mut linker,
-            |state| state,
-        )?;
-        // Plugins built against the frozen contract 0.2.0 find its imports too (SPEC PL-10).
-        crate::contract::v0_2::ChatPlugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
-            &mut linker,
-            |state| state,
-        )?;
+        super::imports::link(&mut linker)?;
         let ticker = EpochTicker::start(engine.clone());
         Ok(Sandbox {
             engine,
@@ -236,6 +228,9 @@ impl Sandbox {
         timeout: Duration,
         call: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R, CallError> {
+        // The import calls' spans (TRACE, from the bindings) nest under this one, so a slow
+        // call can be taken apart import by import.
+        let _span = tracing::debug_span!("plugin_call", request_id).entered();
         store.data_mut().tx = Some(slot.lend()?);
         self.arm_deadline(store, timeout);
         let result = call(store);

@@ -415,10 +415,16 @@ pub trait Meta {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
 }
 
+/// What the issue rules need: the issues, and the directory for who may see them.
+pub trait IssueRecords: IssueStore + DirectoryStore {}
+
+impl<T: IssueStore + DirectoryStore + ?Sized> IssueRecords for T {}
+
 /// One open transaction: everything the host stores, through one object a job can lend to a
-/// plugin call.
+/// plugin call. Each of the plugin's imports sees only the part it needs (`runtime/imports`).
 pub trait Transaction:
     KvStore
+    + IssueRecords
     + DirectoryStore
     + SessionStore
     + IssueStore

@@ -291,3 +291,64 @@ fn pl_5_an_instance_starts_with_the_memory_the_benchmarks_name() {
         "the plugin starts with {kib} KiB; BENCHMARKS.md names the budget"
     );
 }
+
+/// Span names with their fields, as the spans open.
+#[derive(Clone, Default)]
+struct SpanLog(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SpanLog {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        _id: &tracing::span::Id,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        struct Fields(String);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!(" {}={:?}", field.name(), value));
+            }
+        }
+        let mut fields = Fields(attrs.metadata().name().to_string());
+        attrs.record(&mut fields);
+        self.0.lock().unwrap().push(fields.0);
+    }
+}
+
+#[tokio::test]
+async fn pl_5_every_import_call_is_a_span_inside_its_plugin_call() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let (host, pre) = probe_host().await;
+    let sandbox = host.site.plugin.sandbox().clone();
+    let spans = SpanLog::default();
+    let log = spans.clone();
+    host.site
+        .db
+        .write(move |slot| {
+            // The job runs on the storage worker's thread: the collector is set there.
+            let collector = tracing_subscriber::registry().with(log.clone());
+            tracing::subscriber::with_default(collector, || {
+                let mut store = sandbox.new_store("traced".into());
+                let probe = pre
+                    .instantiate(&mut store)
+                    .map_err(|err| CallError::from_wasm(err, "traced"))?;
+                let timeout = sandbox.limits().call_timeout;
+                sandbox.run_in(&mut store, slot, "traced", timeout, |store| {
+                    probe.helpdesk_probe_faults().call_write(store, "traced-key")
+                })
+            })
+        })
+        .await
+        .unwrap();
+    let spans = spans.0.lock().unwrap().clone();
+    let call = spans
+        .iter()
+        .position(|span| span.starts_with("plugin_call") && span.contains("traced"))
+        .unwrap_or_else(|| panic!("no plugin call span in {spans:?}"));
+    assert!(
+        spans[call..]
+            .iter()
+            .any(|span| span.starts_with("wit-bindgen import") && span.contains("storage") && span.contains("\"set\"")),
+        "no span for the storage.set import in {spans:?}"
+    );
+}

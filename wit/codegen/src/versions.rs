@@ -347,10 +347,11 @@ impl Contract {
         Ok(())
     }
 
-    /// For `host_type`: the older world's imports, each forwarding to this contract's
-    /// implementation of the same function (`bindings`), with the values converted. Every
-    /// import of the older world must have its same-shaped twin here.
-    pub fn older_imports(&self, bindings: &str, older: &OlderVersion<'_>, host_type: &str) -> Result<String> {
+    /// The older world's imports, each forwarding to this contract's implementation of the
+    /// same function (`bindings`), with the values converted. Every import of the older
+    /// world must have its same-shaped twin here. `hosts` says which Rust type implements
+    /// each interface, and which WIT error both versions' bindings map to one trappable type.
+    pub fn older_imports(&self, bindings: &str, older: &OlderVersion<'_>, hosts: &ImportHosts<'_>) -> Result<String> {
         let old = older.contract;
         let mut out = String::from(GENERATED_HEADER);
         let world = &old.resolve.worlds[old.world];
@@ -360,6 +361,17 @@ impl Contract {
             };
             let interface = &old.resolve.interfaces[*id];
             let name = interface.name.clone().context("an inline interface")?;
+            // The interface that defines the trappable error has its conversion written by
+            // hand, once for every capability.
+            if interface.functions.is_empty() && name == hosts.trappable_error.interface {
+                continue;
+            }
+            let host_type = hosts
+                .host_types
+                .iter()
+                .find(|(interface, _)| *interface == name)
+                .map(|(_, host)| *host)
+                .with_context(|| format!("no host type is named for the import {name}"))?;
             let old_path = format!("{}::{}", older.bindings, old.module_path(*id, false)?);
             let current = self
                 .interface_named(&name)
@@ -385,17 +397,38 @@ impl Contract {
                     write!(params, ", {param_name}: {}", old.owned_type(param.ty, older.bindings)?)?;
                     args.push(old.converted(&param_name, param.ty, false));
                 }
-                let result = match function.result {
-                    Some(ty) => old.owned_type(ty, older.bindings)?,
-                    None => "()".to_string(),
-                };
-                let answer = match twin.result {
-                    Some(ty) => self.converted("answer", ty, false),
-                    None => "answer".to_string(),
+                // A function whose error is the trappable one returns it as it is: both
+                // versions' bindings take the same Rust type.
+                let trappable = function
+                    .result
+                    .and_then(|ty| old.trappable_ok(ty, &hosts.trappable_error));
+                let (result, answer) = match (trappable, function.result, twin.result) {
+                    (Some(ok), _, Some(twin_ty)) => {
+                        let twin_ok = self
+                            .trappable_ok(twin_ty, &hosts.trappable_error)
+                            .context("the twin's error is not the trappable one")?;
+                        let ok_type = match ok {
+                            Some(ty) => old.owned_type(ty, older.bindings)?,
+                            None => "()".to_string(),
+                        };
+                        let answer = match twin_ok {
+                            Some(ty) => self.converted("answer", ty, false),
+                            None => "answer".to_string(),
+                        };
+                        (
+                            format!("Result<{ok_type}, {}>", hosts.trappable_error.rust_type),
+                            answer,
+                        )
+                    }
+                    (_, Some(ty), Some(twin_ty)) => (
+                        format!("wasmtime::Result<{}>", old.owned_type(ty, older.bindings)?),
+                        self.converted("answer", twin_ty, false),
+                    ),
+                    _ => ("wasmtime::Result<()>".to_string(), "answer".to_string()),
                 };
                 writeln!(
                     out,
-                    "    fn {ident}(&mut self{params}) -> wasmtime::Result<{result}> {{\n        let answer = <Self as {new_path}::Host>::{ident}(self, {})?;\n        Ok({answer})\n    }}",
+                    "    fn {ident}(&mut self{params}) -> {result} {{\n        let answer = <Self as {new_path}::Host>::{ident}(self, {})?;\n        Ok({answer})\n    }}",
                     args.join(", ")
                 )?;
             }
@@ -404,6 +437,45 @@ impl Contract {
         out.push_str(CONVERT);
         Ok(out)
     }
+
+    /// For a `result<T, E>` whose `E` is `error`'s WIT type: `Some(T)`.
+    fn trappable_ok(&self, ty: Type, error: &TrappableError<'_>) -> Option<Option<Type>> {
+        let Type::Id(id) = self.unalias(ty) else {
+            return None;
+        };
+        let TypeDefKind::Result(result) = &self.resolve.types[id].kind else {
+            return None;
+        };
+        let Type::Id(err) = self.unalias(result.err?) else {
+            return None;
+        };
+        let err = &self.resolve.types[err];
+        let wit_parser::TypeOwner::Interface(owner) = err.owner else {
+            return None;
+        };
+        let named = err.name.as_deref() == Some(error.type_name)
+            && self.resolve.interfaces[owner].name.as_deref() == Some(error.interface);
+        named.then_some(result.ok)
+    }
+}
+
+/// How the host implements the older world's imports.
+pub struct ImportHosts<'a> {
+    /// The Rust type implementing each interface's `Host`, by interface name.
+    pub host_types: &'a [(&'a str, &'a str)],
+    /// The WIT error type both versions' bindings map to one Rust type
+    /// (wasmtime's `trappable_error_type`).
+    pub trappable_error: TrappableError<'a>,
+}
+
+/// A WIT error type the bindings map to a Rust type of the host's.
+pub struct TrappableError<'a> {
+    /// The interface defining it (`types`).
+    pub interface: &'a str,
+    /// Its WIT name (`error`).
+    pub type_name: &'a str,
+    /// The Rust type (`crate::runtime::imports::ImportError`).
+    pub rust_type: &'a str,
 }
 
 /// Between the two versions' bindings: through the one JSON form both share.

@@ -2,43 +2,33 @@
 
 use wasmtime::Result;
 
-use super::{guest_result, trap};
+use super::{Capability, ImportError, trap};
 use crate::contract::helpdesk::chat::directory::{self, Company, Group, Project, User};
 use crate::contract::helpdesk::chat::types::{Error as WitError, ProjectRole};
-use crate::runtime::host_state::HostState;
-use crate::storage::{NamedKind, StoreError, kv_rules::MAX_GET_MANY};
+use crate::storage::{DirectoryStore, NamedKind, kv_rules::MAX_GET_MANY};
 
-impl directory::Host for HostState {
+impl directory::Host for Capability<'_, dyn DirectoryStore> {
     fn get_user(&mut self, id: String) -> Result<Option<User>> {
-        self.tx()?.user(&id).map_err(trap)
+        self.store()?.user(&id).map_err(trap)
     }
 
-    fn get_users(&mut self, ids: Vec<String>) -> Result<std::result::Result<Vec<Option<User>>, WitError>> {
+    fn get_users(&mut self, ids: Vec<String>) -> std::result::Result<Vec<Option<User>>, ImportError> {
         if ids.len() > MAX_GET_MANY {
-            return guest_result(Err(StoreError::LimitExceeded(format!("ids: at most {MAX_GET_MANY}"))));
+            return Err(WitError::LimitExceeded(format!("ids: at most {MAX_GET_MANY}")).into());
         }
-        guest_result(self.tx()?.users(&ids))
+        Ok(self.store()?.users(&ids)?)
     }
 
-    fn register_customer(
-        &mut self,
-        display_name: String,
-        email: String,
-    ) -> Result<std::result::Result<User, WitError>> {
-        let invalid = |m: String| Ok(Err(WitError::Invalid(m)));
-        let display_name = match crate::validate::text(&display_name, crate::validate::DISPLAY_NAME) {
-            Ok(name) => name,
-            Err(m) => return invalid(m),
-        };
+    fn register_customer(&mut self, display_name: String, email: String) -> std::result::Result<User, ImportError> {
+        let display_name =
+            crate::validate::text(&display_name, crate::validate::DISPLAY_NAME).map_err(WitError::Invalid)?;
         let email = email.trim().to_string();
         if !crate::validate::is_email(&email) {
-            return invalid(format!("email: {email:?} is not an e-mail address"));
+            return Err(WitError::Invalid(format!("email: {email:?} is not an e-mail address")).into());
         }
-        let tx = self.tx()?;
+        let tx = self.store()?;
         if tx.user_by_email(&email).map_err(trap)?.is_some() {
-            return Ok(Err(WitError::Conflict(format!(
-                "an account with {email} exists: log in instead"
-            ))));
+            return Err(WitError::Conflict(format!("an account with {email} exists: log in instead")).into());
         }
         // The id comes from the address: its local part, kept to the characters ids allow.
         let stem: String = email
@@ -63,10 +53,10 @@ impl directory::Host for HostState {
                 member: false,
             };
             if tx.insert_user(&user, None).map_err(trap)? {
-                return Ok(Ok(user));
+                return Ok(user);
             }
         }
-        Ok(Err(WitError::Conflict(format!("no free id for {email}"))))
+        Err(WitError::Conflict(format!("no free id for {email}")).into())
     }
 
     fn user_by_email(&mut self, email: String) -> Result<Option<String>> {
@@ -74,50 +64,50 @@ impl directory::Host for HostState {
         if email.len() > 254 {
             return Ok(None);
         }
-        self.tx()?.user_by_email(email.trim()).map_err(trap)
+        self.store()?.user_by_email(email.trim()).map_err(trap)
     }
 
     fn get_project(&mut self, key: String) -> Result<Option<Project>> {
-        self.tx()?.project(&key).map_err(trap)
+        self.store()?.project(&key).map_err(trap)
     }
 
     fn list_projects(&mut self) -> Result<Vec<Project>> {
-        self.tx()?.list_projects().map_err(trap)
+        self.store()?.list_projects().map_err(trap)
     }
 
     fn has_project_role(&mut self, user: String, project: String, role: ProjectRole) -> Result<bool> {
-        self.tx()?.has_role(&user, &project, role).map_err(trap)
+        self.store()?.has_role(&user, &project, role).map_err(trap)
     }
 
     fn project_members(&mut self, project: String, role: ProjectRole) -> Result<Vec<String>> {
-        self.tx()?.project_members(&project, role).map_err(trap)
+        self.store()?.project_members(&project, role).map_err(trap)
     }
 
     fn projects_with_role(&mut self, user: String, role: ProjectRole) -> Result<Vec<String>> {
-        self.tx()?.projects_with_role(&user, role).map_err(trap)
+        self.store()?.projects_with_role(&user, role).map_err(trap)
     }
 
     fn get_group(&mut self, id: String) -> Result<Option<Group>> {
-        self.tx()?.group(&id).map_err(trap)
+        self.store()?.group(&id).map_err(trap)
     }
 
     fn groups_of(&mut self, user: String) -> Result<Vec<String>> {
-        self.tx()?.memberships_of(NamedKind::Group, &user).map_err(trap)
+        self.store()?.memberships_of(NamedKind::Group, &user).map_err(trap)
     }
 
     fn group_members(&mut self, group: String) -> Result<Vec<String>> {
-        self.tx()?.members_of(NamedKind::Group, &group).map_err(trap)
+        self.store()?.members_of(NamedKind::Group, &group).map_err(trap)
     }
 
     fn get_company(&mut self, id: String) -> Result<Option<Company>> {
-        self.tx()?.company(&id).map_err(trap)
+        self.store()?.company(&id).map_err(trap)
     }
 
     fn companies_of(&mut self, user: String) -> Result<Vec<String>> {
-        self.tx()?.memberships_of(NamedKind::Company, &user).map_err(trap)
+        self.store()?.memberships_of(NamedKind::Company, &user).map_err(trap)
     }
 
     fn company_members(&mut self, company: String) -> Result<Vec<String>> {
-        self.tx()?.members_of(NamedKind::Company, &company).map_err(trap)
+        self.store()?.members_of(NamedKind::Company, &company).map_err(trap)
     }
 }

@@ -2,40 +2,44 @@
 
 use wasmtime::Result;
 
-use super::trap;
+use super::{Capability, ImportError, trap};
 use crate::contract::helpdesk::chat::issues::{self as wit, HistoryEntry, HistoryKind, Issue};
 use crate::contract::helpdesk::chat::types::Error as WitError;
 use crate::issues::{self, IssueError};
-use crate::runtime::host_state::HostState;
+use crate::storage::IssueRecords;
 
-type GuestResult<T> = Result<std::result::Result<T, WitError>>;
-
-fn guest<T>(result: std::result::Result<T, IssueError>) -> GuestResult<T> {
-    match result {
-        Ok(value) => Ok(Ok(value)),
-        Err(IssueError::NotFound(m)) => Ok(Err(WitError::NotFound(m))),
-        Err(IssueError::Invalid(m)) => Ok(Err(WitError::Invalid(m))),
-        Err(IssueError::LimitExceeded(m)) => Ok(Err(WitError::LimitExceeded(m))),
-        Err(IssueError::Store(failure)) => super::guest_result(Err(failure)),
+impl From<IssueError> for ImportError {
+    fn from(err: IssueError) -> Self {
+        match err {
+            IssueError::NotFound(m) => WitError::NotFound(m).into(),
+            IssueError::Invalid(m) => WitError::Invalid(m).into(),
+            IssueError::LimitExceeded(m) => WitError::LimitExceeded(m).into(),
+            IssueError::Store(failure) => failure.into(),
+        }
     }
 }
 
-impl wit::Host for HostState {
+impl wit::Host for Capability<'_, dyn IssueRecords> {
     fn get_issue(&mut self, key: String) -> Result<Option<Issue>> {
-        self.tx()?.issue(&key).map_err(trap)
+        self.store()?.issue(&key).map_err(trap)
     }
 
     fn may_see_issue(&mut self, user: String, issue: String) -> Result<bool> {
-        issues::may_see_issue(self.tx()?, &user, &issue).map_err(trap)
+        issues::may_see_issue(self.store()?, &user, &issue).map_err(trap)
     }
 
-    fn create_issue(&mut self, project: String, summary: String, reporter: Option<String>) -> GuestResult<Issue> {
-        guest(issues::create_issue(
-            self.tx()?,
+    fn create_issue(
+        &mut self,
+        project: String,
+        summary: String,
+        reporter: Option<String>,
+    ) -> std::result::Result<Issue, ImportError> {
+        Ok(issues::create_issue(
+            self.store()?,
             &project,
             &summary,
             reporter.as_deref(),
-        ))
+        )?)
     }
 
     fn append_history(
@@ -44,19 +48,24 @@ impl wit::Host for HostState {
         author: Option<String>,
         kind: HistoryKind,
         body: String,
-    ) -> GuestResult<u64> {
+    ) -> std::result::Result<u64, ImportError> {
         let now = self.clock.now_ms();
-        guest(issues::append_history(
-            self.tx()?,
+        Ok(issues::append_history(
+            self.store()?,
             &issue,
             author.as_deref(),
             kind,
             &body,
             now,
-        ))
+        )?)
     }
 
-    fn history(&mut self, issue: String, after: Option<u64>, limit: u32) -> GuestResult<Vec<HistoryEntry>> {
-        guest(issues::history(self.tx()?, &issue, after, limit, None))
+    fn history(
+        &mut self,
+        issue: String,
+        after: Option<u64>,
+        limit: u32,
+    ) -> std::result::Result<Vec<HistoryEntry>, ImportError> {
+        Ok(issues::history(self.store()?, &issue, after, limit, None)?)
     }
 }

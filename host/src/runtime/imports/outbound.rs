@@ -3,36 +3,31 @@
 
 use wasmtime::Result;
 
-use super::guest_result;
+use super::{Capability, ImportError, NoStore};
 use crate::contract::helpdesk::chat::types::Error as WitError;
 use crate::contract::helpdesk::chat::{log, mail, push, wake};
 use crate::outbox::{self, MailError};
 use crate::push::{ACCESS_TOPIC, AccessChanged, MAX_PAYLOAD_BYTES, MAX_SIGNAL_BYTES};
-use crate::runtime::host_state::HostState;
-use crate::storage::{Keeping, Signal};
+use crate::storage::{Keeping, MailOutbox, PushLog, Signal, WakeUps};
 
-type GuestResult<T> = Result<std::result::Result<T, WitError>>;
-
-impl push::Host for HostState {
+impl push::Host for Capability<'_, dyn PushLog> {
     fn publish(
         &mut self,
         topic: String,
         kind: String,
         payload: String,
         options: push::EventOptions,
-    ) -> GuestResult<()> {
-        if let Err(message) = check_event(&topic, &kind, &payload, &options) {
-            return Ok(Err(message));
-        }
+    ) -> std::result::Result<(), ImportError> {
+        check_event(&topic, &kind, &payload, &options)?;
         if options.ephemeral {
-            return guest_result(self.tx()?.signal(Signal { topic, kind, payload }));
+            return Ok(self.store()?.signal(Signal { topic, kind, payload })?);
         }
         let now = self.clock.now_ms();
         let keeping = Keeping {
             subject: options.subject.as_deref(),
             requires: options.requires.as_deref(),
         };
-        guest_result(self.tx()?.publish_kept(&topic, &kind, &payload, keeping, now))
+        Ok(self.store()?.publish_kept(&topic, &kind, &payload, keeping, now)?)
     }
 
     fn access_changed(&mut self, users: Vec<String>) -> Result<()> {
@@ -44,7 +39,7 @@ impl push::Host for HostState {
             topics: Vec::new(),
         })?;
         let now = self.clock.now_ms();
-        self.tx()?
+        self.store()?
             .publish(ACCESS_TOPIC, "access-changed", &payload, now)
             .map_err(super::trap)
     }
@@ -58,7 +53,7 @@ impl push::Host for HostState {
             topics,
         })?;
         let now = self.clock.now_ms();
-        self.tx()?
+        self.store()?
             .publish(ACCESS_TOPIC, "access-changed", &payload, now)
             .map_err(super::trap)
     }
@@ -124,28 +119,39 @@ fn check_topic_and_kind(topic: &str, kind: &str) -> std::result::Result<(), Stri
     Ok(())
 }
 
-impl mail::Host for HostState {
-    fn send(&mut self, message: mail::Message) -> GuestResult<()> {
-        let now = self.clock.now_ms();
-        match outbox::queue(self.tx()?, &message.to, &message.subject, &message.body, now) {
-            Ok(()) => Ok(Ok(())),
-            Err(MailError::Invalid(m)) => Ok(Err(WitError::Invalid(m))),
-            Err(MailError::LimitExceeded(m)) => Ok(Err(WitError::LimitExceeded(m))),
-            Err(MailError::Store(failure)) => guest_result(Err(failure)),
+impl From<MailError> for ImportError {
+    fn from(err: MailError) -> Self {
+        match err {
+            MailError::Invalid(m) => WitError::Invalid(m).into(),
+            MailError::LimitExceeded(m) => WitError::LimitExceeded(m).into(),
+            MailError::Store(failure) => failure.into(),
         }
     }
 }
 
-impl wake::Host for HostState {
-    fn wake_at(&mut self, at: u64) -> Result<()> {
-        let at = i64::try_from(at).unwrap_or(i64::MAX);
-        self.tx()?.wake_at(at).map_err(super::trap)
+impl mail::Host for Capability<'_, dyn MailOutbox> {
+    fn send(&mut self, message: mail::Message) -> std::result::Result<(), ImportError> {
+        let now = self.clock.now_ms();
+        Ok(outbox::queue(
+            self.store()?,
+            &message.to,
+            &message.subject,
+            &message.body,
+            now,
+        )?)
     }
 }
 
-impl log::Host for HostState {
+impl wake::Host for Capability<'_, dyn WakeUps> {
+    fn wake_at(&mut self, at: u64) -> Result<()> {
+        let at = i64::try_from(at).unwrap_or(i64::MAX);
+        self.store()?.wake_at(at).map_err(super::trap)
+    }
+}
+
+impl log::Host for Capability<'_, NoStore> {
     fn log(&mut self, level: log::Level, message: String) -> Result<()> {
-        let request_id = self.request_id.as_str();
+        let request_id = self.request_id;
         match level {
             log::Level::Debug => tracing::debug!(request_id, plugin = true, "{message}"),
             log::Level::Info => tracing::info!(request_id, plugin = true, "{message}"),

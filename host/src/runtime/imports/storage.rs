@@ -1,33 +1,28 @@
 //! The `storage` import: the plugin's key-value space in the call's transaction.
 
-use wasmtime::Result;
-
-use super::guest_result;
+use super::{Capability, ImportError};
 use crate::contract::helpdesk::chat::storage::{self, ScanPage};
-use crate::contract::helpdesk::chat::types::Error as WitError;
-use crate::runtime::host_state::HostState;
+use crate::storage::KvStore;
 
-type GuestResult<T> = Result<std::result::Result<T, WitError>>;
-
-impl storage::Host for HostState {
-    fn get(&mut self, key: String) -> GuestResult<Option<Vec<u8>>> {
-        guest_result(self.tx()?.kv_get(&key))
+impl storage::Host for Capability<'_, dyn KvStore> {
+    fn get(&mut self, key: String) -> Result<Option<Vec<u8>>, ImportError> {
+        Ok(self.store()?.kv_get(&key)?)
     }
 
-    fn get_many(&mut self, keys: Vec<String>) -> GuestResult<Vec<Option<Vec<u8>>>> {
-        guest_result(self.tx()?.kv_get_many(&keys))
+    fn get_many(&mut self, keys: Vec<String>) -> Result<Vec<Option<Vec<u8>>>, ImportError> {
+        Ok(self.store()?.kv_get_many(&keys)?)
     }
 
-    fn set(&mut self, key: String, value: Vec<u8>) -> GuestResult<()> {
-        guest_result(self.tx()?.kv_set(&key, &value))
+    fn set(&mut self, key: String, value: Vec<u8>) -> Result<(), ImportError> {
+        Ok(self.store()?.kv_set(&key, &value)?)
     }
 
-    fn delete(&mut self, key: String) -> GuestResult<bool> {
-        guest_result(self.tx()?.kv_delete(&key))
+    fn delete(&mut self, key: String) -> Result<bool, ImportError> {
+        Ok(self.store()?.kv_delete(&key)?)
     }
 
-    fn increment(&mut self, key: String, delta: i64) -> GuestResult<i64> {
-        guest_result(self.tx()?.kv_increment(&key, delta))
+    fn increment(&mut self, key: String, delta: i64) -> Result<i64, ImportError> {
+        Ok(self.store()?.kv_increment(&key, delta)?)
     }
 
     fn scan(
@@ -37,7 +32,7 @@ impl storage::Host for HostState {
         limit: u32,
         reverse: bool,
         cursor: Option<String>,
-    ) -> GuestResult<ScanPage> {
-        guest_result(self.tx()?.kv_scan(&start, &end, limit, reverse, cursor.as_deref()))
+    ) -> Result<ScanPage, ImportError> {
+        Ok(self.store()?.kv_scan(&start, &end, limit, reverse, cursor.as_deref())?)
     }
 }
