@@ -1,8 +1,7 @@
 //! Builds the plugin component (and the sandbox probe the tests load) for `wasm32-wasip2`,
 //! so that a plain `cargo run -p helpdesk-host` or `cargo test` needs nothing else; and
-//! generates, from `wit/`, the JSON form and the OpenAPI schemas of every WIT record, the
-//! REST routes the WIT binds, and the pages' module of WIT enums, so none of them is
-//! written by hand.
+//! generates, from `wit/`, the REST routes the WIT binds, the stream events table, every
+//! export by name and the older contract's imports, so none of them is written by hand.
 //!
 //! The nested cargo uses its own target directory: sharing the outer build's would
 //! deadlock on cargo's build-directory lock.
@@ -76,7 +75,9 @@ fn export_path(name: &str, path: &Path) {
     println!("cargo:rustc-env={name}={}", path.display());
 }
 
-/// The JSON form and OpenAPI schemas of the WIT records, and the pages' enum module.
+/// The host's own views of the contract: the stream events table, every export by name, the
+/// REST routes the WIT binds, and the older contract's imports (the records' JSON form and
+/// schemas are the contract crate's, `host/contract`).
 fn generate_record_views(workspace: &Path) {
     let contract = helpdesk_wit_codegen::Contract::load(&[&workspace.join("wit")], "helpdesk:chat/chat-plugin")
         .unwrap_or_else(|err| panic!("reading the WIT contract: {err:#}"));
@@ -85,22 +86,6 @@ fn generate_record_views(workspace: &Path) {
         std::fs::write(out.join(name), text).unwrap_or_else(|err| panic!("writing {name}: {err}"));
     };
     let fail = |err: anyhow::Error| -> String { panic!("generating from the WIT contract: {err:#}") };
-    write(
-        "wit_json.rs",
-        contract
-            .serde_impls("crate::contract", helpdesk_wit_codegen::UnknownFields::Refused)
-            .unwrap_or_else(fail),
-    );
-    write(
-        "wit_openapi.rs",
-        contract
-            .openapi_schemas("crate::contract", "crate::contract::openapi_schema")
-            .unwrap_or_else(fail),
-    );
-    write(
-        "contract.js",
-        contract.javascript_enums() + &contract.javascript_events().unwrap_or_else(fail),
-    );
     write(
         "stream_events.rs",
         contract.stream_events_table("crate::contract").unwrap_or_else(fail),
@@ -134,12 +119,10 @@ fn generate_record_views(workspace: &Path) {
                 .unwrap_or_else(fail),
         );
     }
-    write("wit_world.rs", contract.world_constants());
 }
 
-/// The frozen `helpdesk:chat@0.2.0` (`wit/since_v0.2.0/`): the JSON form of its records,
-/// its world's interfaces, one call surface over both versions, and its imports forwarded
-/// to the current ones (SPEC PL-10).
+/// The frozen `helpdesk:chat@0.2.0` (`wit/since_v0.2.0/`): its imports forwarded to the
+/// current ones (SPEC PL-10).
 fn generate_older_contract(workspace: &Path, contract: &helpdesk_wit_codegen::Contract, write: &dyn Fn(&str, String)) {
     let older = helpdesk_wit_codegen::Contract::load(
         &[&workspace.join("wit").join("since_v0.2.0")],
@@ -154,19 +137,6 @@ fn generate_older_contract(workspace: &Path, contract: &helpdesk_wit_codegen::Co
         adapters: "crate::contract::adapters_v0_2",
     };
     write(
-        "wit_json_v0_2.rs",
-        older
-            .serde_impls("crate::contract::v0_2", helpdesk_wit_codegen::UnknownFields::Ignored)
-            .unwrap_or_else(fail),
-    );
-    write("wit_world_v0_2.rs", older.world_constants());
-    write(
-        "plugin_instance.rs",
-        contract
-            .instance_facade("crate::contract", &version)
-            .unwrap_or_else(fail),
-    );
-    write(
         "older_imports.rs",
         contract
             .older_imports("crate::contract", &version, &IMPORT_HOSTS)
@@ -175,7 +145,7 @@ fn generate_older_contract(workspace: &Path, contract: &helpdesk_wit_codegen::Co
 }
 
 /// Which capability implements each import (`runtime/imports.rs` links the same), and the
-/// one Rust type both contract versions' bindings give `types.error` (`contract.rs`).
+/// one Rust type both contract versions' bindings give `types.error` (`host/contract`).
 const IMPORT_HOSTS: helpdesk_wit_codegen::versions::ImportHosts<'static> =
     helpdesk_wit_codegen::versions::ImportHosts {
         host_types: &[
@@ -211,6 +181,6 @@ const IMPORT_HOSTS: helpdesk_wit_codegen::versions::ImportHosts<'static> =
         trappable_error: helpdesk_wit_codegen::versions::TrappableError {
             interface: "types",
             type_name: "error",
-            rust_type: "crate::runtime::imports::ImportError",
+            rust_type: "crate::contract::ImportError",
         },
     };

@@ -2,6 +2,7 @@
 //! pre-instantiated component granted what its manifest declares, and a fresh store per call
 //! with time and memory limits (SPEC PL-2, PL-4, PL-5).
 
+pub mod by_name;
 pub mod capabilities;
 pub mod host_state;
 pub mod imports;

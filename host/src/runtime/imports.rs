@@ -21,6 +21,7 @@ use std::marker::PhantomData;
 use wasmtime::component::{HasData, Linker};
 
 use crate::clock::HostClock;
+pub use crate::contract::ImportError;
 use crate::contract::helpdesk::chat::types::{self, Error as WitError};
 use crate::storage::{DirectoryStore, IssueRecords, KvStore, MailOutbox, PushLog, StoreError, Transaction, WakeUps};
 
@@ -102,38 +103,6 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     Ok(())
 }
 
-/// Why an import did not answer: refused, which the guest gets as its WIT `error`, or
-/// failed, which traps the call and rolls it back.
-#[derive(Debug)]
-pub enum ImportError {
-    /// A refusal the plugin handles (a bad key, a limit hit).
-    Refused(WitError),
-    /// A failure of the host (the database erroring, a read-only call writing).
-    Failed(wasmtime::Error),
-}
-
-impl From<WitError> for ImportError {
-    fn from(refusal: WitError) -> Self {
-        ImportError::Refused(refusal)
-    }
-}
-
-impl From<wasmtime::Error> for ImportError {
-    fn from(failure: wasmtime::Error) -> Self {
-        ImportError::Failed(failure)
-    }
-}
-
-impl From<StoreError> for ImportError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::Invalid(message) => ImportError::Refused(WitError::Invalid(message)),
-            StoreError::LimitExceeded(message) => ImportError::Refused(WitError::LimitExceeded(message)),
-            failure @ (StoreError::ReadOnly | StoreError::Backend(_)) => ImportError::Failed(trap(failure)),
-        }
-    }
-}
-
 impl<S: ?Sized> types::Host for Capability<'_, S> {
     fn convert_error(&mut self, err: ImportError) -> wasmtime::Result<WitError> {
         match err {
@@ -157,11 +126,9 @@ impl<S: ?Sized> crate::contract::v0_2::helpdesk::chat::types::Host for Capabilit
 
 /// A host failure inside an import: the call traps and is rolled back.
 fn trap(failure: StoreError) -> wasmtime::Error {
-    match failure {
-        StoreError::ReadOnly => wasmtime::Error::msg(
-            "the plugin tried to write during a read-only call (the WIT documents the export as read-only)",
-        ),
-        other => wasmtime::Error::msg(other.to_string()),
+    match ImportError::from(failure) {
+        ImportError::Failed(failure) => failure,
+        ImportError::Refused(refusal) => wasmtime::Error::msg(refusal.message().to_string()),
     }
 }
 

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use helpdesk_host::clock::HostClock;
-use helpdesk_host::contract::by_name;
 use helpdesk_host::contract::helpdesk::chat::types::CallContext;
 use helpdesk_host::push::{StreamOwner, StreamSignal};
+use helpdesk_host::runtime::by_name;
 use helpdesk_host::runtime::{Access, CallError, SandboxLimits};
 use helpdesk_host::site::Site;
 use helpdesk_host::storage::StorageFailure;
