@@ -6,8 +6,9 @@
 //!   current version's call surface (`instance.helpdesk_chat_presence().call_go_online(…)`),
 //!   so no call site knows which version it talks to. A function whose signature did not
 //!   change calls the older plugin with its arguments converted (through their one JSON
-//!   form: the records are the same); one that changed, or is new, calls a hand-written
-//!   adapter, which the compiler asks for by name.
+//!   form: the records are the same); one that changed calls a hand-written adapter, which
+//!   the compiler asks for by name; one that is new answers the older plugin's caller
+//!   `unavailable` in words, so adding a function needs nothing written for older plugins.
 //! - The older world's imports, implemented by forwarding to the current ones: the host
 //!   implements each capability once.
 
@@ -256,7 +257,11 @@ impl Contract {
                     }
                     None => false,
                 };
-                let twin = older_function.filter(|_| same);
+                let twin = match older_function {
+                    None => OlderTwin::Missing,
+                    Some(older_function) if same => OlderTwin::Same(older_function),
+                    Some(_) => OlderTwin::Changed,
+                };
                 self.write_facade_call(&mut out, bindings, older, &accessor, &name, function, twin)?;
             }
             writeln!(out, "}}\n")?;
@@ -288,7 +293,7 @@ impl Contract {
         accessor: &str,
         interface: &str,
         function: &Function,
-        twin: Option<&Function>,
+        twin: OlderTwin<'_>,
     ) -> Result<()> {
         let case = older.case;
         let ident = rust_ident(&function.name);
@@ -308,7 +313,7 @@ impl Contract {
             function.name,
             names.join(", ")
         )?;
-        if let Some(twin) = twin {
+        if let OlderTwin::Same(twin) = twin {
             let old = older.contract;
             let mut prelude = String::new();
             let mut args = Vec::new();
@@ -333,6 +338,19 @@ impl Contract {
                 out,
                 "            PluginInstance::{case}(plugin) => {{\n{prelude}                let answer = plugin.{accessor}().call_{ident}(store, {})?;\n                Ok({answer})\n            }}",
                 args.join(", ")
+            )?;
+        } else if matches!(twin, OlderTwin::Missing) && self.answers_contract_error(function) {
+            // A function the older plugin does not have: it answers `unavailable` in words,
+            // so adding a function to the contract needs no line written for older plugins.
+            writeln!(
+                out,
+                "            // New since the older contract: an older plugin does not have it.\n            PluginInstance::{case}(_) => Ok(Err({bindings}::helpdesk::chat::types::Error::Unavailable({:?}.to_string()))),",
+                format!(
+                    "the chat plugin was built for {}, which has no {interface}.{}; a plugin built for {} has it",
+                    older.contract.package(),
+                    function.name,
+                    self.package()
+                )
             )?;
         } else {
             writeln!(
@@ -438,6 +456,17 @@ impl Contract {
         Ok(out)
     }
 
+    /// Whether `function` answers `result<_, error>` with the contract's `types.error`, so
+    /// that a call can be refused in its terms.
+    fn answers_contract_error(&self, function: &Function) -> bool {
+        let error = TrappableError {
+            interface: "types",
+            type_name: "error",
+            rust_type: "",
+        };
+        function.result.is_some_and(|ty| self.trappable_ok(ty, &error).is_some())
+    }
+
     /// For a `result<T, E>` whose `E` is `error`'s WIT type: `Some(T)`.
     fn trappable_ok(&self, ty: Type, error: &TrappableError<'_>) -> Option<Option<Type>> {
         let Type::Id(id) = self.unalias(ty) else {
@@ -457,6 +486,17 @@ impl Contract {
             && self.resolve.interfaces[owner].name.as_deref() == Some(error.interface);
         named.then_some(result.ok)
     }
+}
+
+/// What the older contract has of a function of this one.
+#[derive(Clone, Copy)]
+enum OlderTwin<'a> {
+    /// The same function, of the same shape: called with its values converted.
+    Same(&'a Function),
+    /// The function with another shape: a hand-written adapter calls it.
+    Changed,
+    /// No such function: it is new since the older contract.
+    Missing,
 }
 
 /// How the host implements the older world's imports.
