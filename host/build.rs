@@ -135,6 +135,7 @@ fn generate_older_contract(workspace: &Path, contract: &helpdesk_wit_codegen::Co
         bindings: "crate::contract::v0_2",
         case: "V0_2",
         adapters: "crate::contract::adapters_v0_2",
+        renamed: &["presence.chat-status"],
     };
     write(
         "older_imports.rs",

@@ -50,6 +50,8 @@ fn main() {
         bindings: "crate::v0_2",
         case: "V0_2",
         adapters: "crate::adapters_v0_2",
+        // `chat-online` became `chat-status` (`adapters_v0_2.rs`).
+        renamed: &["presence.chat-status"],
     };
     write(
         "wit_json_v0_2.rs",

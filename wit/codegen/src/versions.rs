@@ -30,6 +30,9 @@ pub struct OlderVersion<'a> {
     pub case: &'a str,
     /// The module of the hand-written adapters for functions that changed.
     pub adapters: &'a str,
+    /// Functions (`interface.function`) that are new in name only, renamed from an older
+    /// one: adapted by hand like a changed one, not refused as new.
+    pub renamed: &'a [&'a str],
 }
 
 impl Contract {
@@ -257,7 +260,9 @@ impl Contract {
                     }
                     None => false,
                 };
+                let renamed = older.renamed.contains(&format!("{name}.{}", function.name).as_str());
                 let twin = match older_function {
+                    None if renamed => OlderTwin::Changed,
                     None => OlderTwin::Missing,
                     Some(older_function) if same => OlderTwin::Same(older_function),
                     Some(_) => OlderTwin::Changed,
