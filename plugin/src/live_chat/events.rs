@@ -1,7 +1,7 @@
 //! The push events live chat publishes (the WIT's `live-chat-event`), and their topics.
 
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    AuthorKind, ChatMessage, Conversation, InboxCounts, LiveChatEvent, TypingEvent,
+    AuthorKind, CannedRepliesChanged, ChatMessage, Conversation, InboxCounts, LiveChatEvent, TypingEvent,
 };
 use crate::capabilities::Push;
 use crate::error::PluginResult;
@@ -69,4 +69,20 @@ pub fn typing(
     });
     // Who is typing matters now only: never kept, never replayed.
     publish_with(push, &conversation_topic(&conversation.id), &event, &ephemeral())
+}
+
+/// A project's canned replies (or one agent's own there) changed: its composers fetch them
+/// again. Only the newest matters to a resuming client.
+pub fn canned_replies_changed(push: &mut impl Push, changed: &CannedRepliesChanged) -> PluginResult<()> {
+    let subject = format!(
+        "canned-replies-changed:{}:{}",
+        changed.project,
+        changed.owner.as_deref().unwrap_or("-")
+    );
+    publish_with(
+        push,
+        &inbox_topic(&changed.project),
+        &LiveChatEvent::CannedRepliesChanged(changed.clone()),
+        &about(subject),
+    )
 }

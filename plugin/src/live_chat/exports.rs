@@ -1,16 +1,41 @@
 //! The `live-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{conversations, identity, reads, registration, settings, to_issue, transcript, welcome};
+use super::{canned_replies, conversations, identity, reads, registration, settings, to_issue, transcript, welcome};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    ChatMessage, Conversation, ConversationStart, Guest, IdentitySecretView, InboxCounts, InboxPage, InboxView,
-    MessagePage, RegistrationOutcome, RegistrationStarted, TranscriptConfirmation, TranscriptSent, WelcomeText,
-    WidgetSettings, WidgetView,
+    CannedReply, CannedReplyDraft, ChatMessage, Conversation, ConversationStart, Guest, IdentitySecretView,
+    InboxCounts, InboxPage, InboxView, MessagePage, RegistrationOutcome, RegistrationStarted, TranscriptConfirmation,
+    TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
 
 impl Guest for Component {
+    fn canned_replies(ctx: CallContext) -> Result<Vec<CannedReply>, Error> {
+        Ok(canned_replies::canned_replies(&mut WitHost, &ctx)?)
+    }
+
+    fn add_canned_reply(ctx: CallContext, draft: CannedReplyDraft) -> Result<CannedReply, Error> {
+        Ok(canned_replies::add_canned_reply(&mut WitHost, &ctx, draft)?)
+    }
+
+    fn change_canned_reply(ctx: CallContext, reply: String, draft: CannedReplyDraft) -> Result<CannedReply, Error> {
+        Ok(canned_replies::change_canned_reply(&mut WitHost, &ctx, &reply, draft)?)
+    }
+
+    fn delete_canned_reply(ctx: CallContext, reply: String) -> Result<(), Error> {
+        Ok(canned_replies::delete_canned_reply(&mut WitHost, &ctx, &reply)?)
+    }
+
+    fn use_canned_reply(ctx: CallContext, conversation: String, reply: String) -> Result<String, Error> {
+        Ok(canned_replies::use_canned_reply(
+            &mut WitHost,
+            &ctx,
+            &conversation,
+            &reply,
+        )?)
+    }
+
     fn welcome_texts(ctx: CallContext) -> Result<Vec<WelcomeText>, Error> {
         Ok(welcome::welcome_texts(&mut WitHost, &ctx)?)
     }

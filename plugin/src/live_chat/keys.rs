@@ -117,3 +117,19 @@ pub fn transcript_code(conversation: &str) -> String {
 pub fn verified_visitor(project: &str, visitor: &str) -> String {
     format!("live-chat/verified/{}/{}", key_part(project), key_part(visitor))
 }
+
+/// The counter that numbers canned replies across the site (LC-14).
+pub const CANNED_REPLY_SEQ: &str = "live-chat/canned-reply-seq";
+
+/// Where a project's canned replies live (`owner` none), or one agent's own in it.
+pub fn canned_replies_prefix(project: &str, owner: Option<&str>) -> String {
+    match owner {
+        None => format!("live-chat/canned/{}/project/", key_part(project)),
+        Some(owner) => format!("live-chat/canned/{}/own/{}/", key_part(project), key_part(owner)),
+    }
+}
+
+/// One canned reply.
+pub fn canned_reply(project: &str, owner: Option<&str>, id: &str) -> String {
+    format!("{}{}", canned_replies_prefix(project, owner), key_part(id))
+}
