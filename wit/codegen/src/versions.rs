@@ -469,7 +469,9 @@ impl Contract {
             type_name: "error",
             rust_type: "",
         };
-        function.result.is_some_and(|ty| self.trappable_ok(ty, &error).is_some())
+        function
+            .result
+            .is_some_and(|ty| self.trappable_ok(ty, &error).is_some())
     }
 
     /// For a `result<T, E>` whose `E` is `error`'s WIT type: `Some(T)`.
