@@ -5,7 +5,7 @@
 
 use helpdesk_host::contract::exports::helpdesk::chat::live_chat::ConversationStart;
 use helpdesk_host::runtime::capabilities::ContractVersion;
-use helpdesk_host::runtime::{Access, ChatPluginRuntime, SandboxLimits};
+use helpdesk_host::runtime::{Access, CallError, ChatPluginRuntime, SandboxLimits};
 use helpdesk_host::site::Site;
 
 use crate::support::{TestHost, cache_dir, site_settings, user_in};
@@ -95,6 +95,21 @@ async fn pl_10_a_plugin_built_for_0_2_0_serves_behind_the_current_calls() {
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("limit"), "{refused}");
+    // A function new since 0.2.0 is refused in words, not trapped or adapted by hand.
+    let missing = host
+        .call(Access::Read, user_in("bob", "SUP"), |p, store, ctx| {
+            p.helpdesk_chat_live_chat().call_canned_replies(store, ctx)
+        })
+        .await
+        .unwrap_err();
+    let CallError::Plugin(refusal) = &missing else {
+        panic!("expected a refusal, got {missing:?}")
+    };
+    assert_eq!(refusal.code(), "unavailable");
+    assert_eq!(
+        refusal.message(),
+        "the chat plugin was built for helpdesk:chat@0.2.0, which has no live-chat.canned-replies; a plugin built for helpdesk:chat@0.3.0 has it"
+    );
 }
 
 #[tokio::test]

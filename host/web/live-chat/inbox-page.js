@@ -1,6 +1,7 @@
 // The agents' chat inbox (LC-9, PR-11): the project's conversations (unassigned, mine,
 // all), the open conversation with its messages, typing and "seen", taking and ending.
-// Everything updates live from the push stream; server text is set with textContent only.
+// Typing `/` in the reply picks a canned reply (LC-14, `canned-picker.js`). Everything
+// updates live from the push stream; server text is set with textContent only.
 
 import { $, el, storageGet, storageSet } from '../core/dom.js';
 import { api, projectPath } from '../core/api.js';
@@ -10,11 +11,13 @@ import { formatTime } from '../core/format.js';
 import { openStream } from '../core/stream.js';
 import { showPresence } from '../presence/presence-link.js';
 import { events } from '../core/contract.js';
+import { cannedPicker } from './canned-picker.js';
 
 var PROJECT_KEY = 'helpdesk.project';
 var state = {
   me: null, project: null, view: 'unassigned', list: [], cursor: null,
-  current: null, lastSeq: 0, stream: null, typingSent: 0, typingTimer: null, revisions: {}
+  current: null, lastSeq: 0, stream: null, typingSent: 0, typingTimer: null, revisions: {},
+  canned: null
 };
 
 function chatPath(id) { return '/api/v1/chat/conversations/' + encodeURIComponent(id); }
@@ -200,6 +203,9 @@ function connect() {
       [events.liveChat.typing]: function (data) {
         if (!state.current || data.conversation !== state.current.id || data.author !== 'customer') return;
         $('typing').textContent = data.typing ? data.name + ' is typing…' : '';
+      },
+      [events.liveChat.cannedRepliesChanged]: function (changed) {
+        if (changed.project === state.project && (!changed.owner || changed.owner === state.me.id)) state.canned.load();
       }
     }
   });
@@ -236,7 +242,14 @@ function act(promise) {
   });
 }
 
+function showError(e) {
+  $('conversation-error').textContent = errorText(e);
+  $('conversation-error').hidden = false;
+}
+
 function wire() {
+  // First: Enter in an open canned-reply list picks a reply instead of sending.
+  state.canned = cannedPicker($('reply'), function () { return state.current && state.current.id; }, showError);
   document.querySelectorAll('.tab').forEach(function (tab) {
     tab.addEventListener('click', function () {
       state.view = tab.getAttribute('data-view');
@@ -299,6 +312,8 @@ function wire() {
   $('project-select').addEventListener('change', function () {
     state.project = $('project-select').value;
     storageSet(PROJECT_KEY, state.project);
+    $('canned-link').href = '/canned-replies?project=' + encodeURIComponent(state.project);
+    state.canned.load(state.project);
     showPresence(state.meAll, state.project);
     state.current = null;
     renderConversation();
@@ -334,7 +349,9 @@ function start() {
     var settings = $('settings-link');
     settings.href = '/chat-settings?project=' + encodeURIComponent(chosen.key);
     settings.hidden = !(chosen.roles || []).includes('project-admin') && !state.me.site_admin;
+    $('canned-link').href = '/canned-replies?project=' + encodeURIComponent(chosen.key);
     wire();
+    state.canned.load(chosen.key);
     renderConversation();
     connect();
     document.body.setAttribute('data-ready', '1');
