@@ -36,8 +36,18 @@ async fn pl_9_every_read_only_route_answers_without_writing() {
     let bob = site.login("bob").await;
     let (status, issue_chat) = bob.post("/api/v1/issues/SUP-1/chat", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{issue_chat}");
+    let (status, reply) = site
+        .login("paula")
+        .await
+        .post(
+            "/api/v1/projects/SUP/chat/canned-replies",
+            json!({ "title": "Hi", "shortcut": "hi", "text": "Hi {customer.name}", "personal": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
     let values = [
         ("project", "SUP".to_string()),
+        ("reply", reply["id"].as_str().unwrap().to_string()),
         ("conversation", conversation["id"].as_str().unwrap().to_string()),
         ("chat", issue_chat["id"].as_str().unwrap().to_string()),
         ("issue", "SUP-1".to_string()),
