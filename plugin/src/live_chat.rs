@@ -7,6 +7,7 @@
 //! customer's list; `record::save` moves those entries and the project's counters together,
 //! so no read scans more than the page it returns.
 
+pub mod business_hours;
 pub mod canned_replies;
 pub mod conversations;
 pub mod events;

@@ -11,7 +11,7 @@
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::bindings::exports::helpdesk::chat::presence::Weekday;
+use crate::bindings::exports::helpdesk::chat::presence::{ExpectedHours, Weekday};
 use crate::bindings::helpdesk::chat::types::Timestamp;
 use crate::error::{PluginError, PluginResult};
 
@@ -96,6 +96,72 @@ pub fn instants_around<T>(
     }
     found.sort_by_key(|(instant, _)| *instant);
     found
+}
+
+/// The most weekly spans one list holds: ten a day.
+pub const MAX_SPANS: usize = 70;
+
+/// `spans` checked (each inside its day and not empty, none overlapping another, at most
+/// [`MAX_SPANS`]) and in weekly order; `field` names them in errors.
+pub fn checked_spans(mut spans: Vec<ExpectedHours>, field: &str) -> PluginResult<Vec<ExpectedHours>> {
+    if spans.len() > MAX_SPANS {
+        return Err(PluginError::LimitExceeded(format!(
+            "{field}: at most {MAX_SPANS} spans, not {}",
+            spans.len()
+        )));
+    }
+    if let Some(bad) = spans
+        .iter()
+        .find(|span| span.from_minute >= span.to_minute || span.to_minute > DAY_MINUTES)
+    {
+        return Err(PluginError::Invalid(format!(
+            "{field}: a span on {} runs from a minute 0 to 1439 to a later one up to 1440, not {} to {}",
+            weekday_name(bad.day),
+            bad.from_minute,
+            bad.to_minute
+        )));
+    }
+    spans.sort_by_key(|span| (span.day as u8, span.from_minute));
+    if let Some(pair) = spans
+        .windows(2)
+        .find(|pair| pair[0].day == pair[1].day && pair[1].from_minute < pair[0].to_minute)
+    {
+        return Err(PluginError::Invalid(format!(
+            "{field}: two spans on {} overlap",
+            weekday_name(pair[0].day)
+        )));
+    }
+    Ok(spans)
+}
+
+/// Whether `now` falls inside one of the weekly spans (a span may reach midnight, so
+/// yesterday's spans are looked at too).
+pub fn inside_spans(spans: &[ExpectedHours], tz: Tz, now: Timestamp) -> bool {
+    let today = local_date(tz, now);
+    [today.pred_opt(), Some(today)].into_iter().flatten().any(|date| {
+        let day = weekday_of(date.weekday());
+        spans
+            .iter()
+            .filter(|span| span.day == day)
+            .any(|span| instant_of(tz, date, span.from_minute) <= now && now < instant_of(tz, date, span.to_minute))
+    })
+}
+
+/// When the spans next begin or end after `now`.
+pub fn next_span_boundary(spans: &[ExpectedHours], tz: Tz, now: Timestamp) -> Option<Timestamp> {
+    if spans.is_empty() {
+        return None;
+    }
+    instants_around(tz, now, 0..=8, |day| {
+        spans
+            .iter()
+            .filter(|span| span.day == day)
+            .flat_map(|span| [(span.from_minute, ()), (span.to_minute, ())])
+            .collect()
+    })
+    .into_iter()
+    .map(|(at, ())| at)
+    .find(|at| *at > now)
 }
 
 fn utc(at: Timestamp) -> DateTime<Utc> {

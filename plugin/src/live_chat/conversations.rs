@@ -4,6 +4,7 @@
 
 use helpdesk_text_policy::{optional_email, text};
 
+use super::business_hours;
 use super::events;
 use super::keys;
 use super::rate_limits::{self, CountedAction};
@@ -70,12 +71,21 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
     rate_limits::count_amount(host, ctx, &customer, CountedAction::Text, bytes)?;
 
     let now = host.now();
-    let offline = crate::presence::online_list::count(host, &project, now)? == 0;
+    // Outside business hours a conversation is an offline message, whoever is online (LC-22).
+    let closed = business_hours::state_at(host, &project, now, &ctx.languages)?
+        .0
+        .is_some();
+    let offline = closed || crate::presence::online_list::count(host, &project, now)? == 0;
     let customer_ref = customer_ref(host, ctx, &project, email)?;
     if offline && customer_ref.email.is_none() {
-        return Err(PluginError::Invalid(
-            "email: nobody is online now; leave an e-mail address so that we can answer you".into(),
-        ));
+        let why = if closed {
+            "we are closed now"
+        } else {
+            "nobody is online now"
+        };
+        return Err(PluginError::Invalid(format!(
+            "email: {why}; leave an e-mail address so that we can answer you"
+        )));
     }
     let number = host.kv_increment(keys::CONVERSATION_SEQ, 1)?;
     let id = format!("c{number}");

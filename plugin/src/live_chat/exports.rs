@@ -1,16 +1,27 @@
 //! The `live-chat` export: the WIT functions onto the rules (inside a component only).
 
-use super::{canned_replies, conversations, identity, reads, registration, settings, to_issue, transcript, welcome};
+use super::{
+    business_hours, canned_replies, conversations, identity, reads, registration, settings, to_issue, transcript,
+    welcome,
+};
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    CannedReply, CannedReplyDraft, ChatMessage, Conversation, ConversationStart, Guest, IdentitySecretView,
-    InboxCounts, InboxPage, InboxView, MessagePage, RegistrationOutcome, RegistrationStarted, TranscriptConfirmation,
-    TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
+    BusinessHours, CannedReply, CannedReplyDraft, ChatMessage, Conversation, ConversationStart, Guest,
+    IdentitySecretView, InboxCounts, InboxPage, InboxView, MessagePage, RegistrationOutcome, RegistrationStarted,
+    TranscriptConfirmation, TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
 
 impl Guest for Component {
+    fn get_business_hours(ctx: CallContext) -> Result<BusinessHours, Error> {
+        Ok(business_hours::business_hours(&mut WitHost, &ctx)?)
+    }
+
+    fn save_business_hours(ctx: CallContext, hours: BusinessHours) -> Result<BusinessHours, Error> {
+        Ok(business_hours::save_business_hours(&mut WitHost, &ctx, hours)?)
+    }
+
     fn canned_replies(ctx: CallContext) -> Result<Vec<CannedReply>, Error> {
         Ok(canned_replies::canned_replies(&mut WitHost, &ctx)?)
     }

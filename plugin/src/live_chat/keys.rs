@@ -133,3 +133,8 @@ pub fn canned_replies_prefix(project: &str, owner: Option<&str>) -> String {
 pub fn canned_reply(project: &str, owner: Option<&str>, id: &str) -> String {
     format!("{}{}", canned_replies_prefix(project, owner), key_part(id))
 }
+
+/// A project's business hours (LC-22).
+pub fn business_hours(project: &str) -> String {
+    format!("live-chat/business-hours/{}", key_part(project))
+}

@@ -1,6 +1,7 @@
 //! Reading live chat: what the widget shows (LC-1 … LC-8), a conversation and its messages,
 //! a customer's own conversations, and the agents' inbox (PR-11). All read-only.
 
+use super::business_hours;
 use super::keys;
 use super::record::{self, StoredConversation, anonymous_name, counts, customer_key, is_agent, visitor_number};
 use super::settings;
@@ -34,7 +35,10 @@ pub fn widget_view<H: Clock + Directory + Storage>(
     project: String,
     widget: &WidgetSettings,
 ) -> PluginResult<WidgetView> {
-    let online = online_list::count(host, &project, host.now())? > 0;
+    let now = host.now();
+    let (closed, hours_change_at) = business_hours::state_at(host, &project, now, &ctx.languages)?;
+    // Outside business hours the widget is closed, whoever is online (LC-22).
+    let online = closed.is_none() && online_list::count(host, &project, now)? > 0;
     let (may_start, customer_name) = match &ctx.actor {
         Actor::User(user) | Actor::Customer(user) => {
             let name = host.user(user).map(|u| u.display_name);
@@ -64,6 +68,8 @@ pub fn widget_view<H: Clock + Directory + Storage>(
         chat_online: online,
         may_start,
         customer_name,
+        closed,
+        hours_change_at,
     })
 }
 

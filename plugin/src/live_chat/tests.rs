@@ -34,6 +34,7 @@ fn save(host: &mut FakeHost, change: impl FnOnce(&mut WidgetSettings)) -> Widget
     settings::save_widget_settings(host, &as_user("dana", "SUP"), settings).unwrap()
 }
 
+mod business_hours_tests;
 mod canned_reply_tests;
 mod conversation_tests;
 mod identity_tests;

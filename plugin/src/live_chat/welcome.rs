@@ -38,7 +38,7 @@ const WELCOME: &[(&str, &str)] = &[
 
 /// The language a tag such as `de-CH` or `no` asks for: its primary subtag, lower case,
 /// with Norwegian's macro tags read as Bokmål.
-fn language_of(locale: Option<&str>) -> Option<String> {
+pub(super) fn language_of(locale: Option<&str>) -> Option<String> {
     let language = locale?.split(['-', '_']).next()?.to_ascii_lowercase();
     Some(match language.as_str() {
         "no" | "nn" => "nb".to_string(),

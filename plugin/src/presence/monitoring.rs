@@ -10,13 +10,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys;
-use crate::bindings::exports::helpdesk::chat::presence::{ExpectedHours, MonitoringSettings};
+use crate::bindings::exports::helpdesk::chat::presence::MonitoringSettings;
 use crate::bindings::helpdesk::chat::types::{CallContext, Timestamp};
 use crate::capabilities::{Clock, Directory, Log, Mail, Storage, Wake};
 use crate::error::{PluginError, PluginResult};
 use crate::permissions::{administers, require_actor, require_project};
 use crate::storage::{get_json, put_json};
-use crate::weekly::{self, DAY_MINUTES};
+use crate::weekly;
 
 /// The threshold a project has until its admin sets one.
 pub const DEFAULT_THRESHOLD_SECONDS: u32 = 60;
@@ -24,8 +24,6 @@ pub const DEFAULT_THRESHOLD_SECONDS: u32 = 60;
 pub const THRESHOLD_SECONDS: std::ops::RangeInclusive<u32> = 10..=86_400;
 /// The most recipients one project alerts.
 pub const MAX_RECIPIENTS: usize = 20;
-/// The most spans of expected hours: ten a day.
-pub const MAX_SPANS: usize = 70;
 /// The most projects one scheduler run checks; a backlog asks for another run at once.
 const MAX_CHECKS_PER_RUN: u32 = 200;
 
@@ -213,7 +211,7 @@ fn plan_check<H: Storage + Wake>(
 ) -> PluginResult<()> {
     let threshold = u64::from(settings.threshold_seconds) * 1000;
     let lasted = (state.reported != state.condition).then(|| (state.since + threshold).max(now));
-    let boundary = next_boundary(&settings.expected_hours, tz, now);
+    let boundary = weekly::next_span_boundary(&settings.expected_hours, tz, now);
     let next = super::record::earliest(lasted, boundary);
     if next == state.check_at {
         return Ok(());
@@ -291,39 +289,11 @@ fn condition(settings: &MonitoringSettings, tz: chrono_tz::Tz, online: bool, now
     if settings.expected_hours.is_empty() {
         return if online { Condition::Online } else { Condition::Offline };
     }
-    match (online, inside_hours(&settings.expected_hours, tz, now)) {
+    match (online, weekly::inside_spans(&settings.expected_hours, tz, now)) {
         (true, false) => Condition::OnlineOutsideHours,
         (false, true) => Condition::OfflineInsideHours,
         _ => Condition::AsExpected,
     }
-}
-
-/// Whether `now` falls inside one of the spans.
-fn inside_hours(spans: &[ExpectedHours], tz: chrono_tz::Tz, now: Timestamp) -> bool {
-    let today = weekly::local_date(tz, now);
-    [today.pred_opt(), Some(today)].into_iter().flatten().any(|date| {
-        let day = weekly::weekday_of(chrono::Datelike::weekday(&date));
-        spans.iter().filter(|span| span.day == day).any(|span| {
-            weekly::instant_of(tz, date, span.from_minute) <= now && now < weekly::instant_of(tz, date, span.to_minute)
-        })
-    })
-}
-
-/// When the expected hours next begin or end after `now`.
-fn next_boundary(spans: &[ExpectedHours], tz: chrono_tz::Tz, now: Timestamp) -> Option<Timestamp> {
-    if spans.is_empty() {
-        return None;
-    }
-    weekly::instants_around(tz, now, 0..=8, |day| {
-        spans
-            .iter()
-            .filter(|span| span.day == day)
-            .flat_map(|span| [(span.from_minute, ()), (span.to_minute, ())])
-            .collect()
-    })
-    .into_iter()
-    .map(|(at, ())| at)
-    .find(|at| *at > now)
 }
 
 /// Checks settings: addresses, threshold, hours and zone; recipients lose duplicates and
@@ -352,37 +322,7 @@ fn validate(mut settings: MonitoringSettings) -> PluginResult<MonitoringSettings
             settings.threshold_seconds
         )));
     }
-    if settings.expected_hours.len() > MAX_SPANS {
-        return Err(PluginError::LimitExceeded(format!(
-            "expected_hours: at most {MAX_SPANS} spans, not {}",
-            settings.expected_hours.len()
-        )));
-    }
-    if let Some(bad) = settings
-        .expected_hours
-        .iter()
-        .find(|span| span.from_minute >= span.to_minute || span.to_minute > DAY_MINUTES)
-    {
-        return Err(PluginError::Invalid(format!(
-            "expected_hours: a span on {} runs from a minute 0 to 1439 to a later one up to 1440, not {} to {}",
-            weekly::weekday_name(bad.day),
-            bad.from_minute,
-            bad.to_minute
-        )));
-    }
-    settings
-        .expected_hours
-        .sort_by_key(|span| (span.day as u8, span.from_minute));
-    if let Some(pair) = settings
-        .expected_hours
-        .windows(2)
-        .find(|pair| pair[0].day == pair[1].day && pair[1].from_minute < pair[0].to_minute)
-    {
-        return Err(PluginError::Invalid(format!(
-            "expected_hours: two spans on {} overlap",
-            weekly::weekday_name(pair[0].day)
-        )));
-    }
+    settings.expected_hours = weekly::checked_spans(std::mem::take(&mut settings.expected_hours), "expected_hours")?;
     let time_zone = settings.time_zone.trim().to_string();
     weekly::zone(&time_zone).map_err(|err| PluginError::Invalid(format!("time_zone: {err}")))?;
     settings.time_zone = time_zone;
