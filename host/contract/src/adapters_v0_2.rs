@@ -1,7 +1,8 @@
 //! The calls whose signature changed after `helpdesk:chat@0.2.0`, adapted by hand for a
 //! plugin built against it (SPEC PL-10). In 0.3 a page's size and a list's view may be left
 //! out (the plugin's default: 50, all), and `chat-online` became `chat-status`, answering
-//! the project with the state; a 0.2 plugin is given the defaults and asked the old way.
+//! the project with the state; a 0.2 plugin is given the defaults and asked the old way. A
+//! 0.3 widget view says when business hours close the widget (LC-22); a 0.2 one never does.
 
 use wasmtime::AsContextMut;
 
@@ -148,4 +149,57 @@ where
         limit.unwrap_or(DEFAULT_PAGE),
     )?;
     convert(&answer)
+}
+
+/// A 0.2 plugin's widget view as 0.3 gives it: 0.2 has no business hours (LC-22), so the
+/// widget is never closed by them.
+fn widget_view(
+    answer: Result<v0_2::exports::helpdesk::chat::live_chat::WidgetView, v0_2::helpdesk::chat::types::Error>,
+) -> wasmtime::Result<Result<live_chat::WidgetView, Error>> {
+    Ok(match answer {
+        Ok(old) => Ok(live_chat::WidgetView {
+            project: old.project,
+            project_name: old.project_name,
+            chat_online: old.chat_online,
+            welcome: old.welcome,
+            greeting: old.greeting,
+            may_start: old.may_start,
+            registration: old.registration,
+            customer_name: old.customer_name,
+            closed: None,
+            hours_change_at: None,
+        }),
+        Err(err) => Err(convert(&err)?),
+    })
+}
+
+/// `live-chat.widget`: a 0.2 plugin's view has no business hours.
+pub fn live_chat_widget<S: AsContextMut>(
+    plugin: &Older,
+    store: S,
+    ctx: &CallContext,
+) -> wasmtime::Result<Result<live_chat::WidgetView, Error>>
+where
+    <S as wasmtime::AsContext>::Data: Send,
+{
+    let ctx: v0_2::helpdesk::chat::types::CallContext = convert(ctx)?;
+    widget_view(plugin.helpdesk_chat_live_chat().call_widget(store, &ctx)?)
+}
+
+/// `live-chat.identify-visitor`: a 0.2 plugin's view has no business hours.
+pub fn live_chat_identify_visitor<S: AsContextMut>(
+    plugin: &Older,
+    store: S,
+    ctx: &CallContext,
+    token: Option<&str>,
+) -> wasmtime::Result<Result<live_chat::WidgetView, Error>>
+where
+    <S as wasmtime::AsContext>::Data: Send,
+{
+    let ctx: v0_2::helpdesk::chat::types::CallContext = convert(ctx)?;
+    widget_view(
+        plugin
+            .helpdesk_chat_live_chat()
+            .call_identify_visitor(store, &ctx, token)?,
+    )
 }

@@ -4,6 +4,7 @@
 import { $, el } from '../core/dom.js';
 import { api, projectPath } from '../core/api.js';
 import { showBanner, clearBanner, errorText, showNotAllowed } from '../core/banner.js';
+import { startBusinessHours } from './business-hours-form.js';
 
 var project = (new URLSearchParams(window.location.search).get('project') || '').toUpperCase();
 
@@ -97,6 +98,8 @@ function start() {
     $('settings-form').hidden = false;
     return api('GET', projectPath(project) + '/chat/identity-secret').then(function (identity) {
       showIdentity(identity);
+      return startBusinessHours(project);
+    }).then(function () {
       document.body.setAttribute('data-ready', '1');
     });
   }, function (e) {

@@ -4,7 +4,7 @@
 import { $, el } from '../core/dom.js';
 import { api, projectPath } from '../core/api.js';
 import { showBanner, clearBanner, errorText, showNotAllowed } from '../core/banner.js';
-import { DAYS, dayName, timeText, minuteOf } from './weekdays.js';
+import { offerZones, showHours, readHours } from './hours-editor.js';
 
 var project = (new URLSearchParams(window.location.search).get('project') || '').toUpperCase();
 
@@ -50,71 +50,15 @@ function showMonitoring(settings) {
   $('recipients').value = settings.recipients.join('\n');
   $('threshold').value = String(settings.threshold_seconds);
   $('monitoring-zone').value = settings.time_zone;
-  var zones = $('time-zones');
-  if (!zones.firstChild && typeof Intl.supportedValuesOf === 'function') {
-    Intl.supportedValuesOf('timeZone').forEach(function (zone) {
-      var option = el('option');
-      option.value = zone;
-      zones.appendChild(option);
-    });
-  }
-  var days = $('expected-days');
-  days.replaceChildren();
-  DAYS.forEach(function (day) {
-    var row = el('fieldset', 'schedule-day');
-    row.dataset.day = day;
-    row.appendChild(el('legend', null, dayName(day)));
-    var list = el('ul', 'schedule-switches');
-    settings.expected_hours.filter(function (span) { return span.day === day; }).forEach(function (span) {
-      list.appendChild(spanRow(day, span.from_minute, span.to_minute));
-    });
-    var add = el('button', 'btn btn-default schedule-add', 'Add hours');
-    add.type = 'button';
-    add.setAttribute('aria-label', 'Add hours on ' + dayName(day));
-    add.addEventListener('click', function () {
-      list.appendChild(spanRow(day, 9 * 60, 17 * 60));
-      list.lastElementChild.querySelector('input').focus();
-    });
-    row.append(list, add);
-    days.appendChild(row);
-  });
+  offerZones($('time-zones'));
+  showHours($('expected-days'), settings.expected_hours);
   $('monitoring-form').hidden = false;
-}
-
-function spanRow(day, from, to) {
-  var item = el('li', 'schedule-switch');
-  var start = timeInput(day + ': from', from);
-  var end = timeInput(day + ': to', to % 1440);
-  var remove = el('button', 'btn btn-default', 'Remove');
-  remove.type = 'button';
-  remove.setAttribute('aria-label', 'Remove hours on ' + dayName(day));
-  remove.addEventListener('click', function () { item.remove(); });
-  item.append(start, el('span', null, 'to'), end, remove);
-  return item;
-}
-
-function timeInput(label, minute) {
-  var input = el('input');
-  input.type = 'time';
-  input.step = 60;
-  input.required = true;
-  input.value = timeText(minute);
-  input.setAttribute('aria-label', label);
-  return input;
 }
 
 function saveMonitoring() {
   $('monitoring-error').hidden = true;
   $('monitoring-saved').hidden = true;
-  var spans = [];
-  document.querySelectorAll('#expected-days .schedule-day').forEach(function (row) {
-    row.querySelectorAll('.schedule-switch').forEach(function (item) {
-      var times = item.querySelectorAll('input');
-      var to = minuteOf(times[1].value);
-      // An end of 00:00 is midnight at the day's end.
-      spans.push({ day: row.dataset.day, from_minute: minuteOf(times[0].value), to_minute: to === 0 ? 1440 : to });
-    });
-  });
+  var spans = readHours($('expected-days'));
   var body = {
     recipients: $('recipients').value.split('\n').map(function (line) { return line.trim(); }).filter(Boolean),
     threshold_seconds: parseInt($('threshold').value, 10),

@@ -11,6 +11,7 @@
 // continues the same conversation; it is sent as X-Visitor-Token and never as a cookie.
 
 import { events } from './contract.js';
+import { closedNote, whenHoursChange } from './closed-notice.js';
 
 var STYLE = [
   ':host { all: initial; }',
@@ -218,7 +219,8 @@ export function mountChatWidget(base, project, siteUser) {
   headRow.append(title, endButton);
   var welcome = node('p', 'welcome');
   head.append(headRow, welcome);
-  var offline = node('p', 'note', 'No agent is online right now. Leave a message and we will answer by e-mail.');
+  var NOBODY_ONLINE = 'No agent is online right now. Leave a message and we will answer by e-mail.';
+  var offline = node('p', 'note', NOBODY_ONLINE);
   offline.hidden = true;
   // LC-4 … LC-6: log in, or register where the project allows it, when anonymous chat is
   // off (or by choice); logged in, the customer sees who they are and may log out.
@@ -342,6 +344,9 @@ export function mountChatWidget(base, project, siteUser) {
     dot.className = view.chat_online ? 'dot on' : 'dot';
     dot.title = view.chat_online ? 'An agent is online' : 'No agent is online';
     welcome.textContent = view.welcome;
+    // LC-22: outside business hours the note says when the team is back.
+    offline.textContent = view.closed ? closedNote(view.closed) : NOBODY_ONLINE;
+    offline.classList.toggle('closed', !!view.closed);
     offline.hidden = view.chat_online;
     var canWrite = view.may_start || !!state.conversation;
     login.hidden = canWrite;
@@ -424,7 +429,8 @@ export function mountChatWidget(base, project, siteUser) {
     source.addEventListener(events.presence.chatStatus, function (ev) {
       var data = JSON.parse(ev.data);
       if (state.view && data.project === project) {
-        state.view.chat_online = data.online;
+        // Closed by business hours, the widget stays offline whoever comes online.
+        state.view.chat_online = data.online && !state.view.closed;
         renderView();
       }
     });
@@ -592,6 +598,7 @@ export function mountChatWidget(base, project, siteUser) {
   function reload() {
     return call('GET', projectPath + '/widget').then(function (view) {
       state.view = view;
+      whenHoursChange(view.hours_change_at, refreshView);
       state.conversation = null;
       log.textContent = '';
       state.lastSeq = 0;
@@ -607,6 +614,15 @@ export function mountChatWidget(base, project, siteUser) {
         if (shown) useConversation(shown); else follow();
       });
     });
+  }
+
+  // Reads the view again when business hours begin or end (LC-22), keeping the conversation.
+  function refreshView() {
+    call('GET', projectPath + '/widget').then(function (view) {
+      state.view = view;
+      whenHoursChange(view.hours_change_at, refreshView);
+      renderView();
+    }, function () { whenHoursChange(Date.now() + 60 * 1000, refreshView); });
   }
 
   function signedIn(answer) {

@@ -2,6 +2,7 @@
 //! push stream and headless Chromium; one module per feature.
 
 mod browser;
+mod business_hours;
 mod canned_replies;
 mod contract_edges;
 mod crash;
