@@ -25,6 +25,7 @@ pub mod to_issue;
 pub mod topics;
 pub mod transcript;
 pub mod verified;
+pub mod visitor_context;
 pub mod welcome;
 
 #[cfg(target_arch = "wasm32")]

@@ -2,6 +2,7 @@
 
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     AuthorKind, CannedRepliesChanged, ChatMessage, Conversation, InboxCounts, LiveChatEvent, TypingEvent,
+    VisitorContext,
 };
 use crate::capabilities::Push;
 use crate::error::PluginResult;
@@ -84,5 +85,16 @@ pub fn canned_replies_changed(push: &mut impl Push, changed: &CannedRepliesChang
         &inbox_topic(&changed.project),
         &LiveChatEvent::CannedRepliesChanged(changed.clone()),
         &about(subject),
+    )
+}
+
+/// Where a conversation's visitor is now, to its project's agents. Only the newest matters to
+/// a resuming client.
+pub fn visitor_context_changed(push: &mut impl Push, project: &str, context: &VisitorContext) -> PluginResult<()> {
+    publish_with(
+        push,
+        &inbox_topic(project),
+        &LiveChatEvent::VisitorContextChanged(context.clone()),
+        &about(format!("visitor-context-changed:{}", context.conversation)),
     )
 }

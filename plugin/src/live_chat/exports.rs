@@ -2,18 +2,27 @@
 
 use super::{
     business_hours, canned_replies, conversations, identity, reads, registration, settings, to_issue, transcript,
-    welcome,
+    visitor_context, welcome,
 };
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     BusinessHours, CannedReply, CannedReplyDraft, ChatMessage, Conversation, ConversationStart, Guest,
-    IdentitySecretView, InboxCounts, InboxPage, InboxView, MessagePage, RegistrationOutcome, RegistrationStarted,
-    TranscriptConfirmation, TranscriptSent, WelcomeText, WidgetSettings, WidgetView,
+    IdentitySecretView, InboxCounts, InboxPage, InboxView, MessagePage, PageReport, RegistrationOutcome,
+    RegistrationStarted, TranscriptConfirmation, TranscriptSent, VisitorContext, WelcomeText, WidgetSettings,
+    WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
 
 impl Guest for Component {
+    fn report_page(ctx: CallContext, conversation: String, report: PageReport) -> Result<(), Error> {
+        Ok(visitor_context::report_page(&mut WitHost, &ctx, &conversation, report)?)
+    }
+
+    fn get_visitor_context(ctx: CallContext, conversation: String) -> Result<VisitorContext, Error> {
+        Ok(visitor_context::visitor_context(&mut WitHost, &ctx, &conversation)?)
+    }
+
     fn get_business_hours(ctx: CallContext) -> Result<BusinessHours, Error> {
         Ok(business_hours::business_hours(&mut WitHost, &ctx)?)
     }

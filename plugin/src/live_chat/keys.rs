@@ -138,3 +138,8 @@ pub fn canned_reply(project: &str, owner: Option<&str>, id: &str) -> String {
 pub fn business_hours(project: &str) -> String {
     format!("live-chat/business-hours/{}", key_part(project))
 }
+
+/// Where a conversation's visitor is and has been (LC-21).
+pub fn visitor_context(conversation: &str) -> String {
+    format!("live-chat/visitor-context/{}", key_part(conversation))
+}

@@ -20,6 +20,8 @@ pub enum CountedAction {
     Message,
     /// Asking for a conversation's transcript by e-mail.
     Transcript,
+    /// Telling which page the visitor is on (LC-21).
+    PageReport,
     /// The text of messages written, counted in bytes: what a customer can make the site
     /// store, however their messages are spread over conversations.
     Text,
@@ -40,6 +42,7 @@ impl CountedAction {
             CountedAction::Start => "start",
             CountedAction::Message => "message",
             CountedAction::Transcript => "transcript",
+            CountedAction::PageReport => "page report",
             CountedAction::Text => "text",
         }
     }
@@ -76,6 +79,10 @@ impl CountedAction {
                 count: 3,
                 window_ms: 10 * 60_000,
             },
+            CountedAction::PageReport => Limit {
+                count: 30,
+                window_ms: 60_000,
+            },
             // A megabyte an hour: some 250 long messages.
             CountedAction::Text => Limit {
                 count: 1 << 20,
@@ -98,6 +105,10 @@ impl CountedAction {
             CountedAction::Transcript => Limit {
                 count: 10,
                 window_ms: 10 * 60_000,
+            },
+            CountedAction::PageReport => Limit {
+                count: 120,
+                window_ms: 60_000,
             },
             CountedAction::Text => Limit {
                 count: 4 << 20,

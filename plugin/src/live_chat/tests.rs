@@ -39,4 +39,5 @@ mod canned_reply_tests;
 mod conversation_tests;
 mod identity_tests;
 mod retention_tests;
+mod visitor_context_tests;
 mod widget_tests;
