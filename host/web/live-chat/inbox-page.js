@@ -12,6 +12,7 @@ import { openStream } from '../core/stream.js';
 import { showPresence } from '../presence/presence-link.js';
 import { events } from '../core/contract.js';
 import { cannedPicker } from './canned-picker.js';
+import { loadVisitor, showVisitor } from './visitor-panel.js';
 
 var PROJECT_KEY = 'helpdesk.project';
 var state = {
@@ -204,6 +205,9 @@ function connect() {
         if (!state.current || data.conversation !== state.current.id || data.author !== 'customer') return;
         $('typing').textContent = data.typing ? data.name + ' is typing…' : '';
       },
+      [events.liveChat.visitorContextChanged]: function (context) {
+        if (state.current && context.conversation === state.current.id) showVisitor(context);
+      },
       [events.liveChat.cannedRepliesChanged]: function (changed) {
         if (changed.project === state.project && (!changed.owner || changed.owner === state.me.id)) state.canned.load();
       }
@@ -231,6 +235,7 @@ function openConversation(id) {
     renderConversation();
     renderList();
     connect();
+    loadVisitor(id, function (shown) { return !!state.current && state.current.id === shown; });
   }, function (e) { showBanner(errorText(e), 'inbox'); });
 }
 

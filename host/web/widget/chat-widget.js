@@ -462,7 +462,25 @@ export function mountChatWidget(base, project, siteUser) {
     renderConversation();
     renderView();
     follow();
+    reportPage();
   }
+
+  // LC-21: while a conversation is open, its agents see which page the visitor is on. Only
+  // then: nothing is reported before the visitor chats.
+  function reportPage() {
+    var conv = state.conversation;
+    if (!conv || conv.status !== 'open') return;
+    var zone = null;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { zone = null; }
+    call('POST', '/chat/conversations/' + encodeURIComponent(conv.id) + '/visitor-context', {
+      url: window.location.href,
+      title: document.title || null,
+      referrer: document.referrer || null,
+      time_zone: zone
+    }).catch(function () {});
+  }
+  window.addEventListener('popstate', reportPage);
+  window.addEventListener('hashchange', reportPage);
 
   function sendTyping(on) {
     var conv = state.conversation;
