@@ -37,7 +37,7 @@ async fn main() {
     host.site
         .db
         .write(|slot| -> Result<(), StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             for i in 0..AGENTS {
                 let id = format!("agent{i:05}");
                 let user = User {

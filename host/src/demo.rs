@@ -224,7 +224,7 @@ pub async fn load_once(directory: &Directory, site: SiteFile) -> anyhow::Result<
                 events.push(HostEvent::UserRegistered(user.id));
             }
             for project in &site.projects {
-                let tx = slot.tx()?;
+                let mut tx = slot.tx()?;
                 tx.insert_project(&Project {
                     key: project.key.clone(),
                     name: project.name.clone(),
@@ -257,8 +257,13 @@ pub async fn load_once(directory: &Directory, site: SiteFile) -> anyhow::Result<
                 }
             }
             for issue in &site.issues {
-                crate::issues::create_issue(slot.tx()?, &issue.project, &issue.summary, issue.reporter.as_deref())
-                    .map_err(|err| DirectoryError::Invalid(format!("issue {:?}: {err}", issue.summary)))?;
+                crate::issues::create_issue(
+                    &mut *slot.tx()?,
+                    &issue.project,
+                    &issue.summary,
+                    issue.reporter.as_deref(),
+                )
+                .map_err(|err| DirectoryError::Invalid(format!("issue {:?}: {err}", issue.summary)))?;
             }
             tell_all(&plugin, slot, "site-file", &ctx, events)?;
             for room in &site.rooms {

@@ -114,13 +114,14 @@ impl Directory {
         let plugin = self.plugin.clone();
         self.db
             .write(move |slot| {
-                let tx = slot.tx()?;
+                let mut tx = slot.tx()?;
                 if tx.project(&project)?.is_none() {
                     return Err(DirectoryError::NotFound(format!("project {project} does not exist")));
                 }
                 if tx.user(&user)?.is_none() {
                     return Err(DirectoryError::NotFound(format!("user {user} does not exist")));
                 }
+                drop(tx);
                 let mut changes = Vec::new();
                 for role in [ProjectRole::Agent, ProjectRole::ProjectAdmin] {
                     let change = RoleChange {
@@ -128,7 +129,7 @@ impl Directory {
                         project: project.clone(),
                         role,
                     };
-                    let tx = slot.tx()?;
+                    let mut tx = slot.tx()?;
                     if roles.contains(&role) {
                         if tx.grant_role(&project, &user, role)? {
                             changes.push(HostEvent::RoleGranted(change));
@@ -168,7 +169,7 @@ impl Directory {
         let plugin = self.plugin.clone();
         self.db
             .write(move |slot| {
-                let tx = slot.tx()?;
+                let mut tx = slot.tx()?;
                 let exists = match kind {
                     NamedKind::Group => tx.group(&set.id)?.is_some(),
                     NamedKind::Company => tx.company(&set.id)?.is_some(),
@@ -184,6 +185,7 @@ impl Directory {
                     }
                 }
                 tx.insert_named(kind, &set)?;
+                drop(tx);
                 let joined = set
                     .members
                     .iter()

@@ -97,7 +97,7 @@ impl MailDelivery {
             let recorded = self
                 .db
                 .write(move |slot| -> Result<_, StorageFailure> {
-                    let tx = slot.tx()?;
+                    let mut tx = slot.tx()?;
                     match &outcome {
                         Ok(()) => tx.mail_sent(id, now)?,
                         Err(failure) => tx.mail_failed(id, &failure.reason, retry(failure, attempts, now))?,

@@ -104,9 +104,9 @@ impl Scheduler {
         let (events, login_failures) = self
             .db
             .write(move |slot| -> Result<_, CallError> {
-                let tx = slot.tx()?;
+                let mut tx = slot.tx()?;
                 let events = tx.prune_events(now - RETENTION_MS).map_err(StorageFailure::from)?;
-                let failures = crate::login_throttle::prune(tx, now).map_err(StorageFailure::from)?;
+                let failures = crate::login_throttle::prune(&mut *tx, now).map_err(StorageFailure::from)?;
                 tx.prune_pending_passwords(now).map_err(StorageFailure::from)?;
                 Ok((events, failures))
             })

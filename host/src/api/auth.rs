@@ -110,8 +110,8 @@ pub async fn password_login(
         .site
         .db
         .write(move |slot| -> Result<_, ApiError> {
-            let tx = slot.tx()?;
-            let throttled = login_throttle::begin_attempt(tx, &attempt_keys, now)?;
+            let mut tx = slot.tx()?;
+            let throttled = login_throttle::begin_attempt(&mut *tx, &attempt_keys, now)?;
             Ok((throttled, tx.password_hash(&lookup)?))
         })
         .await?;
@@ -128,10 +128,10 @@ pub async fn password_login(
         .site
         .db
         .write(move |slot| -> Result<_, ApiError> {
-            let tx = slot.tx()?;
-            login_throttle::record_success(tx, &keys, now)?;
+            let mut tx = slot.tx()?;
+            login_throttle::record_success(&mut *tx, &keys, now)?;
             let user = tx.user(&user_id)?.ok_or_else(refused)?;
-            Ok((auth::start_session(tx, &user_id, &scope, now)?, user))
+            Ok((auth::start_session(&mut *tx, &user_id, &scope, now)?, user))
         })
         .await?;
     Ok(LoginResponse { token, user })
@@ -148,7 +148,8 @@ async fn logout(State(api): State<ApiContext>, caller: Caller, headers: HeaderMa
             .db
             .write(move |slot| -> Result<_, ApiError> {
                 let session = auth::token_id(&token);
-                if let Some(user) = slot.tx()?.delete_session(&session)? {
+                let ended = slot.tx()?.delete_session(&session)?;
+                if let Some(user) = ended {
                     end_session_in(&plugin, slot, &request_id, &user, &session, now)?;
                 }
                 Ok(())

@@ -139,7 +139,7 @@ impl FromRequestParts<ApiContext> for Caller {
             let found = api
                 .site
                 .db
-                .read(move |slot| -> Result<_, ApiError> { Ok(auth::session_user(slot.tx()?, &token, now)?) })
+                .read(move |slot| -> Result<_, ApiError> { Ok(auth::session_user(&mut *slot.tx()?, &token, now)?) })
                 .await?;
             match found {
                 Some(LiveSession {

@@ -80,7 +80,7 @@ async fn me(State(api): State<ApiContext>, caller: SignedIn) -> ApiResult<Json<M
         .site
         .db
         .read(move |slot| -> Result<_, ApiError> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             Ok((tx.list_projects()?, tx.roles_of(&id)?))
         })
         .await?;
@@ -110,7 +110,7 @@ async fn projects(State(api): State<ApiContext>, caller: SignedIn) -> ApiResult<
         .site
         .db
         .read(move |slot| -> Result<_, ApiError> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             Ok((tx.list_projects()?, tx.roles_of(&id)?))
         })
         .await?;

@@ -53,11 +53,11 @@ async fn list_issues(
         .site
         .db
         .read(move |slot| -> Result<_, ApiError> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             let projects = match &query.project {
-                Some(project) if issues::may_browse(tx, &user, project)? => vec![project.clone()],
+                Some(project) if issues::may_browse(&mut *tx, &user, project)? => vec![project.clone()],
                 Some(project) => return Err(unknown_project(project)),
-                None => issues::browsable_projects(tx, &user)?,
+                None => issues::browsable_projects(&mut *tx, &user)?,
             };
             Ok(tx.list_issues(&projects, limit)?)
         })
@@ -89,11 +89,11 @@ async fn create_issue(
         .site
         .db
         .write(move |slot| -> Result<_, ApiError> {
-            if !issues::may_browse(slot.tx()?, &user, &path.project)? {
+            if !issues::may_browse(&mut *slot.tx()?, &user, &path.project)? {
                 return Err(unknown_project(&path.project));
             }
             Ok(issues::create_issue(
-                slot.tx()?,
+                &mut *slot.tx()?,
                 &path.project,
                 &body.summary,
                 Some(&reporter),
@@ -116,8 +116,8 @@ async fn get_issue(
     api.site
         .db
         .read(move |slot| -> Result<_, ApiError> {
-            let tx = slot.tx()?;
-            if !issues::may_see_issue(tx, &user, &path.issue)? {
+            let mut tx = slot.tx()?;
+            if !issues::may_see_issue(&mut *tx, &user, &path.issue)? {
                 return Ok(None);
             }
             Ok(tx.issue(&path.issue)?)
@@ -156,11 +156,11 @@ async fn history(
         .site
         .db
         .read(move |slot| -> Result<_, ApiError> {
-            if !issues::may_see_issue(slot.tx()?, &user, &path.issue)? {
+            if !issues::may_see_issue(&mut *slot.tx()?, &user, &path.issue)? {
                 return Err(ApiError::NotFound(format!("issue {} does not exist", path.issue)));
             }
             Ok(issues::history(
-                slot.tx()?,
+                &mut *slot.tx()?,
                 &path.issue,
                 query.after,
                 query.limit.unwrap_or(100),

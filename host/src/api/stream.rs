@@ -159,7 +159,7 @@ async fn open_stream(
         .site
         .db
         .read(move |slot| -> Result<_, ApiError> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             if let Some(session) = &session {
                 // It may have ended since the caller was identified.
                 tx.session_user(session, now)?.ok_or(ApiError::Unauthenticated)?;

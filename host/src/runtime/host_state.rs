@@ -7,12 +7,12 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::clock::HostClock;
-use crate::storage::Transaction;
+use crate::storage::SharedTx;
 
 /// The data of one call's store.
 pub struct HostState {
-    /// The job's transaction while the call runs in it.
-    pub tx: Option<Box<dyn Transaction>>,
+    /// The job's transaction, lent while the call runs in it.
+    pub tx: Option<SharedTx>,
     /// The host clock (the same one WASI reports to the guest).
     pub clock: HostClock,
     /// The request this call serves, for the log.

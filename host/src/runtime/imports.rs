@@ -17,6 +17,7 @@ mod outbound;
 mod storage;
 
 use std::marker::PhantomData;
+use std::sync::MutexGuard;
 
 use wasmtime::component::{HasData, Linker};
 
@@ -30,7 +31,10 @@ use super::host_state::HostState;
 /// What one import sees of its call: `S`, the part of the transaction its capability needs
 /// (none for the manifest, which runs without storage), the clock and the request id.
 pub struct Capability<'a, S: ?Sized> {
-    store: Option<&'a mut S>,
+    /// The call's transaction, locked for the import call.
+    tx: Option<MutexGuard<'a, dyn Transaction + 'static>>,
+    /// Which part of it this capability reaches (none for a capability without storage).
+    part: Option<for<'t> fn(&'t mut (dyn Transaction + 'static)) -> &'t mut S>,
     clock: &'a HostClock,
     request_id: &'a str,
 }
@@ -38,9 +42,10 @@ pub struct Capability<'a, S: ?Sized> {
 impl<S: ?Sized> Capability<'_, S> {
     /// The capability's part of the transaction; a call without one traps if it asks.
     fn store(&mut self) -> wasmtime::Result<&mut S> {
-        self.store
-            .as_deref_mut()
-            .ok_or_else(|| wasmtime::Error::msg("this call has no storage"))
+        match (self.tx.as_deref_mut(), self.part) {
+            (Some(tx), Some(part)) => Ok(part(tx)),
+            _ => Err(wasmtime::Error::msg("this call has no storage")),
+        }
     }
 }
 
@@ -55,13 +60,16 @@ impl<S: ?Sized + 'static> HasData for Grant<S> {
 pub type NoStore = ();
 
 impl HostState {
-    /// The capability over the part of the transaction `part` picks.
+    /// The capability over the part of the transaction `part` picks, for one import call.
     fn capability<S: ?Sized>(
         &mut self,
         part: for<'t> fn(&'t mut (dyn Transaction + 'static)) -> &'t mut S,
     ) -> Capability<'_, S> {
         Capability {
-            store: self.tx.as_deref_mut().map(part),
+            // The job does not touch its transaction while the plugin runs, so this never
+            // waits; a lock poisoned by a panic leaves the call without storage, and it traps.
+            tx: self.tx.as_ref().and_then(|tx| tx.lock().ok()),
+            part: Some(part),
             clock: &self.clock,
             request_id: &self.request_id,
         }
@@ -70,7 +78,8 @@ impl HostState {
     /// The capability over none of the transaction.
     fn bare(&mut self) -> Capability<'_, NoStore> {
         Capability {
-            store: None,
+            tx: None,
+            part: None,
             clock: &self.clock,
             request_id: &self.request_id,
         }

@@ -191,8 +191,7 @@ impl ChatPluginRuntime {
         let version = self.manifest.version.clone();
         let migrated = db
             .write(move |slot| -> Result<Option<Option<String>>, CallError> {
-                let tx = slot.tx()?;
-                let previous = tx.meta(PLUGIN_VERSION_KEY).map_err(StorageFailure::from)?;
+                let previous = slot.tx()?.meta(PLUGIN_VERSION_KEY).map_err(StorageFailure::from)?;
                 if previous.as_deref() == Some(version.as_str()) {
                     return Ok(None);
                 }

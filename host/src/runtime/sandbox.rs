@@ -219,7 +219,7 @@ impl Sandbox {
     }
 
     /// Runs `call` in `store` with the job's transaction lent to it, `timeout` from now,
-    /// and takes the transaction back whatever happens (a trapped store still gives it).
+    /// and ends the lease whatever happens (a trapped store too).
     pub fn run_in<R>(
         &self,
         store: &mut Store<HostState>,
@@ -234,9 +234,9 @@ impl Sandbox {
         store.data_mut().tx = Some(slot.lend()?);
         self.arm_deadline(store, timeout);
         let result = call(store);
-        if let Some(tx) = store.data_mut().tx.take() {
-            slot.give_back(tx);
-        }
+        // The lease ends with the call (a trapped store too), so the job has its
+        // transaction to itself again.
+        store.data_mut().tx = None;
         result.map_err(|err| CallError::from_wasm(err, request_id))
     }
 

@@ -8,8 +8,8 @@
 //! read job on a consistent snapshot that cannot write. Push events and wake-ups a job
 //! records are handed to the [`CommitListener`] only after its commit.
 
-use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use helpdesk_contract::helpdesk::chat::directory::{Company, Group, Project, User};
@@ -434,25 +434,27 @@ pub trait Transaction:
     + LoginFailures
     + PendingPasswords
     + Meta
-    + Any
     + Send
 {
     /// Whether writes are allowed (a read job's snapshot refuses them).
     fn writable(&self) -> bool;
 }
 
+/// A job's transaction as lent to it. The worker keeps the transaction as its own type and
+/// lends it shared; once the job has let go of every lease, the worker takes it back whole
+/// ([`run_lent`]), so no job ever has to hand it back, and nothing is downcast.
+pub type SharedTx = Arc<Mutex<dyn Transaction>>;
+
 /// How a job starts: with its transaction, or not at all.
 pub enum JobStart {
-    /// Run with this transaction; give it back in [`JobEnd`].
-    Run(Box<dyn Transaction>),
+    /// Run with this transaction, lent for the job's run.
+    Run(SharedTx),
     /// The job will not run (its deadline passed, the backend is failing); nothing happened.
     Skipped(StorageFailure),
 }
 
 /// What a job hands back.
 pub struct JobEnd {
-    /// The transaction it was lent (`None` if it lost it).
-    pub tx: Option<Box<dyn Transaction>>,
     /// Whether to keep the job's writes.
     pub keep: bool,
     /// Told the fate of the job's transaction once it is known (committed or not).
@@ -485,6 +487,19 @@ impl Job {
             (end.answer)(Err(failure));
         }
     }
+}
+
+/// Runs `job` with `tx` lent to it. Gives back how the job ended (or that it panicked) and
+/// `tx` itself, unless the job kept a lease beyond its run (then the transaction is lost
+/// with it, and the worker opens a new one).
+pub fn run_lent<T: Transaction + 'static>(job: &mut Job, tx: T) -> (std::thread::Result<JobEnd>, Option<T>) {
+    let shared = Arc::new(Mutex::new(tx));
+    let lent: SharedTx = shared.clone();
+    let end = catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Run(lent))));
+    let back = Arc::try_unwrap(shared)
+        .ok()
+        .map(|tx| tx.into_inner().unwrap_or_else(PoisonError::into_inner));
+    (end, back)
 }
 
 /// Told what each commit made public.

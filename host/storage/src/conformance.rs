@@ -32,7 +32,7 @@ impl CommitListener for Recorder {
 pub async fn scans_page_forward_and_backward_and_counters_count(db: &Database) {
     let page = db
         .write(|slot| -> Result<_, StoreError> {
-            let tx = slot.tx().map_err(StoreError::from)?;
+            let mut tx = slot.tx().map_err(StoreError::from)?;
             for key in ["a/1", "a/2", "a/3", "b/1"] {
                 tx.kv_set(key, key.as_bytes())?;
             }
@@ -69,7 +69,7 @@ pub async fn scans_page_forward_and_backward_and_counters_count(db: &Database) {
 pub async fn limits_are_errors_and_store_nothing(db: &Database) {
     let refused = db
         .write(|slot| -> Result<(), StoreError> {
-            let tx = slot.tx().map_err(StoreError::from)?;
+            let mut tx = slot.tx().map_err(StoreError::from)?;
             assert!(matches!(
                 tx.kv_set(&"k".repeat(513), b"v"),
                 Err(StoreError::LimitExceeded(_))
@@ -116,7 +116,7 @@ pub async fn events_about_a_subject_replace_earlier_ones_and_signals_are_not_sto
         requires: None,
     };
     db.write(move |slot| -> Result<(), StoreError> {
-        let tx = slot.tx().map_err(StoreError::from)?;
+        let mut tx = slot.tx().map_err(StoreError::from)?;
         tx.publish_kept("room:1", "message", r#"{"v":1}"#, about("msg:1:7"), 100)?;
         let mention = Keeping {
             subject: Some("msg:1:7:mention:bob"),
@@ -151,7 +151,7 @@ pub async fn events_about_a_subject_replace_earlier_ones_and_signals_are_not_sto
     // The deletion replaces the message and its mention, not a message whose subject merely
     // starts alike (msg:1:70); within one job the later event replaces the earlier.
     db.write(move |slot| -> Result<(), StoreError> {
-        let tx = slot.tx().map_err(StoreError::from)?;
+        let mut tx = slot.tx().map_err(StoreError::from)?;
         tx.publish_kept("room:1", "message", r#"{"v":2}"#, about("msg:1:7"), 200)?;
         tx.publish_kept("room:1", "message", r#"{"deleted":true}"#, about("msg:1:7"), 200)?;
         tx.signal(Signal {

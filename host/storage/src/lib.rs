@@ -35,25 +35,22 @@ pub struct Database {
     backend: Arc<dyn Backend>,
 }
 
-/// A running job's transaction: used in place, or lent to a plugin call and given back.
+/// A running job's transaction: used in place, or lent to a plugin call for its run.
 pub struct TxSlot {
-    tx: Option<Box<dyn Transaction>>,
+    tx: Option<SharedTx>,
 }
 
 impl TxSlot {
-    /// The transaction.
-    pub fn tx(&mut self) -> Result<&mut dyn Transaction, StorageFailure> {
-        self.tx.as_deref_mut().ok_or(StorageFailure::ConnectionLost)
+    /// The transaction, locked for as long as the answer lives.
+    pub fn tx(&mut self) -> Result<std::sync::MutexGuard<'_, dyn Transaction + 'static>, StorageFailure> {
+        let tx = self.tx.as_ref().ok_or(StorageFailure::ConnectionLost)?;
+        // Poisoned only by a panic in this job, which has then lost its transaction.
+        tx.lock().map_err(|_| StorageFailure::ConnectionLost)
     }
 
-    /// Lends the transaction out (to a plugin call) until [`TxSlot::give_back`].
-    pub fn lend(&mut self) -> Result<Box<dyn Transaction>, StorageFailure> {
-        self.tx.take().ok_or(StorageFailure::ConnectionLost)
-    }
-
-    /// Gives a lent transaction back.
-    pub fn give_back(&mut self, tx: Box<dyn Transaction>) {
-        self.tx = Some(tx);
+    /// A lease of the transaction for a plugin call; the job keeps its own.
+    pub fn lend(&self) -> Result<SharedTx, StorageFailure> {
+        self.tx.clone().ok_or(StorageFailure::ConnectionLost)
     }
 }
 
@@ -112,7 +109,6 @@ impl Database {
                 JobStart::Skipped(failure) => {
                     send(&reply, Err(E::from(failure)));
                     JobEnd {
-                        tx: None,
                         keep: false,
                         answer: Box::new(|_| {}),
                     }
@@ -120,8 +116,9 @@ impl Database {
                 JobStart::Run(tx) => {
                     let mut slot = TxSlot { tx: Some(tx) };
                     let result = work(&mut slot);
+                    // The lease goes with the job's run, so the worker takes its transaction back.
+                    drop(slot);
                     JobEnd {
-                        tx: slot.tx.take(),
                         keep: result.is_ok(),
                         answer: Box::new(move |fate| {
                             let outcome = match (fate, result) {

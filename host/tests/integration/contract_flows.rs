@@ -35,7 +35,7 @@ fn flows() -> Value {
 async fn snapshot(site: &Site) -> Value {
     site.db
         .read(|slot| -> Result<Value, StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             let mut users = Vec::new();
             for user in tx.list_users()? {
                 let roles: Vec<Value> = tx

@@ -264,9 +264,9 @@ async fn pl_7_housekeeping_ends_expired_sessions_in_batches_and_their_streams_wi
     let start_sessions = |count: usize| {
         let now = host.site.clock.now_ms();
         host.site.db.write(move |slot| -> Result<Vec<String>, StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             (0..count)
-                .map(|_| Ok(token_id(&start_session(tx, "alice", &SessionScope::Site, now)?)))
+                .map(|_| Ok(token_id(&start_session(&mut *tx, "alice", &SessionScope::Site, now)?)))
                 .collect()
         })
     };
@@ -292,7 +292,7 @@ async fn pl_7_housekeeping_ends_expired_sessions_in_batches_and_their_streams_wi
         .site
         .db
         .read(move |slot| -> Result<_, StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             Ok((tx.session_user(&expiring[0], now)?, tx.session_user(&live, now)?))
         })
         .await

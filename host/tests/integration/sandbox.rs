@@ -244,7 +244,7 @@ async fn pl_3_issue_comments_land_in_the_history_and_roll_back_with_their_call()
         .db
         .read(|slot| -> Result<_, StorageFailure> {
             Ok(helpdesk_host::issues::history(
-                slot.tx()?,
+                &mut *slot.tx()?,
                 "SUP-1",
                 None,
                 100,

@@ -154,7 +154,7 @@ async fn widget_confirm_registration(
             let Some(id) = outcome.user else {
                 return Ok(Err(outcome.tries_left));
             };
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             let hash = tx
                 .take_pending_password(&body.registration, now)?
                 .ok_or_else(|| ApiError::Invalid("registration: it expired; register again".into()))?;
@@ -162,7 +162,7 @@ async fn widget_confirm_registration(
             let user = tx
                 .user(&id)?
                 .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("registered user {id} is missing")))?;
-            Ok(Ok((crate::auth::start_session(tx, &id, &scope, now)?, user)))
+            Ok(Ok((crate::auth::start_session(&mut *tx, &id, &scope, now)?, user)))
         })
         .await?;
     match outcome {
@@ -189,7 +189,9 @@ async fn count_attempt(api: &ApiContext, caller: &Caller) -> ApiResult<()> {
     let throttled = api
         .site
         .db
-        .write(move |slot| -> Result<_, ApiError> { Ok(crate::login_throttle::begin_attempt(slot.tx()?, &keys, now)?) })
+        .write(move |slot| -> Result<_, ApiError> {
+            Ok(crate::login_throttle::begin_attempt(&mut *slot.tx()?, &keys, now)?)
+        })
         .await?;
     throttled.map_err(ApiError::too_many_logins)
 }

@@ -83,7 +83,7 @@ async fn pl_6_a_failed_job_keeps_nothing_and_a_swallowed_statement_error_is_not_
     // database would turn the COMMIT into a rollback, so the job must hear of a failure.
     let swallowed = db
         .write(|slot| -> Result<(), StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             tx.kv_set("also-gone", b"v")?;
             let set = crate::NamedSet {
                 id: "g".into(),
@@ -98,7 +98,7 @@ async fn pl_6_a_failed_job_keeps_nothing_and_a_swallowed_statement_error_is_not_
     assert!(matches!(swallowed, Err(StorageFailure::Database(_))), "{swallowed:?}");
     let kept = db
         .read(|slot| -> Result<_, StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             Ok((tx.kv_get("gone")?, tx.kv_get("also-gone")?, tx.group("g")?))
         })
         .await
@@ -113,7 +113,7 @@ async fn pl_6_concurrent_increments_on_two_nodes_lose_none() {
     let (b, _) = scratch.open();
     let bump = |db: Database| async move {
         db.write(|slot| -> Result<i64, StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             // Read, then write: a lost update if two nodes interleaved.
             let n = tx.kv_increment("counter", 1)?;
             tx.kv_set(&format!("seen/{n:04}"), b"")?;
@@ -152,7 +152,7 @@ async fn pl_6_events_reach_both_nodes_in_commit_order_once_and_wake_ups_are_shar
     let (b, seen_by_b) = scratch.open();
     let publish = |db: Database, n: usize| async move {
         db.write(move |slot| -> Result<(), StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             tx.publish("t:x", "k", &format!("{{\"n\":{n}}}"), 1)?;
             tx.publish("t:y", "k", &format!("{{\"n\":{n}}}"), 1)?;
             Ok(())
@@ -203,7 +203,7 @@ async fn pl_6_due_wake_ups_and_due_mail_are_taken_by_one_node_only() {
     let (a, _) = scratch.open();
     let (b, _) = scratch.open();
     a.write(|slot| -> Result<(), StorageFailure> {
-        let tx = slot.tx()?;
+        let mut tx = slot.tx()?;
         tx.wake_at(1_000)?;
         for n in 0..10 {
             tx.queue_mail(&[format!("r{n}@example.com")], "s", "b", 0)?;
@@ -214,7 +214,7 @@ async fn pl_6_due_wake_ups_and_due_mail_are_taken_by_one_node_only() {
     .unwrap();
     let take = |db: Database| async move {
         db.write(|slot| -> Result<_, StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             let due = tx.take_due(2_000)?;
             let mail: Vec<i64> = tx.claim_due_mail(2_000, 60_000, 6)?.iter().map(|m| m.id).collect();
             Ok((due, mail))
@@ -241,7 +241,7 @@ async fn pl_6_jobs_and_the_event_feed_carry_on_after_the_server_cuts_every_conne
     let (db, recorder) = scratch.open();
     let publish = |n: i64| {
         db.write(move |slot| -> Result<(), StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             tx.kv_set(&format!("k/{n}"), b"v")?;
             Ok(tx.publish("t:x", "k", &n.to_string(), 1)?)
         })

@@ -6,8 +6,6 @@
 //! job's deadline or [`MAX_ATTEMPTS`]; then it fails with `Conflict` and nothing of it is
 //! kept. Only the attempt that commits answers its caller.
 
-use std::any::Any;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -16,7 +14,7 @@ use std::time::Duration;
 use super::PostgresSettings;
 use super::schema;
 use super::tx::{PgTx, describe_error, is_conflict};
-use crate::backend::{Answer, CommitListener, Job, JobStart, StorageFailure};
+use crate::backend::{Answer, CommitListener, Job, StorageFailure, run_lent};
 use crate::counters::Counters;
 use crate::job_queues::next_job;
 
@@ -173,7 +171,8 @@ impl Worker {
     /// and how its caller is told; `None` if the job panicked or lost it (the connection is
     /// dropped with whatever it held open, and the caller was told).
     fn run(&mut self, job: &mut Job, tx: Box<PgTx>) -> Option<(Box<PgTx>, bool, Answer)> {
-        let end = match catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Run(tx)))) {
+        let (end, returned) = run_lent(job, *tx);
+        let end = match end {
             Ok(end) => end,
             Err(_) => {
                 tracing::error!("a storage job panicked; its connection is dropped");
@@ -182,8 +181,7 @@ impl Worker {
                 return None;
             }
         };
-        let returned = end.tx.and_then(|tx| (tx as Box<dyn Any>).downcast::<PgTx>().ok());
-        match returned {
+        match returned.map(Box::new) {
             Some(tx) => Some((tx, end.keep, end.answer)),
             None => {
                 (end.answer)(Err(StorageFailure::ConnectionLost));

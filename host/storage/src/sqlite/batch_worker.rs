@@ -3,8 +3,6 @@
 //! its writes, rolled back when it fails), and the batch commits once: many jobs share one
 //! fsync. Only after the commit are callers answered and events handed on.
 
-use std::any::Any;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -12,7 +10,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 
 use super::schema;
 use super::tx::SqliteTx;
-use crate::backend::{Answer, CommitListener, Job, JobStart, PushEvent, Signal, StorageFailure};
+use crate::backend::{Answer, CommitListener, Job, PushEvent, Signal, StorageFailure, run_lent};
 use crate::counters::Counters;
 
 /// The most jobs one batch (one commit) takes.
@@ -147,20 +145,22 @@ impl BatchWorker {
             job.skip(StorageFailure::ConnectionLost);
             return (Box::new(|_| {}), Err(StorageFailure::ConnectionLost));
         };
-        let end = match catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Run(lent)))) {
+        let (end, returned) = run_lent(&mut job, *lent);
+        let end = match end {
             Ok(end) => end,
             Err(_) => {
-                // The job's reply channel died with it, so its caller gets an error; the
-                // transaction was lent out and is lost, so the batch is abandoned.
+                // The job's reply channel died with it, so its caller gets an error; its
+                // writes are in the batch's transaction, so the batch is abandoned (rolled
+                // back on the connection the job let go of).
                 tracing::error!("a storage job panicked");
+                self.tx = returned.map(Box::new);
                 return (Box::new(|_| {}), Err(StorageFailure::JobPanicked));
             }
         };
-        let returned = end.tx.and_then(|tx| (tx as Box<dyn Any>).downcast::<SqliteTx>().ok());
         let Some(tx) = returned else {
             return (end.answer, Err(StorageFailure::ConnectionLost));
         };
-        let tx = self.tx.insert(tx);
+        let tx = self.tx.insert(Box::new(tx));
         let control = if end.keep {
             tx.control("RELEASE job")
         } else {

@@ -2,8 +2,6 @@
 //! on a WAL snapshot, in parallel with other reads and with the writer's batches, never
 //! behind them.
 
-use std::any::Any;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -11,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use super::schema;
 use super::tx::SqliteTx;
-use crate::backend::{Job, JobStart, StorageFailure};
+use crate::backend::{Job, StorageFailure, run_lent};
 use crate::counters::Counters;
 use crate::job_queues::next_job;
 
@@ -65,14 +63,12 @@ impl Reader {
                 return;
             }
         };
-        let end = match catch_unwind(AssertUnwindSafe(|| (job.run)(JobStart::Run(lent)))) {
-            Ok(end) => end,
-            Err(_) => {
-                tracing::error!("a read job panicked; its connection is reopened");
-                return;
-            }
+        let (end, returned) = run_lent(&mut job, *lent);
+        let Ok(end) = end else {
+            tracing::error!("a read job panicked; its connection is reopened");
+            return;
         };
-        self.tx = end.tx.and_then(|tx| (tx as Box<dyn Any>).downcast::<SqliteTx>().ok());
+        self.tx = returned.map(Box::new);
         // Ending the read transaction releases the snapshot, so the WAL can be checkpointed.
         let ended = match self.tx.as_ref() {
             Some(tx) => tx.control("COMMIT").map_err(StorageFailure::from),

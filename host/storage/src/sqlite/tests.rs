@@ -79,6 +79,34 @@ async fn pl_5_a_panicking_job_fails_its_batch_and_the_next_batch_works() {
 }
 
 #[tokio::test]
+async fn pl_5_a_job_that_keeps_its_lease_loses_its_batch_and_the_worker_goes_on() {
+    // A job may lend its transaction (to a plugin call); the worker takes it back only when
+    // every lease has ended. One kept beyond the job's run takes the transaction with it.
+    let f = open();
+    let kept: Arc<std::sync::Mutex<Option<crate::SharedTx>>> = Arc::default();
+    let keeper = kept.clone();
+    let leaking = f.db.write(move |slot| -> Result<(), StorageFailure> {
+        slot.tx()?.kv_set("leaked", b"v")?;
+        *keeper.lock().unwrap() = Some(slot.lend()?);
+        Ok(())
+    });
+    assert_eq!(leaking.await, Err(StorageFailure::ConnectionLost));
+    assert!(!has(&f.db, "leaked").await, "nothing of the batch was kept");
+    // The kept lease still holds the old connection (and SQLite's write lock) until it ends;
+    // then the worker, on a new connection, goes on.
+    assert!(kept.lock().unwrap().take().is_some());
+    write(&f.db, "later").await.unwrap();
+    assert!(
+        has(&f.db, "later").await,
+        "the worker opened a new connection and goes on"
+    );
+    assert!(
+        !has(&f.db, "leaked").await,
+        "the old connection rolled back as it closed"
+    );
+}
+
+#[tokio::test]
 async fn pl_5_a_failed_job_rolls_back_alone_within_its_batch() {
     let f = open();
     let hold = occupy_writer(&f.db, Duration::from_millis(200)).await;
@@ -166,7 +194,7 @@ async fn pl_7_event_ids_follow_commit_order_and_wake_ups_are_announced() {
     let f = open();
     for n in 0..3 {
         f.db.write(move |slot| -> Result<(), StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             tx.publish("t:x", "k", &format!("{{\"n\":{n}}}"), 1)?;
             tx.wake_at(1_000 + n)?;
             Ok(())
@@ -179,7 +207,7 @@ async fn pl_7_event_ids_follow_commit_order_and_wake_ups_are_announced() {
     assert_eq!(*f.recorder.wakes.lock().unwrap(), [1_000, 1_001, 1_002]);
     let next =
         f.db.write(|slot| -> Result<_, StorageFailure> {
-            let tx = slot.tx()?;
+            let mut tx = slot.tx()?;
             assert!(tx.take_due(1_001)?);
             Ok(tx.next_wake()?)
         })
