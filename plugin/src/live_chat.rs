@@ -14,6 +14,7 @@ pub mod events;
 pub mod identity;
 pub mod identity_token;
 pub mod keys;
+pub mod notes;
 pub mod rate_limits;
 pub mod reads;
 pub mod record;
@@ -38,7 +39,12 @@ use crate::hooks::Feature;
 pub fn feature<H: HostCapabilities>() -> Feature<H> {
     Feature {
         name: "live-chat",
-        topic_kinds: &[events::CONVERSATION_TOPIC, events::INBOX_TOPIC],
+        topic_kinds: &[
+            events::CONVERSATION_TOPIC,
+            events::INBOX_TOPIC,
+            events::NOTES_TOPIC,
+            events::MENTIONS_TOPIC,
+        ],
         authorize: topics::authorize::<H>,
         run_due: |host| {
             registration::expire_due(host)?;

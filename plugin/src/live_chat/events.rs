@@ -1,8 +1,8 @@
 //! The push events live chat publishes (the WIT's `live-chat-event`), and their topics.
 
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    AuthorKind, CannedRepliesChanged, ChatMessage, Conversation, InboxCounts, LiveChatEvent, TypingEvent,
-    VisitorContext,
+    AuthorKind, CannedRepliesChanged, ChatMessage, Conversation, ConversationNote, InboxCounts, LiveChatEvent,
+    PulledIn, TypingEvent, VisitorContext,
 };
 use crate::capabilities::Push;
 use crate::error::PluginResult;
@@ -12,6 +12,10 @@ use crate::publish::{about, ephemeral, publish, publish_with};
 pub const CONVERSATION_TOPIC: &str = "conversation";
 /// The topic kind of a project's inbox (its agents and admins).
 pub const INBOX_TOPIC: &str = "inbox";
+/// The topic kind of one conversation's private notes (its staff, never its customer).
+pub const NOTES_TOPIC: &str = "notes";
+/// The topic kind of one user's mentions in notes (that user only).
+pub const MENTIONS_TOPIC: &str = "chat-mentions";
 
 /// The topic of one conversation.
 pub fn conversation_topic(id: &str) -> String {
@@ -96,5 +100,21 @@ pub fn visitor_context_changed(push: &mut impl Push, project: &str, context: &Vi
         &inbox_topic(project),
         &LiveChatEvent::VisitorContextChanged(context.clone()),
         &about(format!("visitor-context-changed:{}", context.conversation)),
+    )
+}
+
+/// A note, to the conversation's staff only (never on `conversation:<id>`, which its
+/// customer follows).
+pub fn note_added(push: &mut impl Push, note: &ConversationNote) -> PluginResult<()> {
+    let topic = format!("{NOTES_TOPIC}:{}", note.conversation);
+    publish(push, &topic, &LiveChatEvent::NoteAdded(note.clone()))
+}
+
+/// Tells `user` a note pulled them into a conversation.
+pub fn pulled_in(push: &mut impl Push, user: &str, pulled: &PulledIn) -> PluginResult<()> {
+    publish(
+        push,
+        &format!("{MENTIONS_TOPIC}:{user}"),
+        &LiveChatEvent::ColleaguePulledIn(pulled.clone()),
     )
 }

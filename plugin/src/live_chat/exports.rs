@@ -1,8 +1,8 @@
 //! The `live-chat` export: the WIT functions onto the rules (inside a component only).
 
 use super::{
-    business_hours, canned_replies, conversations, identity, reads, registration, settings, to_issue, transcript,
-    visitor_context, welcome,
+    business_hours, canned_replies, conversations, identity, notes, reads, registration, settings, to_issue,
+    transcript, visitor_context, welcome,
 };
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
@@ -15,6 +15,19 @@ use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
 
 impl Guest for Component {
+    fn add_note(
+        ctx: CallContext,
+        conversation: String,
+        client_id: String,
+        body: String,
+    ) -> Result<ConversationNote, Error> {
+        Ok(notes::add_note(&mut WitHost, &ctx, &conversation, &client_id, &body)?)
+    }
+
+    fn notes(ctx: CallContext, conversation: String) -> Result<Vec<ConversationNote>, Error> {
+        Ok(notes::notes(&mut WitHost, &ctx, &conversation)?)
+    }
+
     fn report_page(ctx: CallContext, conversation: String, report: PageReport) -> Result<(), Error> {
         Ok(visitor_context::report_page(&mut WitHost, &ctx, &conversation, report)?)
     }

@@ -143,3 +143,18 @@ pub fn business_hours(project: &str) -> String {
 pub fn visitor_context(conversation: &str) -> String {
     format!("live-chat/visitor-context/{}", key_part(conversation))
 }
+
+/// The counter that numbers a conversation's notes (LC-18).
+pub fn note_seq(conversation: &str) -> String {
+    format!("live-chat/note-seq/{}", key_part(conversation))
+}
+
+/// Where the colleagues pulled into a conversation are marked (LC-18).
+pub fn pulled_in_prefix(conversation: &str) -> String {
+    format!("live-chat/pulled-in/{}/", key_part(conversation))
+}
+
+/// The mark of one colleague pulled into a conversation.
+pub fn pulled_in(conversation: &str, user: &str) -> String {
+    format!("{}{}", pulled_in_prefix(conversation), key_part(user))
+}

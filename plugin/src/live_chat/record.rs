@@ -44,7 +44,8 @@ pub enum Side {
     Customer,
     /// An agent of its project (online or not, PR-11).
     Agent(String),
-    /// A project admin or site admin who is no agent there: may read, not answer.
+    /// A project admin or site admin who is no agent there, or a colleague a note pulled in
+    /// (LC-18) while the conversation is open: may read and add notes, not answer.
     Overseer(String),
 }
 
@@ -78,6 +79,10 @@ pub fn side_of<H: Directory + Storage>(
             return Ok(Side::Agent(user.clone()));
         }
         if is_project_staff(host, user, project) {
+            return Ok(Side::Overseer(user.clone()));
+        }
+        // A colleague a note pulled in reads along while the conversation is open (LC-18).
+        if stored.view.status == ConversationStatus::Open && super::notes::is_pulled_in(host, &stored.view.id, user)? {
             return Ok(Side::Overseer(user.clone()));
         }
     }

@@ -106,6 +106,7 @@ pub fn delete(host: &mut impl Storage, stored: &StoredConversation) -> PluginRes
     host.kv_delete(&keys::proven_address(id))?;
     host.kv_delete(&keys::transcript_code(id))?;
     host.kv_delete(&keys::visitor_context(id))?;
+    super::notes::delete_all(host, id)?;
     // Only ended conversations are deleted, and the project's counts count open ones only.
     host.kv_delete(&keys::conversation(id))?;
     Ok(())

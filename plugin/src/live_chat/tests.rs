@@ -38,6 +38,7 @@ mod business_hours_tests;
 mod canned_reply_tests;
 mod conversation_tests;
 mod identity_tests;
+mod notes_tests;
 mod retention_tests;
 mod visitor_context_tests;
 mod widget_tests;

@@ -38,12 +38,27 @@ pub fn make_issue<H: Clock + Directory + Storage + Issues + Push + Mail>(
         None => default_summary(&stored.view, &messages),
     };
     let issue = host.create_issue(&project, &summary, stored.view.customer.user.as_deref())?;
-    host.append_history(
-        &issue.key,
-        Some(&agent),
-        HistoryKind::Change,
-        &transcript::text(&stored.view, &messages, MAX_TRANSCRIPT_BYTES),
-    )?;
+    // The agents' private notes go along, each marked as internal (LC-18): the issue is the
+    // team's, not the customer's.
+    let notes = super::notes::all_notes(host, id)?;
+    let mut history = transcript::text(&stored.view, &messages, MAX_TRANSCRIPT_BYTES);
+    if !notes.is_empty() {
+        history.push_str("\nInternal notes (agents only, never sent to the customer):\n");
+        for note in &notes {
+            let line = format!(
+                "[{}] {} (internal note): {}\n",
+                transcript::utc_minute(note.at),
+                note.author.display_name,
+                note.body
+            );
+            if history.len() + line.len() > MAX_TRANSCRIPT_BYTES {
+                history.push_str(&format!("… more notes are in conversation {id}.\n"));
+                break;
+            }
+            history.push_str(&line);
+        }
+    }
+    host.append_history(&issue.key, Some(&agent), HistoryKind::Change, &history)?;
 
     let before = stored.clone();
     let mut after = stored;
