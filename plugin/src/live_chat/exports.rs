@@ -6,8 +6,8 @@ use super::{
 };
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
-    BusinessHours, CannedReply, CannedReplyDraft, ChatMessage, Conversation, ConversationStart, Guest,
-    IdentitySecretView, InboxCounts, InboxPage, InboxView, MessagePage, PageReport, RegistrationOutcome,
+    BusinessHours, CannedReply, CannedReplyDraft, ChatMessage, Conversation, ConversationNote, ConversationStart,
+    Guest, IdentitySecretView, InboxCounts, InboxPage, InboxView, MessagePage, PageReport, RegistrationOutcome,
     RegistrationStarted, TranscriptConfirmation, TranscriptSent, VisitorContext, WelcomeText, WidgetSettings,
     WidgetView,
 };
