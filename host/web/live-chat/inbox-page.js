@@ -13,12 +13,13 @@ import { showPresence } from '../presence/presence-link.js';
 import { events } from '../core/contract.js';
 import { cannedPicker } from './canned-picker.js';
 import { loadVisitor, showVisitor } from './visitor-panel.js';
+import { addNote, loadNotes, sendNote } from './notes-panel.js';
 
 var PROJECT_KEY = 'helpdesk.project';
 var state = {
   me: null, project: null, view: 'unassigned', list: [], cursor: null,
   current: null, lastSeq: 0, stream: null, typingSent: 0, typingTimer: null, revisions: {},
-  canned: null
+  canned: null, noting: false
 };
 
 function chatPath(id) { return '/api/v1/chat/conversations/' + encodeURIComponent(id); }
@@ -113,14 +114,27 @@ function renderConversation() {
   $('ended-label').hidden = open;
   $('ended-label').textContent = open ? '' : 'Ended' + (conv.ended ? ' ' + formatTime(conv.ended) : '');
   var mine = !!conv.assignee && conv.assignee.user === state.me.id;
-  $('take').hidden = !open || mine;
-  $('unassign').hidden = !open || !conv.assignee;
-  $('hand-over').hidden = !open;
-  if (open) fillHandOver(conv);
-  $('end').hidden = !open;
-  $('make-issue').hidden = !!conv.issue;
+  // A colleague pulled in (no project of theirs here) reads along and writes notes only.
+  var staff = !!state.project;
+  $('take').hidden = !open || mine || !staff;
+  $('unassign').hidden = !open || !conv.assignee || !staff;
+  $('hand-over').hidden = !open || !staff;
+  if (open && staff) fillHandOver(conv);
+  $('end').hidden = !open || !staff;
+  $('make-issue').hidden = !!conv.issue || !staff;
+  $('mode-reply').hidden = !staff;
+  if (!staff && !state.noting) setNoting(true);
   $('issue-link').hidden = !conv.issue;
-  $('issue-link').textContent = conv.issue ? 'Issue ' + conv.issue : '';
+  $('issue-link').textContent = '';
+  if (conv.issue) {
+    // One click to the issue, and one to its team chat (TC-5).
+    var issue = el('a', '', 'Issue ' + conv.issue);
+    issue.href = '/issue?key=' + encodeURIComponent(conv.issue);
+    var issueChat = el('a', '', 'Issue chat');
+    issueChat.id = 'issue-chat-link';
+    issueChat.href = '/team-chat?issue=' + encodeURIComponent(conv.issue);
+    $('issue-link').append(issue, document.createTextNode(' · '), issueChat);
+  }
   $('compose').hidden = !open;
   renderSeen();
 }
@@ -162,6 +176,7 @@ function addMessage(message) {
   state.lastSeq = Math.max(state.lastSeq, message.seq);
   var line = el('li', 'message ' + message.author);
   line.setAttribute('data-seq', String(message.seq));
+  line.setAttribute('data-at', String(message.at));
   if (message.author !== 'system') line.append(el('span', 'who', message.author_name + ' · ' + formatTime(message.at)));
   line.append(document.createTextNode(message.body));
   var later = Array.prototype.find.call(list.children, function (other) {
@@ -180,18 +195,20 @@ function markSeen() {
 
 function connect() {
   if (state.stream) state.stream.close();
-  var topics = ['inbox:' + state.project];
-  if (state.current) topics.push('conversation:' + state.current.id);
+  // A colleague pulled into a chat of a project they do not staff follows just that chat.
+  var topics = ['chat-mentions:' + state.me.id];
+  if (state.project) topics.push('inbox:' + state.project);
+  if (state.current) topics.push('conversation:' + state.current.id, 'notes:' + state.current.id);
   state.stream = openStream(topics, {
     ready: function () {
-      loadList(false).catch(function (e) { showBanner(errorText(e), 'inbox'); });
+      if (state.project) loadList(false).catch(function (e) { showBanner(errorText(e), 'inbox'); });
       // What changed while the stream was (re)connecting is read once it is subscribed.
       if (state.current) {
         api('GET', chatPath(state.current.id)).then(upsert, function () {});
         loadMessages(state.current.id);
       }
     },
-    reset: function () { loadList(false); },
+    reset: function () { if (state.project) loadList(false); },
     events: {
       [events.liveChat.conversationUpdated]: upsert,
       [events.liveChat.inboxCounts]: function (counts) { if (counts.project === state.project) renderCounts(counts); },
@@ -204,6 +221,15 @@ function connect() {
       [events.liveChat.typing]: function (data) {
         if (!state.current || data.conversation !== state.current.id || data.author !== 'customer') return;
         $('typing').textContent = data.typing ? data.name + ' is typing…' : '';
+      },
+      [events.liveChat.noteAdded]: function (note) {
+        if (state.current && note.conversation === state.current.id) addNote(note);
+      },
+      [events.liveChat.colleaguePulledIn]: function (pulled) {
+        var link = el('a', '', 'Open the chat');
+        link.href = '/inbox?conversation=' + encodeURIComponent(pulled.conversation) + '&project=' + encodeURIComponent(pulled.project);
+        showBanner(pulled.by.display_name + ' asks for your help in a chat with ' + pulled.customer + ': “' + pulled.note + '” ', 'inbox');
+        $('banner-text').append(link);
       },
       [events.liveChat.visitorContextChanged]: function (context) {
         if (state.current && context.conversation === state.current.id) showVisitor(context);
@@ -235,7 +261,9 @@ function openConversation(id) {
     renderConversation();
     renderList();
     connect();
-    loadVisitor(id, function (shown) { return !!state.current && state.current.id === shown; });
+    var stillOpen = function (shown) { return !!state.current && state.current.id === shown; };
+    loadVisitor(id, stillOpen);
+    loadNotes(id, stillOpen);
   }, function (e) { showBanner(errorText(e), 'inbox'); });
 }
 
@@ -245,6 +273,18 @@ function act(promise) {
     $('conversation-error').textContent = errorText(e);
     $('conversation-error').hidden = false;
   });
+}
+
+// The composer writes to the customer, or a note for agents only (LC-18).
+function setNoting(noting) {
+  state.noting = noting;
+  $('mode-reply').setAttribute('aria-pressed', noting ? 'false' : 'true');
+  $('mode-note').setAttribute('aria-pressed', noting ? 'true' : 'false');
+  $('compose').classList.toggle('noting', noting);
+  $('reply').placeholder = noting
+    ? 'Note for agents only; the customer never sees it. @name pulls a colleague in.'
+    : 'Reply… (Enter sends, Shift+Enter for a new line, / for a canned reply)';
+  $('send').textContent = noting ? 'Add note' : 'Send';
 }
 
 function showError(e) {
@@ -297,11 +337,18 @@ function wire() {
       api('POST', chatPath(id) + '/typing', { typing: false }).catch(function () {});
     }, 4000);
   });
+  $('mode-reply').addEventListener('click', function () { setNoting(false); });
+  $('mode-note').addEventListener('click', function () { setNoting(true); });
   $('compose').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var body = $('reply').value.trim();
     if (!body || !state.current) return;
     $('send').disabled = true;
+    if (state.noting) {
+      sendNote(state.current.id, clientId(), body).then(function () { $('reply').value = ''; }, showError)
+        .then(function () { $('send').disabled = false; $('reply').focus(); });
+      return;
+    }
     api('POST', chatPath(state.current.id) + '/messages', { client_id: clientId(), body: body }).then(function (message) {
       addMessage(message);
       $('reply').value = '';
@@ -341,10 +388,26 @@ function start() {
       option.value = p.key;
       select.append(option);
     });
-    var wanted = new URLSearchParams(window.location.search).get('project') || storageGet(PROJECT_KEY);
+    var params = new URLSearchParams(window.location.search);
+    var wanted = params.get('project') || storageGet(PROJECT_KEY);
     var chosen = staffed.filter(function (p) { return p.key === wanted; })[0] || staffed[0];
+    // A colleague pulled into one chat (LC-18) opens it here, staff of its project or not.
+    var asked = params.get('conversation');
+    if (!chosen && asked) {
+      document.querySelector('.inbox-list').hidden = true;
+      $('project-select').hidden = true;
+      wire();
+      openConversation(asked);
+      document.body.setAttribute('data-ready', '1');
+      return;
+    }
     if (!chosen) {
-      showBanner('You are no agent or admin of any project, so you have no chat inbox.', 'inbox');
+      showBanner('You are no agent or admin of any project, so you have no chat inbox; when a colleague asks for your help in a chat, it shows here.', 'inbox');
+      document.querySelector('.inbox-list').hidden = true;
+      $('project-select').hidden = true;
+      wire();
+      // Only the calls for help (LC-18) reach someone without an inbox of their own.
+      connect();
       document.body.setAttribute('data-ready', '1');
       return;
     }
@@ -359,6 +422,7 @@ function start() {
     state.canned.load(chosen.key);
     renderConversation();
     connect();
+    if (asked) openConversation(asked);
     document.body.setAttribute('data-ready', '1');
   }, function (e) { showBanner(errorText(e), 'inbox'); });
 }

@@ -13,6 +13,7 @@ mod live_chat_browser;
 mod live_chat_mail;
 mod live_chat_retention;
 mod multi_node;
+mod notes;
 mod pages_browser;
 mod platform;
 mod presence;
