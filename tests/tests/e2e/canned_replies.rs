@@ -240,16 +240,14 @@ async fn lc_14_an_agent_keeps_a_reply_on_its_page_and_picks_it_with_a_slash_in_t
         &format!("return !!document.querySelector('[data-id=\"{id}\"]');"),
     )
     .await;
-    bob.find(Locator::Css(&format!("[data-id=\"{id}\"]")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // The list is drawn again as events arrive: click inside the page, where no element
+    // goes stale between finding and clicking it.
     wait_until(
         &bob,
         "the open conversation",
-        "return !document.getElementById('conversation').hidden;",
+        &format!(
+            "var c = document.getElementById('conversation'); if (c.hidden) {{ var i = document.querySelector('[data-id=\"{id}\"]'); if (i) i.click(); }} return !c.hidden;"
+        ),
     )
     .await;
     let reply = bob.find(Locator::Id("reply")).await.unwrap();

@@ -156,12 +156,14 @@ async fn lc_18_an_agent_writes_a_note_in_the_inbox_and_a_pulled_in_colleague_ope
         "return !!document.querySelector('#conversation-list .conversation-item');",
     )
     .await;
-    bob.find(Locator::Css("#conversation-list .conversation-item"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // The list is drawn again as events arrive: click inside the page, where no element
+    // goes stale between finding and clicking it.
+    wait_until(
+        &bob,
+        "the open conversation",
+        "var c = document.getElementById('conversation'); if (c.hidden) { var i = document.querySelector('#conversation-list .conversation-item'); if (i) i.click(); } return !c.hidden;",
+    )
+    .await;
     wait_until(
         &bob,
         "the conversation",

@@ -87,7 +87,6 @@ async fn lc_21_agents_see_the_page_a_chatting_visitor_is_on_live() {
 
 #[tokio::test]
 async fn lc_21_the_widget_reports_its_page_and_the_inbox_shows_it() {
-    use fantoccini::Locator;
     use helpdesk_e2e::browser::{start_driver, wait_until};
     use helpdesk_e2e::other_site::OtherSite;
 
@@ -135,12 +134,14 @@ async fn lc_21_the_widget_reports_its_page_and_the_inbox_shows_it() {
         "return !!document.querySelector('#conversation-list .conversation-item');",
     )
     .await;
-    bob.find(Locator::Css("#conversation-list .conversation-item"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // The list is drawn again as events arrive: click inside the page, where no element
+    // goes stale between finding and clicking it.
+    wait_until(
+        &bob,
+        "the open conversation",
+        "var c = document.getElementById('conversation'); if (c.hidden) { var i = document.querySelector('#conversation-list .conversation-item'); if (i) i.click(); } return !c.hidden;",
+    )
+    .await;
     let shown = wait_until(
         &bob,
         "the visitor's page",
