@@ -25,6 +25,7 @@ pub mod settings;
 pub mod to_issue;
 pub mod topics;
 pub mod transcript;
+pub mod transfer;
 pub mod verified;
 pub mod visitor_context;
 pub mod welcome;
@@ -43,7 +44,7 @@ pub fn feature<H: HostCapabilities>() -> Feature<H> {
             events::CONVERSATION_TOPIC,
             events::INBOX_TOPIC,
             events::NOTES_TOPIC,
-            events::MENTIONS_TOPIC,
+            events::PERSONAL_TOPIC,
         ],
         authorize: topics::authorize::<H>,
         run_due: |host| {

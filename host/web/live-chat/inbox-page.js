@@ -196,7 +196,7 @@ function markSeen() {
 function connect() {
   if (state.stream) state.stream.close();
   // A colleague pulled into a chat of a project they do not staff follows just that chat.
-  var topics = ['chat-mentions:' + state.me.id];
+  var topics = ['chat-personal:' + state.me.id];
   if (state.project) topics.push('inbox:' + state.project);
   if (state.current) topics.push('conversation:' + state.current.id, 'notes:' + state.current.id);
   state.stream = openStream(topics, {

@@ -113,6 +113,7 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
             seen_by_agents: 0,
             seen_by_customer: 0,
         },
+        home: None,
     };
     put_json(host, &started_key, &id)?;
     let (stored, _) = append(host, None, stored, Writer::Customer, &start.client_id, body)?;

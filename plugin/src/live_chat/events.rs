@@ -2,7 +2,7 @@
 
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     AuthorKind, CannedRepliesChanged, ChatMessage, Conversation, ConversationNote, InboxCounts, LiveChatEvent,
-    PulledIn, TypingEvent, VisitorContext,
+    PulledIn, TransferAnswer, TransferOffer, TypingEvent, VisitorContext,
 };
 use crate::capabilities::Push;
 use crate::error::PluginResult;
@@ -14,8 +14,8 @@ pub const CONVERSATION_TOPIC: &str = "conversation";
 pub const INBOX_TOPIC: &str = "inbox";
 /// The topic kind of one conversation's private notes (its staff, never its customer).
 pub const NOTES_TOPIC: &str = "notes";
-/// The topic kind of one user's mentions in notes (that user only).
-pub const MENTIONS_TOPIC: &str = "chat-mentions";
+/// The topic kind of one user's own live chat notices: mentions, transfer offers (that user only).
+pub const PERSONAL_TOPIC: &str = "chat-personal";
 
 /// The topic of one conversation.
 pub fn conversation_topic(id: &str) -> String {
@@ -114,7 +114,36 @@ pub fn note_added(push: &mut impl Push, note: &ConversationNote) -> PluginResult
 pub fn pulled_in(push: &mut impl Push, user: &str, pulled: &PulledIn) -> PluginResult<()> {
     publish(
         push,
-        &format!("{MENTIONS_TOPIC}:{user}"),
+        &format!("{PERSONAL_TOPIC}:{user}"),
         &LiveChatEvent::ColleaguePulledIn(pulled.clone()),
+    )
+}
+
+/// Offers `user` a conversation (LC-13).
+pub fn transfer_offered(push: &mut impl Push, user: &str, offer: &TransferOffer) -> PluginResult<()> {
+    publish(
+        push,
+        &format!("{PERSONAL_TOPIC}:{user}"),
+        &LiveChatEvent::TransferOffered(offer.clone()),
+    )
+}
+
+/// Tells `user`, who offered a conversation, the colleague's answer (LC-13).
+pub fn transfer_answered(push: &mut impl Push, user: &str, answer: &TransferAnswer) -> PluginResult<()> {
+    publish(
+        push,
+        &format!("{PERSONAL_TOPIC}:{user}"),
+        &LiveChatEvent::TransferAnswered(answer.clone()),
+    )
+}
+
+/// A conversation as it now is, to the inbox of the project it left (LC-13), so that list
+/// drops it.
+pub fn conversation_left(push: &mut impl Push, project: &str, conversation: &Conversation) -> PluginResult<()> {
+    publish_with(
+        push,
+        &inbox_topic(project),
+        &LiveChatEvent::ConversationUpdated(conversation.clone()),
+        &about(format!("conversation-updated:inbox:{}", conversation.id)),
     )
 }

@@ -2,19 +2,42 @@
 
 use super::{
     business_hours, canned_replies, conversations, identity, notes, reads, registration, settings, to_issue,
-    transcript, visitor_context, welcome,
+    transcript, transfer, visitor_context, welcome,
 };
 use crate::bindings::Component;
 use crate::bindings::exports::helpdesk::chat::live_chat::{
     BusinessHours, CannedReply, CannedReplyDraft, ChatMessage, Conversation, ConversationNote, ConversationStart,
     Guest, IdentitySecretView, InboxCounts, InboxPage, InboxView, MessagePage, PageReport, RegistrationOutcome,
-    RegistrationStarted, TranscriptConfirmation, TranscriptSent, VisitorContext, WelcomeText, WidgetSettings,
-    WidgetView,
+    RegistrationStarted, TranscriptConfirmation, TranscriptSent, TransferOffer, TransferTarget, VisitorContext,
+    WelcomeText, WidgetSettings, WidgetView,
 };
 use crate::bindings::helpdesk::chat::types::{CallContext, Error};
 use crate::capabilities::wit_host::WitHost;
 
 impl Guest for Component {
+    fn transfer_conversation(
+        ctx: CallContext,
+        conversation: String,
+        to: TransferTarget,
+        note: Option<String>,
+    ) -> Result<Conversation, Error> {
+        Ok(transfer::transfer_conversation(
+            &mut WitHost,
+            &ctx,
+            &conversation,
+            to,
+            note.as_deref(),
+        )?)
+    }
+
+    fn answer_transfer(ctx: CallContext, conversation: String, accept: bool) -> Result<Conversation, Error> {
+        Ok(transfer::answer_transfer(&mut WitHost, &ctx, &conversation, accept)?)
+    }
+
+    fn transfer_offers(ctx: CallContext) -> Result<Vec<TransferOffer>, Error> {
+        Ok(transfer::transfer_offers(&mut WitHost, &ctx)?)
+    }
+
     fn add_note(
         ctx: CallContext,
         conversation: String,

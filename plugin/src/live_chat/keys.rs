@@ -158,3 +158,18 @@ pub fn pulled_in_prefix(conversation: &str) -> String {
 pub fn pulled_in(conversation: &str, user: &str) -> String {
     format!("{}{}", pulled_in_prefix(conversation), key_part(user))
 }
+
+/// A conversation's transfer offer waiting for an answer (LC-13).
+pub fn transfer(conversation: &str) -> String {
+    format!("live-chat/transfer/{}", key_part(conversation))
+}
+
+/// Where the offers waiting for one agent are listed.
+pub fn transfers_to_prefix(user: &str) -> String {
+    format!("live-chat/transfer-to/{}/", key_part(user))
+}
+
+/// One offer waiting for `user`.
+pub fn transfer_to(user: &str, conversation: &str) -> String {
+    format!("{}{}", transfers_to_prefix(user), key_part(conversation))
+}

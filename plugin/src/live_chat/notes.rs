@@ -3,7 +3,7 @@
 //! and published on `notes:<conversation>`, which only the conversation's agents and
 //! overseers may follow; so no path that serves the customer (messages, their stream, replay,
 //! the transcript mail) can carry one. `@user` in a note pulls that colleague in: they are
-//! told (on `chat-mentions:<user>` and by e-mail) and may read the conversation and write
+//! told (on `chat-personal:<user>` and by e-mail) and may read the conversation and write
 //! notes in it until it ends, even if they are no agent of its project.
 
 use super::conversations::agent_ref;

@@ -21,6 +21,17 @@ pub struct StoredConversation {
     pub customer: String,
     /// The conversation as clients see it.
     pub view: Conversation,
+    /// The project whose widget the customer chats in, when the conversation was transferred
+    /// to another project's queue (LC-13): the customer's list and page rules stay there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<String>,
+}
+
+impl StoredConversation {
+    /// The project whose widget the customer uses for this conversation.
+    pub fn home_project(&self) -> &str {
+        self.home.as_deref().unwrap_or(&self.view.project)
+    }
 }
 
 /// The key that identifies a customer of `project` across calls: a user (`u:<id>`), a
@@ -86,8 +97,11 @@ pub fn side_of<H: Directory + Storage>(
             return Ok(Side::Overseer(user.clone()));
         }
     }
-    if customer_key(host, ctx, project)?.as_deref() == Some(stored.customer.as_str()) {
-        require_allowed_page(&settings::load(host, project)?, ctx)?;
+    // The customer keeps chatting through their own project's widget, wherever the
+    // conversation was transferred (LC-13).
+    let home = stored.home_project();
+    if customer_key(host, ctx, home)?.as_deref() == Some(stored.customer.as_str()) {
+        require_allowed_page(&settings::load(host, home)?, ctx)?;
         return Ok(Side::Customer);
     }
     Err(PluginError::NotFound(format!(
@@ -104,7 +118,7 @@ pub(super) fn index_entries(stored: &StoredConversation) -> Vec<String> {
     let entry = |prefix: String| keys::view_entry(&prefix, view.last_at, &view.id);
     let mut entries = vec![
         entry(keys::all_prefix(project)),
-        entry(keys::customer_prefix(project, &stored.customer)),
+        entry(keys::customer_prefix(stored.home_project(), &stored.customer)),
     ];
     if view.status == ConversationStatus::Open {
         match &view.assignee {
@@ -139,9 +153,15 @@ pub fn save(
     for entry in new.iter().filter(|entry| !old.contains(entry)) {
         storage.kv_set(entry, after.view.id.as_bytes())?;
     }
-    let (open_before, unassigned_before) = before.map(|b| counted(&b.view)).unwrap_or((0, 0));
-    let (open_after, unassigned_after) = counted(&after.view);
     let project = &after.view.project;
+    let (mut open_before, mut unassigned_before) = before.map(|b| counted(&b.view)).unwrap_or((0, 0));
+    // Moved to another project (LC-13): it leaves the old project's counts.
+    if let Some(moved) = before.filter(|b| b.view.project != *project) {
+        storage.kv_increment(&keys::count(&moved.view.project, "open"), -open_before)?;
+        storage.kv_increment(&keys::count(&moved.view.project, "unassigned"), -unassigned_before)?;
+        (open_before, unassigned_before) = (0, 0);
+    }
+    let (open_after, unassigned_after) = counted(&after.view);
     if open_after != open_before {
         storage.kv_increment(&keys::count(project, "open"), open_after - open_before)?;
     }

@@ -107,6 +107,7 @@ pub fn delete(host: &mut impl Storage, stored: &StoredConversation) -> PluginRes
     host.kv_delete(&keys::transcript_code(id))?;
     host.kv_delete(&keys::visitor_context(id))?;
     super::notes::delete_all(host, id)?;
+    super::transfer::withdraw(host, id)?;
     // Only ended conversations are deleted, and the project's counts count open ones only.
     host.kv_delete(&keys::conversation(id))?;
     Ok(())

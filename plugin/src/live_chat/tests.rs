@@ -40,5 +40,6 @@ mod conversation_tests;
 mod identity_tests;
 mod notes_tests;
 mod retention_tests;
+mod transfer_tests;
 mod visitor_context_tests;
 mod widget_tests;

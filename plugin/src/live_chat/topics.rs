@@ -1,10 +1,10 @@
 //! Who may follow live chat's push topics: `conversation:<id>` for its customer (from an
 //! allowed page) and its project's agents and admins; `inbox:<project>` for the project's
 //! agents and admins; `notes:<id>` for the conversation's agents, admins and pulled-in
-//! colleagues, never its customer (LC-18); `chat-mentions:<user>` for that user. Every
+//! colleagues, never its customer (LC-18); `chat-personal:<user>` for that user. Every
 //! grant ends when a role (or the conversation) does, so each is revocable.
 
-use super::events::{CONVERSATION_TOPIC, INBOX_TOPIC, MENTIONS_TOPIC, NOTES_TOPIC};
+use super::events::{CONVERSATION_TOPIC, INBOX_TOPIC, NOTES_TOPIC, PERSONAL_TOPIC};
 use super::record;
 use crate::bindings::helpdesk::chat::types::CallContext;
 use crate::capabilities::{Directory, Storage};
@@ -38,7 +38,7 @@ pub fn authorize<H: Directory + Storage>(
             record::Side::Customer => Err(PluginError::NotFound(format!("conversation {name} does not exist"))),
             _ => Ok(true),
         },
-        MENTIONS_TOPIC => {
+        PERSONAL_TOPIC => {
             if require_actor(ctx)? == name {
                 Ok(false)
             } else {

@@ -28,7 +28,7 @@ async fn lc_18_notes_reach_agents_and_pulled_in_colleagues_and_never_the_custome
     let conversation_topic = format!("conversation:{id}");
     let mut agents = site.stream(&bob, &[&notes_topic], None).await;
     let mut customer = site.stream(&visitor, &[&conversation_topic], None).await;
-    let mut tom_told = site.stream(&tom, &["chat-mentions:tom"], None).await;
+    let mut tom_told = site.stream(&tom, &["chat-personal:tom"], None).await;
     let (status, _) = tom.get(&format!("/api/v1/chat/conversations/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "tom is no agent of SUP");
 

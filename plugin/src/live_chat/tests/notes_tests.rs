@@ -72,7 +72,7 @@ fn lc_18_a_mention_pulls_a_colleague_in_until_the_conversation_ends() {
         ["carol"],
         "only known colleagues, at the start of a word"
     );
-    let told = host.take_events("chat-mentions:carol");
+    let told = host.take_events("chat-personal:carol");
     assert_eq!(told.len(), 1);
     assert_eq!(
         (told[0].kind.as_str(), told[0].payload["by"]["user"].clone()),
