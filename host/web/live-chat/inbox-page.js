@@ -14,6 +14,7 @@ import { events } from '../core/contract.js';
 import { cannedPicker } from './canned-picker.js';
 import { loadVisitor, showVisitor } from './visitor-panel.js';
 import { addNote, loadNotes, sendNote } from './notes-panel.js';
+import { fillTransferTargets, loadOffers, sendTransfer } from './transfer-panel.js';
 
 var PROJECT_KEY = 'helpdesk.project';
 var state = {
@@ -31,6 +32,8 @@ function clientId() {
 }
 
 function belongs(conv) {
+  // Transferred to another project (LC-13), it leaves this inbox.
+  if (conv.project !== state.project) return false;
   if (state.view === 'all') return true;
   if (conv.status !== 'open') return false;
   if (state.view === 'unassigned') return !conv.assignee;
@@ -121,6 +124,8 @@ function renderConversation() {
   $('hand-over').hidden = !open || !staff;
   if (open && staff) fillHandOver(conv);
   $('end').hidden = !open || !staff;
+  $('transfer').hidden = !open || !staff;
+  if (!open) $('transfer').open = false;
   $('make-issue').hidden = !!conv.issue || !staff;
   $('mode-reply').hidden = !staff;
   if (!staff && !state.noting) setNoting(true);
@@ -224,6 +229,10 @@ function connect() {
       },
       [events.liveChat.noteAdded]: function (note) {
         if (state.current && note.conversation === state.current.id) addNote(note);
+      },
+      [events.liveChat.transferOffered]: function () { loadOffers(openConversation, showError); },
+      [events.liveChat.transferAnswered]: function (answer) {
+        showBanner(answer.by.display_name + (answer.accepted ? ' took over conversation ' : ' declined conversation ') + answer.conversation + '.', 'inbox');
       },
       [events.liveChat.colleaguePulledIn]: function (pulled) {
         var link = el('a', '', 'Open the chat');
@@ -337,6 +346,19 @@ function wire() {
       api('POST', chatPath(id) + '/typing', { typing: false }).catch(function () {});
     }, 4000);
   });
+  $('transfer').addEventListener('toggle', function () {
+    if ($('transfer').open && state.current) fillTransferTargets(state.current, state.me.id, state.meAll.projects);
+  });
+  $('transfer-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    if (!state.current) return;
+    $('transfer-send').disabled = true;
+    sendTransfer(state.current.id).then(function (conv) {
+      $('transfer').open = false;
+      $('transfer-note').value = '';
+      upsert(conv);
+    }, showError).then(function () { $('transfer-send').disabled = false; });
+  });
   $('mode-reply').addEventListener('click', function () { setNoting(false); });
   $('mode-note').addEventListener('click', function () { setNoting(true); });
   $('compose').addEventListener('submit', function (ev) {
@@ -422,6 +444,7 @@ function start() {
     state.canned.load(chosen.key);
     renderConversation();
     connect();
+    loadOffers(openConversation, showError);
     if (asked) openConversation(asked);
     document.body.setAttribute('data-ready', '1');
   }, function (e) { showBanner(errorText(e), 'inbox'); });

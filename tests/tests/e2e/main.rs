@@ -21,6 +21,7 @@ mod presence_planning;
 mod presence_planning_browser;
 mod team_chat;
 mod team_chat_browser;
+mod transfer;
 mod visitor_context;
 mod widget_accounts;
 mod widget_accounts_browser;
