@@ -15,6 +15,7 @@ pub mod identity;
 pub mod identity_token;
 pub mod keys;
 pub mod notes;
+pub mod pulled_in;
 pub mod rate_limits;
 pub mod reads;
 pub mod record;

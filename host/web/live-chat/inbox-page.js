@@ -161,7 +161,13 @@ function fillHandOver(conv) {
     });
     select.disabled = select.options.length < 2;
     select.title = select.disabled ? 'No other agent is online' : 'Assign it to an agent online now';
-  }, function () { select.disabled = true; });
+  }, function () {
+    // A busy host answers later: ask again while the conversation stays open here.
+    select.disabled = true;
+    setTimeout(function () {
+      if (state.current && state.current.id === id && state.current.status === 'open') fillHandOver(state.current);
+    }, 2000);
+  });
 }
 
 // "Seen" under the agents' last message once the customer has seen it.

@@ -8,13 +8,12 @@
 
 use super::conversations::agent_ref;
 use super::record::{self, Side, StoredConversation};
-use super::{events, keys};
+use super::{events, keys, pulled_in};
 use crate::bindings::exports::helpdesk::chat::live_chat::{ConversationNote, ConversationStatus, PulledIn};
 use crate::bindings::helpdesk::chat::types::{CallContext, ProjectRole};
 use crate::capabilities::{Clock, Directory, Mail, Push, Storage};
 use crate::error::{PluginError, PluginResult};
 use crate::message_log::{MESSAGE_BODY, Thread, check_client_id};
-use crate::storage::get_json;
 
 /// Where notes live, apart from the messages.
 const NOTES_NAMESPACE: &str = "live-chat/notes";
@@ -66,10 +65,10 @@ pub fn add_note<H: Clock + Directory + Storage + Push + Mail>(
     notes.store(host, seq, client_id, &note)?;
     let newly: Vec<String> = mentions
         .into_iter()
-        .filter(|user| !is_pulled_in(host, conversation, user).unwrap_or(false))
+        .filter(|user| !pulled_in::is_pulled_in(host, conversation, user).unwrap_or(false))
         .collect();
     for user in &newly {
-        host.kv_set(&keys::pulled_in(conversation, user), b"1")?;
+        pulled_in::mark(host, conversation, user)?;
     }
     if !newly.is_empty() {
         // Their grants to follow the conversation change now.
@@ -98,18 +97,10 @@ pub fn all_notes(storage: &mut impl Storage, conversation: &str) -> PluginResult
     thread(conversation).after(storage, 0)
 }
 
-/// Whether `user` was pulled into the conversation.
-pub fn is_pulled_in(storage: &mut impl Storage, conversation: &str, user: &str) -> PluginResult<bool> {
-    Ok(get_json::<serde_json::Value>(storage, &keys::pulled_in(conversation, user))?.is_some())
-}
-
 /// Forgets a conversation's notes and who was pulled in (with the conversation).
 pub fn delete_all(storage: &mut impl Storage, conversation: &str) -> PluginResult<()> {
     thread(conversation).delete_all(storage)?;
-    let prefix = keys::pulled_in_prefix(conversation);
-    for entry in crate::storage::scan_all(storage, &prefix, &crate::storage::prefix_end(&prefix))? {
-        storage.kv_delete(&entry.key)?;
-    }
+    pulled_in::forget_all(storage, conversation)?;
     storage.kv_delete(&keys::note_seq(conversation))?;
     Ok(())
 }

@@ -93,7 +93,9 @@ pub fn side_of<H: Directory + Storage>(
             return Ok(Side::Overseer(user.clone()));
         }
         // A colleague a note pulled in reads along while the conversation is open (LC-18).
-        if stored.view.status == ConversationStatus::Open && super::notes::is_pulled_in(host, &stored.view.id, user)? {
+        if stored.view.status == ConversationStatus::Open
+            && super::pulled_in::is_pulled_in(host, &stored.view.id, user)?
+        {
             return Ok(Side::Overseer(user.clone()));
         }
     }
