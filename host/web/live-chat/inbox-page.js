@@ -319,20 +319,25 @@ function wire() {
   });
   $('list-more').addEventListener('click', function () { loadList(true); });
   $('take').addEventListener('click', function () {
+    if (!state.current) return;
     act(api('POST', chatPath(state.current.id) + '/assign', { assignee: state.me.id }));
   });
   $('unassign').addEventListener('click', function () {
+    if (!state.current) return;
     act(api('POST', chatPath(state.current.id) + '/assign', { assignee: null }));
   });
   $('hand-over').addEventListener('change', function () {
+    if (!state.current) return;
     var to = $('hand-over').value;
     $('hand-over').value = '';
     if (to) act(api('POST', chatPath(state.current.id) + '/assign', { assignee: to }));
   });
   $('make-issue').addEventListener('click', function () {
+    if (!state.current) return;
     act(api('POST', chatPath(state.current.id) + '/issue', {}));
   });
   $('end').addEventListener('click', function () {
+    if (!state.current) return;
     act(api('POST', chatPath(state.current.id) + '/end'));
   });
   $('reply').addEventListener('keydown', function (ev) {

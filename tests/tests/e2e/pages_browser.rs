@@ -80,10 +80,11 @@ async fn lc_9_the_inbox_hands_a_chat_over_unassigns_it_and_says_when_it_ended() 
     )
     .await
     .unwrap();
+    // The conversation is open (not only its buttons drawn) before it is taken.
     wait_until(
         &bob,
         "the conversation",
-        "return !document.getElementById('take').hidden;",
+        "return !document.getElementById('conversation').hidden && !document.getElementById('take').hidden;",
     )
     .await;
     bob.execute("document.getElementById('take').click(); return true;", vec![])
