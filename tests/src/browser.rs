@@ -157,3 +157,24 @@ pub async fn log_in_to(browser: &Client, base_url: &str, user: &str, next: &str,
     )
     .await;
 }
+
+/// Saves what `browser` shows as `<name>.png` under `SCREENSHOT_DIR`, when it is set, for
+/// looking at the pages; nothing is asserted.
+pub async fn screenshot(browser: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR")
+        && let Ok(png) = browser.screenshot().await
+    {
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png);
+    }
+}
+
+/// Opens the inbox's conversation `item` (a CSS selector in its list) and waits until it
+/// shows. The list is drawn again as events arrive, so the click happens inside the page,
+/// where no element goes stale between finding and clicking it.
+pub async fn open_in_inbox(browser: &Client, item: &str) {
+    let script = format!(
+        "var c = document.getElementById('conversation'); if (c.hidden) {{ var i = document.querySelector({item:?}); if (i) i.click(); }} return !c.hidden;"
+    );
+    wait_until(browser, "the open conversation", &script).await;
+}

@@ -117,7 +117,7 @@ async fn lc_22_outside_business_hours_the_widget_is_closed_and_takes_offline_mes
 
 #[tokio::test]
 async fn lc_22_an_admin_closes_the_chat_on_the_settings_page_and_the_portal_widget_says_so() {
-    use helpdesk_e2e::browser::{start_driver, wait_until};
+    use helpdesk_e2e::browser::{screenshot, start_driver, wait_until};
 
     use crate::live_chat_browser::WIDGET as WIDGET_ELEMENT;
 
@@ -168,12 +168,7 @@ async fn lc_22_an_admin_closes_the_chat_on_the_settings_page_and_the_portal_widg
         json!([{ "day": day, "from_minute": 540, "to_minute": 1020 }]),
         "{saved}"
     );
-    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
-        let _ = std::fs::create_dir_all(&dir);
-        if let Ok(png) = paula.screenshot().await {
-            let _ = std::fs::write(std::path::Path::new(&dir).join("business-hours.png"), png);
-        }
-    }
+    screenshot(&paula, "business-hours").await;
 
     let visitor = driver.new_browser("visitor").await;
     visitor.goto(&site.url("/portal?project=SUP")).await.unwrap();
@@ -202,9 +197,5 @@ async fn lc_22_an_admin_closes_the_chat_on_the_settings_page_and_the_portal_widg
         (json!("dot"), json!(false)),
         "offline, and it asks for an address"
     );
-    if let Ok(dir) = std::env::var("SCREENSHOT_DIR")
-        && let Ok(png) = visitor.screenshot().await
-    {
-        let _ = std::fs::write(std::path::Path::new(&dir).join("widget-closed.png"), png);
-    }
+    screenshot(&visitor, "widget-closed").await;
 }

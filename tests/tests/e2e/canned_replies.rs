@@ -144,20 +144,10 @@ async fn lc_14_admins_and_agents_keep_canned_replies_and_use_them_filled_in_a_co
     );
 }
 
-/// Saves a screenshot under `SCREENSHOT_DIR`, when it is set.
-async fn screenshot(browser: &fantoccini::Client, name: &str) {
-    if let Ok(dir) = std::env::var("SCREENSHOT_DIR")
-        && let Ok(png) = browser.screenshot().await
-    {
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png);
-    }
-}
-
 #[tokio::test]
 async fn lc_14_an_agent_keeps_a_reply_on_its_page_and_picks_it_with_a_slash_in_the_inbox() {
     use fantoccini::Locator;
-    use helpdesk_e2e::browser::{start_driver, wait_until};
+    use helpdesk_e2e::browser::{open_in_inbox, screenshot, start_driver, wait_until};
 
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
@@ -240,16 +230,7 @@ async fn lc_14_an_agent_keeps_a_reply_on_its_page_and_picks_it_with_a_slash_in_t
         &format!("return !!document.querySelector('[data-id=\"{id}\"]');"),
     )
     .await;
-    // The list is drawn again as events arrive: click inside the page, where no element
-    // goes stale between finding and clicking it.
-    wait_until(
-        &bob,
-        "the open conversation",
-        &format!(
-            "var c = document.getElementById('conversation'); if (c.hidden) {{ var i = document.querySelector('[data-id=\"{id}\"]'); if (i) i.click(); }} return !c.hidden;"
-        ),
-    )
-    .await;
+    open_in_inbox(&bob, &format!("[data-id=\"{id}\"]")).await;
     let reply = bob.find(Locator::Id("reply")).await.unwrap();
     reply.send_keys("/").await.unwrap();
     let offered = wait_until(

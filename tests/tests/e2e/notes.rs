@@ -129,7 +129,7 @@ async fn lc_18_notes_reach_agents_and_pulled_in_colleagues_and_never_the_custome
 #[tokio::test]
 async fn lc_18_an_agent_writes_a_note_in_the_inbox_and_a_pulled_in_colleague_opens_the_chat() {
     use fantoccini::Locator;
-    use helpdesk_e2e::browser::{start_driver, wait_until};
+    use helpdesk_e2e::browser::{open_in_inbox, screenshot, start_driver, wait_until};
 
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
@@ -156,14 +156,7 @@ async fn lc_18_an_agent_writes_a_note_in_the_inbox_and_a_pulled_in_colleague_ope
         "return !!document.querySelector('#conversation-list .conversation-item');",
     )
     .await;
-    // The list is drawn again as events arrive: click inside the page, where no element
-    // goes stale between finding and clicking it.
-    wait_until(
-        &bob,
-        "the open conversation",
-        "var c = document.getElementById('conversation'); if (c.hidden) { var i = document.querySelector('#conversation-list .conversation-item'); if (i) i.click(); } return !c.hidden;",
-    )
-    .await;
+    open_in_inbox(&bob, "#conversation-list .conversation-item").await;
     wait_until(
         &bob,
         "the conversation",
@@ -185,12 +178,7 @@ async fn lc_18_an_agent_writes_a_note_in_the_inbox_and_a_pulled_in_colleague_ope
     )
     .await;
     assert_eq!(shown, json!([true, "Pulled in: Tom Teammate"]));
-    if let Ok(dir) = std::env::var("SCREENSHOT_DIR")
-        && let Ok(png) = bob.screenshot().await
-    {
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(std::path::Path::new(&dir).join("inbox-note.png"), png);
-    }
+    screenshot(&bob, "inbox-note").await;
 
     // Tom, on a page with no inbox of his own, is told and opens the chat from there.
     let link = wait_until(

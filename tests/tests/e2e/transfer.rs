@@ -117,7 +117,7 @@ async fn lc_13_a_colleague_accepts_and_a_project_queue_takes_a_conversation() {
 
 #[tokio::test]
 async fn lc_13_an_agent_transfers_in_the_inbox_and_the_colleague_accepts_with_one_click() {
-    use helpdesk_e2e::browser::{start_driver, wait_until};
+    use helpdesk_e2e::browser::{screenshot, start_driver, wait_until};
 
     let Some(driver) = start_driver() else { return };
     let site = TestSite::start();
@@ -181,12 +181,7 @@ async fn lc_13_an_agent_transfers_in_the_inbox_and_the_colleague_accepts_with_on
             .starts_with("Bob Agent offers you the chat with Anonymous Chat User #1 (SUP): “Billing question, yours”"),
         "{offer}"
     );
-    if let Ok(dir) = std::env::var("SCREENSHOT_DIR")
-        && let Ok(png) = alice.screenshot().await
-    {
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(std::path::Path::new(&dir).join("inbox-transfer-offer.png"), png);
-    }
+    screenshot(&alice, "inbox-transfer-offer").await;
     alice
         .execute(
             "document.querySelector('#offers .offer .btn-primary').click(); return true;",

@@ -87,7 +87,7 @@ async fn lc_21_agents_see_the_page_a_chatting_visitor_is_on_live() {
 
 #[tokio::test]
 async fn lc_21_the_widget_reports_its_page_and_the_inbox_shows_it() {
-    use helpdesk_e2e::browser::{start_driver, wait_until};
+    use helpdesk_e2e::browser::{open_in_inbox, screenshot, start_driver, wait_until};
     use helpdesk_e2e::other_site::OtherSite;
 
     use crate::live_chat_browser::{WIDGET, snippet_page};
@@ -134,14 +134,7 @@ async fn lc_21_the_widget_reports_its_page_and_the_inbox_shows_it() {
         "return !!document.querySelector('#conversation-list .conversation-item');",
     )
     .await;
-    // The list is drawn again as events arrive: click inside the page, where no element
-    // goes stale between finding and clicking it.
-    wait_until(
-        &bob,
-        "the open conversation",
-        "var c = document.getElementById('conversation'); if (c.hidden) { var i = document.querySelector('#conversation-list .conversation-item'); if (i) i.click(); } return !c.hidden;",
-    )
-    .await;
+    open_in_inbox(&bob, "#conversation-list .conversation-item").await;
     let shown = wait_until(
         &bob,
         "the visitor's page",
@@ -155,12 +148,7 @@ async fn lc_21_the_widget_reports_its_page_and_the_inbox_shows_it() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    if let Ok(dir) = std::env::var("SCREENSHOT_DIR")
-        && let Ok(png) = bob.screenshot().await
-    {
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(std::path::Path::new(&dir).join("inbox-visitor.png"), png);
-    }
+    screenshot(&bob, "inbox-visitor").await;
 
     // The visitor moves on within the site: the inbox follows live.
     visitor
