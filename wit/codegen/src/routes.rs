@@ -133,6 +133,22 @@ impl Contract {
         ))
     }
 
+    /// A field for one WIT parameter of a bound function, documented by its `@param` line.
+    fn write_param_field(
+        &self,
+        out: &mut String,
+        edge: &Edge,
+        param: &wit_parser::Param,
+        bindings: &str,
+        optional: bool,
+        parameter: bool,
+    ) -> Result<()> {
+        let doc = edge
+            .param_doc(&param.name)
+            .with_context(|| format!("@param {} is missing", param.name))?;
+        write_field(out, &param.name, &self.rust_type(param.ty, bindings)?, doc, optional, parameter)
+    }
+
     fn write_handler(
         &self,
         out: &mut String,
@@ -183,17 +199,7 @@ impl Contract {
                     .iter()
                     .find(|param| param.name == *placeholder)
                     .context("a placeholder without its parameter")?;
-                let doc = edge
-                    .param_doc(&param.name)
-                    .with_context(|| format!("@param {} is missing", param.name))?;
-                write_field(
-                    &mut fields,
-                    &param.name,
-                    &self.rust_type(param.ty, bindings)?,
-                    doc,
-                    false,
-                    true,
-                )?;
+                self.write_param_field(&mut fields, edge, param, bindings, false, true)?;
             }
             let name = format!("{camel}Path");
             writeln!(
@@ -214,17 +220,7 @@ impl Contract {
                         write_field(&mut fields, &field, &self.rust_type(ty, bindings)?, &doc, false, true)?;
                     }
                 } else {
-                    let doc = edge
-                        .param_doc(&param.name)
-                        .with_context(|| format!("@param {} is missing", param.name))?;
-                    write_field(
-                        &mut fields,
-                        &param.name,
-                        &self.rust_type(param.ty, bindings)?,
-                        doc,
-                        false,
-                        true,
-                    )?;
+                    self.write_param_field(&mut fields, edge, param, bindings, false, true)?;
                 }
             }
             let name = format!("{camel}Query");
@@ -247,18 +243,8 @@ impl Contract {
         } else {
             let mut fields = String::new();
             for param in &rest {
-                let doc = edge
-                    .param_doc(&param.name)
-                    .with_context(|| format!("@param {} is missing", param.name))?;
                 let optional = self.may_be_left_out(param.ty);
-                write_field(
-                    &mut fields,
-                    &param.name,
-                    &self.rust_type(param.ty, bindings)?,
-                    doc,
-                    optional,
-                    false,
-                )?;
+                self.write_param_field(&mut fields, edge, param, bindings, optional, false)?;
             }
             let name = format!("{camel}Body");
             writeln!(
