@@ -51,7 +51,11 @@ pub fn start_conversation<H: Clock + Directory + Storage + Push + Mail>(
     };
     check_client_id(&start.client_id)?;
     let body = text(&start.body, MESSAGE_BODY).map_err(PluginError::Invalid)?;
-    let page_url = start.page_url.as_deref().map(checked_page_url).transpose()?;
+    let page_url = start
+        .page_url
+        .as_deref()
+        .map(|raw| checked_web_address(raw, "page_url").map(String::from))
+        .transpose()?;
     let email = optional_email(start.email.as_deref()).map_err(PluginError::Invalid)?;
 
     let started_key = keys::started_by(&customer, &start.client_id);
@@ -465,20 +469,21 @@ fn customer_ref<H: Directory + Storage>(
     }
 }
 
-/// The page URL a widget reports: `http` or `https`, at most [`MAX_PAGE_URL`] characters.
-fn checked_page_url(raw: &str) -> PluginResult<String> {
+/// A web address a widget reports (`field` names it in errors): `http` or `https`, at most
+/// [`MAX_PAGE_URL`] characters, as a URL parser writes it.
+pub(super) fn checked_web_address(raw: &str, field: &str) -> PluginResult<url::Url> {
     let raw = raw.trim();
     if raw.chars().count() > MAX_PAGE_URL {
         return Err(PluginError::Invalid(format!(
-            "page_url: at most {MAX_PAGE_URL} characters"
+            "{field}: at most {MAX_PAGE_URL} characters"
         )));
     }
     let url =
-        url::Url::parse(raw).map_err(|err| PluginError::Invalid(format!("page_url: not a web address ({err})")))?;
+        url::Url::parse(raw).map_err(|err| PluginError::Invalid(format!("{field}: not a web address ({err})")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(PluginError::Invalid(
-            "page_url: must be an http or https address".into(),
-        ));
+        return Err(PluginError::Invalid(format!(
+            "{field}: must be an http or https address"
+        )));
     }
-    Ok(url.to_string())
+    Ok(url)
 }

@@ -6,6 +6,7 @@
 
 use helpdesk_text_policy::TextRule;
 
+use super::conversations::checked_web_address;
 use super::rate_limits::{self, CountedAction};
 use super::record::{self, Side};
 use super::{events, keys};
@@ -20,8 +21,6 @@ use crate::weekly;
 
 /// The most pages one conversation keeps: the newest.
 pub const MAX_PAGES: usize = 20;
-/// The longest address kept.
-const MAX_URL: usize = 2000;
 /// A page title as kept: one line, cut to 200 characters.
 const TITLE: TextRule = TextRule {
     field: "title",
@@ -43,20 +42,17 @@ pub fn report_page<H: Clock + Directory + Storage + Push>(
         )));
     }
     rate_limits::count(host, ctx, &stored.customer, CountedAction::PageReport)?;
-    let url = checked_url(&report.url, "url")?;
+    let url = checked_web_address(&report.url, "url")?;
     if let PageOrigin::External(origin) = &ctx.page
-        && url::Url::parse(&url)
-            .map(|u| u.origin().ascii_serialization())
-            .ok()
-            .as_deref()
-            != Some(origin.as_str())
+        && url.origin().ascii_serialization() != *origin
     {
         return Err(PluginError::Invalid(format!("url: the page must be on {origin}")));
     }
+    let url = String::from(url);
     // A browser gives an empty referrer for none; a page title is cut, never refused.
     let referrer = match report.referrer.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(referrer) => Some(checked_url(referrer, "referrer")?),
+        Some(referrer) => Some(checked_web_address(referrer, "referrer")?.into()),
     };
     let title = report.title.as_deref().and_then(|title| {
         let cut: String = title.trim().chars().take(TITLE.max_chars).collect();
@@ -124,20 +120,4 @@ fn empty(conversation: &str, language: Option<String>) -> VisitorContext {
         time_zone: None,
         pages: Vec::new(),
     }
-}
-
-/// An `http` or `https` address of at most [`MAX_URL`] characters, as a URL parser writes it.
-fn checked_url(raw: &str, field: &str) -> PluginResult<String> {
-    let raw = raw.trim();
-    if raw.chars().count() > MAX_URL {
-        return Err(PluginError::Invalid(format!("{field}: at most {MAX_URL} characters")));
-    }
-    let url =
-        url::Url::parse(raw).map_err(|err| PluginError::Invalid(format!("{field}: not a web address ({err})")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(PluginError::Invalid(format!(
-            "{field}: must be an http or https address"
-        )));
-    }
-    Ok(url.to_string())
 }

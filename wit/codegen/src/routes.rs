@@ -146,7 +146,14 @@ impl Contract {
         let doc = edge
             .param_doc(&param.name)
             .with_context(|| format!("@param {} is missing", param.name))?;
-        write_field(out, &param.name, &self.rust_type(param.ty, bindings)?, doc, optional, parameter)
+        write_field(
+            out,
+            &param.name,
+            &self.rust_type(param.ty, bindings)?,
+            doc,
+            optional,
+            parameter,
+        )
     }
 
     fn write_handler(
