@@ -86,29 +86,27 @@ impl HostState {
     }
 }
 
+/// Links the imports of one contract version's bindings (`$bindings::helpdesk::chat`), each
+/// with its own capability: the one list both served versions share.
+macro_rules! link_imports {
+    ($linker:expr, $($bindings:ident)::+) => {{
+        use $($bindings)::+::helpdesk::chat::{directory, issues, log, mail, push, storage, types, wake};
+        types::add_to_linker::<HostState, Grant<NoStore>>($linker, |s| s.bare())?;
+        log::add_to_linker::<HostState, Grant<NoStore>>($linker, |s| s.bare())?;
+        storage::add_to_linker::<HostState, Grant<dyn KvStore>>($linker, |s| s.capability(|tx| tx))?;
+        directory::add_to_linker::<HostState, Grant<dyn DirectoryStore>>($linker, |s| s.capability(|tx| tx))?;
+        issues::add_to_linker::<HostState, Grant<dyn IssueRecords>>($linker, |s| s.capability(|tx| tx))?;
+        push::add_to_linker::<HostState, Grant<dyn PushLog>>($linker, |s| s.capability(|tx| tx))?;
+        mail::add_to_linker::<HostState, Grant<dyn MailOutbox>>($linker, |s| s.capability(|tx| tx))?;
+        wake::add_to_linker::<HostState, Grant<dyn WakeUps>>($linker, |s| s.capability(|tx| tx))?;
+    }};
+}
+
 /// Links every import of both served contract versions, each with its own capability.
 pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    use crate::contract::helpdesk::chat::{directory, issues, log, mail, push, storage, wake};
-    types::add_to_linker::<HostState, Grant<NoStore>>(linker, |s| s.bare())?;
-    log::add_to_linker::<HostState, Grant<NoStore>>(linker, |s| s.bare())?;
-    storage::add_to_linker::<HostState, Grant<dyn KvStore>>(linker, |s| s.capability(|tx| tx))?;
-    directory::add_to_linker::<HostState, Grant<dyn DirectoryStore>>(linker, |s| s.capability(|tx| tx))?;
-    issues::add_to_linker::<HostState, Grant<dyn IssueRecords>>(linker, |s| s.capability(|tx| tx))?;
-    push::add_to_linker::<HostState, Grant<dyn PushLog>>(linker, |s| s.capability(|tx| tx))?;
-    mail::add_to_linker::<HostState, Grant<dyn MailOutbox>>(linker, |s| s.capability(|tx| tx))?;
-    wake::add_to_linker::<HostState, Grant<dyn WakeUps>>(linker, |s| s.capability(|tx| tx))?;
+    link_imports!(linker, crate::contract);
     // Plugins built against the frozen contract 0.2.0 find its imports too (SPEC PL-10).
-    {
-        use crate::contract::v0_2::helpdesk::chat::{directory, issues, log, mail, push, storage, types, wake};
-        types::add_to_linker::<HostState, Grant<NoStore>>(linker, |s| s.bare())?;
-        log::add_to_linker::<HostState, Grant<NoStore>>(linker, |s| s.bare())?;
-        storage::add_to_linker::<HostState, Grant<dyn KvStore>>(linker, |s| s.capability(|tx| tx))?;
-        directory::add_to_linker::<HostState, Grant<dyn DirectoryStore>>(linker, |s| s.capability(|tx| tx))?;
-        issues::add_to_linker::<HostState, Grant<dyn IssueRecords>>(linker, |s| s.capability(|tx| tx))?;
-        push::add_to_linker::<HostState, Grant<dyn PushLog>>(linker, |s| s.capability(|tx| tx))?;
-        mail::add_to_linker::<HostState, Grant<dyn MailOutbox>>(linker, |s| s.capability(|tx| tx))?;
-        wake::add_to_linker::<HostState, Grant<dyn WakeUps>>(linker, |s| s.capability(|tx| tx))?;
-    }
+    link_imports!(linker, crate::contract::v0_2);
     Ok(())
 }
 
