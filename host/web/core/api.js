@@ -56,3 +56,8 @@ export function api(method, path, body) {
 export function projectPath(key) {
   return '/api/v1/projects/' + encodeURIComponent(key);
 }
+
+// A live chat conversation's path in the API.
+export function conversationPath(id) {
+  return '/api/v1/chat/conversations/' + encodeURIComponent(id);
+}

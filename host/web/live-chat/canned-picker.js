@@ -4,7 +4,7 @@
 // filled text goes into the textarea as text, never as HTML.
 
 import { el } from '../core/dom.js';
-import { api, projectPath } from '../core/api.js';
+import { api, conversationPath, projectPath } from '../core/api.js';
 
 // `/word` and nothing else: the composer asks for a canned reply.
 var QUERY = /^\/([^\s/]*)$/;
@@ -76,7 +76,7 @@ export function cannedPicker(textarea, conversation, failed) {
     var id = conversation();
     close();
     if (!id) return;
-    api('GET', '/api/v1/chat/conversations/' + encodeURIComponent(id) + '/canned-replies/' + encodeURIComponent(reply.id))
+    api('GET', conversationPath(id) + '/canned-replies/' + encodeURIComponent(reply.id))
       .then(function (text) {
         textarea.value = text;
         textarea.focus();

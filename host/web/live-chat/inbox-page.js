@@ -4,7 +4,7 @@
 // updates live from the push stream; server text is set with textContent only.
 
 import { $, el, storageGet, storageSet } from '../core/dom.js';
-import { api, projectPath } from '../core/api.js';
+import { api, conversationPath, projectPath } from '../core/api.js';
 import { startHeartbeat } from '../core/heartbeat.js';
 import { showBanner, clearBanner, errorText } from '../core/banner.js';
 import { formatTime } from '../core/format.js';
@@ -23,7 +23,6 @@ var state = {
   canned: null, noting: false
 };
 
-function chatPath(id) { return '/api/v1/chat/conversations/' + encodeURIComponent(id); }
 
 function clientId() {
   var raw = new Uint8Array(12);
@@ -201,7 +200,7 @@ function addMessage(message) {
 function markSeen() {
   var conv = state.current;
   if (!conv || document.hidden || conv.seen_by_agents >= state.lastSeq) return;
-  api('POST', chatPath(conv.id) + '/seen', { seq: state.lastSeq }).then(upsert, function () {});
+  api('POST', conversationPath(conv.id) + '/seen', { seq: state.lastSeq }).then(upsert, function () {});
 }
 
 function connect() {
@@ -215,7 +214,7 @@ function connect() {
       if (state.project) loadList(false).catch(function (e) { showBanner(errorText(e), 'inbox'); });
       // What changed while the stream was (re)connecting is read once it is subscribed.
       if (state.current) {
-        api('GET', chatPath(state.current.id)).then(upsert, function () {});
+        api('GET', conversationPath(state.current.id)).then(upsert, function () {});
         loadMessages(state.current.id);
       }
     },
@@ -257,7 +256,7 @@ function connect() {
 }
 
 function loadMessages(id) {
-  return api('GET', chatPath(id) + '/messages?limit=200').then(function (page) {
+  return api('GET', conversationPath(id) + '/messages?limit=200').then(function (page) {
     if (!state.current || state.current.id !== id) return;
     page.messages.forEach(addMessage);
     renderConversation();
@@ -266,7 +265,7 @@ function loadMessages(id) {
 }
 
 function openConversation(id) {
-  api('GET', chatPath(id)).then(function (conv) {
+  api('GET', conversationPath(id)).then(function (conv) {
     newer(conv);
     state.current = conv;
     state.lastSeq = 0;
@@ -320,25 +319,25 @@ function wire() {
   $('list-more').addEventListener('click', function () { loadList(true); });
   $('take').addEventListener('click', function () {
     if (!state.current) return;
-    act(api('POST', chatPath(state.current.id) + '/assign', { assignee: state.me.id }));
+    act(api('POST', conversationPath(state.current.id) + '/assign', { assignee: state.me.id }));
   });
   $('unassign').addEventListener('click', function () {
     if (!state.current) return;
-    act(api('POST', chatPath(state.current.id) + '/assign', { assignee: null }));
+    act(api('POST', conversationPath(state.current.id) + '/assign', { assignee: null }));
   });
   $('hand-over').addEventListener('change', function () {
     if (!state.current) return;
     var to = $('hand-over').value;
     $('hand-over').value = '';
-    if (to) act(api('POST', chatPath(state.current.id) + '/assign', { assignee: to }));
+    if (to) act(api('POST', conversationPath(state.current.id) + '/assign', { assignee: to }));
   });
   $('make-issue').addEventListener('click', function () {
     if (!state.current) return;
-    act(api('POST', chatPath(state.current.id) + '/issue', {}));
+    act(api('POST', conversationPath(state.current.id) + '/issue', {}));
   });
   $('end').addEventListener('click', function () {
     if (!state.current) return;
-    act(api('POST', chatPath(state.current.id) + '/end'));
+    act(api('POST', conversationPath(state.current.id) + '/end'));
   });
   $('reply').addEventListener('keydown', function (ev) {
     if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); $('compose').requestSubmit(); }
@@ -349,12 +348,12 @@ function wire() {
     if (!id) return;
     if (now - state.typingSent > 3000) {
       state.typingSent = now;
-      api('POST', chatPath(id) + '/typing', { typing: true }).catch(function () {});
+      api('POST', conversationPath(id) + '/typing', { typing: true }).catch(function () {});
     }
     clearTimeout(state.typingTimer);
     state.typingTimer = setTimeout(function () {
       state.typingSent = 0;
-      api('POST', chatPath(id) + '/typing', { typing: false }).catch(function () {});
+      api('POST', conversationPath(id) + '/typing', { typing: false }).catch(function () {});
     }, 4000);
   });
   $('transfer').addEventListener('toggle', function () {
@@ -382,7 +381,7 @@ function wire() {
         .then(function () { $('send').disabled = false; $('reply').focus(); });
       return;
     }
-    api('POST', chatPath(state.current.id) + '/messages', { client_id: clientId(), body: body }).then(function (message) {
+    api('POST', conversationPath(state.current.id) + '/messages', { client_id: clientId(), body: body }).then(function (message) {
       addMessage(message);
       $('reply').value = '';
       clearTimeout(state.typingTimer);

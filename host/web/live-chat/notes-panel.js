@@ -3,11 +3,11 @@
 // customer never receives them: they come from the conversation's notes, not its messages.
 
 import { $, el } from '../core/dom.js';
-import { api } from '../core/api.js';
+import { api, conversationPath } from '../core/api.js';
 import { formatTime } from '../core/format.js';
 
 function notesPath(id) {
-  return '/api/v1/chat/conversations/' + encodeURIComponent(id) + '/notes';
+  return conversationPath(id) + '/notes';
 }
 
 // Shows `note` in the conversation's log, once, before the first line written after it.

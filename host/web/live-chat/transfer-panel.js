@@ -3,9 +3,7 @@
 // the top of the inbox with Accept and Decline.
 
 import { $, el } from '../core/dom.js';
-import { api, projectPath } from '../core/api.js';
-
-function chatPath(id) { return '/api/v1/chat/conversations/' + encodeURIComponent(id); }
+import { api, conversationPath, projectPath } from '../core/api.js';
 
 // Fills the "To" menu: the project's agents online but the caller, then the other projects.
 export function fillTransferTargets(conv, me, projects) {
@@ -38,7 +36,7 @@ export function sendTransfer(id) {
   var target = chosen.slice(split + 1);
   var to = kind === 'agent' ? { agent: target } : { project: target };
   var note = $('transfer-note').value.trim();
-  return api('POST', chatPath(id) + '/transfer', { to: to, note: note || null });
+  return api('POST', conversationPath(id) + '/transfer', { to: to, note: note || null });
 }
 
 // Shows the offers made to this agent; `opened(id)` opens an accepted conversation.
@@ -56,7 +54,7 @@ export function showOffers(offers, opened, failed) {
     var decline = el('button', 'btn btn-default', 'Decline');
     decline.type = 'button';
     var answer = function (yes) {
-      api('POST', chatPath(offer.conversation) + '/transfer/answer', { accept: yes }).then(function (conv) {
+      api('POST', conversationPath(offer.conversation) + '/transfer/answer', { accept: yes }).then(function (conv) {
         item.remove();
         list.hidden = !list.children.length;
         if (yes) opened(conv.id);

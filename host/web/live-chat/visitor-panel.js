@@ -4,7 +4,7 @@
 // text and linked without a referrer or any rights.
 
 import { $, el } from '../core/dom.js';
-import { api } from '../core/api.js';
+import { api, conversationPath } from '../core/api.js';
 import { formatTime } from '../core/format.js';
 
 function link(url, text) {
@@ -46,7 +46,7 @@ export function showVisitor(context) {
 // Reads the context of conversation `id`, unless another conversation is open by then.
 export function loadVisitor(id, stillOpen) {
   $('visitor').hidden = true;
-  return api('GET', '/api/v1/chat/conversations/' + encodeURIComponent(id) + '/visitor-context').then(function (context) {
+  return api('GET', conversationPath(id) + '/visitor-context').then(function (context) {
     if (stillOpen(id)) showVisitor(context);
   }, function () {});
 }

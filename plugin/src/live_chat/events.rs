@@ -27,6 +27,11 @@ pub fn inbox_topic(project: &str) -> String {
     format!("{INBOX_TOPIC}:{project}")
 }
 
+/// The topic of one user's own live chat notices.
+pub fn personal_topic(user: &str) -> String {
+    format!("{PERSONAL_TOPIC}:{user}")
+}
+
 /// A new message, to both sides of its conversation.
 pub fn message(push: &mut impl Push, message: &ChatMessage) -> PluginResult<()> {
     let topic = conversation_topic(&message.conversation);
@@ -114,7 +119,7 @@ pub fn note_added(push: &mut impl Push, note: &ConversationNote) -> PluginResult
 pub fn pulled_in(push: &mut impl Push, user: &str, pulled: &PulledIn) -> PluginResult<()> {
     publish(
         push,
-        &format!("{PERSONAL_TOPIC}:{user}"),
+        &personal_topic(user),
         &LiveChatEvent::ColleaguePulledIn(pulled.clone()),
     )
 }
@@ -123,7 +128,7 @@ pub fn pulled_in(push: &mut impl Push, user: &str, pulled: &PulledIn) -> PluginR
 pub fn transfer_offered(push: &mut impl Push, user: &str, offer: &TransferOffer) -> PluginResult<()> {
     publish(
         push,
-        &format!("{PERSONAL_TOPIC}:{user}"),
+        &personal_topic(user),
         &LiveChatEvent::TransferOffered(offer.clone()),
     )
 }
@@ -132,7 +137,7 @@ pub fn transfer_offered(push: &mut impl Push, user: &str, offer: &TransferOffer)
 pub fn transfer_answered(push: &mut impl Push, user: &str, answer: &TransferAnswer) -> PluginResult<()> {
     publish(
         push,
-        &format!("{PERSONAL_TOPIC}:{user}"),
+        &personal_topic(user),
         &LiveChatEvent::TransferAnswered(answer.clone()),
     )
 }
